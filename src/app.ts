@@ -1,0 +1,94 @@
+// Builds the HTTP app from explicit dependencies. Does not listen, read the environment or open the database.
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { sql } from 'kysely'
+import type { Deps, RouteDeps } from './deps.ts'
+import { createGuard } from './modules/access/access.guard.ts'
+import { accessRoutes } from './modules/access/access.routes.ts'
+import { settingsRoutes } from './modules/accounts/settings.routes.ts'
+import { cancellationRoutes } from './modules/orders/cancellation.routes.ts'
+import { conversationRoutes } from './modules/orders/conversation.routes.ts'
+import { intakeRoutes } from './modules/orders/intake.routes.ts'
+import { orderRoutes } from './modules/orders/order.routes.ts'
+import { paymentRoutes } from './modules/orders/payment.routes.ts'
+import { registerErrorHandler } from './platform/http-errors.ts'
+
+export const BODY_LIMIT_BYTES = 1024 * 1024
+
+export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    ...options,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  registerErrorHandler(app)
+  acceptLooseBodies(app)
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Ordo Orders API',
+        version: '1.0',
+        description:
+          "VTEX Orders API compatible order management. Operations tagged Ordo are Ordo's own additions.",
+      },
+      components: {
+        securitySchemes: {
+          appKey: { type: 'apiKey', in: 'header', name: 'X-VTEX-API-AppKey' },
+          appToken: { type: 'apiKey', in: 'header', name: 'X-VTEX-API-AppToken' },
+          VtexIdclientAutCookie: { type: 'apiKey', in: 'header', name: 'VtexIdclientAutCookie' },
+        },
+      },
+      security: [{ appKey: [], appToken: [] }, { VtexIdclientAutCookie: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    await sql`select 1`.execute(deps.db)
+    return reply.send({ status: 'ok' })
+  })
+
+  const routeDeps: RouteDeps = { deps, guard: createGuard(deps) }
+  for (const routes of [
+    accessRoutes,
+    intakeRoutes,
+    orderRoutes,
+    paymentRoutes,
+    conversationRoutes,
+    cancellationRoutes,
+    settingsRoutes,
+  ]) {
+    await app.register(routes, routeDeps)
+  }
+  return app
+}
+
+/**
+ * Real VTEX clients send POSTs with an empty body and `Content-Type: application/json`, or JSON with no
+ * content type at all. Both are accepted; a missing body counts as `{}` so optional-body routes validate.
+ */
+function acceptLooseBodies(app: FastifyInstance): void {
+  const parseJson = (
+    _request: unknown,
+    body: string | Buffer,
+    done: (err: Error | null, value?: unknown) => void,
+  ) => {
+    const text = body.toString()
+    if (text.trim() === '') return done(null, undefined)
+    try {
+      done(null, JSON.parse(text))
+    } catch (error) {
+      done(error as Error)
+    }
+  }
+  app.removeContentTypeParser(['application/json', 'text/plain'])
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, parseJson)
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJson)
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined || request.body === null) request.body = {}
+  })
+}

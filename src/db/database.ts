@@ -1,0 +1,60 @@
+// The whole schema as one type, and the one function that opens a connection on either dialect.
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table.ts'
+import type { AccountTable } from '../modules/accounts/account.table.ts'
+import type {
+  OrderEventTable,
+  OrderGroupTable,
+  OrderInteractionTable,
+  OrderMessageTable,
+  OrderSequenceTable,
+  OrderTable,
+} from '../modules/orders/order.table.ts'
+import type { TimerTable } from '../worker/timer.table.ts'
+
+export interface Database {
+  accounts: AccountTable
+  api_keys: ApiKeyTable
+  user_tokens: UserTokenTable
+  order_sequences: OrderSequenceTable
+  order_groups: OrderGroupTable
+  orders: OrderTable
+  order_events: OrderEventTable
+  order_interactions: OrderInteractionTable
+  order_messages: OrderMessageTable
+  timers: TimerTable
+}
+
+/** A connection or a transaction: repositories accept either. */
+export type Db = Kysely<Database>
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface DbHandle {
+  db: Db
+  dialect: Dialect
+}
+
+// COUNT(*) and BIGSERIAL come back as strings from pg; every number Ordo stores fits in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url)
+
+export function openDatabase(target: { databaseUrl?: string | undefined; sqlitePath: string }): DbHandle {
+  if (target.databaseUrl && isPostgresUrl(target.databaseUrl)) {
+    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10 })
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' }
+  }
+  const path = target.databaseUrl?.replace(/^sqlite:/, '') ?? target.sqlitePath
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new SQLite(path)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = FULL') // a 2xx promises durability, also across power loss
+  sqlite.pragma('busy_timeout = 5000') // the CLI may write beside a running server
+  sqlite.pragma('foreign_keys = ON')
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' }
+}

@@ -1,0 +1,16 @@
+// What every use case needs from the outside world, passed explicitly rather than imported.
+import type { Db, Dialect } from './db/database.ts'
+import type { Guard } from './modules/access/access.guard.ts'
+import type { Clock } from './platform/clock.ts'
+
+export interface Deps {
+  db: Db
+  dialect: Dialect
+  clock: Clock
+}
+
+/** What route plugins receive: the use-case dependencies and the access guard built over them. */
+export interface RouteDeps {
+  deps: Deps
+  guard: Guard
+}

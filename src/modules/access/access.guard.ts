@@ -1,0 +1,98 @@
+// Fastify side of access control: reads credentials from headers or cookie, checks resources and account scope.
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { Deps } from '../../deps.ts'
+import { AppError } from '../../platform/errors.ts'
+import { findAccount } from '../accounts/account.repository.ts'
+import { authenticate, type Credentials } from './access.service.ts'
+import { canAccess, type Principal, type Resource } from './roles.ts'
+
+const principals = new WeakMap<FastifyRequest, Principal>()
+
+/** The caller of a guarded route. Routes without a guard have none. */
+export function principalOf(request: FastifyRequest): Principal {
+  const principal = principals.get(request)
+  if (!principal) throw new Error('principalOf() called on a route without a guard')
+  return principal
+}
+
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function cookie(request: FastifyRequest, name: string): string | undefined {
+  const raw = header(request, 'cookie')
+  if (!raw) return undefined
+  for (const part of raw.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+  }
+  return undefined
+}
+
+export const credentialsOf = (request: FastifyRequest): Credentials => ({
+  appKey: header(request, 'x-vtex-api-appkey'),
+  appToken: header(request, 'x-vtex-api-apptoken'),
+  userToken: header(request, 'vtexidclientautcookie') ?? cookie(request, 'VtexIdclientAutCookie'),
+})
+
+export interface GuardOptions {
+  /** Any one resource is enough. */
+  anyOf?: readonly Resource[]
+  /** Shopper tokens may call the route; the service checks that the order is theirs. */
+  shoppers?: boolean
+}
+
+export type Guard = (options: GuardOptions) => onRequestAsyncHookHandler
+
+/** Builds onRequest hooks: 401 without valid credentials, 403 without the resource or for another account. */
+export function createGuard(deps: Deps): Guard {
+  const accountNames = new AccountNameCache(deps)
+  return (options) => async (request: FastifyRequest, _reply: FastifyReply) => {
+    const principal = await authenticate(deps, credentialsOf(request))
+    const allowed = principal.shopperEmail
+      ? options.shoppers === true
+      : options.anyOf !== undefined && canAccess(principal, options.anyOf)
+    if (!allowed) {
+      throw new AppError('FORBIDDEN', 'The credentials are not enabled to access the service.')
+    }
+    const named = await namedAccount(request, principal.account, accountNames)
+    if (named !== undefined && named !== principal.account) {
+      throw new AppError('FORBIDDEN', `The credentials belong to another account than ${named}.`)
+    }
+    principals.set(request, principal)
+  }
+}
+
+/** The account a request names in `?an=` or as the first label of its host name, if any. */
+async function namedAccount(
+  request: FastifyRequest,
+  own: string,
+  names: AccountNameCache,
+): Promise<string | undefined> {
+  const an = (request.query as Record<string, unknown> | undefined)?.an
+  if (typeof an === 'string' && an !== '') return an
+  const host = request.hostname
+  if (!host || /^[\d.]+$/.test(host) || host.startsWith('[')) return undefined
+  const labels = host.split('.')
+  const first = labels[0]
+  // Only a label that is another account's name counts; `api.example.com` names no account.
+  if (labels.length < 3 || !first || first === own) return undefined
+  return (await names.exists(first)) ? first : undefined
+}
+
+class AccountNameCache {
+  private readonly known = new Map<string, { exists: boolean; until: number }>()
+
+  constructor(private readonly deps: Deps) {}
+
+  async exists(name: string): Promise<boolean> {
+    const now = Date.now()
+    const cached = this.known.get(name)
+    if (cached && cached.until > now) return cached.exists
+    const exists = (await findAccount(this.deps.db, name)) !== undefined
+    if (this.known.size > 1000) this.known.clear()
+    this.known.set(name, { exists, until: now + 60_000 })
+    return exists
+  }
+}

@@ -1,0 +1,180 @@
+// Use cases for credentials: keys, user tokens, and turning request headers into a Principal.
+import type { Deps } from '../../deps.ts'
+import { AppError, validationFailed } from '../../platform/errors.ts'
+import { randomToken, sha256 } from '../../platform/ids.ts'
+import * as accounts from '../accounts/account.repository.ts'
+import * as access from './access.repository.ts'
+import { isRoleName, resourcesOf, ROLE_NAMES, type Principal, type RoleName } from './roles.ts'
+
+export interface KeyPair {
+  appKey: string
+  appToken: string
+}
+
+export interface KeySummary {
+  appKey: string
+  roles: string[]
+  label: string | null
+  createdAt: string
+  revokedAt: string | null
+}
+
+const USER_TOKEN_TTL_MS = 24 * 60 * 60 * 1000 // VTEX ID tokens live 24 h
+
+export async function createKey(
+  { db, clock }: Deps,
+  input: { account: string; roles: string[]; label?: string | null },
+): Promise<KeyPair> {
+  const roles = checkRoles(input.roles)
+  const pair: KeyPair = {
+    appKey: `vtexappkey-${input.account}-${randomToken(6)}`,
+    appToken: randomToken(100),
+  }
+  await db.transaction().execute(async (trx) => {
+    if (!(await accounts.findAccount(trx, input.account))) {
+      throw new AppError('NOT_FOUND', `Account ${input.account} does not exist. Create it first.`)
+    }
+    await access.insertKey(trx, {
+      appKey: pair.appKey,
+      account: input.account,
+      tokenHash: sha256(pair.appToken),
+      roles,
+      label: input.label ?? null,
+      createdAt: clock.now().toISOString(),
+      revokedAt: null,
+    })
+  })
+  return pair
+}
+
+function checkRoles(roles: string[]): RoleName[] {
+  if (roles.length === 0) throw validationFailed(`A key needs at least one role: ${ROLE_NAMES.join(', ')}.`)
+  const unknown = roles.filter((role) => !isRoleName(role))
+  if (unknown.length > 0) {
+    throw validationFailed(`Unknown role ${unknown.join(', ')}. Known roles: ${ROLE_NAMES.join(', ')}.`)
+  }
+  return roles as RoleName[]
+}
+
+export async function listKeys({ db }: Deps, account: string): Promise<KeySummary[]> {
+  const keys = await access.listKeys(db, account)
+  return keys.map(({ appKey, roles, label, createdAt, revokedAt }) => ({
+    appKey,
+    roles,
+    label,
+    createdAt,
+    revokedAt,
+  }))
+}
+
+export async function revokeKey({ db, clock }: Deps, appKey: string): Promise<void> {
+  const revoked = await db
+    .transaction()
+    .execute((trx) => access.revokeKey(trx, appKey, clock.now().toISOString()))
+  if (!revoked) throw new AppError('NOT_FOUND', `No active key ${appKey}.`)
+}
+
+/** On a database with no account yet: the `ordo` account and one full-access key, shown once. */
+export async function bootstrap(deps: Deps): Promise<KeyPair | undefined> {
+  const created = await deps.db.transaction().execute(async (trx) => {
+    if ((await accounts.countAccounts(trx)) > 0) return false
+    await accounts.insertAccount(trx, 'ordo', deps.clock.now().toISOString())
+    return true
+  })
+  if (!created) return undefined
+  return createKey(deps, { account: 'ordo', roles: ['OMS - Full access'], label: 'bootstrap admin key' })
+}
+
+/** POST /api/vtexid/apptoken/login: a 24-hour user token carrying the key's roles. */
+export async function login(
+  { db, clock }: Deps,
+  appKey: string,
+  appToken: string,
+): Promise<{ token: string; expires: number }> {
+  const key = await access.findKey(db, appKey)
+  if (!key || key.revokedAt || key.tokenHash !== sha256(appToken)) {
+    throw new AppError('UNAUTHORIZED', 'The AppKey and AppToken do not match an active key.')
+  }
+  const now = clock.now()
+  const expires = new Date(now.getTime() + USER_TOKEN_TTL_MS)
+  const token = randomToken(96)
+  await db.transaction().execute(async (trx) => {
+    await access.deleteExpiredUserTokens(trx, now.toISOString())
+    await access.insertUserToken(
+      trx,
+      sha256(token),
+      {
+        account: key.account,
+        kind: 'key',
+        appKey,
+        email: null,
+        roles: key.roles,
+        expiresAt: expires.toISOString(),
+      },
+      now.toISOString(),
+    )
+  })
+  return { token, expires: Math.floor(expires.getTime() / 1000) }
+}
+
+/** A 24-hour token that acts for one customer of the account: it sees and cancels only that customer's orders. */
+export async function createShopperToken(
+  { db, clock }: Deps,
+  account: string,
+  email: string,
+): Promise<{ token: string; expires: number }> {
+  const now = clock.now()
+  const expires = new Date(now.getTime() + USER_TOKEN_TTL_MS)
+  const token = randomToken(96)
+  await access.insertUserToken(
+    db,
+    sha256(token),
+    {
+      account,
+      kind: 'shopper',
+      appKey: null,
+      email: email.toLowerCase(),
+      roles: [],
+      expiresAt: expires.toISOString(),
+    },
+    now.toISOString(),
+  )
+  return { token, expires: Math.floor(expires.getTime() / 1000) }
+}
+
+export interface Credentials {
+  appKey?: string | undefined
+  appToken?: string | undefined
+  userToken?: string | undefined
+}
+
+const unauthorized = () => new AppError('UNAUTHORIZED', 'Unauthorized access')
+
+/** Resolves a request's credentials, or throws UNAUTHORIZED. Authorization (resources) is the caller's job. */
+export async function authenticate({ db, clock }: Deps, credentials: Credentials): Promise<Principal> {
+  if (credentials.appKey && credentials.appToken) {
+    const key = await access.findKey(db, credentials.appKey)
+    if (!key || key.revokedAt || key.tokenHash !== sha256(credentials.appToken)) throw unauthorized()
+    const roles = key.roles.filter(isRoleName)
+    return {
+      account: key.account,
+      appKey: key.appKey,
+      roles,
+      resources: resourcesOf(roles),
+      shopperEmail: null,
+    }
+  }
+  if (credentials.userToken) {
+    const token = await access.findUserToken(db, sha256(credentials.userToken))
+    if (!token || token.expiresAt <= clock.now().toISOString()) throw unauthorized()
+    const roles = token.roles.filter(isRoleName)
+    return {
+      account: token.account,
+      appKey: token.appKey,
+      roles,
+      resources: resourcesOf(roles),
+      shopperEmail: token.kind === 'shopper' ? token.email : null,
+    }
+  }
+  throw unauthorized()
+}

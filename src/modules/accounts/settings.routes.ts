@@ -1,0 +1,50 @@
+// HTTP surface of Ordo's per-account settings.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { RouteDeps } from '../../deps.ts'
+import { errorResponses } from '../../platform/http-schemas.ts'
+import { principalOf } from '../access/access.guard.ts'
+import { MAX_GRACE_PERIOD_MINUTES } from './account-settings.ts'
+import { changeSettings, getSettings } from './account.service.ts'
+
+const SettingsSchema = Type.Object({
+  cancellationGracePeriodMinutes: Type.Integer({
+    minimum: 0,
+    maximum: MAX_GRACE_PERIOD_MINUTES,
+    description:
+      'Minutes after payment approval in which the customer cancels without approval; 0 = none. Default 30.',
+  }),
+})
+
+export const settingsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
+  const settingsGuard = guard({ anyOf: ['Ordo settings'] })
+
+  app.get(
+    '/api/ordo/pvt/settings',
+    {
+      onRequest: settingsGuard,
+      schema: {
+        summary: 'Account settings (Ordo)',
+        tags: ['Ordo'],
+        response: { 200: SettingsSchema, ...errorResponses() },
+      },
+    },
+    async (request) => getSettings(deps, principalOf(request).account),
+  )
+
+  app.put(
+    '/api/ordo/pvt/settings',
+    {
+      onRequest: settingsGuard,
+      schema: {
+        summary: 'Change account settings (Ordo)',
+        description:
+          'Fields left out keep their value. A new grace period applies to orders approved from now on.',
+        tags: ['Ordo'],
+        body: Type.Partial(SettingsSchema),
+        response: { 200: SettingsSchema, ...errorResponses(400) },
+      },
+    },
+    async (request) => changeSettings(deps, principalOf(request).account, request.body),
+  )
+}

@@ -1,0 +1,106 @@
+// Placing orders: one transaction turns an intake request into an order group, its orders and their first events.
+import { createHash } from 'node:crypto'
+import type { Deps } from '../../deps.ts'
+import { AppError } from '../../platform/errors.ts'
+import { hexId, randomDigits, randomIntBetween } from '../../platform/ids.ts'
+import { retryOnConflict } from '../../platform/retry.ts'
+import { findAccount } from '../accounts/account.repository.ts'
+import type { Principal } from '../access/roles.ts'
+import type { IntakeBody } from './intake.schemas.ts'
+import { buildOrders, planIntake } from './order-intake.ts'
+import { recordDecision } from './order-record.ts'
+import * as orders from './order.repository.ts'
+import { orderReceivedMessage, start } from './order.ts'
+
+export interface PlacedGroup {
+  orderGroup: string
+  /** Stored Get order documents, as JSON text. */
+  documents: string[]
+  /** False when the request repeated an earlier one and the first result was returned. */
+  created: boolean
+}
+
+/** Retries are recognised by Idempotency-Key or marketplaceOrderId and answered with the first result. */
+export async function placeOrder(
+  deps: Deps,
+  principal: Principal,
+  body: IntakeBody,
+  idempotencyKey: string | undefined,
+): Promise<PlacedGroup> {
+  const plan = planIntake(body)
+  const requestHash = hashRequest(body)
+  const retryKey = { idempotencyKey, marketplaceOrderId: body.marketplaceOrderId }
+  return retryOnConflict(() =>
+    deps.db.transaction().execute(async (trx): Promise<PlacedGroup> => {
+      const now = deps.clock.now().toISOString()
+      // Taking sequences first locks the account's counter row on PostgreSQL, so concurrent retries queue here
+      // and the lookup below sees the group the first one committed.
+      const sequences = await orders.reserveSequences(
+        trx,
+        principal.account,
+        plan.parts.map(() => randomIntBetween(1, 9)),
+      )
+      const earlier = await orders.findGroupByKey(trx, principal.account, retryKey)
+      if (earlier) {
+        if (earlier.requestHash !== requestHash) {
+          throw new AppError(
+            'IDEMPOTENCY_KEY_REUSED',
+            idempotencyKey !== undefined
+              ? `Idempotency-Key ${idempotencyKey} was already used for a different order.`
+              : `marketplaceOrderId ${body.marketplaceOrderId ?? ''} was already used for a different order.`,
+          )
+        }
+        return {
+          orderGroup: earlier.orderGroup,
+          documents: await orders.findGroupDocuments(trx, principal.account, earlier.orderGroup),
+          created: false,
+        }
+      }
+      const account = await findAccount(trx, principal.account)
+      if (!account) throw new AppError('FORBIDDEN', `Account ${principal.account} no longer exists.`)
+      // Format A order ids: a random prefix, then the first order's sequence, then -01, -02… per seller.
+      const orderGroup = `${randomDigits(7)}${sequences[0] ?? 0}`
+      await orders.insertGroup(trx, {
+        account: principal.account,
+        orderGroup,
+        idempotencyKey: idempotencyKey ?? null,
+        marketplaceOrderId: body.marketplaceOrderId ?? null,
+        requestHash,
+        createdAt: now,
+      })
+      const ctx = { now, gracePeriodMinutes: account.settings.cancellationGracePeriodMinutes }
+      const built = buildOrders(body, plan, {
+        account: principal.account,
+        orderGroup,
+        sequences,
+        now,
+        newId: () => hexId(),
+      })
+      const documents: string[] = []
+      for (const order of built) {
+        const decision = start(order, ctx)
+        await orders.insertOrder(trx, decision.order)
+        await recordDecision(trx, decision.order, decision, principal, now, [orderReceivedMessage(order)])
+        documents.push(JSON.stringify(decision.order.document))
+      }
+      return { orderGroup, documents, created: true }
+    }),
+  )
+}
+
+/** Key order is normalised so that the same order sent twice hashes the same. */
+function hashRequest(body: IntakeBody): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
+        : value
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex')
+}

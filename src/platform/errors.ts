@@ -1,0 +1,32 @@
+// Every failure a client can see, as a typed value. Only http-errors.ts decides how it looks on the wire.
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'ORDER_NOT_FOUND'
+  | 'PAYMENT_NOT_FOUND'
+  | 'NOT_READY_FOR_HANDLING'
+  | 'INVALID_TRANSITION'
+  | 'CANNOT_CANCEL'
+  | 'PAYMENT_NOT_PENDING'
+  | 'CANCELLATION_REQUEST_NOT_FOUND'
+  | 'VERSION_CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'INTERNAL'
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'AppError'
+  }
+}
+
+export const validationFailed = (message: string) => new AppError('VALIDATION_FAILED', message)
+export const orderNotFound = (orderId: string) =>
+  new AppError('ORDER_NOT_FOUND', `Order ${orderId} was not found.`)

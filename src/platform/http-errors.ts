@@ -1,0 +1,136 @@
+// The one place where errors become HTTP responses, in VTEX's envelope {"error":{"code","message","exception"}}.
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import { AppError, type ErrorCode } from './errors.ts'
+
+interface ErrorShape {
+  status: number
+  /** The code VTEX clients see; "1" and "OMS003" are VTEX's own, the other OMS0xx codes are Ordo's (docs/errors.md). */
+  vtexCode: string
+}
+
+const ERRORS: Record<ErrorCode, ErrorShape> = {
+  UNAUTHORIZED: { status: 401, vtexCode: '1' },
+  VALIDATION_FAILED: { status: 400, vtexCode: 'OMS001' },
+  FORBIDDEN: { status: 403, vtexCode: 'OMS002' },
+  NOT_READY_FOR_HANDLING: { status: 409, vtexCode: 'OMS003' },
+  ORDER_NOT_FOUND: { status: 404, vtexCode: 'OMS004' },
+  NOT_FOUND: { status: 404, vtexCode: 'OMS005' },
+  CANNOT_CANCEL: { status: 400, vtexCode: 'OMS006' },
+  VERSION_CONFLICT: { status: 409, vtexCode: 'OMS007' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, vtexCode: 'OMS008' },
+  PAYMENT_NOT_FOUND: { status: 404, vtexCode: 'OMS009' },
+  PAYMENT_NOT_PENDING: { status: 400, vtexCode: 'OMS010' },
+  CANCELLATION_REQUEST_NOT_FOUND: { status: 400, vtexCode: 'OMS011' },
+  INVALID_TRANSITION: { status: 409, vtexCode: 'OMS012' },
+  PAYLOAD_TOO_LARGE: { status: 413, vtexCode: 'OMS013' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, vtexCode: 'OMS014' },
+  INTERNAL: { status: 500, vtexCode: 'OMS500' },
+}
+
+export const errorStatus = (code: ErrorCode): number => ERRORS[code].status
+
+export const errorBody = (code: ErrorCode, message: string) => ({
+  error: { code: ERRORS[code].vtexCode, message, exception: null },
+})
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  return reply.status(ERRORS[code].status).send(errorBody(code, message))
+}
+
+/** Fastify's own client errors keep their meaning; everything unknown is a 500 that echoes nothing. */
+function fromFastifyError(err: FastifyError): AppError | undefined {
+  if (err.validation) return new AppError('VALIDATION_FAILED', describeValidation(err))
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts.')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'The request body must be JSON (Content-Type: application/json).',
+      )
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.')
+  }
+  if (err instanceof SyntaxError)
+    return new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.')
+  if (err.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.')
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new AppError('VALIDATION_FAILED', err.message)
+  }
+  return undefined
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    const known = err instanceof AppError ? err : fromFastifyError(err)
+    if (known) return sendError(reply, known.code, known.message)
+    request.log.error({ err }, 'unhandled error')
+    return sendError(reply, 'INTERNAL', 'An internal error occurred. The request can be retried.')
+  })
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 'NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0] ?? ''}.`),
+  )
+}
+
+interface AjvIssue {
+  instancePath: string
+  keyword: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+/** Turns `/items/0/price` into `items[0].price`, the way integrators write paths. */
+function fieldPath(instancePath: string, extra?: unknown): string {
+  const parts = instancePath.split('/').filter(Boolean)
+  if (typeof extra === 'string') parts.push(extra)
+  return parts.reduce(
+    (path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part),
+    '',
+  )
+}
+
+function describeIssue(issue: AjvIssue): string {
+  const { params } = issue
+  switch (issue.keyword) {
+    case 'required':
+      return `${fieldPath(issue.instancePath, params.missingProperty)} is required`
+    case 'additionalProperties':
+      return `${fieldPath(issue.instancePath, params.additionalProperty)} is not allowed`
+    case 'type':
+      return `${fieldPath(issue.instancePath) || 'the value'} must be of type ${String(params.type)}`
+    case 'minimum':
+      return `${fieldPath(issue.instancePath)} must be at least ${String(params.limit)}`
+    case 'maximum':
+      return `${fieldPath(issue.instancePath)} must be at most ${String(params.limit)}`
+    case 'minItems':
+      return `${fieldPath(issue.instancePath)} must have at least ${String(params.limit)} element(s)`
+    case 'maxItems':
+      return `${fieldPath(issue.instancePath)} must have at most ${String(params.limit)} elements`
+    case 'minLength':
+      return `${fieldPath(issue.instancePath)} must not be empty`
+    case 'maxLength':
+      return `${fieldPath(issue.instancePath)} must be at most ${String(params.limit)} characters long`
+    case 'pattern':
+      return `${fieldPath(issue.instancePath)} has an invalid format`
+    case 'enum':
+      return `${fieldPath(issue.instancePath)} must be one of: ${(params.allowedValues as unknown[]).join(', ')}`
+    default:
+      return `${fieldPath(issue.instancePath) || 'the value'} ${issue.message ?? 'is invalid'}`
+  }
+}
+
+const CONTEXT_NAMES: Record<string, string> = {
+  body: 'request body',
+  querystring: 'query string',
+  params: 'path',
+  headers: 'headers',
+}
+
+function describeValidation(err: FastifyError): string {
+  const issues = (err.validation ?? []) as AjvIssue[]
+  const where = CONTEXT_NAMES[err.validationContext ?? ''] ?? 'request'
+  const first = issues[0]
+  if (!first) return `Invalid ${where}.`
+  const detail = describeIssue(first)
+  return `Invalid ${where}: ${detail}.`
+}

@@ -1,0 +1,30 @@
+// Wire schemas shared by every route: VTEX's error envelope and receipts.
+import type { FastifyReply } from 'fastify'
+import { Type } from 'typebox'
+
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({
+        description: '"1" unauthorized, "OMS003" wrong status for start-handling, OMS0xx otherwise.',
+      }),
+      message: Type.String(),
+      exception: Type.Null(),
+    }),
+  },
+  { description: 'VTEX error envelope.' },
+)
+
+export const ReceiptSchema = Type.Object({
+  date: Type.String({ description: 'When the request was processed (ISO 8601 UTC).' }),
+  orderId: Type.String(),
+  receipt: Type.Union([Type.String(), Type.Null()], { description: 'Protocol code of the change.' }),
+})
+
+/** The error responses a guarded route can give, for the OpenAPI document. */
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries([401, 403, ...statuses].map((status) => [status, ErrorSchema]))
+
+/** Sends JSON that is already text (stored documents): Fastify passes a string with a JSON type through untouched. */
+export const sendJsonText = (reply: FastifyReply, json: string): FastifyReply =>
+  reply.type('application/json; charset=utf-8').send(json)

@@ -1,0 +1,30 @@
+// Identifier and secret generation. Every id is made here, in the application, so both databases agree.
+import { createHash, randomBytes, randomInt } from 'node:crypto'
+
+/** Upper-case hex, as VTEX writes payment, transaction and event ids. */
+export const hexId = (bytes = 16): string => randomBytes(bytes).toString('hex').toUpperCase()
+
+/** Lower-case hex for ids Ordo owns (receipts, interactions). */
+export const lowerHexId = (bytes = 16): string => randomBytes(bytes).toString('hex')
+
+const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+
+/** A random string over [A-Z0-9]; 64 characters carry about 330 bits. */
+export function randomToken(length = 64): string {
+  const bytes = randomBytes(length)
+  let out = ''
+  for (const byte of bytes) out += TOKEN_ALPHABET[byte % TOKEN_ALPHABET.length]
+  return out
+}
+
+export const randomDigits = (count: number): string => {
+  let out = String(randomInt(1, 10))
+  while (out.length < count) out += String(randomInt(0, 10))
+  return out
+}
+
+export const randomIntBetween = (min: number, maxInclusive: number): number =>
+  randomInt(min, maxInclusive + 1)
+
+/** Secrets are stored only as this digest. They are random and long, so a fast hash is enough. */
+export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex')

@@ -1,0 +1,77 @@
+// Request bodies for tests, built from the issue's example order.
+import type { IntakeBody } from '../src/modules/orders/intake.schemas.ts'
+
+/** The two-seller order of the intake example: seller `1` (10980) and seller `partner` (3000), 13980 in all. */
+export function exampleOrder(overrides: Partial<IntakeBody> = {}): IntakeBody {
+  return {
+    marketplaceOrderId: 'ERP-TEST-1',
+    salesChannel: '1',
+    items: [
+      {
+        id: '1001',
+        productId: '100',
+        name: 'Blue T-shirt M',
+        seller: '1',
+        quantity: 2,
+        price: 4990,
+        listPrice: 5990,
+        sellingPrice: 4990,
+      },
+      {
+        id: '2002',
+        productId: '200',
+        name: 'Mug',
+        seller: 'partner',
+        quantity: 1,
+        price: 2500,
+        listPrice: 2500,
+        sellingPrice: 2500,
+      },
+    ],
+    clientProfileData: {
+      email: 'ana@example.com',
+      firstName: 'Ana',
+      lastName: 'Silva',
+      document: '12345678909',
+      documentType: 'cpf',
+      phone: '+5511999999999',
+    },
+    shippingData: {
+      address: {
+        receiverName: 'Ana Silva',
+        postalCode: '22271-020',
+        city: 'Rio de Janeiro',
+        state: 'RJ',
+        country: 'BRA',
+        street: 'Rua Conde de Irajá',
+        number: '97',
+        neighborhood: 'Botafogo',
+      },
+      logisticsInfo: [
+        { itemIndex: 0, selectedSla: 'Normal', price: 1000, shippingEstimate: '4bd' },
+        { itemIndex: 1, selectedSla: 'Normal', price: 500, shippingEstimate: '5bd' },
+      ],
+    },
+    paymentData: {
+      payments: [
+        { paymentSystem: '2', paymentSystemName: 'Visa', group: 'creditCard', value: 13980, installments: 1 },
+      ],
+    },
+    ...overrides,
+  }
+}
+
+/** A one-seller order of `value` cents paid by one promissory payment; `tag` keeps marketplaceOrderIds distinct. */
+export function singleOrder(tag: string, value = 5000): IntakeBody {
+  return exampleOrder({
+    marketplaceOrderId: `ERP-${tag}`,
+    items: [{ id: '1001', name: 'Blue T-shirt M', seller: '1', quantity: 1, price: value - 1000 }],
+    shippingData: {
+      ...exampleOrder().shippingData,
+      logisticsInfo: [{ itemIndex: 0, selectedSla: 'Normal', price: 1000, shippingEstimate: '3bd' }],
+    },
+    paymentData: {
+      payments: [{ paymentSystem: '17', paymentSystemName: 'Promissory', group: 'promissory', value }],
+    },
+  })
+}

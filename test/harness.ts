@@ -1,0 +1,85 @@
+// Boots the real app on a fresh, migrated database per test: in-memory SQLite, and a throwaway PostgreSQL
+// database as well when ORDO_TEST_DATABASE_URL is set (CI sets it).
+import { randomBytes } from 'node:crypto'
+import { describe, type TestContext } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import pg from 'pg'
+import { buildApp } from '../src/app.ts'
+import { openDatabase, type Dialect } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import type { Deps } from '../src/deps.ts'
+import { createKey, type KeyPair } from '../src/modules/access/access.service.ts'
+import { createAccount } from '../src/modules/accounts/account.service.ts'
+import { ManualClock } from '../src/platform/clock.ts'
+
+// eslint-disable-next-line no-restricted-properties -- tests choose their databases from the environment
+const POSTGRES_URL = process.env.ORDO_TEST_DATABASE_URL
+
+export const DIALECTS: Dialect[] = POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite']
+
+/** Runs a suite once per database dialect under test. */
+export function describeEachDialect(name: string, suite: (dialect: Dialect) => void): void {
+  for (const dialect of DIALECTS) describe(`${name} [${dialect}]`, () => suite(dialect))
+}
+
+export interface TestDatabase {
+  url: string | undefined
+  drop: () => Promise<void>
+}
+
+/** A new empty database: `:memory:` for SQLite, `create database` on the PostgreSQL server. */
+export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
+  if (dialect === 'sqlite') return { url: undefined, drop: async () => {} }
+  if (!POSTGRES_URL) throw new Error('ORDO_TEST_DATABASE_URL is not set')
+  const name = `ordo_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: POSTGRES_URL })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(POSTGRES_URL)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_URL })
+      await client.connect()
+      await client.query(`drop database if exists ${name} with (force)`)
+      await client.end()
+    },
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  deps: Deps
+  clock: ManualClock
+  admin: KeyPair
+  /** Headers that authenticate as the admin key of account `acme`. */
+  headers: Record<string, string>
+  newKey: (roles: string[], account?: string) => Promise<Record<string, string>>
+}
+
+export async function startTestApp(t: TestContext, dialect: Dialect): Promise<TestApp> {
+  const database = await freshDatabase(dialect)
+  const handle = openDatabase({ databaseUrl: database.url, sqlitePath: ':memory:' })
+  await migrateToLatest(handle)
+  const clock = new ManualClock('2026-03-02T12:00:00.000Z')
+  const deps: Deps = { ...handle, clock }
+  const app = await buildApp(deps)
+  // node:test runs t.after hooks in registration order: one hook keeps close-then-drop explicit.
+  t.after(async () => {
+    await app.close()
+    await handle.db.destroy()
+    await database.drop()
+  })
+  await createAccount(deps, 'acme')
+  const admin = await createKey(deps, { account: 'acme', roles: ['OMS - Full access'] })
+  const newKey = async (roles: string[], account = 'acme') =>
+    keyHeaders(await createKey(deps, { account, roles }))
+  return { app, deps, clock, admin, headers: keyHeaders(admin), newKey }
+}
+
+export const keyHeaders = (pair: KeyPair): Record<string, string> => ({
+  'x-vtex-api-appkey': pair.appKey,
+  'x-vtex-api-apptoken': pair.appToken,
+})
