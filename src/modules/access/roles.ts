@@ -45,7 +45,8 @@ export const ROLES = {
     'OMS Viewer',
   ],
   'OMS - Read only': ['View order', 'List Orders', 'OMS Viewer', 'Feed v3 and Hook view only'],
-  'Call center operator': ['View order', 'List Orders'],
+  // Reaches customers' orders through the user-orders endpoints only, for any clientEmail.
+  'Call center operator': ['ViewMyContractOrders', 'ViewMyOrgUnitOrders'],
   'Checkout Admin': ['Orders Full Access'],
 } as const satisfies Record<string, readonly Resource[]>
 

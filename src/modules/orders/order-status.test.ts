@@ -1,0 +1,201 @@
+// Unit tests of the workflow table: every edge it holds, no edge it does not, domains, finals and labels.
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import {
+  canTake,
+  domainOf,
+  isFinal,
+  isOrderStatus,
+  nextStatus,
+  ORDER_STATUSES,
+  STATUS_DESCRIPTION,
+  TRIGGERS,
+  WORKFLOW,
+  type OrderStatus,
+  type Trigger,
+  type WorkflowDomain,
+} from './order-status.ts'
+
+/** The workflow of the issue, written out independently of WORKFLOW: [from, trigger, to]. */
+const EXPECTED_EDGES: ReadonlyArray<readonly [OrderStatus, Trigger, OrderStatus]> = [
+  ['order-created', 'auto', 'on-order-completed'],
+  ['on-order-completed', 'auto', 'payment-pending'],
+  ['payment-pending', 'approve-payment', 'approve-payment'],
+  ['payment-pending', 'cancel', 'cancel'],
+  ['approve-payment', 'auto', 'payment-approved'],
+  ['payment-approved', 'auto', 'authorize-fulfillment'],
+  ['authorize-fulfillment', 'auto', 'window-to-cancel'],
+  ['window-to-cancel', 'end-grace-period', 'ready-for-handling'],
+  ['window-to-cancel', 'cancel', 'cancel'],
+  ['ready-for-handling', 'start-handling', 'start-handling'],
+  ['ready-for-handling', 'cancel', 'cancel'],
+  ['ready-for-handling', 'request-cancel', 'request-cancel'],
+  ['start-handling', 'auto', 'handling'],
+  ['handling', 'invoice', 'invoice'],
+  ['handling', 'cancel', 'cancel'],
+  ['handling', 'request-cancel', 'request-cancel'],
+  ['invoice', 'auto', 'invoiced'],
+  ['request-cancel', 'auto', 'cancellation-requested'],
+  ['cancellation-requested', 'cancel', 'cancel'],
+  ['cancellation-requested', 'resume-ready-for-handling', 'ready-for-handling'],
+  ['cancellation-requested', 'resume-handling', 'handling'],
+  ['cancel', 'auto', 'canceled'],
+]
+
+const expectedTarget = (from: OrderStatus, trigger: Trigger): OrderStatus | undefined =>
+  EXPECTED_EDGES.find(([f, t]) => f === from && t === trigger)?.[2]
+
+describe('workflow table', () => {
+  for (const [from, trigger, to] of EXPECTED_EDGES) {
+    it(`${from} --${trigger}--> ${to}`, () => {
+      assert.equal(WORKFLOW[from][trigger], to)
+      assert.equal(nextStatus(from, trigger), to)
+      assert.equal(canTake(from, trigger), true)
+    })
+  }
+
+  it('holds no edge besides the expected ones, for every status and every trigger', () => {
+    let refused = 0
+    for (const from of ORDER_STATUSES) {
+      for (const trigger of TRIGGERS) {
+        if (expectedTarget(from, trigger) !== undefined) continue
+        assert.equal(nextStatus(from, trigger), undefined, `${from} --${trigger}-->`)
+        assert.equal(canTake(from, trigger), false, `${from} --${trigger}-->`)
+        refused += 1
+      }
+    }
+    assert.equal(refused, ORDER_STATUSES.length * TRIGGERS.length - EXPECTED_EDGES.length)
+    const tableEdges = ORDER_STATUSES.flatMap((from) => Object.keys(WORKFLOW[from]).map((t) => `${from}/${t}`))
+    assert.equal(tableEdges.length, EXPECTED_EDGES.length)
+  })
+
+  it('names only known triggers and statuses', () => {
+    assert.deepEqual(Object.keys(WORKFLOW).sort(), [...ORDER_STATUSES].sort())
+    for (const from of ORDER_STATUSES) {
+      for (const [trigger, to] of Object.entries(WORKFLOW[from])) {
+        assert.ok((TRIGGERS as readonly string[]).includes(trigger), `${from}: unknown trigger ${trigger}`)
+        assert.ok(to !== undefined && isOrderStatus(to), `${from} --${trigger}--> unknown status ${to}`)
+      }
+    }
+  })
+
+  it('gives a transient status its automatic edge and nothing else', () => {
+    for (const from of ORDER_STATUSES) {
+      if (!canTake(from, 'auto')) continue
+      assert.deepEqual(Object.keys(WORKFLOW[from]), ['auto'], from)
+    }
+  })
+
+  it('has exactly two final statuses, and they are final', () => {
+    assert.deepEqual(
+      ORDER_STATUSES.filter((s) => isFinal(s)),
+      ['invoiced', 'canceled'],
+    )
+    for (const trigger of TRIGGERS) {
+      assert.equal(canTake('invoiced', trigger), false)
+      assert.equal(canTake('canceled', trigger), false)
+    }
+  })
+
+  it('reaches every status from order-created, and a final status from every status', () => {
+    const reachable = new Set<OrderStatus>(['order-created'])
+    for (let grew = true; grew; ) {
+      grew = false
+      for (const from of reachable) {
+        for (const to of Object.values(WORKFLOW[from])) {
+          if (to !== undefined && !reachable.has(to)) {
+            reachable.add(to)
+            grew = true
+          }
+        }
+      }
+    }
+    assert.deepEqual([...reachable].sort(), [...ORDER_STATUSES].sort())
+    for (const from of ORDER_STATUSES) {
+      const seen = new Set<OrderStatus>([from])
+      const queue: OrderStatus[] = [from]
+      while (queue.length > 0) {
+        const at = queue.shift() as OrderStatus
+        for (const to of Object.values(WORKFLOW[at])) {
+          if (to !== undefined && !seen.has(to)) {
+            seen.add(to)
+            queue.push(to)
+          }
+        }
+      }
+      assert.ok(seen.has('invoiced') || seen.has('canceled'), `${from} cannot end`)
+    }
+  })
+
+  it('lets an order be canceled or its cancellation requested exactly where it rests before invoicing', () => {
+    assert.deepEqual(
+      ORDER_STATUSES.filter((s) => canTake(s, 'cancel')),
+      ['payment-pending', 'window-to-cancel', 'ready-for-handling', 'handling', 'cancellation-requested'],
+    )
+    assert.deepEqual(
+      ORDER_STATUSES.filter((s) => canTake(s, 'request-cancel')),
+      ['ready-for-handling', 'handling'],
+    )
+  })
+})
+
+describe('workflow domains', () => {
+  const EXPECTED_DOMAIN: { [S in OrderStatus]: WorkflowDomain | 'running' } = {
+    'order-created': 'Marketplace',
+    'on-order-completed': 'Marketplace',
+    'payment-pending': 'Marketplace',
+    'approve-payment': 'Marketplace',
+    'payment-approved': 'Marketplace',
+    'authorize-fulfillment': 'Fulfillment',
+    'window-to-cancel': 'Fulfillment',
+    'ready-for-handling': 'Fulfillment',
+    'start-handling': 'Fulfillment',
+    handling: 'Fulfillment',
+    invoice: 'Fulfillment',
+    invoiced: 'Fulfillment',
+    'request-cancel': 'Marketplace',
+    'cancellation-requested': 'Fulfillment',
+    cancel: 'running',
+    canceled: 'running',
+  }
+  for (const status of ORDER_STATUSES) {
+    const expected = EXPECTED_DOMAIN[status]
+    it(`${status} belongs to ${expected === 'running' ? 'the running workflow' : expected}`, () => {
+      for (const running of ['Marketplace', 'Fulfillment'] as const) {
+        assert.equal(domainOf(status, running), expected === 'running' ? running : expected)
+      }
+    })
+  }
+})
+
+describe('status labels', () => {
+  const LABELS: { [S in OrderStatus]: string } = {
+    'order-created': 'Pedido Criado',
+    'on-order-completed': 'Pedido Completado',
+    'payment-pending': 'Pagamento Pendente',
+    'approve-payment': 'Aprovar Pagamento',
+    'payment-approved': 'Pagamento Aprovado',
+    'authorize-fulfillment': 'Autorizar Despacho',
+    'window-to-cancel': 'Carência para Cancelamento',
+    'ready-for-handling': 'Pronto para o manuseio',
+    'start-handling': 'Iniciar Manuseio',
+    handling: 'Preparando Entrega',
+    invoice: 'Verificando Fatura',
+    invoiced: 'Faturado',
+    'request-cancel': 'Cancelamento Solicitado',
+    'cancellation-requested': 'Cancelamento Solicitado',
+    cancel: 'Cancelando',
+    canceled: 'Cancelado',
+  }
+  it('gives every status its Portuguese VTEX label', () => {
+    assert.deepEqual(STATUS_DESCRIPTION, LABELS)
+  })
+
+  it('recognises exactly the sixteen statuses', () => {
+    assert.equal(ORDER_STATUSES.length, 16)
+    for (const status of ORDER_STATUSES) assert.equal(isOrderStatus(status), true)
+    for (const other of ['', 'Handling', 'cancelled', 'invoiced ', 'ready_for_handling', 'payment-approve']) {
+      assert.equal(isOrderStatus(other), false, other)
+    }
+  })
+})

@@ -1,0 +1,122 @@
+// Requests shaped the way real VTEX clients send them (DESIGN.md §1) are accepted.
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { api } from './api.ts'
+import { exampleOrder, singleOrder } from './fixtures.ts'
+import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
+
+async function readyOrder(test: TestApp, tag: string) {
+  await api(test).send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
+  return api(test).approvedOrder(singleOrder(tag))
+}
+
+describeEachDialect('real client request shapes', (dialect) => {
+  it('accepts POSTs with Content-Type: application/json and an empty body', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await readyOrder(test, 'EMPTY')
+    const res = await test.app.inject({
+      method: 'POST',
+      url: `/api/oms/pvt/orders/${order.orderId}/start-handling`,
+      headers: { ...test.headers, 'content-type': 'application/json' },
+      payload: '',
+    })
+    assert.equal(res.statusCode, 204, res.body)
+    const cancel = await test.app.inject({
+      method: 'POST',
+      url: `/api/oms/pvt/orders/${order.orderId}/cancel`,
+      headers: { ...test.headers, 'content-type': 'application/json' },
+    })
+    assert.equal(cancel.statusCode, 200, cancel.body)
+  })
+
+  it('accepts a payment notification with an empty JSON body and with {}', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const placed = await api(test).placeOk(exampleOrder())
+    for (const [order, payload] of placed.orders.map((o, i) => [o, i === 0 ? '' : '{}'] as const)) {
+      const paymentId = order.paymentData.transactions[0]?.payments[0]?.id ?? ''
+      const res = await test.app.inject({
+        method: 'POST',
+        url: `/api/oms/pvt/orders/${order.orderId}/payments/${paymentId}/payment-notification`,
+        headers: { ...test.headers, 'content-type': 'application/json' },
+        payload,
+      })
+      assert.equal(res.statusCode, 200, res.body)
+    }
+  })
+
+  it('accepts POSTs with {} and bodies carrying unknown fields', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await readyOrder(test, 'EXTRA')
+    const handling = await api(test).send('POST', `/api/oms/pvt/orders/${order.orderId}/start-handling`, {})
+    assert.equal(handling.statusCode, 204, handling.body)
+    const cancel = await api(test).cancel(order.orderId, {
+      reason: 'Out of stock',
+      requestMetadata: { requestId: 'abc-123', sentAt: '2026-03-02T12:00:00Z', client: 'erp-connector/4.1' },
+    })
+    assert.equal(cancel.statusCode, 200, cancel.body)
+    const placed = await api(test).place({
+      ...singleOrder('EXTRA-2'),
+      erpBatch: 77,
+      items: [{ ...singleOrder('x').items[0], erpLine: 1 }],
+    } as never)
+    assert.equal(placed.statusCode, 201, placed.body)
+    const [stored] = placed.json<{ orders: Record<string, unknown>[] }>().orders
+    assert.ok(stored && !('erpBatch' in stored))
+  })
+
+  it('accepts GETs without Content-Type, with a charset, with gzip accepted, with ?an= and unknown parameters', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const { orders } = await api(test).placeOk(exampleOrder())
+    const id = orders[0]?.orderId ?? ''
+    const variants: { url: string; headers: Record<string, string> }[] = [
+      { url: `/api/oms/pvt/orders/${id}`, headers: {} },
+      {
+        url: `/api/oms/pvt/orders/${id}`,
+        headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+      },
+      { url: `/api/oms/pvt/orders/${id}`, headers: { 'accept-encoding': 'gzip, deflate' } },
+      { url: `/api/oms/pvt/orders/${id}?an=acme`, headers: {} },
+      { url: `/api/oms/pvt/orders/${id}?an=acme&utm_source=erp&_=1700000000`, headers: {} },
+      { url: `/api/oms/pvt/orders/${id}/`, headers: {} },
+      { url: `/api/oms/pvt/orders/order-group/${orders[0]?.orderGroup ?? ''}/`, headers: {} },
+    ]
+    for (const variant of variants) {
+      const res = await test.app.inject({
+        method: 'GET',
+        url: variant.url,
+        headers: { ...test.headers, ...variant.headers },
+      })
+      assert.equal(res.statusCode, 200, `${variant.url} ${JSON.stringify(variant.headers)}: ${res.body}`)
+      assert.match(String(res.headers['content-type']), /^application\/json/)
+    }
+  })
+
+  it('accepts trailing slashes on POSTs and JSON sent without a Content-Type', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const slash = await test.app.inject({
+      method: 'POST',
+      url: '/api/oms/pvt/orders/',
+      headers: { ...test.headers, 'content-type': 'application/json' },
+      payload: JSON.stringify(singleOrder('SLASH')),
+    })
+    assert.equal(slash.statusCode, 201, slash.body)
+    const bare = await test.app.inject({
+      method: 'POST',
+      url: '/api/oms/pvt/orders',
+      headers: test.headers,
+      payload: Buffer.from(JSON.stringify(singleOrder('BARE'))),
+    })
+    assert.equal(bare.statusCode, 201, bare.body)
+  })
+
+  it('decides the account by the credential when reached as 127.0.0.1', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const { orders } = await api(test).placeOk(exampleOrder())
+    const res = await test.app.inject({
+      method: 'GET',
+      url: `/api/oms/pvt/orders/${orders[0]?.orderId ?? ''}`,
+      headers: { ...test.headers, host: '127.0.0.1:8080' },
+    })
+    assert.equal(res.statusCode, 200)
+  })
+})
