@@ -86,15 +86,35 @@ export async function bootstrap(deps: Deps): Promise<KeyPair | undefined> {
 }
 
 /** POST /api/vtexid/apptoken/login: a 24-hour user token carrying the key's roles. */
-export async function login(
-  { db, clock }: Deps,
-  appKey: string,
-  appToken: string,
-): Promise<{ token: string; expires: number }> {
-  const key = await access.findKey(db, appKey)
+export async function login(deps: Deps, appKey: string, appToken: string): Promise<UserToken> {
+  const key = await access.findKey(deps.db, appKey)
   if (!key || key.revokedAt || key.tokenHash !== sha256(appToken)) {
     throw new AppError('UNAUTHORIZED', 'The AppKey and AppToken do not match an active key.')
   }
+  return mintUserToken(deps, { account: key.account, kind: 'key', appKey, email: null, roles: key.roles })
+}
+
+/** A 24-hour token that acts for one customer of the account: it sees and cancels only that customer's orders. */
+export function createShopperToken(deps: Deps, account: string, email: string): Promise<UserToken> {
+  return mintUserToken(deps, {
+    account,
+    kind: 'shopper',
+    appKey: null,
+    email: email.toLowerCase(),
+    roles: [],
+  })
+}
+
+export interface UserToken {
+  token: string
+  /** Unix time in seconds, as VTEX ID answers. */
+  expires: number
+}
+
+async function mintUserToken(
+  { db, clock }: Deps,
+  record: Omit<access.UserTokenRecord, 'expiresAt'>,
+): Promise<UserToken> {
   const now = clock.now()
   const expires = new Date(now.getTime() + USER_TOKEN_TTL_MS)
   const token = randomToken(96)
@@ -103,42 +123,10 @@ export async function login(
     await access.insertUserToken(
       trx,
       sha256(token),
-      {
-        account: key.account,
-        kind: 'key',
-        appKey,
-        email: null,
-        roles: key.roles,
-        expiresAt: expires.toISOString(),
-      },
+      { ...record, expiresAt: expires.toISOString() },
       now.toISOString(),
     )
   })
-  return { token, expires: Math.floor(expires.getTime() / 1000) }
-}
-
-/** A 24-hour token that acts for one customer of the account: it sees and cancels only that customer's orders. */
-export async function createShopperToken(
-  { db, clock }: Deps,
-  account: string,
-  email: string,
-): Promise<{ token: string; expires: number }> {
-  const now = clock.now()
-  const expires = new Date(now.getTime() + USER_TOKEN_TTL_MS)
-  const token = randomToken(96)
-  await access.insertUserToken(
-    db,
-    sha256(token),
-    {
-      account,
-      kind: 'shopper',
-      appKey: null,
-      email: email.toLowerCase(),
-      roles: [],
-      expiresAt: expires.toISOString(),
-    },
-    now.toISOString(),
-  )
   return { token, expires: Math.floor(expires.getTime() / 1000) }
 }
 
@@ -155,26 +143,22 @@ export async function authenticate({ db, clock }: Deps, credentials: Credentials
   if (credentials.appKey && credentials.appToken) {
     const key = await access.findKey(db, credentials.appKey)
     if (!key || key.revokedAt || key.tokenHash !== sha256(credentials.appToken)) throw unauthorized()
-    const roles = key.roles.filter(isRoleName)
-    return {
-      account: key.account,
-      appKey: key.appKey,
-      roles,
-      resources: resourcesOf(roles),
-      shopperEmail: null,
-    }
+    return principal(key.account, key.appKey, key.roles, null)
   }
   if (credentials.userToken) {
     const token = await access.findUserToken(db, sha256(credentials.userToken))
     if (!token || token.expiresAt <= clock.now().toISOString()) throw unauthorized()
-    const roles = token.roles.filter(isRoleName)
-    return {
-      account: token.account,
-      appKey: token.appKey,
-      roles,
-      resources: resourcesOf(roles),
-      shopperEmail: token.kind === 'shopper' ? token.email : null,
-    }
+    return principal(token.account, token.appKey, token.roles, token.kind === 'shopper' ? token.email : null)
   }
   throw unauthorized()
+}
+
+function principal(
+  account: string,
+  appKey: string | null,
+  storedRoles: string[],
+  shopperEmail: string | null,
+): Principal {
+  const roles = storedRoles.filter(isRoleName)
+  return { account, appKey, roles, resources: resourcesOf(roles), shopperEmail }
 }

@@ -18,32 +18,22 @@ export const RESOURCES = [
 ] as const
 export type Resource = (typeof RESOURCES)[number]
 
+/** What an ERP or WMS integration needs to run the order flow. */
+const FULFILLMENT_INTEGRATION = [
+  'View order',
+  'List Orders',
+  'Change order workflow status',
+  'Cancel order',
+  'Change order',
+  'Notify invoice',
+  'Notify payment',
+  'Feed v3 and Hook Admin',
+  'OMS Viewer',
+] as const satisfies readonly Resource[]
+
 export const ROLES = {
-  'OMS - Full access': [
-    'View order',
-    'List Orders',
-    'Change order workflow status',
-    'Cancel order',
-    'Change order',
-    'Notify invoice',
-    'Notify refund',
-    'Notify payment',
-    'Feed v3 and Hook Admin',
-    'OMS Viewer',
-    'Orders Full Access',
-    'Ordo settings',
-  ],
-  'IntegrationProfile - Fulfillment Oms': [
-    'View order',
-    'List Orders',
-    'Change order workflow status',
-    'Cancel order',
-    'Change order',
-    'Notify invoice',
-    'Notify payment',
-    'Feed v3 and Hook Admin',
-    'OMS Viewer',
-  ],
+  'OMS - Full access': [...FULFILLMENT_INTEGRATION, 'Notify refund', 'Orders Full Access', 'Ordo settings'],
+  'IntegrationProfile - Fulfillment Oms': FULFILLMENT_INTEGRATION,
   'OMS - Read only': ['View order', 'List Orders', 'OMS Viewer', 'Feed v3 and Hook view only'],
   // Reaches customers' orders through the user-orders endpoints only, for any clientEmail.
   'Call center operator': ['ViewMyContractOrders', 'ViewMyOrgUnitOrders'],
