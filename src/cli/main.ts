@@ -80,10 +80,9 @@ async function serve(config: Config): Promise<void> {
   }
   const app = await buildApp(deps, { logger: { level: config.logLevel } })
   // Grace periods that ended while the server was down are applied before the first request is answered.
-  await runDueTimers(deps)
-  const timers = startTimerLoop(deps, config.timerIntervalMs, (error) =>
-    app.log.error({ err: error }, 'timer sweep failed'),
-  )
+  const logTimerError = (error: unknown) => app.log.error({ err: error }, 'timer failed')
+  await runDueTimers(deps, logTimerError)
+  const timers = startTimerLoop(deps, config.timerIntervalMs, logTimerError)
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
@@ -114,7 +113,7 @@ async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true })
   const [command, sub, arg] = positionals
   if (values.help || !command || command === 'help') return print(HELP)
-  const config = loadConfig(values)
+  const config = configFrom(values)
   switch (command) {
     case 'serve':
       return serve(config)
@@ -135,6 +134,15 @@ async function run(argv: string[]): Promise<void> {
       return withDeps(config, (deps) => settings(deps, sub, values))
     default:
       throw new UsageError(`Unknown command ${command}. Run ordo --help.`)
+  }
+}
+
+/** A bad flag or environment variable is a usage error: one line on stderr, exit 2, no stack trace. */
+function configFrom(values: Values): Config {
+  try {
+    return loadConfig(values)
+  } catch (error) {
+    throw new UsageError((error as Error).message)
   }
 }
 
@@ -182,10 +190,10 @@ async function settings(deps: Deps, sub: string | undefined, values: Values): Pr
     const minutes = values['grace-period-minutes']
     if (minutes === undefined)
       throw new UsageError('Usage: ordo settings set --account NAME --grace-period-minutes N')
+    // Number('') is 0: an empty value (an unset shell variable) must not silently remove the grace period.
+    const parsed = minutes.trim() === '' ? Number.NaN : Number(minutes)
     return print(
-      JSON.stringify(
-        await changeSettings(deps, account, { cancellationGracePeriodMinutes: Number(minutes) }),
-      ),
+      JSON.stringify(await changeSettings(deps, account, { cancellationGracePeriodMinutes: parsed })),
     )
   }
   throw new UsageError('Usage: ordo settings get|set --account NAME …')

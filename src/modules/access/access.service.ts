@@ -1,7 +1,9 @@
 // Use cases for credentials: keys, user tokens, and turning request headers into a Principal.
+import type { Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import { randomToken, sha256 } from '../../platform/ids.ts'
+import { retryOnConflict } from '../../platform/retry.ts'
 import * as accounts from '../accounts/account.repository.ts'
 import * as access from './access.repository.ts'
 import { isRoleName, resourcesOf, ROLE_NAMES, type Principal, type RoleName } from './roles.ts'
@@ -21,28 +23,35 @@ export interface KeySummary {
 
 const USER_TOKEN_TTL_MS = 24 * 60 * 60 * 1000 // VTEX ID tokens live 24 h
 
-export async function createKey(
-  { db, clock }: Deps,
-  input: { account: string; roles: string[]; label?: string | null },
-): Promise<KeyPair> {
+export async function createKey(deps: Deps, input: KeyInput): Promise<KeyPair> {
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await accounts.findAccount(trx, input.account))) {
+      throw new AppError('NOT_FOUND', `Account ${input.account} does not exist. Create it first.`)
+    }
+    return insertNewKey(trx, deps.clock.now().toISOString(), input)
+  })
+}
+
+interface KeyInput {
+  account: string
+  roles: string[]
+  label?: string | null
+}
+
+async function insertNewKey(db: Db, now: string, input: KeyInput): Promise<KeyPair> {
   const roles = checkRoles(input.roles)
   const pair: KeyPair = {
     appKey: `vtexappkey-${input.account}-${randomToken(6)}`,
     appToken: randomToken(100),
   }
-  await db.transaction().execute(async (trx) => {
-    if (!(await accounts.findAccount(trx, input.account))) {
-      throw new AppError('NOT_FOUND', `Account ${input.account} does not exist. Create it first.`)
-    }
-    await access.insertKey(trx, {
-      appKey: pair.appKey,
-      account: input.account,
-      tokenHash: sha256(pair.appToken),
-      roles,
-      label: input.label ?? null,
-      createdAt: clock.now().toISOString(),
-      revokedAt: null,
-    })
+  await access.insertKey(db, {
+    appKey: pair.appKey,
+    account: input.account,
+    tokenHash: sha256(pair.appToken),
+    roles,
+    label: input.label ?? null,
+    createdAt: now,
+    revokedAt: null,
   })
   return pair
 }
@@ -74,15 +83,23 @@ export async function revokeKey({ db, clock }: Deps, appKey: string): Promise<vo
   if (!revoked) throw new AppError('NOT_FOUND', `No active key ${appKey}.`)
 }
 
-/** On a database with no account yet: the `ordo` account and one full-access key, shown once. */
-export async function bootstrap(deps: Deps): Promise<KeyPair | undefined> {
-  const created = await deps.db.transaction().execute(async (trx) => {
-    if ((await accounts.countAccounts(trx)) > 0) return false
-    await accounts.insertAccount(trx, 'ordo', deps.clock.now().toISOString())
-    return true
-  })
-  if (!created) return undefined
-  return createKey(deps, { account: 'ordo', roles: ['OMS - Full access'], label: 'bootstrap admin key' })
+/**
+ * On a database with no account yet: the `ordo` account and one full-access key, in one transaction so a
+ * crash cannot leave an account nobody can use. Two servers starting at once: the loser finds the account.
+ */
+export function bootstrap(deps: Deps): Promise<KeyPair | undefined> {
+  return retryOnConflict(() =>
+    deps.db.transaction().execute(async (trx) => {
+      if ((await accounts.countAccounts(trx)) > 0) return undefined
+      const now = deps.clock.now().toISOString()
+      await accounts.insertAccount(trx, 'ordo', now)
+      return insertNewKey(trx, now, {
+        account: 'ordo',
+        roles: ['OMS - Full access'],
+        label: 'bootstrap admin key',
+      })
+    }),
+  )
 }
 
 /** POST /api/vtexid/apptoken/login: a 24-hour user token carrying the key's roles. */

@@ -1,0 +1,257 @@
+// Runs the real `ordo` command (bin/ordo.js) as child processes on a throwaway database, and cleans up after.
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+import type { Readable } from 'node:stream'
+import type { TestContext } from 'node:test'
+import type { Dialect } from '../../src/db/database.ts'
+import { freshDatabase } from '../harness.ts'
+
+const ORDO = resolve(import.meta.dirname, '../../bin/ordo.js')
+const ROOT = resolve(import.meta.dirname, '../..')
+
+/** A CLI command that has not finished by then is killed: a hung child must not hang the test run. */
+const COMMAND_TIMEOUT_MS = 30_000
+/** How long a server may take to answer /healthz: 200 polls 50 ms apart. */
+const READY_ATTEMPTS = 200
+const READY_POLL_MS = 50
+const EXIT_TIMEOUT_MS = 10_000
+const REQUEST_TIMEOUT_MS = 10_000
+/** Starts tried when the free port was taken before the server could bind it. */
+const SERVE_ATTEMPTS = 3
+
+// Variables that would point a child at another database, port or clock than the test chose.
+const INHERITED_BUT_IGNORED = [
+  'PORT',
+  'ORDO_PORT',
+  'HOST',
+  'DATABASE_URL',
+  'ORDO_DB',
+  'LOG_LEVEL',
+  'ORDO_TIMER_INTERVAL_MS',
+  'ORDO_CLOCK_FILE',
+  'NODE_TEST_CONTEXT', // set by node --test; a child that inherits it reports to the runner instead of stdout
+]
+
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  // eslint-disable-next-line no-restricted-properties -- the children get the test's environment minus Ordo's
+  const env = { ...process.env }
+  for (const name of INHERITED_BUT_IGNORED) delete env[name]
+  return { ...env, ...extra }
+}
+
+export interface CommandResult extends Exit {
+  stdout: string
+  stderr: string
+}
+
+export interface Server {
+  port: number
+  /** `http://127.0.0.1:PORT` */
+  url: string
+  /** Everything the server has written to stdout so far (the bootstrap key, then pino's JSON lines). */
+  stdout: () => string
+  stderr: () => string
+  request: (method: string, path: string, options?: RequestOptions) => Promise<HttpResult>
+  /** Sends `signal` (SIGKILL by default) and waits for the process to exit. */
+  stop: (signal?: NodeJS.Signals) => Promise<Exit>
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>
+  body?: unknown
+}
+
+export interface HttpResult {
+  status: number
+  body: unknown
+  text: string
+}
+
+export interface Sandbox {
+  dir: string
+  /** `--db FILE` or `--database-url URL`: the same database for every command of this sandbox. */
+  dbArgs: string[]
+  /** Runs `ordo ...args` to completion. */
+  ordo: (args: string[], env?: Record<string, string>) => Promise<CommandResult>
+  /** Starts `ordo serve` on a free port of 127.0.0.1 and resolves once /healthz answers. */
+  serve: (env?: Record<string, string>) => Promise<Server>
+  /** Writes the file a server started with `clockEnv` reads as "now". */
+  setClock: (iso: string) => void
+  /** ORDO_CLOCK_FILE pointing at this sandbox's clock file. */
+  clockEnv: Record<string, string>
+}
+
+/**
+ * A temp directory and a fresh database (a SQLite file there, or a new PostgreSQL database), plus helpers that
+ * run `ordo` against it. One t.after hook kills every process it started, then drops the database, then removes
+ * the directory, in that order.
+ */
+export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox> {
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-e2e-'))
+  const database = await freshDatabase(dialect)
+  const running = new Set<Proc>()
+  t.after(async () => {
+    for (const proc of running) await killAndWait(proc, 'SIGKILL')
+    await database.drop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const dbArgs = database.url ? ['--database-url', database.url] : ['--db', join(dir, 'ordo.db')]
+  const clockFile = join(dir, 'clock')
+
+  const spawnOrdo = (args: string[], env: Record<string, string>): Proc => {
+    const child = spawn(process.execPath, [ORDO, ...args, ...dbArgs], {
+      cwd: ROOT,
+      env: childEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    // 'close' comes after 'exit' once the output pipes are drained, so the output is complete by then.
+    const closed = new Promise<Exit>((done) =>
+      child.once('close', (code: number | null, signal: NodeJS.Signals | null) => done({ code, signal })),
+    )
+    const proc: Proc = { child, closed, stdout: () => stdout, stderr: () => stderr }
+    running.add(proc)
+    void closed.then(() => running.delete(proc))
+    return proc
+  }
+
+  return {
+    dir,
+    dbArgs,
+    clockEnv: { ORDO_CLOCK_FILE: clockFile },
+    setClock(iso) {
+      // Written aside and renamed, so a server never reads a half-written timestamp.
+      writeFileSync(`${clockFile}.tmp`, `${iso}\n`)
+      renameSync(`${clockFile}.tmp`, clockFile)
+    },
+    async ordo(args, env = {}) {
+      const proc = spawnOrdo(args, env)
+      const timer = setTimeout(() => proc.child.kill('SIGKILL'), COMMAND_TIMEOUT_MS)
+      try {
+        const { code, signal } = await proc.closed
+        return { code, signal, stdout: proc.stdout(), stderr: proc.stderr() }
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+    async serve(env = {}) {
+      // Another process may take the free port between our check and the server's bind: try a new port then.
+      let failure = ''
+      for (let attempt = 1; attempt <= SERVE_ATTEMPTS; attempt++) {
+        const port = await freePort()
+        const proc = spawnOrdo(['serve', '--host', '127.0.0.1', '--port', String(port)], env)
+        const server = await untilReady(proc, port)
+        if (server) return server
+        const { code, signal } = await proc.closed
+        failure =
+          `ordo serve did not become ready on port ${port} (exit ${String(code ?? signal)})\n` +
+          `stdout:\n${proc.stdout()}\nstderr:\n${proc.stderr()}`
+        if (!proc.stderr().includes('EADDRINUSE')) break
+      }
+      throw new Error(failure)
+    },
+  }
+}
+
+export interface Exit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
+interface Proc {
+  child: ChildProcessByStdio<null, Readable, Readable>
+  closed: Promise<Exit>
+  stdout: () => string
+  stderr: () => string
+}
+
+const hasExited = ({ child }: Proc) => child.exitCode !== null || child.signalCode !== null
+
+/** Sends `signal` unless the process is gone, and waits for it to close; SIGKILL if it takes too long. */
+async function killAndWait(proc: Proc, signal: NodeJS.Signals): Promise<Exit> {
+  if (!hasExited(proc)) proc.child.kill(signal)
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), EXIT_TIMEOUT_MS)
+  try {
+    return await proc.closed
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** A port that was free a moment ago: the OS picks it for a listener on port 0, which is then closed. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer()
+    probe.once('error', fail)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => {
+        if (address && typeof address === 'object') done(address.port)
+        else fail(new Error('no port'))
+      })
+    })
+  })
+}
+
+async function untilReady(proc: Proc, port: number): Promise<Server | undefined> {
+  const url = `http://127.0.0.1:${port}`
+  const server: Server = {
+    port,
+    url,
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    request: (method, path, options) => request(url, method, path, options),
+    stop: (signal = 'SIGKILL') => killAndWait(proc, signal),
+  }
+  for (let attempt = 0; attempt < READY_ATTEMPTS; attempt++) {
+    if (hasExited(proc)) {
+      await proc.closed
+      return undefined
+    }
+    // Both: /healthz alone could be another test's server on the port ours failed to bind.
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).then(
+      (res) => res.ok,
+      () => false,
+    )
+    if (ok && proc.stdout().includes(`listening at ${url}`)) return server
+    await delay(READY_POLL_MS)
+  }
+  await killAndWait(proc, 'SIGKILL')
+  return undefined
+}
+
+async function request(
+  base: string,
+  method: string,
+  path: string,
+  { headers = {}, body }: RequestOptions = {},
+): Promise<HttpResult> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const text = await res.text()
+  let parsed: unknown = undefined
+  try {
+    parsed = text ? JSON.parse(text) : undefined
+  } catch {
+    parsed = undefined
+  }
+  return { status: res.status, body: parsed, text }
+}
+
+/** The AppKey/AppToken pair `serve` prints on first start, or undefined when it printed none. */
+export function printedKey(stdout: string): { appKey: string; appToken: string } | undefined {
+  const appKey = /^\s*X-VTEX-API-AppKey:\s*(\S+)\s*$/m.exec(stdout)?.[1]
+  const appToken = /^\s*X-VTEX-API-AppToken:\s*(\S+)\s*$/m.exec(stdout)?.[1]
+  return appKey && appToken ? { appKey, appToken } : undefined
+}
