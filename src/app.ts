@@ -2,6 +2,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Ajv } from 'ajv'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { sql } from 'kysely'
 import type { Deps, RouteDeps } from './deps.ts'
@@ -26,6 +27,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
 
   registerErrorHandler(app)
   acceptLooseBodies(app)
+  validateBodiesStrictly(app)
 
   await app.register(swagger, {
     openapi: {
@@ -91,4 +93,15 @@ function acceptLooseBodies(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined || request.body === null) request.body = {}
   })
+}
+
+/**
+ * Query strings and paths are text, so their numbers are converted; JSON bodies are typed, so they are not:
+ * Fastify's default would turn `{"cancellationGracePeriodMinutes": null}` into 0 and `true` into 1.
+ */
+function validateBodiesStrictly(app: FastifyInstance): void {
+  const options = { useDefaults: true, removeAdditional: true, allErrors: false, strict: false } as const
+  const body = new Ajv({ ...options, coerceTypes: false })
+  const text = new Ajv({ ...options, coerceTypes: 'array' })
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema))
 }

@@ -9,6 +9,7 @@ import { openDatabase, type Dialect } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import type { Deps } from '../src/deps.ts'
 import { createKey, type KeyPair } from '../src/modules/access/access.service.ts'
+import { CredentialCache } from '../src/modules/access/credential-cache.ts'
 import { createAccount } from '../src/modules/accounts/account.service.ts'
 import { ManualClock } from '../src/platform/clock.ts'
 
@@ -43,6 +44,16 @@ export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
     drop: async () => {
       const client = new pg.Client({ connectionString: POSTGRES_URL })
       await client.connect()
+      // pg's pool.end() resolves before its sockets close: `with (force)` would kill those backends and their
+      // clients would throw uncaught errors. Wait (bounded) until they are gone.
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const { rows } = await client.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        )
+        if (rows[0]?.n === 0) break
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
       await client.query(`drop database if exists ${name} with (force)`)
       await client.end()
     },
@@ -64,7 +75,7 @@ export async function startTestApp(t: TestContext, dialect: Dialect): Promise<Te
   const handle = openDatabase({ databaseUrl: database.url, sqlitePath: ':memory:' })
   await migrateToLatest(handle)
   const clock = new ManualClock('2026-03-02T12:00:00.000Z')
-  const deps: Deps = { ...handle, clock }
+  const deps: Deps = { ...handle, clock, credentials: new CredentialCache() }
   const app = await buildApp(deps)
   // node:test runs t.after hooks in registration order: one hook keeps close-then-drop explicit.
   t.after(async () => {

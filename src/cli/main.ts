@@ -7,6 +7,7 @@ import { openDatabase } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { Deps } from '../deps.ts'
 import { bootstrap, createKey, listKeys, revokeKey } from '../modules/access/access.service.ts'
+import { CredentialCache } from '../modules/access/credential-cache.ts'
 import { ROLE_NAMES } from '../modules/access/roles.ts'
 import { changeSettings, createAccount, getSettings } from '../modules/accounts/account.service.ts'
 import { FileClock, systemClock } from '../platform/clock.ts'
@@ -61,7 +62,7 @@ async function openDeps(config: Config): Promise<Deps> {
   const clock = config.clockFile
     ? new FileClock(config.clockFile, (path) => readFileSync(path, 'utf8'))
     : systemClock
-  return { ...handle, clock }
+  return { ...handle, clock, credentials: new CredentialCache() }
 }
 
 async function serve(config: Config): Promise<void> {

@@ -1,6 +1,6 @@
 // The whole schema as one type, and the one function that opens a connection on either dialect.
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -56,5 +56,28 @@ export function openDatabase(target: { databaseUrl?: string | undefined; sqliteP
   sqlite.pragma('synchronous = FULL') // a 2xx promises durability, also across power loss
   sqlite.pragma('busy_timeout = 5000') // the CLI may write beside a running server
   sqlite.pragma('foreign_keys = ON')
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' }
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+    dialect: 'sqlite',
+  }
+}
+
+/**
+ * Kysely prepares every query anew; compiling SQL costs more than running a point lookup. Its SQLite driver
+ * runs one query at a time, so a statement can be reused safely.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare: (sql: string) => {
+      let statement = statements.get(sql)
+      if (!statement) {
+        if (statements.size >= 1000) statements.clear() // bounded: multi-row inserts vary in shape
+        statement = sqlite.prepare(sql)
+        statements.set(sql, statement)
+      }
+      return statement
+    },
+  }
 }

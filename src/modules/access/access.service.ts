@@ -76,11 +76,12 @@ export async function listKeys({ db }: Deps, account: string): Promise<KeySummar
   }))
 }
 
-export async function revokeKey({ db, clock }: Deps, appKey: string): Promise<void> {
+export async function revokeKey({ db, clock, credentials }: Deps, appKey: string): Promise<void> {
   const revoked = await db
     .transaction()
     .execute((trx) => access.revokeKey(trx, appKey, clock.now().toISOString()))
   if (!revoked) throw new AppError('NOT_FOUND', `No active key ${appKey}.`)
+  credentials.forgetKey(appKey)
 }
 
 /**
@@ -156,18 +157,32 @@ export interface Credentials {
 const unauthorized = () => new AppError('UNAUTHORIZED', 'Unauthorized access')
 
 /** Resolves a request's credentials, or throws UNAUTHORIZED. Authorization (resources) is the caller's job. */
-export async function authenticate({ db, clock }: Deps, credentials: Credentials): Promise<Principal> {
+export async function authenticate(deps: Deps, credentials: Credentials): Promise<Principal> {
+  const now = deps.clock.now().getTime()
+  const cacheKey =
+    credentials.appKey && credentials.appToken
+      ? `${credentials.appKey}\n${credentials.appToken}`
+      : credentials.userToken
+  if (!cacheKey) throw unauthorized()
+  const cached = deps.credentials.get(cacheKey, now)
+  if (cached) return cached
   if (credentials.appKey && credentials.appToken) {
-    const key = await access.findKey(db, credentials.appKey)
+    const key = await access.findKey(deps.db, credentials.appKey)
     if (!key || key.revokedAt || key.tokenHash !== sha256(credentials.appToken)) throw unauthorized()
-    return principal(key.account, key.appKey, key.roles, null)
+    const found = principal(key.account, key.appKey, key.roles, null)
+    deps.credentials.set(cacheKey, found, now)
+    return found
   }
-  if (credentials.userToken) {
-    const token = await access.findUserToken(db, sha256(credentials.userToken))
-    if (!token || token.expiresAt <= clock.now().toISOString()) throw unauthorized()
-    return principal(token.account, token.appKey, token.roles, token.kind === 'shopper' ? token.email : null)
-  }
-  throw unauthorized()
+  const token = await access.findUserToken(deps.db, sha256(cacheKey))
+  if (!token || Date.parse(token.expiresAt) <= now) throw unauthorized()
+  const found = principal(
+    token.account,
+    token.appKey,
+    token.roles,
+    token.kind === 'shopper' ? token.email : null,
+  )
+  deps.credentials.set(cacheKey, found, now, Date.parse(token.expiresAt))
+  return found
 }
 
 function principal(

@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.ts'
 import { lowerHexId } from '../../platform/ids.ts'
 import type { Principal } from '../access/roles.ts'
 import * as log from './order-log.repository.ts'
+import { actorName } from './order-record.ts'
 import * as orders from './order.repository.ts'
 import { loadOrder, type Receipt } from './order.service.ts'
 import type { Order, PaymentRecord } from './order.ts'
@@ -39,7 +40,9 @@ function paymentEvents(payments: readonly PaymentRecord[]): PaymentEvent[] {
         ]
       : []),
   ])
-  return events.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+  // Within one instant an approval comes before the void or refund that undoes it.
+  const rank = (e: PaymentEvent) => (e.type === 'approval' ? 0 : 1)
+  return events.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : rank(a) - rank(b)))
 }
 
 /** GET …/payment-transaction: the reference shape, plus each payment's status and the transaction's events. */
@@ -76,7 +79,7 @@ export async function addInteraction(
       id: lowerHexId(),
       source: entry.source,
       message: entry.message,
-      actor: principal.appKey,
+      actor: actorName(principal),
       createdAt: date,
     })
     return { date, orderId: order.document.orderId, receipt: lowerHexId() }

@@ -3,20 +3,29 @@ import type { Db } from '../../db/database.ts'
 import { lowerHexId } from '../../platform/ids.ts'
 import { insertTimers } from '../../worker/timer.repository.ts'
 import { insertMessages } from './order-log.repository.ts'
-import { insertEvents, type EventOrigin } from './order.repository.ts'
+import { insertEvents } from './order.repository.ts'
 import type { CustomerMessage, Decision, Order } from './order.ts'
+
+export interface ActorRef {
+  appKey: string | null
+  shopperEmail: string | null
+}
+
+/** How events and logs name who acted: the AppKey, the customer of a shopper token, or the system (timers). */
+export const actorName = ({ appKey, shopperEmail }: ActorRef): string =>
+  appKey ?? (shopperEmail ? `customer:${shopperEmail}` : 'system')
 
 export async function recordDecision(
   trx: Db,
   saved: Order,
   decision: Pick<Decision, 'transitions' | 'timers' | 'messages'>,
-  origin: EventOrigin,
+  actor: ActorRef,
   now: string,
   extraMessages: readonly CustomerMessage[] = [],
 ): Promise<void> {
   const { orderId } = saved.document
   const client = saved.document.clientProfileData
-  await insertEvents(trx, saved, decision.transitions, origin, now)
+  await insertEvents(trx, saved, decision.transitions, actorName(actor), now)
   await insertTimers(trx, saved.account, orderId, decision.timers, now)
   await insertMessages(
     trx,

@@ -65,7 +65,9 @@ describe('workflow table', () => {
       }
     }
     assert.equal(refused, ORDER_STATUSES.length * TRIGGERS.length - EXPECTED_EDGES.length)
-    const tableEdges = ORDER_STATUSES.flatMap((from) => Object.keys(WORKFLOW[from]).map((t) => `${from}/${t}`))
+    const tableEdges = ORDER_STATUSES.flatMap((from) =>
+      Object.keys(WORKFLOW[from]).map((t) => `${from}/${t}`),
+    )
     assert.equal(tableEdges.length, EXPECTED_EDGES.length)
   })
 
@@ -99,7 +101,7 @@ describe('workflow table', () => {
 
   it('reaches every status from order-created, and a final status from every status', () => {
     const reachable = new Set<OrderStatus>(['order-created'])
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false
       for (const from of reachable) {
         for (const to of Object.values(WORKFLOW[from])) {

@@ -111,15 +111,12 @@ export async function updateOrder(db: Db, order: Order): Promise<Order> {
   return { ...order, version: order.version + 1 }
 }
 
-export interface EventOrigin {
-  appKey: string | null
-}
-
 export async function insertEvents(
   db: Db,
   order: Order,
   transitions: readonly Transition[],
-  origin: EventOrigin,
+  /** Who caused the events: an AppKey, `customer:<email>` or `system` (see actorName). */
+  origin: string,
   now: string,
 ): Promise<void> {
   if (transitions.length === 0) return
@@ -135,7 +132,7 @@ export async function insertEvents(
         last_change: t.lastChange,
         current_change: t.currentChange,
         order_version: order.version,
-        origin_key: origin.appKey,
+        origin_key: origin,
         created_at: now,
       })),
     )

@@ -82,10 +82,10 @@ export interface Receipt {
   receipt: string
 }
 
-const receiptFor = (order: Order): Receipt => ({
+const receiptFor = (order: Order, receipt = lowerHexId()): Receipt => ({
   date: order.document.lastChange,
   orderId: order.document.orderId,
-  receipt: lowerHexId(),
+  receipt,
 })
 
 export async function cancelOrder(
@@ -115,7 +115,8 @@ export async function requestCancellation(
   const order = await changeOrder(deps, principal, orderId, (current, ctx) =>
     rules.requestCancellation(current, requestId, reason ?? null, ctx),
   )
-  return receiptFor(order)
+  // The receipt is the request id, which the store needs to deny it.
+  return receiptFor(order, requestId)
 }
 
 export async function denyCancellation(

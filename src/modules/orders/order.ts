@@ -200,14 +200,16 @@ export function approvePayment(order: Order, paymentId: string, ctx: RuleContext
   return allPaymentsApproved(approved) ? fire(decision, 'approve-payment', ctx) : decision
 }
 
+/** Only from ready-for-handling; a grace period that is over counts as ended even before its timer has run. */
 export function startHandling(order: Order, ctx: RuleContext): Decision {
-  if (!canTake(statusOf(order), 'start-handling')) {
+  const settled = endGracePeriod(order, ctx)
+  if (!canTake(statusOf(settled.order), 'start-handling')) {
     throw new AppError(
       'NOT_READY_FOR_HANDLING',
       'Order status should be ready-for-handling to perform this action',
     )
   }
-  return fire(unchanged(order), 'start-handling', ctx)
+  return fire(settled, 'start-handling', ctx)
 }
 
 /** Moves a `window-to-cancel` order on once its grace period is over; anything else is left alone. */
@@ -248,15 +250,17 @@ function assertCancellable(order: Order): void {
 /** Cancels now: voids payments not yet approved, refunds approved ones, and fills cancellationData. */
 export function cancel(order: Order, input: CancelInput, ctx: RuleContext): Decision {
   assertCancellable(order)
+  // Accepting a customer's pending request cancels on the customer's behalf.
+  const byUser = input.requestedByUser || order.state.cancellationRequest !== null
   const canceled: Order = {
     ...order,
     document: {
       ...order.document,
       cancelReason: input.reason,
       cancellationData: {
-        RequestedByUser: input.requestedByUser,
+        RequestedByUser: byUser,
         RequestedBySystem: false,
-        RequestedBySellerNotification: !input.requestedByUser,
+        RequestedBySellerNotification: !byUser,
         RequestedByPaymentNotification: false,
         Reason: input.reason,
         CancellationDate: ctx.now,
@@ -283,11 +287,14 @@ export function cancel(order: Order, input: CancelInput, ctx: RuleContext): Deci
  * period); afterwards a request the store accepts (cancel) or denies.
  */
 export function requestCancellation(
-  order: Order,
+  current: Order,
   requestId: string,
   reason: string | null,
   ctx: RuleContext,
 ): Decision {
+  // The grace period ends by the clock, not when its timer gets to run.
+  const settled = endGracePeriod(current, ctx)
+  const order = settled.order
   const status = statusOf(order)
   if (status === 'cancellation-requested') {
     throw new AppError(
@@ -320,7 +327,7 @@ export function requestCancellation(
       },
     },
   }
-  return fire(unchanged(requested), 'request-cancel', ctx)
+  return fire({ ...settled, order: requested }, 'request-cancel', ctx)
 }
 
 export function denyCancellation(
@@ -333,7 +340,10 @@ export function denyCancellation(
   const pending = order.state.cancellationRequest
   const status = statusOf(order)
   if (status === 'cancel' || status === 'canceled') {
-    throw new AppError('CANNOT_CANCEL', `Order ${id} is already canceled; there is no request to deny.`)
+    throw new AppError(
+      'CANCELLATION_REQUEST_NOT_FOUND',
+      `Order ${id} is already canceled; there is no cancellation request to deny.`,
+    )
   }
   if (!pending || pending.id !== requestId) {
     throw new AppError(
