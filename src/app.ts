@@ -90,8 +90,13 @@ function acceptLooseBodies(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json', 'text/plain'])
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, parseJson)
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJson)
-  app.addHook('preValidation', async (request) => {
-    if (request.body === undefined || request.body === null) request.body = {}
+  // Only routes that take a body need it, so reads pay nothing for this.
+  app.addHook('onRoute', (route) => {
+    if (!route.schema?.body) return
+    route.preValidation = (request, _reply, done) => {
+      if (request.body === undefined || request.body === null) request.body = {}
+      done()
+    }
   })
 }
 

@@ -1,12 +1,10 @@
 // What every use case needs from the outside world, passed explicitly rather than imported.
-import type { Db, Dialect } from './db/database.ts'
+import type { DbHandle } from './db/database.ts'
 import type { Guard } from './modules/access/access.guard.ts'
 import type { CredentialCache } from './modules/access/credential-cache.ts'
 import type { Clock } from './platform/clock.ts'
 
-export interface Deps {
-  db: Db
-  dialect: Dialect
+export interface Deps extends DbHandle {
   clock: Clock
   credentials: CredentialCache
 }

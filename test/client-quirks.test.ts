@@ -12,7 +12,7 @@ async function readyOrder(test: TestApp, tag: string) {
 
 describeEachDialect('real client request shapes', (dialect) => {
   it('accepts POSTs with Content-Type: application/json and an empty body', async (t) => {
-    const test = await startTestApp(t, dialect)
+    const test = await startTestApp(t, dialect, { file: true })
     const order = await readyOrder(test, 'EMPTY')
     const res = await test.app.inject({
       method: 'POST',
@@ -30,7 +30,7 @@ describeEachDialect('real client request shapes', (dialect) => {
   })
 
   it('accepts a payment notification with an empty JSON body and with {}', async (t) => {
-    const test = await startTestApp(t, dialect)
+    const test = await startTestApp(t, dialect, { file: true })
     const placed = await api(test).placeOk(exampleOrder())
     for (const [order, payload] of placed.orders.map((o, i) => [o, i === 0 ? '' : '{}'] as const)) {
       const paymentId = order.paymentData.transactions[0]?.payments[0]?.id ?? ''
@@ -45,7 +45,7 @@ describeEachDialect('real client request shapes', (dialect) => {
   })
 
   it('accepts POSTs with {} and bodies carrying unknown fields', async (t) => {
-    const test = await startTestApp(t, dialect)
+    const test = await startTestApp(t, dialect, { file: true })
     const order = await readyOrder(test, 'EXTRA')
     const handling = await api(test).send('POST', `/api/oms/pvt/orders/${order.orderId}/start-handling`, {})
     assert.equal(handling.statusCode, 204, handling.body)
@@ -65,7 +65,7 @@ describeEachDialect('real client request shapes', (dialect) => {
   })
 
   it('accepts GETs without Content-Type, with a charset, with gzip accepted, with ?an= and unknown parameters', async (t) => {
-    const test = await startTestApp(t, dialect)
+    const test = await startTestApp(t, dialect, { file: true })
     const { orders } = await api(test).placeOk(exampleOrder())
     const id = orders[0]?.orderId ?? ''
     const variants: { url: string; headers: Record<string, string> }[] = [
@@ -92,7 +92,7 @@ describeEachDialect('real client request shapes', (dialect) => {
   })
 
   it('accepts trailing slashes on POSTs and JSON sent without a Content-Type', async (t) => {
-    const test = await startTestApp(t, dialect)
+    const test = await startTestApp(t, dialect, { file: true })
     const slash = await test.app.inject({
       method: 'POST',
       url: '/api/oms/pvt/orders/',
@@ -110,7 +110,7 @@ describeEachDialect('real client request shapes', (dialect) => {
   })
 
   it('decides the account by the credential when reached as 127.0.0.1', async (t) => {
-    const test = await startTestApp(t, dialect)
+    const test = await startTestApp(t, dialect, { file: true })
     const { orders } = await api(test).placeOk(exampleOrder())
     const res = await test.app.inject({
       method: 'GET',

@@ -43,7 +43,7 @@ function assertValid(validate: ValidateFunction, value: unknown): void {
 
 describeEachDialect('contract with the reference OpenAPI', (dialect) => {
   it('Get order responses validate against the GetOrder schema, with every top-level field present', async (t) => {
-    const test = await startTestApp(t, dialect)
+    const test = await startTestApp(t, dialect, { file: true })
     const placed = await api(test).placeOk(exampleOrder())
     const reference = JSON.parse(readFileSync(REFERENCE, 'utf8')) as {
       paths: Record<
@@ -69,7 +69,7 @@ describeEachDialect('contract with the reference OpenAPI', (dialect) => {
   })
 
   it('stays valid as orders move: approved, handling, canceled with cancellationData', async (t) => {
-    const test = await startTestApp(t, dialect)
+    const test = await startTestApp(t, dialect, { file: true })
     await api(test).send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
     const approved = await api(test).approvedOrder(exampleOrder())
     assert.equal(approved.status, 'ready-for-handling')

@@ -1,6 +1,9 @@
 // Boots the real app on a fresh, migrated database per test: in-memory SQLite, and a throwaway PostgreSQL
 // database as well when ORDO_TEST_DATABASE_URL is set (CI sets it).
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, type TestContext } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
@@ -70,9 +73,23 @@ export interface TestApp {
   newKey: (roles: string[], account?: string) => Promise<Record<string, string>>
 }
 
-export async function startTestApp(t: TestContext, dialect: Dialect): Promise<TestApp> {
+export interface TestAppOptions {
+  /** SQLite in a file, as a server runs it (WAL, the read-only connection), instead of in memory. */
+  file?: boolean
+}
+
+export async function startTestApp(
+  t: TestContext,
+  dialect: Dialect,
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database = await freshDatabase(dialect)
-  const handle = openDatabase({ databaseUrl: database.url, sqlitePath: ':memory:' })
+  const directory =
+    options.file && dialect === 'sqlite' ? await mkdtemp(join(tmpdir(), 'ordo-test-')) : undefined
+  const handle = openDatabase({
+    databaseUrl: database.url,
+    sqlitePath: directory ? join(directory, 'ordo.db') : ':memory:',
+  })
   await migrateToLatest(handle)
   const clock = new ManualClock('2026-03-02T12:00:00.000Z')
   const deps: Deps = { ...handle, clock, credentials: new CredentialCache() }
@@ -82,6 +99,7 @@ export async function startTestApp(t: TestContext, dialect: Dialect): Promise<Te
     await app.close()
     await handle.db.destroy()
     await database.drop()
+    if (directory) await rm(directory, { recursive: true, force: true })
   })
   await createAccount(deps, 'acme')
   const admin = await createKey(deps, { account: 'acme', roles: ['OMS - Full access'] })

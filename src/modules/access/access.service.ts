@@ -159,29 +159,29 @@ const unauthorized = () => new AppError('UNAUTHORIZED', 'Unauthorized access')
 /** Resolves a request's credentials, or throws UNAUTHORIZED. Authorization (resources) is the caller's job. */
 export async function authenticate(deps: Deps, credentials: Credentials): Promise<Principal> {
   const now = deps.clock.now().getTime()
-  const cacheKey =
-    credentials.appKey && credentials.appToken
-      ? `${credentials.appKey}\n${credentials.appToken}`
-      : credentials.userToken
+  const { appKey, appToken, userToken } = credentials
+  // Cached under the secret's digest, so the cache holds no secret.
+  const cacheKey = appKey && appToken ? `${appKey}\n${sha256(appToken)}` : userToken && sha256(userToken)
   if (!cacheKey) throw unauthorized()
   const cached = deps.credentials.get(cacheKey, now)
   if (cached) return cached
-  if (credentials.appKey && credentials.appToken) {
-    const key = await access.findKey(deps.db, credentials.appKey)
-    if (!key || key.revokedAt || key.tokenHash !== sha256(credentials.appToken)) throw unauthorized()
+  if (appKey && appToken) {
+    const key = await access.findKey(deps.db, appKey)
+    if (!key || key.revokedAt || `${key.appKey}\n${key.tokenHash}` !== cacheKey) throw unauthorized()
     const found = principal(key.account, key.appKey, key.roles, null)
-    deps.credentials.set(cacheKey, found, now)
+    deps.credentials.set(cacheKey, found)
     return found
   }
-  const token = await access.findUserToken(deps.db, sha256(cacheKey))
-  if (!token || Date.parse(token.expiresAt) <= now) throw unauthorized()
+  const token = await access.findUserToken(deps.db, cacheKey)
+  const expiresAt = token ? Date.parse(token.expiresAt) : 0
+  if (!token || expiresAt <= now) throw unauthorized()
   const found = principal(
     token.account,
     token.appKey,
     token.roles,
     token.kind === 'shopper' ? token.email : null,
   )
-  deps.credentials.set(cacheKey, found, now, Date.parse(token.expiresAt))
+  deps.credentials.set(cacheKey, found, expiresAt)
   return found
 }
 

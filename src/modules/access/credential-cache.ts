@@ -1,26 +1,36 @@
 // Remembers recently verified credentials for a moment, so a busy integration does not cost a key lookup
-// per request. Revocations in this process apply at once; those made elsewhere within CACHE_TTL_MS.
+// per request. Revocations in this process apply at once; those made by another process within CACHE_TTL_MS.
+import { performance } from 'node:perf_hooks'
 import type { Principal } from './roles.ts'
 
-/** How long another process's revocation may go unnoticed. */
+/** How long another process's revocation may go unnoticed: real time, whatever the business clock says. */
 export const CACHE_TTL_MS = 1000
 const MAX_ENTRIES = 10_000
 
-export class CredentialCache {
-  private readonly entries = new Map<string, { principal: Principal; until: number }>()
+interface Entry {
+  principal: Principal
+  cachedAt: number
+  /** Business time (ms) after which the credential itself is no longer valid (user tokens). */
+  expiresAt: number
+}
 
-  get(credential: string, now: number): Principal | undefined {
+export class CredentialCache {
+  private readonly entries = new Map<string, Entry>()
+
+  constructor(private readonly monotonicNow: () => number = () => performance.now()) {}
+
+  get(credential: string, businessNow: number): Principal | undefined {
     const entry = this.entries.get(credential)
     if (!entry) return undefined
-    if (entry.until > now) return entry.principal
+    if (this.monotonicNow() - entry.cachedAt < CACHE_TTL_MS && businessNow < entry.expiresAt)
+      return entry.principal
     this.entries.delete(credential)
     return undefined
   }
 
-  /** `expiresAt` bounds the entry for user tokens, which may expire sooner than the cache would. */
-  set(credential: string, principal: Principal, now: number, expiresAt = Number.POSITIVE_INFINITY): void {
+  set(credential: string, principal: Principal, expiresAt = Number.POSITIVE_INFINITY): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear()
-    this.entries.set(credential, { principal, until: Math.min(now + CACHE_TTL_MS, expiresAt) })
+    this.entries.set(credential, { principal, cachedAt: this.monotonicNow(), expiresAt })
   }
 
   /** Forgets a key and every token minted from it. */

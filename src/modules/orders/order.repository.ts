@@ -1,5 +1,6 @@
 // All SQL for orders, their groups and their event log. Rows in, domain values out; no business rules.
-import type { Db } from '../../db/database.ts'
+import type SQLite from 'better-sqlite3'
+import type { Db, DbHandle } from '../../db/database.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { Order, OrderState, Transition } from './order.ts'
 import type { OrderDocument } from './order.schemas.ts'
@@ -14,13 +15,17 @@ function byId(
   return seq ? { column: 'sequence', value: Number(seq[1]) } : { column: 'order_id', value: orderId }
 }
 
-/** The stored Get order document, as bytes: the hot path never parses or re-serialises it. */
+/**
+ * The stored Get order document, as bytes: the hot path never parses or re-serialises it. On a SQLite file it
+ * goes through the read-only connection and a small cache of recent documents (see DocumentReads).
+ */
 export async function findOrderDocument(
-  db: Db,
+  { db, reader }: Pick<DbHandle, 'db' | 'reader'>,
   account: string,
   orderId: string,
 ): Promise<string | undefined> {
   const key = byId(orderId)
+  if (reader) return documentReads(reader).find(account, key.column, key.value)
   const row = await db
     .selectFrom('orders')
     .select('document')
@@ -233,4 +238,54 @@ export async function insertGroup(
       created_at: group.createdAt,
     })
     .execute()
+}
+
+const RECENT_DOCUMENTS = 2000
+
+/**
+ * Point reads of documents on the read-only SQLite connection. Recent documents are kept in memory until
+ * anything commits to the database: `PRAGMA data_version` changes whenever another connection (this
+ * process's writer, the CLI, another server) commits, and then the whole cache is dropped. So a cached
+ * document is always the committed one, and a read-mostly integration is served from memory.
+ */
+class DocumentReads {
+  private readonly byColumn: Record<'order_id' | 'sequence', SQLite.Statement>
+  private readonly dataVersion: SQLite.Statement
+  private seenVersion: unknown
+  private readonly recent = new Map<string, string>()
+
+  constructor(reader: SQLite.Database) {
+    const prepare = (column: string) =>
+      reader.prepare(`select document from orders where account = ? and ${column} = ?`).pluck()
+    this.byColumn = { order_id: prepare('order_id'), sequence: prepare('sequence') }
+    this.dataVersion = reader.prepare('pragma data_version').pluck()
+  }
+
+  find(account: string, column: 'order_id' | 'sequence', value: string | number): string | undefined {
+    const version = this.dataVersion.get()
+    if (version !== this.seenVersion) {
+      this.recent.clear()
+      this.seenVersion = version
+    }
+    const cacheKey = `${account}\n${column}\n${value}`
+    const cached = this.recent.get(cacheKey)
+    if (cached !== undefined) return cached
+    const document = this.byColumn[column].get(account, value) as string | undefined
+    if (document !== undefined) {
+      if (this.recent.size >= RECENT_DOCUMENTS) this.recent.delete(this.recent.keys().next().value as string)
+      this.recent.set(cacheKey, document)
+    }
+    return document
+  }
+}
+
+const readers = new WeakMap<SQLite.Database, DocumentReads>()
+
+function documentReads(reader: SQLite.Database): DocumentReads {
+  let reads = readers.get(reader)
+  if (!reads) {
+    reads = new DocumentReads(reader)
+    readers.set(reader, reads)
+  }
+  return reads
 }

@@ -12,8 +12,8 @@ import * as orders from './order.repository.ts'
 import * as rules from './order.ts'
 import type { Decision, Order, RuleContext } from './order.ts'
 
-export async function getOrderDocument({ db }: Deps, principal: Principal, orderId: string): Promise<string> {
-  const document = await orders.findOrderDocument(db, principal.account, orderId)
+export async function getOrderDocument(deps: Deps, principal: Principal, orderId: string): Promise<string> {
+  const document = await orders.findOrderDocument(deps, principal.account, orderId)
   if (document === undefined) throw orderNotFound(orderId)
   return document
 }

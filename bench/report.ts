@@ -1,0 +1,187 @@
+// What `npm run bench` prints and writes to BENCHMARKS.md: the machine, the method and the figures.
+import { arch, cpus, release, totalmem, type } from 'node:os'
+
+/** One measured run of one server. */
+export interface Sample {
+  requestsPerSecond: number
+  requests: number
+  p50Ms: number
+  p99Ms: number
+  bytes: number
+  /** CPU seconds the server used; undefined where /proc is missing. */
+  serverCpuSeconds: number | undefined
+  loadCpuSeconds: number
+  wallSeconds: number
+}
+
+export interface Figures {
+  name: string
+  samples: Sample[]
+}
+
+export interface BenchRun {
+  date: Date
+  versions: { node: string; fastify: string; autocannon: string }
+  connections: number
+  warmupSeconds: number
+  measureSeconds: number
+  rounds: number
+  orders: number
+  documentBytes: number
+  ordoLogLevel: string
+  target: number
+  bare: Figures
+  ordo: Figures
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0)
+
+/** Medians over the rounds: one slow round on a shared machine moves them least. */
+export function summary(figures: Figures) {
+  const { samples } = figures
+  const cpu = samples.map((s) => s.serverCpuSeconds)
+  const serverCpu = cpu.every((c) => c !== undefined) ? sum(cpu) : undefined
+  const requests = sum(samples.map((s) => s.requests))
+  const wall = sum(samples.map((s) => s.wallSeconds))
+  return {
+    requestsPerSecond: median(samples.map((s) => s.requestsPerSecond)),
+    p50Ms: median(samples.map((s) => s.p50Ms)),
+    p99Ms: median(samples.map((s) => s.p99Ms)),
+    bytesPerResponse: sum(samples.map((s) => s.bytes)) / requests,
+    serverCpuMicrosPerRequest: serverCpu === undefined ? undefined : (serverCpu * 1e6) / requests,
+    serverCpuShare: serverCpu === undefined ? undefined : serverCpu / wall,
+    loadCpuShare: sum(samples.map((s) => s.loadCpuSeconds)) / wall,
+  }
+}
+
+/** The headline: Get order req/s over bare Fastify req/s, medians of the rounds. */
+export const ratioOf = (run: BenchRun): number =>
+  summary(run.ordo).requestsPerSecond / summary(run.bare).requestsPerSecond
+
+/** Each round's own ratio, to show how far one run can be trusted. */
+const roundRatios = (run: BenchRun): number[] =>
+  run.ordo.samples.map((s, i) => s.requestsPerSecond / (run.bare.samples[i]?.requestsPerSecond ?? NaN))
+
+/** Server CPU per request, bare over Ordo: the ratio if the server's CPU were the only limit. */
+export function cpuRatioOf(run: BenchRun): number | undefined {
+  const ordo = summary(run.ordo).serverCpuMicrosPerRequest
+  const bare = summary(run.bare).serverCpuMicrosPerRequest
+  return ordo === undefined || bare === undefined ? undefined : bare / ordo
+}
+
+export function describeMachine(): string {
+  const list = cpus()
+  const model = list[0]?.model.trim() ?? 'unknown CPU'
+  const memory = (totalmem() / 1024 ** 3).toFixed(1)
+  return `${list.length} × ${model}, ${memory} GiB RAM, ${type()} ${release()} ${arch()}, Node ${process.version}`
+}
+
+const percent = (share: number | undefined) => (share === undefined ? 'n/a' : `${Math.round(share * 100)} %`)
+// autocannon's latency histogram counts whole milliseconds.
+const millis = (value: number) => (value < 1 ? '<1' : value.toFixed(0))
+
+const HEADINGS = [
+  'server',
+  'req/s',
+  'mean ms',
+  'p50 ms',
+  'p99 ms',
+  'bytes/response',
+  'server CPU µs/req',
+  'server CPU',
+  'load-gen CPU',
+]
+
+function rows(run: BenchRun): string[][] {
+  return [run.bare, run.ordo].map((figures) => {
+    const s = summary(figures)
+    return [
+      figures.name,
+      s.requestsPerSecond.toFixed(0),
+      // A closed loop of N connections: mean latency is N over the request rate (Little's law).
+      ((run.connections / s.requestsPerSecond) * 1000).toFixed(2),
+      millis(s.p50Ms),
+      millis(s.p99Ms),
+      s.bytesPerResponse.toFixed(0),
+      s.serverCpuMicrosPerRequest?.toFixed(1) ?? 'n/a',
+      percent(s.serverCpuShare),
+      percent(s.loadCpuShare),
+    ]
+  })
+}
+
+const verdict = (run: BenchRun) => (ratioOf(run) >= run.target ? 'meets the target' : 'BELOW the target')
+
+function ratioLines(run: BenchRun): string[] {
+  const rounds = roundRatios(run)
+  const cpuRatio = cpuRatioOf(run)
+  return [
+    `Get order / bare Fastify, req/s: ${ratioOf(run).toFixed(2)} (target ≥ ${run.target}: ${verdict(run)}; ` +
+      `rounds ${rounds.map((r) => r.toFixed(2)).join(', ')})`,
+    `Server CPU per request, bare / Get order: ${cpuRatio === undefined ? 'n/a' : cpuRatio.toFixed(2)}`,
+  ]
+}
+
+/** The table printed at the end of a run. */
+export function textTable(run: BenchRun): string {
+  const all = [HEADINGS, ...rows(run)]
+  const widths = HEADINGS.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)))
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')
+  return [...all.map(line), '', ...ratioLines(run)].join('\n')
+}
+
+/** BENCHMARKS.md, rewritten whole by each run. */
+export function markdown(run: BenchRun): string {
+  const table = [
+    `| ${HEADINGS.join(' | ')} |`,
+    `| ${HEADINGS.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows(run).map((row) => `| ${row.join(' | ')} |`),
+  ]
+  return `# Benchmarks
+
+Written by \`npm run bench\` (bench/run.ts); each run replaces this file. Absolute figures from different
+machines do not compare: the ratios, measured in one run on one machine, are what travels.
+
+- Date: ${run.date.toISOString()}
+- Machine: ${describeMachine()}
+- Versions: Fastify ${run.versions.fastify}, autocannon ${run.versions.autocannon}, Node ${run.versions.node}
+
+## Get order against a bare Fastify route
+
+${ratioLines(run)
+  .map((line) => `- ${line}`)
+  .join('\n')}
+
+${table.join('\n')}
+
+## Method
+
+- A fresh SQLite database in a temporary directory, removed afterwards. \`ordo serve\` (bin/ordo.js,
+  through tsx as \`npm start\` runs it) starts on it as a child process on 127.0.0.1, with log level
+  \`${run.ordoLogLevel}\`. The bootstrap admin key it prints on the empty database authenticates every request.
+- Load: ${run.orders} orders placed through \`POST /api/oms/pvt/orders\` (the two-seller example order of
+  test/fixtures.ts, each with its own marketplaceOrderId). Order documents: ${run.documentBytes.toFixed(0)} bytes on average.
+- Ordo: \`GET /api/oms/pvt/orders/{orderId}\` with \`X-VTEX-API-AppKey\` / \`X-VTEX-API-AppToken\`, each
+  connection cycling over all placed order ids.
+- Bare Fastify (bench/bare-server.ts), also a child process: the same Fastify, one route on the same path
+  that sends from a Map in memory the exact bytes Ordo answered for each id, as
+  \`application/json; charset=utf-8\`. Same requests, same headers.
+- Load from autocannon inside the bench process, one load at a time: ${run.connections} connections, no pipelining.
+  A ${run.warmupSeconds} s warm-up per server (discarded), then ${run.rounds} rounds of ${run.measureSeconds} s on each, alternating.
+  Every measured answer must be 2xx.
+- req/s is autocannon's mean of per-second samples, p50/p99 its latency percentiles (whole milliseconds);
+  the table shows medians over the rounds, and the headline ratio is the ratio of those medians.
+- Server CPU is the server process's user + system time from /proc; µs/req divides it by the requests
+  answered, and the shares divide it by wall time (one core = 100 %). On a virtual machine whose host
+  takes time unseen, a busy process can show well under 100 %. The load generator shares the machine:
+  when it is as busy as the server (compare the two CPU columns), the client caps the bare route's req/s,
+  the req/s ratio then overstates Ordo, and the CPU-per-request ratio is the better guide.
+`
+}
