@@ -143,3 +143,16 @@ describeEachDialect('order intake validation', (dialect) => {
     )
   })
 })
+
+describeEachDialect('order intake retry keys', (dialect) => {
+  it('names the key that matched when a new Idempotency-Key comes with a used marketplaceOrderId', async (t) => {
+    const test = await startTestApp(t, dialect)
+    await api(test).placeOk(example, { 'idempotency-key': 'first' })
+    const res = await api(test).place({ ...example, salesChannel: '2' }, { 'idempotency-key': 'second' })
+    assert.equal(res.statusCode, 422)
+    assert.match(
+      res.json<{ error: { message: string } }>().error.message,
+      /^marketplaceOrderId ERP-TEST-1 was already used/,
+    )
+  })
+})

@@ -45,8 +45,8 @@ export async function placeOrder(
         if (earlier.requestHash !== requestHash) {
           throw new AppError(
             'IDEMPOTENCY_KEY_REUSED',
-            idempotencyKey !== undefined
-              ? `Idempotency-Key ${idempotencyKey} was already used for a different order.`
+            earlier.matchedBy === 'idempotency_key'
+              ? `Idempotency-Key ${idempotencyKey ?? ''} was already used for a different order.`
               : `marketplaceOrderId ${body.marketplaceOrderId ?? ''} was already used for a different order.`,
           )
         }

@@ -193,6 +193,8 @@ export async function reserveSequences(db: Db, account: string, gaps: readonly n
 export interface GroupRecord {
   orderGroup: string
   requestHash: string
+  /** Which of the retry keys found it. */
+  matchedBy: 'idempotency_key' | 'marketplace_order_id'
 }
 
 export async function findGroupByKey(
@@ -211,7 +213,7 @@ export async function findGroupByKey(
       .where('account', '=', account)
       .where(column, '=', value)
       .executeTakeFirst()
-    if (row) return { orderGroup: row.order_group, requestHash: row.request_hash }
+    if (row) return { orderGroup: row.order_group, requestHash: row.request_hash, matchedBy: column }
   }
   return undefined
 }
