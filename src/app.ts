@@ -14,6 +14,7 @@ import { conversationRoutes } from './modules/orders/conversation.routes.ts'
 import { intakeRoutes } from './modules/orders/intake.routes.ts'
 import { orderRoutes } from './modules/orders/order.routes.ts'
 import { paymentRoutes } from './modules/orders/payment.routes.ts'
+import { AppError } from './platform/errors.ts'
 import { registerErrorHandler } from './platform/http-errors.ts'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
@@ -69,6 +70,13 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
   return app
 }
 
+/** A raw NUL, its JSON escape, or its URL encoding. */
+// eslint-disable-next-line no-control-regex -- finding U+0000 is the point
+const NUL = /\u0000|\\u0000|%00/i
+
+const nulRejected = () =>
+  new AppError('VALIDATION_FAILED', 'The request must not contain the NUL character (U+0000).')
+
 /**
  * Real VTEX clients send POSTs with an empty body and `Content-Type: application/json`, or JSON with no
  * content type at all. Both are accepted; a missing body counts as `{}` so optional-body routes validate.
@@ -81,6 +89,7 @@ function acceptLooseBodies(app: FastifyInstance): void {
   ) => {
     const text = body.toString()
     if (text.trim() === '') return done(null, undefined)
+    if (NUL.test(text)) return done(nulRejected())
     try {
       done(null, JSON.parse(text))
     } catch (error) {
@@ -90,6 +99,10 @@ function acceptLooseBodies(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json', 'text/plain'])
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, parseJson)
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJson)
+  // PostgreSQL cannot store U+0000 in text; no real value contains it, so it is refused at the door.
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(NUL.test(request.url) ? nulRejected() : undefined)
+  })
   // Only routes that take a body need it, so reads pay nothing for this.
   app.addHook('onRoute', (route) => {
     if (!route.schema?.body) return

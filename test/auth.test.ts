@@ -157,6 +157,22 @@ describeEachDialect('access control', (dialect) => {
     assert.equal(viaToken.statusCode, 401)
   })
 
+  it('answers 401 to a malformed cookie and 403 to a repeated ?an= naming another account', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const id = await placedOrderId(test)
+    const cookie = await test.app.inject({
+      method: 'GET',
+      url: `/api/oms/pvt/orders/${id}`,
+      headers: { cookie: 'VtexIdclientAutCookie=%E0%A4%A' },
+    })
+    assert.equal(cookie.statusCode, 401)
+    const repeated = await api(test).send('GET', `/api/oms/pvt/orders/${id}?an=zzz&an=zzz`)
+    assert.equal(repeated.statusCode, 403)
+    const mixed = await api(test).send('GET', `/api/oms/pvt/orders/${id}?an=acme&an=zzz`)
+    assert.equal(mixed.statusCode, 403)
+    assert.equal((await api(test).send('GET', `/api/oms/pvt/orders/${id}?an=acme&an=acme`)).statusCode, 200)
+  })
+
   it('stores secrets only as hashes', async (t) => {
     const test = await startTestApp(t, dialect)
     const rows = await test.deps.db.selectFrom('api_keys').selectAll().execute()

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import type { IntakeBody } from '../src/modules/orders/intake.schemas.ts'
 import { api, errorCode } from './api.ts'
-import { exampleOrder } from './fixtures.ts'
+import { exampleOrder, singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 
 const countOrders = async (test: TestApp) => {
@@ -154,5 +154,65 @@ describeEachDialect('order intake retry keys', (dialect) => {
       res.json<{ error: { message: string } }>().error.message,
       /^marketplaceOrderId ERP-TEST-1 was already used/,
     )
+  })
+})
+
+describeEachDialect('order intake limits', (dialect) => {
+  const rejects: [string, unknown, RegExp][] = [
+    [
+      'a shipping estimate of more than 4 digits',
+      {
+        ...example,
+        shippingData: {
+          ...example.shippingData,
+          logisticsInfo: [
+            { ...example.shippingData.logisticsInfo[0], shippingEstimate: '3000000000bd' },
+            example.shippingData.logisticsInfo[1],
+          ],
+        },
+      },
+      /shippingEstimate/,
+    ],
+    [
+      'a fractional unitMultiplier (the reference types it integer)',
+      { ...example, items: [{ ...example.items[0], unitMultiplier: 0.5 }, example.items[1]] },
+      /items\[0\]\.unitMultiplier must be of type integer/,
+    ],
+    [
+      'an order total beyond 10^13 cents',
+      {
+        ...example,
+        items: [
+          { ...example.items[0], price: 99_999_999_999, sellingPrice: 99_999_999_999, quantity: 999_999 },
+          example.items[1],
+        ],
+      },
+      /order total must not exceed/,
+    ],
+    [
+      'a NUL character in a text field',
+      { ...example, clientProfileData: { ...example.clientProfileData, firstName: 'A\u0000b' } },
+      /NUL character/,
+    ],
+  ]
+  for (const [name, body, message] of rejects) {
+    it(`rejects ${name} with 400 and creates nothing`, async (t) => {
+      const test = await startTestApp(t, dialect)
+      const res = await api(test).place(body as IntakeBody)
+      assert.equal(res.statusCode, 400, res.body)
+      assert.match(res.json<{ error: { message: string } }>().error.message, message)
+      assert.equal(await countOrders(test), 0)
+    })
+  }
+
+  it('stores order values beyond 32 bits and answers 404 for huge sequences', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const big = singleOrder('BIG', 3_000_000_000)
+    const placed = await api(test).placeOk(big)
+    assert.equal(placed.orders[0]?.value, 3_000_000_000)
+    assert.equal((await api(test).get('seq999999999999999')).statusCode, 404)
+    const nul = await api(test).send('GET', '/api/oms/pvt/orders/abc%00')
+    assert.equal(nul.statusCode, 400)
+    assert.match(nul.json<{ error: { message: string } }>().error.message, /NUL character/)
   })
 })

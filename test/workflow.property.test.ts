@@ -266,6 +266,7 @@ async function step(run: Run, cmd: Command): Promise<LightMyRequestResponse | un
     case 'cancel': {
       const order = pick(cmd.order)
       const res = await client.cancel(order?.orderId ?? MISSING_ORDER, { reason: 'property' })
+      if (order) settleInModel(order, test.clock.now().getTime())
       if (!order) expectStatus(res, 404)
       else if (!CANCELLABLE.includes(order.status)) expectStatus(res, 409)
       else {

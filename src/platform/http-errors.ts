@@ -53,6 +53,11 @@ function fromFastifyError(err: FastifyError): AppError | undefined {
   }
   if (err instanceof SyntaxError)
     return new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.')
+  // PostgreSQL's data exceptions (class 22: out of range, invalid text) come from values the client sent.
+  const sqlState = (err as { code?: unknown }).code
+  if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
+    return new AppError('VALIDATION_FAILED', 'A value in the request is out of range or is not valid text.')
+  }
   if (err.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.')
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return new AppError('VALIDATION_FAILED', err.message)

@@ -9,11 +9,16 @@ export const lowerHexId = (bytes = 16): string => randomBytes(bytes).toString('h
 
 const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 
-/** A random string over [A-Z0-9]; 64 characters carry about 330 bits. */
+/** A uniformly random string over [A-Z0-9]; 64 characters carry about 330 bits. */
 export function randomToken(length = 64): string {
-  const bytes = randomBytes(length)
+  // Bytes of 252 and above are dropped so that every character is equally likely (252 = 7 × 36).
+  const limit = 256 - (256 % TOKEN_ALPHABET.length)
   let out = ''
-  for (const byte of bytes) out += TOKEN_ALPHABET[byte % TOKEN_ALPHABET.length]
+  while (out.length < length) {
+    for (const byte of randomBytes(length)) {
+      if (byte < limit && out.length < length) out += TOKEN_ALPHABET[byte % TOKEN_ALPHABET.length]
+    }
+  }
   return out
 }
 

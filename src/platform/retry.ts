@@ -11,7 +11,8 @@ export function isRetryable(error: unknown): boolean {
     code === '23505' || // pg unique_violation
     code === '40001' || // pg serialization_failure
     code === '40P01' || // pg deadlock_detected
-    code === 'SQLITE_BUSY' ||
+    // SQLITE_BUSY_SNAPSHOT: another connection (the CLI, another server) committed between our read and write.
+    (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) ||
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   )

@@ -1,4 +1,5 @@
-// Accounts, credentials, orders and their event log. Portable column types only (text, integer).
+// Accounts, credentials, orders and their event log. Portable column types only (text, integer, bigint:
+// money and sequences outgrow 32 bits on PostgreSQL).
 import type { Kysely } from 'kysely'
 
 export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
@@ -36,7 +37,7 @@ export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): P
   await db.schema
     .createTable('order_sequences')
     .addColumn('account', 'text', (c) => c.primaryKey())
-    .addColumn('last_value', 'integer', (c) => c.notNull())
+    .addColumn('last_value', 'bigint', (c) => c.notNull())
     .execute()
 
   await db.schema
@@ -68,7 +69,7 @@ export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): P
     .addColumn('account', 'text', (c) => c.notNull())
     .addColumn('order_id', 'text', (c) => c.notNull())
     .addColumn('order_group', 'text', (c) => c.notNull())
-    .addColumn('sequence', 'integer', (c) => c.notNull())
+    .addColumn('sequence', 'bigint', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('document', 'text', (c) => c.notNull())
@@ -81,7 +82,7 @@ export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): P
     .addColumn('client_name', 'text')
     .addColumn('sales_channel', 'text', (c) => c.notNull())
     .addColumn('seller_names', 'text', (c) => c.notNull())
-    .addColumn('total_value', 'integer', (c) => c.notNull())
+    .addColumn('total_value', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('orders_pk', ['account', 'order_id'])
     .execute()
   await db.schema

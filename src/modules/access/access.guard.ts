@@ -25,7 +25,13 @@ function cookie(request: FastifyRequest, name: string): string | undefined {
   if (!raw) return undefined
   for (const part of raw.split(';')) {
     const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim())
+      } catch {
+        return undefined // a malformed cookie is no credential: 401, not 500
+      }
+    }
   }
   return undefined
 }
@@ -71,7 +77,10 @@ async function namedAccount(
   names: AccountNameCache,
 ): Promise<string | undefined> {
   const an = (request.query as Record<string, unknown> | undefined)?.an
-  if (typeof an === 'string' && an !== '') return an
+  // `?an=x&an=y` arrives as an array: any value that is not the caller's own account counts.
+  const named = (Array.isArray(an) ? an : [an]).filter((v): v is string => typeof v === 'string' && v !== '')
+  const other = named.find((value) => value !== own)
+  if (named.length > 0) return other ?? own
   const host = request.hostname
   if (!host || /^[\d.]+$/.test(host) || host.startsWith('[')) return undefined
   const labels = host.split('.')
@@ -92,7 +101,8 @@ class AccountNameCache {
     if (cached && cached.until > now) return cached.exists
     const exists = (await findAccount(this.deps.db, name)) !== undefined
     if (this.known.size > 1000) this.known.clear()
-    this.known.set(name, { exists, until: now + 60_000 })
+    // A name that does not exist is rechecked sooner, so a new account is recognised within seconds.
+    this.known.set(name, { exists, until: now + (exists ? 60_000 : 5_000) })
     return exists
   }
 }

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
 import { errorResponses, ReceiptSchema } from '../../platform/http-schemas.ts'
 import { principalOf } from '../access/access.guard.ts'
-import { OrderIdParams } from './order.schemas.ts'
+import { Nullable, OrderIdParams } from './order.schemas.ts'
 import { denyCancellation, requestCancellation } from './order.service.ts'
 
 export const cancellationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
@@ -18,7 +18,7 @@ export const cancellationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
           "Called with the customer's token. Cancels at once until the grace period is over; afterwards it records a request the store accepts (cancel) or denies.",
         tags: ['Cancellation'],
         params: OrderIdParams,
-        body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }),
+        body: Type.Object({ reason: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))) }),
         response: { 200: ReceiptSchema, ...errorResponses(400, 404, 409) },
       },
     },
@@ -38,7 +38,7 @@ export const cancellationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
         params: OrderIdParams,
         body: Type.Object({
           cancellationRequestId: Type.String({ minLength: 1, maxLength: 100 }),
-          denyReason: Type.Optional(Type.String({ maxLength: 2000 })),
+          denyReason: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
         }),
         response: { 200: Type.Unknown({ description: 'Empty body.' }), ...errorResponses(400, 404, 409) },
       },

@@ -24,7 +24,7 @@ export const IntakeItemSchema = Closed({
   imageUrl: Type.Optional(Text),
   detailUrl: Type.Optional(Text),
   measurementUnit: Type.Optional(Type.String({ maxLength: 20 })),
-  unitMultiplier: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  unitMultiplier: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   isGift: Type.Optional(Type.Boolean()),
 })
 
@@ -50,8 +50,9 @@ export const IntakeLogisticsSchema = Closed({
   listPrice: Type.Optional(Cents),
   sellingPrice: Type.Optional(Cents),
   shippingEstimate: Type.String({
-    pattern: '^\\d+(bd|d|h|m)$',
-    description: 'For example 3bd (business days) or 2d.',
+    pattern: '^\\d{1,4}(bd|d|h|m)$',
+    maxLength: 6,
+    description: 'For example 3bd (business days) or 2d; at most 4 digits.',
   }),
   deliveryCompany: Type.Optional(Text),
   lockTTL: Type.Optional(Type.String({ maxLength: 20 })),

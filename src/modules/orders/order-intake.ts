@@ -20,6 +20,9 @@ export interface IntakePlan {
 
 const DEFAULT_SELLER = '1'
 
+/** 10^13 cents: far above any real order, and every sum of such values stays an exact integer. */
+export const MAX_TOTAL = 10_000_000_000_000
+
 /** Checks what a JSON schema cannot say and splits the order by seller (seller `1` first, then as they appear). */
 export function planIntake(body: IntakeBody): IntakePlan {
   const logistics = logisticsByItem(body)
@@ -44,6 +47,9 @@ export function planIntake(body: IntakeBody): IntakePlan {
     return { seller, lines, totals, value: totals.reduce((sum, t) => sum + t.value, 0) }
   })
   const total = parts.reduce((sum, part) => sum + part.value, 0)
+  if (parts.some((part) => part.totals.some((t) => Math.abs(t.value) > MAX_TOTAL)) || total > MAX_TOTAL) {
+    throw validationFailed(`The order total must not exceed ${MAX_TOTAL} cents.`)
+  }
   const paid = body.paymentData.payments.reduce((sum, p) => sum + p.value, 0)
   if (paid !== total) {
     throw validationFailed(
@@ -431,7 +437,10 @@ function toOrderItem(item: IntakeItem, seller: string, uniqueId: string): OrderI
 
 const ESTIMATE = /^(\d+)(bd|d|h|m)$/
 
-/** `shippingEstimate` is relative ("4bd"); the date is counted from creation, skipping weekends for business days. */
+/**
+ * `shippingEstimate` is relative ("4bd"); the date is counted from creation, skipping weekends for business
+ * days. The intake schema allows at most 4 digits, which bounds the loop.
+ */
 export function estimateDate(estimate: string, from: string): string {
   const match = ESTIMATE.exec(estimate)
   if (!match) return from

@@ -7,7 +7,7 @@ import { errorResponses, ReceiptSchema, sendJsonText } from '../../platform/http
 import { principalOf } from '../access/access.guard.ts'
 import type { RouteDeps } from '../../deps.ts'
 import * as log from './order-log.service.ts'
-import { OrderDocumentSchema, OrderIdParams } from './order.schemas.ts'
+import { Nullable, OrderDocumentSchema, OrderIdParams } from './order.schemas.ts'
 import * as orders from './order.service.ts'
 
 export const orderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
@@ -81,7 +81,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { d
         tags: ['Orders'],
         params: OrderIdParams,
         body: Type.Object({
-          reason: Type.Optional(Type.String({ maxLength: 2000 })),
+          reason: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
           requestedByUser: Type.Optional(Type.Boolean()),
         }),
         response: { 200: ReceiptSchema, ...errorResponses(400, 404, 409) },

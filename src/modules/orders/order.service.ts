@@ -92,7 +92,7 @@ export async function cancelOrder(
   deps: Deps,
   principal: Principal,
   orderId: string,
-  input: { reason?: string | undefined; requestedByUser?: boolean | undefined },
+  input: { reason?: string | null | undefined; requestedByUser?: boolean | undefined },
 ): Promise<Receipt> {
   const order = await changeOrder(deps, principal, orderId, (current, ctx) =>
     rules.cancel(
@@ -109,21 +109,21 @@ export async function requestCancellation(
   deps: Deps,
   principal: Principal,
   orderId: string,
-  reason: string | undefined,
+  reason: string | null | undefined,
 ): Promise<Receipt> {
   const requestId = lowerHexId()
   const order = await changeOrder(deps, principal, orderId, (current, ctx) =>
     rules.requestCancellation(current, requestId, reason ?? null, ctx),
   )
-  // The receipt is the request id, which the store needs to deny it.
-  return receiptFor(order, requestId)
+  // A recorded request's receipt is its id, which the store needs to deny it.
+  return order.state.cancellationRequest?.id === requestId ? receiptFor(order, requestId) : receiptFor(order)
 }
 
 export async function denyCancellation(
   deps: Deps,
   principal: Principal,
   orderId: string,
-  input: { cancellationRequestId: string; denyReason?: string | undefined },
+  input: { cancellationRequestId: string; denyReason?: string | null | undefined },
 ): Promise<void> {
   await changeOrder(deps, principal, orderId, (order, ctx) =>
     rules.denyCancellation(order, input.cancellationRequestId, input.denyReason ?? null, ctx),

@@ -31,6 +31,8 @@ const T_LATER = after(T0, 3 * 24 * 60)
 /** Inside the grace window of an order approved at T_APPROVED. */
 const T_IN_WINDOW = after(T_APPROVED, 10)
 const ctxAt = (now: string, gracePeriodMinutes = 30): RuleContext => ({ now, gracePeriodMinutes })
+/** Late enough for every status, but inside the grace window for an order that waits in it. */
+const lateFor = (status: OrderStatus): string => (status === 'window-to-cancel' ? T_IN_WINDOW : T_LATER)
 
 const TWO_PAYMENTS: IntakePayment[] = [
   { paymentSystem: '2', paymentSystemName: 'Visa', group: 'creditCard', value: 5000, installments: 1 },
@@ -218,7 +220,8 @@ describe('every edge of the workflow, through its rule', () => {
   for (const { from, trigger, to } of tableEdges) {
     it(`${from} --${trigger}--> ${to}`, () => {
       const order = orderFor(from, trigger)
-      const decision = take(order, trigger, ctxAt(T_LATER))
+      const now = trigger === 'cancel' ? lateFor(from) : T_LATER
+      const decision = take(order, trigger, ctxAt(now))
       const [first] = decision.transitions
       assert.ok(first, 'no transition was taken')
       assert.deepEqual(first, {
@@ -226,9 +229,9 @@ describe('every edge of the workflow, through its rule', () => {
         state: to,
         lastState: from,
         lastChange: order.state.lastTransitionAt,
-        currentChange: T_LATER,
+        currentChange: now,
       })
-      assertLegalWalk(order, decision, T_LATER)
+      assertLegalWalk(order, decision, now)
     })
   }
 })
@@ -310,11 +313,12 @@ describe('no other edge can be taken', () => {
     }
     for (const status of ORDER_STATUSES) {
       const order = orderAt(status)
-      const run = () => rules.cancel(order, { reason: null, requestedByUser: false }, ctxAt(T_LATER))
+      const now = lateFor(status)
+      const run = () => rules.cancel(order, { reason: null, requestedByUser: false }, ctxAt(now))
       const outcome = expected[status]
       if (outcome === 'canceled') {
         const decision = run()
-        assertLegalWalk(order, decision, T_LATER)
+        assertLegalWalk(order, decision, now)
         assert.deepEqual(edges(decision.transitions), [
           [status, 'cancel'],
           ['cancel', 'canceled'],
@@ -627,16 +631,17 @@ describe('cancel', () => {
   for (const [status, make, domain] of cancellable) {
     it(`cancels from ${status}: payments closed, cancellationData filled, [cancel, canceled] in ${domain}`, () => {
       const order = make()
-      const decision = rules.cancel(order, { reason: 'Out of stock', requestedByUser: false }, ctxAt(T_LATER))
+      const now = lateFor(status as OrderStatus)
+      const decision = rules.cancel(order, { reason: 'Out of stock', requestedByUser: false }, ctxAt(now))
       assert.deepEqual(decision.transitions, [
         {
           domain,
           state: 'cancel',
           lastState: status,
           lastChange: order.state.lastTransitionAt,
-          currentChange: T_LATER,
+          currentChange: now,
         },
-        { domain, state: 'canceled', lastState: 'cancel', lastChange: T_LATER, currentChange: T_LATER },
+        { domain, state: 'canceled', lastState: 'cancel', lastChange: now, currentChange: now },
       ])
       const { document, state } = decision.order
       assert.equal(document.status, 'canceled')
@@ -652,12 +657,12 @@ describe('cancel', () => {
         RequestedBySellerNotification: !byCustomer,
         RequestedByPaymentNotification: false,
         Reason: 'Out of stock',
-        CancellationDate: T_LATER,
+        CancellationDate: now,
       })
       const wasApproved = status !== 'payment-pending'
       assert.deepEqual(
         state.payments.map((p) => [p.status, p.closedAt]),
-        order.state.payments.map(() => [wasApproved ? 'refunded' : 'voided', T_LATER]),
+        order.state.payments.map(() => [wasApproved ? 'refunded' : 'voided', now]),
       )
       assert.equal(state.graceEndsAt, null)
       assert.equal(state.cancellationRequest, null)
@@ -910,5 +915,18 @@ describe('any sequence of rule calls', () => {
       }),
       { numRuns: 300 },
     )
+  })
+})
+
+describe('cancel after the grace period, before its timer has run', () => {
+  it('records the end of the grace period first, then the cancellation', () => {
+    const order = approved()
+    const decision = rules.cancel(order, { reason: null, requestedByUser: false }, ctxAt(T_LATER))
+    assertLegalWalk(order, decision, T_LATER)
+    assert.deepEqual(edges(decision.transitions), [
+      ['window-to-cancel', 'ready-for-handling'],
+      ['ready-for-handling', 'cancel'],
+      ['cancel', 'canceled'],
+    ])
   })
 })

@@ -248,7 +248,10 @@ function assertCancellable(order: Order): void {
 }
 
 /** Cancels now: voids payments not yet approved, refunds approved ones, and fills cancellationData. */
-export function cancel(order: Order, input: CancelInput, ctx: RuleContext): Decision {
+export function cancel(current: Order, input: CancelInput, ctx: RuleContext): Decision {
+  // A grace period that is over has ended, even if its timer has not run yet: the log says so first.
+  const settled = endGracePeriod(current, ctx)
+  const order = settled.order
   assertCancellable(order)
   // Accepting a customer's pending request cancels on the customer's behalf.
   const byUser = input.requestedByUser || order.state.cancellationRequest !== null
@@ -279,7 +282,7 @@ export function cancel(order: Order, input: CancelInput, ctx: RuleContext): Deci
       ),
     },
   }
-  return fire(unchanged(canceled), 'cancel', ctx)
+  return fire({ ...settled, order: canceled }, 'cancel', ctx)
 }
 
 /**
