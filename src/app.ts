@@ -3,7 +3,13 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Ajv } from 'ajv'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify'
 import { sql } from 'kysely'
 import type { Deps, RouteDeps } from './deps.ts'
 import { createGuard } from './modules/access/access.guard.ts'
@@ -22,6 +28,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024
 export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
+    logController: new OneLinePerRequest(),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -76,6 +83,26 @@ const NUL = /\u0000|\\u0000|%00/i
 
 const nulRejected = () =>
   new AppError('VALIDATION_FAILED', 'The request must not contain the NUL character (U+0000).')
+
+/** One log line per request, when it completes, instead of Fastify's two: logging costs as much as a read. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const line = {
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    }
+    if (error) reply.log.error({ ...line, err: error }, 'request errored')
+    else reply.log.info(line, 'request')
+  }
+}
 
 /**
  * Real VTEX clients send POSTs with an empty body and `Content-Type: application/json`, or JSON with no
