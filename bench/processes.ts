@@ -1,7 +1,6 @@
 // Child processes of the bench: start a server, wait until it answers, read its CPU time, stop it.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface Server {
@@ -50,19 +49,6 @@ export function startServer(name: string, args: string[], cwd: string, env: Node
 /** Stops every server still running; used on the way out, also after a failure. */
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((server) => server.stop()))
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 /** Polls `url` until it answers 200, the server exits, or `timeoutMs` passes. */

@@ -7,7 +7,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { exampleOrder } from '../test/fixtures.ts'
-import { freePort, startServer, stopAll, waitUntilAnswering, type Server } from './processes.ts'
+import { freePort, printedKey } from '../test/local-server.ts'
+import { startServer, stopAll, waitUntilAnswering, type Server } from './processes.ts'
 import { describeMachine, markdown, textTable, type BenchRun, type Figures, type Sample } from './report.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -67,9 +68,8 @@ async function startOrdo(dbFile: string): Promise<{ server: Server; base: string
 async function bootstrapKey(server: Server): Promise<Headers> {
   const deadline = Date.now() + 5000
   while (Date.now() < deadline) {
-    const appKey = /X-VTEX-API-AppKey:\s+(\S+)/.exec(server.output())?.[1]
-    const appToken = /X-VTEX-API-AppToken:\s+(\S+)/.exec(server.output())?.[1]
-    if (appKey && appToken) return { 'x-vtex-api-appkey': appKey, 'x-vtex-api-apptoken': appToken }
+    const key = printedKey(server.output())
+    if (key) return { 'x-vtex-api-appkey': key.appKey, 'x-vtex-api-apptoken': key.appToken }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   throw new Error(`Ordo printed no bootstrap key:\n${server.output()}`)

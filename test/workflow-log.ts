@@ -1,20 +1,13 @@
 // Reads orders' event logs from the database and checks each is a legal, chained walk of WORKFLOW.
 import assert from 'node:assert/strict'
 import type { Db } from '../src/db/database.ts'
+import { listEvents, type StoredEvent } from '../src/modules/orders/order.repository.ts'
 import { isOrderStatus, TRIGGERS, WORKFLOW } from '../src/modules/orders/order-status.ts'
 import type { IntakeBody } from '../src/modules/orders/intake.schemas.ts'
 import { singleOrder } from './fixtures.ts'
 
-export interface LoggedEvent {
-  id: number
+export interface LoggedEvent extends StoredEvent {
   orderId: string
-  domain: string
-  state: string
-  lastState: string | null
-  lastChange: string | null
-  currentChange: string
-  orderVersion: number
-  originKey: string | null
 }
 
 /** The events of the given orders, oldest first, grouped by order (every requested order has an entry). */
@@ -23,27 +16,12 @@ export async function eventsByOrder(
   orderIds: readonly string[],
   account = 'acme',
 ): Promise<Map<string, LoggedEvent[]>> {
-  const byOrder = new Map<string, LoggedEvent[]>(orderIds.map((id) => [id, []]))
-  if (orderIds.length === 0) return byOrder
-  const rows = await db
-    .selectFrom('order_events')
-    .selectAll()
-    .where('account', '=', account)
-    .where('order_id', 'in', orderIds)
-    .orderBy('id')
-    .execute()
-  for (const row of rows) {
-    byOrder.get(row.order_id)?.push({
-      id: Number(row.id),
-      orderId: row.order_id,
-      domain: row.domain,
-      state: row.state,
-      lastState: row.last_state,
-      lastChange: row.last_change,
-      currentChange: row.current_change,
-      orderVersion: Number(row.order_version),
-      originKey: row.origin_key,
-    })
+  const byOrder = new Map<string, LoggedEvent[]>()
+  for (const orderId of orderIds) {
+    byOrder.set(
+      orderId,
+      (await listEvents(db, account, orderId)).map((event) => ({ ...event, orderId })),
+    )
   }
   return byOrder
 }

@@ -29,11 +29,11 @@ const ERRORS: Record<ErrorCode, ErrorShape> = {
 
 export const errorStatus = (code: ErrorCode): number => ERRORS[code].status
 
-export const errorBody = (code: ErrorCode, message: string) => ({
+const errorBody = (code: ErrorCode, message: string) => ({
   error: { code: ERRORS[code].vtexCode, message, exception: null },
 })
 
-export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
   return reply.status(ERRORS[code].status).send(errorBody(code, message))
 }
 

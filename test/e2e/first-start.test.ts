@@ -4,7 +4,8 @@ import { it } from 'node:test'
 import type { PlacedGroupBody } from '../api.ts'
 import { exampleOrder } from '../fixtures.ts'
 import { describeEachDialect, keyHeaders } from '../harness.ts'
-import { printedKey, sandbox } from './process.ts'
+import { printedKey } from '../local-server.ts'
+import { sandbox } from './process.ts'
 
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'gm'))?.length ?? 0
 

@@ -1,7 +1,6 @@
 // Runs the real `ordo` command (bin/ordo.js) as child processes on a throwaway database, and cleans up after.
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -9,6 +8,7 @@ import type { Readable } from 'node:stream'
 import type { TestContext } from 'node:test'
 import type { Dialect } from '../../src/db/database.ts'
 import { freshDatabase } from '../harness.ts'
+import { freePort } from '../local-server.ts'
 
 const ORDO = resolve(import.meta.dirname, '../../bin/ordo.js')
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -185,21 +185,6 @@ async function killAndWait(proc: Proc, signal: NodeJS.Signals): Promise<Exit> {
   }
 }
 
-/** A port that was free a moment ago: the OS picks it for a listener on port 0, which is then closed. */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer()
-    probe.once('error', fail)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => {
-        if (address && typeof address === 'object') done(address.port)
-        else fail(new Error('no port'))
-      })
-    })
-  })
-}
-
 async function untilReady(proc: Proc, port: number): Promise<Server | undefined> {
   const url = `http://127.0.0.1:${port}`
   const server: Server = {
@@ -247,11 +232,4 @@ async function request(
     parsed = undefined
   }
   return { status: res.status, body: parsed, text }
-}
-
-/** The AppKey/AppToken pair `serve` prints on first start, or undefined when it printed none. */
-export function printedKey(stdout: string): { appKey: string; appToken: string } | undefined {
-  const appKey = /^\s*X-VTEX-API-AppKey:\s*(\S+)\s*$/m.exec(stdout)?.[1]
-  const appToken = /^\s*X-VTEX-API-AppToken:\s*(\S+)\s*$/m.exec(stdout)?.[1]
-  return appKey && appToken ? { appKey, appToken } : undefined
 }

@@ -5,7 +5,8 @@ import type { OrderDocument } from '../../src/modules/orders/order.schemas.ts'
 import type { PlacedGroupBody } from '../api.ts'
 import { singleOrder } from '../fixtures.ts'
 import { describeEachDialect, keyHeaders } from '../harness.ts'
-import { printedKey, sandbox, type Server } from './process.ts'
+import { printedKey } from '../local-server.ts'
+import { sandbox, type Server } from './process.ts'
 
 const T0 = Date.parse('2026-05-01T10:00:00.000Z')
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString()

@@ -77,14 +77,6 @@ export async function revokeKey(db: Db, appKey: string, at: string): Promise<boo
   return true
 }
 
-export async function countKeys(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('api_keys')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}
-
 export async function insertUserToken(
   db: Db,
   tokenHash: string,

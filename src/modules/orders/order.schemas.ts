@@ -348,11 +348,8 @@ export type OrderDocument = Static<typeof OrderDocumentSchema>
 export type OrderItem = Static<typeof OrderItemSchema>
 export type LogisticsInfo = Static<typeof LogisticsInfoSchema>
 export type Payment = Static<typeof PaymentSchema>
-export type Address = Static<typeof AddressSchema>
 export type Total = Static<typeof TotalSchema>
-export type CancellationData = Static<typeof CancellationDataSchema>
 export type CancellationRequest = Static<typeof CancellationRequestSchema>
-export type ClientProfile = Static<typeof ClientProfileSchema>
 
 export const OrderIdParams = Type.Object({
   orderId: Type.String({
