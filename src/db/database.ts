@@ -14,6 +14,7 @@ import type {
   OrderSequenceTable,
   OrderTable,
 } from '../modules/orders/order.table.ts'
+import type { JobTable } from '../worker/job.table.ts'
 import type { TimerTable } from '../worker/timer.table.ts'
 
 export interface Database {
@@ -27,6 +28,7 @@ export interface Database {
   order_interactions: OrderInteractionTable
   order_messages: OrderMessageTable
   timers: TimerTable
+  jobs: JobTable
 }
 
 /** A connection or a transaction: repositories accept either. */

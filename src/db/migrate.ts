@@ -2,11 +2,13 @@
 import { Migrator, type Kysely, type Migration } from 'kysely'
 import type { DbHandle, Dialect } from './database.ts'
 import * as core from './migrations/0001-core.ts'
+import * as jobs from './migrations/0002-jobs.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-core': core,
+  '0002-jobs': jobs,
 }
 
 export async function migrateToLatest({ db, dialect }: DbHandle): Promise<string[]> {

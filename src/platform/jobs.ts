@@ -1,0 +1,18 @@
+// Background work as business code asks for it; the queue behind it lives in src/worker/.
+import type { Db } from '../db/database.ts'
+
+/** A job a use case asks for; enqueued in the same transaction as the change that needs it. */
+export interface JobRequest {
+  kind: string
+  /** JSON-serialisable; the handler of `kind` validates it. */
+  payload: unknown
+  /** ISO-8601 UTC, business time (the app's Clock): the job is not run before it. */
+  dueAt: string
+  /** Attempts before the job is dead; default 10. */
+  maxAttempts?: number
+}
+
+export interface JobScheduler {
+  /** Writes the jobs with `db`, which may be the caller's transaction: a rolled-back change leaves no job. */
+  enqueue(db: Db, jobs: readonly JobRequest[]): Promise<void>
+}
