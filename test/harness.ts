@@ -8,7 +8,7 @@ import { describe, type TestContext } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { buildApp } from '../src/app.ts'
-import { openDatabase, type Dialect } from '../src/db/database.ts'
+import { openDatabase, type DbHandle, type Dialect } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import type { Deps } from '../src/deps.ts'
 import { createKey, type KeyPair } from '../src/modules/access/access.service.ts'
@@ -78,11 +78,17 @@ export interface TestAppOptions {
   file?: boolean
 }
 
-export async function startTestApp(
-  t: TestContext,
+export interface MigratedDatabase {
+  handle: DbHandle
+  /** Closes the connections, then drops the database (or removes the SQLite file). */
+  close: () => Promise<void>
+}
+
+/** A fresh database at the latest schema, opened as a server opens it. */
+export async function migratedDatabase(
   dialect: Dialect,
   options: TestAppOptions = {},
-): Promise<TestApp> {
+): Promise<MigratedDatabase> {
   const database = await freshDatabase(dialect)
   const directory =
     options.file && dialect === 'sqlite' ? await mkdtemp(join(tmpdir(), 'ordo-test-')) : undefined
@@ -91,15 +97,29 @@ export async function startTestApp(
     sqlitePath: directory ? join(directory, 'ordo.db') : ':memory:',
   })
   await migrateToLatest(handle)
+  return {
+    handle,
+    close: async () => {
+      await handle.db.destroy()
+      await database.drop()
+      if (directory) await rm(directory, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function startTestApp(
+  t: TestContext,
+  dialect: Dialect,
+  options: TestAppOptions = {},
+): Promise<TestApp> {
+  const { handle, close } = await migratedDatabase(dialect, options)
   const clock = new ManualClock('2026-03-02T12:00:00.000Z')
   const deps: Deps = { ...handle, clock, credentials: new CredentialCache() }
   const app = await buildApp(deps)
   // node:test runs t.after hooks in registration order: one hook keeps close-then-drop explicit.
   t.after(async () => {
     await app.close()
-    await handle.db.destroy()
-    await database.drop()
-    if (directory) await rm(directory, { recursive: true, force: true })
+    await close()
   })
   await createAccount(deps, 'acme')
   const admin = await createKey(deps, { account: 'acme', roles: ['OMS - Full access'] })
