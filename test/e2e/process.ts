@@ -1,4 +1,5 @@
-// Runs the real `ordo` command (bin/ordo.js) as child processes on a throwaway database, and cleans up after.
+// Runs the real `ordo` command (bin/ordo.js), or a test's own script, as child processes on a throwaway database,
+// and cleans up after.
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -6,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Readable } from 'node:stream'
 import type { TestContext } from 'node:test'
-import type { Dialect } from '../../src/db/database.ts'
+import { openDatabase, type DbHandle, type Dialect } from '../../src/db/database.ts'
 import { freshDatabase } from '../harness.ts'
 import { freePort } from '../local-server.ts'
 
@@ -48,16 +49,22 @@ export interface CommandResult extends Exit {
   stderr: string
 }
 
-export interface Server {
+export interface Child {
+  /** Everything the process has written to stdout so far. */
+  stdout: () => string
+  stderr: () => string
+  /** Resolves when the process has exited and its output is complete. */
+  closed: Promise<Exit>
+  /** Sends `signal` (SIGKILL by default) and waits for the process to exit. */
+  stop: (signal?: NodeJS.Signals) => Promise<Exit>
+}
+
+/** `ordo serve`; its stdout holds the bootstrap key, then pino's JSON lines. */
+export interface Server extends Child {
   port: number
   /** `http://127.0.0.1:PORT` */
   url: string
-  /** Everything the server has written to stdout so far (the bootstrap key, then pino's JSON lines). */
-  stdout: () => string
-  stderr: () => string
   request: (method: string, path: string, options?: RequestOptions) => Promise<HttpResult>
-  /** Sends `signal` (SIGKILL by default) and waits for the process to exit. */
-  stop: (signal?: NodeJS.Signals) => Promise<Exit>
 }
 
 export interface RequestOptions {
@@ -79,6 +86,10 @@ export interface Sandbox {
   ordo: (args: string[], env?: Record<string, string>) => Promise<CommandResult>
   /** Starts `ordo serve` on a free port of 127.0.0.1 and resolves once /healthz answers. */
   serve: (env?: Record<string, string>) => Promise<Server>
+  /** Starts `node --import tsx SCRIPT ...args`, followed by the same database flags as `ordo`. */
+  start: (script: string, args: string[]) => Child
+  /** A connection for the test itself; closed before the database is dropped. */
+  open: () => DbHandle
   /** Writes the file a server started with `clockEnv` reads as "now". */
   setClock: (iso: string) => void
   /** ORDO_CLOCK_FILE pointing at this sandbox's clock file. */
@@ -94,16 +105,19 @@ export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox
   const dir = mkdtempSync(join(tmpdir(), 'ordo-e2e-'))
   const database = await freshDatabase(dialect)
   const running = new Set<Proc>()
+  const opened: DbHandle[] = []
   t.after(async () => {
     for (const proc of running) await killAndWait(proc, 'SIGKILL')
+    for (const handle of opened) await handle.db.destroy()
     await database.drop()
     rmSync(dir, { recursive: true, force: true })
   })
-  const dbArgs = database.url ? ['--database-url', database.url] : ['--db', join(dir, 'ordo.db')]
+  const sqlitePath = join(dir, 'ordo.db')
+  const dbArgs = database.url ? ['--database-url', database.url] : ['--db', sqlitePath]
   const clockFile = join(dir, 'clock')
 
-  const spawnOrdo = (args: string[], env: Record<string, string>): Proc => {
-    const child = spawn(process.execPath, [ORDO, ...args, ...dbArgs], {
+  const spawnNode = (args: string[], env: Record<string, string>): Proc => {
+    const child = spawn(process.execPath, [...args, ...dbArgs], {
       cwd: ROOT,
       env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -132,7 +146,7 @@ export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox
       renameSync(`${clockFile}.tmp`, clockFile)
     },
     async ordo(args, env = {}) {
-      const proc = spawnOrdo(args, env)
+      const proc = spawnNode([ORDO, ...args], env)
       const timer = setTimeout(() => proc.child.kill('SIGKILL'), COMMAND_TIMEOUT_MS)
       try {
         const { code, signal } = await proc.closed
@@ -146,7 +160,7 @@ export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox
       let failure = ''
       for (let attempt = 1; attempt <= SERVE_ATTEMPTS; attempt++) {
         const port = await freePort()
-        const proc = spawnOrdo(['serve', '--host', '127.0.0.1', '--port', String(port)], env)
+        const proc = spawnNode([ORDO, 'serve', '--host', '127.0.0.1', '--port', String(port)], env)
         const server = await untilReady(proc, port)
         if (server) return server
         const { code, signal } = await proc.closed
@@ -156,6 +170,12 @@ export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox
         if (!proc.stderr().includes('EADDRINUSE')) break
       }
       throw new Error(failure)
+    },
+    start: (script, args) => childOf(spawnNode(['--import', 'tsx', script, ...args], {})),
+    open() {
+      const handle = openDatabase({ databaseUrl: database.url, sqlitePath })
+      opened.push(handle)
+      return handle
     },
   }
 }
@@ -174,6 +194,13 @@ interface Proc {
 
 const hasExited = ({ child }: Proc) => child.exitCode !== null || child.signalCode !== null
 
+const childOf = (proc: Proc): Child => ({
+  stdout: proc.stdout,
+  stderr: proc.stderr,
+  closed: proc.closed,
+  stop: (signal = 'SIGKILL') => killAndWait(proc, signal),
+})
+
 /** Sends `signal` unless the process is gone, and waits for it to close; SIGKILL if it takes too long. */
 async function killAndWait(proc: Proc, signal: NodeJS.Signals): Promise<Exit> {
   if (!hasExited(proc)) proc.child.kill(signal)
@@ -188,12 +215,10 @@ async function killAndWait(proc: Proc, signal: NodeJS.Signals): Promise<Exit> {
 async function untilReady(proc: Proc, port: number): Promise<Server | undefined> {
   const url = `http://127.0.0.1:${port}`
   const server: Server = {
+    ...childOf(proc),
     port,
     url,
-    stdout: proc.stdout,
-    stderr: proc.stderr,
     request: (method, path, options) => request(url, method, path, options),
-    stop: (signal = 'SIGKILL') => killAndWait(proc, signal),
   }
   for (let attempt = 0; attempt < READY_ATTEMPTS; attempt++) {
     if (hasExited(proc)) {
