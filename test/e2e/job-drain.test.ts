@@ -1,12 +1,12 @@
-// Acceptance test of the job queue: two worker processes on one database drain 1,000 jobs, each run once, and the
-// job of a process killed with kill -9 mid-run is run by the other once its lease expires.
+// Acceptance test of the job queue: two worker processes on one PostgreSQL database drain 1,000 jobs, each run once,
+// and the job of a process killed with kill -9 mid-run is run by the other once its lease expires.
 import assert from 'node:assert/strict'
 import { resolve } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
-import { it } from 'node:test'
+import { describe, it } from 'node:test'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { createJobQueue } from '../../src/worker/job-queue.ts'
-import { describeEachDialect } from '../harness.ts'
+import { DIALECTS } from '../harness.ts'
 import type { JobRunTable, RecordPayload } from './job-worker-process.ts'
 import { sandbox, type Child } from './process.ts'
 
@@ -14,18 +14,23 @@ const WORKER = resolve(import.meta.dirname, 'job-worker-process.ts')
 const TOTAL = 1000
 const BLOCKED = 500
 /**
- * Short, so that the killed worker's job is taken over soon, yet several times the longest claim-to-complete
- * seen on a loaded machine (0.7 s on PostgreSQL, 1.5 s with two SQLite writers): a live worker that stalls past
- * its lease loses its job, and the test would count a second run.
+ * Short, so that the killed worker's job is taken over soon, yet several times the longest claim-to-complete seen
+ * on a loaded machine (0.7 s at load 24 on 2 cores): a live worker that stalls past its lease loses its job, and
+ * the test would count a second run.
  */
 const LEASE_MS = 5000
 /** A wait fails only after this long without any change in what it watches: slow progress is not failure. */
 const STUCK_MS = 120_000
 const POLL_MS = 50
 
-describeEachDialect('job queue across processes', (dialect) => {
+// PostgreSQL only. Several processes on one SQLite file is not a setup Ordo supports (embedded means one process),
+// and SQLite's busy handler is not fair: one writer process can keep the other waiting for seconds, past a short
+// lease or the 5 s busy timeout, and the job then rightly runs twice. It failed here once in a full test run.
+const skip = DIALECTS.includes('postgres') ? false : 'needs ORDO_TEST_DATABASE_URL'
+
+describe('job queue across processes [postgres]', { skip }, () => {
   it('two processes drain 1,000 jobs, each run once; a job whose process is killed mid-run is run by the other', async (t) => {
-    const box = await sandbox(t, dialect)
+    const box = await sandbox(t, 'postgres')
     const handle = box.open()
     await migrateToLatest(handle)
     await handle.db.schema
@@ -101,7 +106,11 @@ describeEachDialect('job queue across processes', (dialect) => {
     assert.equal(runs.size, TOTAL, report(workers))
     for (const job of jobs) {
       const attempts: number = job.id === blockedId ? 2 : 1
-      assert.deepEqual([job.status, job.attempts], ['done', attempts], `job ${job.payload_json}`)
+      assert.deepEqual(
+        [job.status, job.attempts],
+        ['done', attempts],
+        `job ${job.payload_json}: ${job.last_error}\n${report(workers)}`,
+      )
       const run = runs.get(job.id)
       assert.deepEqual([run?.attempt, run?.worker], [attempts, job.leased_by], `run of ${job.payload_json}`)
     }
@@ -114,7 +123,7 @@ describeEachDialect('job queue across processes', (dialect) => {
     const lastOther = Math.max(...jobs.filter((job) => job.id !== blockedId).map(doneAt))
     const share = (name: string) => [...runs.values()].filter((run) => run.worker === name).length
     t.diagnostic(
-      `${dialect}: the other ${TOTAL - 1} jobs were done ${lastOther - started} ms after enqueueing; ` +
+      `the other ${TOTAL - 1} jobs were done ${lastOther - started} ms after enqueueing; ` +
         `the blocked one ${doneAt(blocked) - killedAt} ms after kill -9 (lease ${LEASE_MS} ms); ` +
         `${killed} ran ${share(killed)}, ${survivor} ran ${share(survivor)}`,
     )
