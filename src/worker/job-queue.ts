@@ -121,7 +121,7 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
           .end(),
       }))
       .where('id', '=', next)
-      .where(claimable) // the row may have changed since the sub-select read it
+      .where(claimable) // checked again here, so that no claim relies on the sub-select's lock alone
       .returning(['id', 'kind', 'payload_json', 'due_at', 'attempts', 'max_attempts'])
       .executeTakeFirst()
   }
