@@ -15,11 +15,12 @@ import type { Deps, RouteDeps } from './deps.ts'
 import { createGuard } from './modules/access/access.guard.ts'
 import { accessRoutes } from './modules/access/access.routes.ts'
 import { settingsRoutes } from './modules/accounts/settings.routes.ts'
-import { cancellationRoutes } from './modules/orders/cancellation.routes.ts'
-import { conversationRoutes } from './modules/orders/conversation.routes.ts'
-import { intakeRoutes } from './modules/orders/intake.routes.ts'
+import { cancellationRoutes } from './modules/cancellation/cancellation.routes.ts'
+import { conversationRoutes } from './modules/conversation/conversation.routes.ts'
+import { fulfillmentRoutes } from './modules/fulfillment/fulfillment.routes.ts'
+import { intakeRoutes } from './modules/intake/intake.routes.ts'
 import { orderRoutes } from './modules/orders/order.routes.ts'
-import { paymentRoutes } from './modules/orders/payment.routes.ts'
+import { paymentRoutes } from './modules/payments/payment.routes.ts'
 import { AppError } from './platform/errors.ts'
 import { registerErrorHandler } from './platform/http-errors.ts'
 
@@ -68,8 +69,9 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     intakeRoutes,
     orderRoutes,
     paymentRoutes,
-    conversationRoutes,
+    fulfillmentRoutes,
     cancellationRoutes,
+    conversationRoutes,
     settingsRoutes,
   ]) {
     await app.register(routes, routeDeps)

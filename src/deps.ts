@@ -1,12 +1,14 @@
-// What every use case needs from the outside world, passed explicitly rather than imported.
+// What every use case needs from the outside world, passed explicitly rather than imported. No feature here.
 import type { DbHandle } from './db/database.ts'
-import type { Guard } from './modules/access/access.guard.ts'
-import type { CredentialCache } from './modules/access/credential-cache.ts'
 import type { Clock } from './platform/clock.ts'
+import type { CredentialCache } from './platform/credential-cache.ts'
+import type { JobScheduler } from './platform/jobs.ts'
+import type { Guard } from './platform/principal.ts'
 
 export interface Deps extends DbHandle {
   clock: Clock
   credentials: CredentialCache
+  jobs: JobScheduler
 }
 
 /** What route plugins receive: the use-case dependencies and the access guard built over them. */

@@ -1,7 +1,7 @@
 // Thin helpers over app.inject() for the calls most tests make.
 import assert from 'node:assert/strict'
 import type { LightMyRequestResponse } from 'fastify'
-import type { IntakeBody } from '../src/modules/orders/intake.schemas.ts'
+import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import type { TestApp } from './harness.ts'
 

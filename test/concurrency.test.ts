@@ -3,7 +3,6 @@ import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
 import { createShopperToken } from '../src/modules/access/access.service.ts'
-import { runDueTimers } from '../src/worker/timers.ts'
 import { api, errorCode, type PlacedGroupBody } from './api.ts'
 import { singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp } from './harness.ts'
@@ -28,7 +27,7 @@ describeEachDialect('concurrency', (dialect) => {
     const test = await startTestApp(t, dialect)
     const order = await api(test).approvedOrder(singleOrder('RACE-SH'))
     test.clock.advanceMinutes(30)
-    await runDueTimers(test.deps)
+    await test.runDueJobs()
     assert.equal((await api(test).getOk(order.orderId)).status, 'ready-for-handling')
 
     const responses = await Promise.all(
@@ -85,8 +84,12 @@ describeEachDialect('concurrency', (dialect) => {
     const events = await eventsOf(test.deps.db, order.orderId)
     assert.deepEqual(statesOf(events), [...INTAKE_STATES, ...APPROVAL_STATES])
     assertLegalLog(events, 'window-to-cancel', order.orderId)
-    const timers = await test.deps.db.selectFrom('timers').select('id').execute()
-    assert.equal(timers.length, 1, 'one grace-period timer')
+    const timeouts = await test.deps.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('kind', '=', 'order-timeout')
+      .execute()
+    assert.equal(timeouts.length, 1, 'one grace-period job')
   })
 
   it('a mixed crowd of workflow calls on a few orders leaves every log a legal walk', async (t) => {

@@ -1,5 +1,6 @@
 // Request bodies for tests, built from the issue's example order.
-import type { IntakeBody } from '../src/modules/orders/intake.schemas.ts'
+import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
+import type { Package } from '../src/modules/orders/order.ts'
 
 /** The two-seller order of the intake example: seller `1` (10980) and seller `partner` (3000), 13980 in all. */
 export function exampleOrder(overrides: Partial<IntakeBody> = {}): IntakeBody {
@@ -74,4 +75,26 @@ export function singleOrder(tag: string, value = 5000): IntakeBody {
       payments: [{ paymentSystem: '17', paymentSystemName: 'Promissory', group: 'promissory', value }],
     },
   })
+}
+
+/** An invoice as the invoices feature will record it; tests arrange partially invoiced orders with it. */
+export function invoicePackage(type: Package['type'], invoiceValue: number): Package {
+  return {
+    type,
+    invoiceNumber: `NF-${invoiceValue}`,
+    invoiceValue,
+    invoiceKey: null,
+    invoiceUrl: null,
+    issuanceDate: '2026-03-02',
+    items: [],
+    courier: null,
+    trackingNumber: null,
+    trackingUrl: null,
+    dispatchedDate: null,
+    embeddedInvoice: '',
+    cfop: null,
+    volumes: 1,
+    refundedValue: 0,
+    tracking: null,
+  }
 }

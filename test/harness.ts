@@ -11,10 +11,14 @@ import { buildApp } from '../src/app.ts'
 import { openDatabase, type DbHandle, type Dialect } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import type { Deps } from '../src/deps.ts'
+import { jobHandlers } from '../src/job-handlers.ts'
 import { createKey, type KeyPair } from '../src/modules/access/access.service.ts'
-import { CredentialCache } from '../src/modules/access/credential-cache.ts'
-import { createAccount } from '../src/modules/accounts/account.service.ts'
+import { accountExists, createAccount } from '../src/modules/accounts/account.service.ts'
+import { refreshStaleDocuments } from '../src/modules/orders/order.service.ts'
 import { ManualClock } from '../src/platform/clock.ts'
+import { CredentialCache } from '../src/platform/credential-cache.ts'
+import { createJobQueue, type JobQueue } from '../src/worker/job-queue.ts'
+import { runDueJobs } from '../src/worker/worker.ts'
 
 // eslint-disable-next-line no-restricted-properties -- tests choose their databases from the environment
 const POSTGRES_URL = process.env.ORDO_TEST_DATABASE_URL
@@ -71,11 +75,16 @@ export interface TestApp {
   /** Headers that authenticate as the admin key of account `acme`. */
   headers: Record<string, string>
   newKey: (roles: string[], account?: string) => Promise<Record<string, string>>
+  queue: JobQueue
+  /** Runs every job due by the test clock, as the server's worker would; resolves to how many ran. */
+  runDueJobs: () => Promise<number>
 }
 
 export interface TestAppOptions {
   /** SQLite in a file, as a server runs it (WAL, the read-only connection), instead of in memory. */
   file?: boolean
+  /** Runs on the new, empty database before it is migrated: an upgrade test writes an older Ordo's data here. */
+  before?: (handle: DbHandle) => Promise<void>
 }
 
 export interface MigratedDatabase {
@@ -96,7 +105,10 @@ export async function migratedDatabase(
     databaseUrl: database.url,
     sqlitePath: directory ? join(directory, 'ordo.db') : ':memory:',
   })
+  await options.before?.(handle)
   await migrateToLatest(handle)
+  // As a server does on start: documents an older renderer wrote are rendered again.
+  await refreshStaleDocuments(handle)
   return {
     handle,
     close: async () => {
@@ -114,18 +126,36 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const { handle, close } = await migratedDatabase(dialect, options)
   const clock = new ManualClock('2026-03-02T12:00:00.000Z')
-  const deps: Deps = { ...handle, clock, credentials: new CredentialCache() }
+  const queue = createJobQueue(handle)
+  const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue }
+  const handlers = jobHandlers(deps)
   const app = await buildApp(deps)
   // node:test runs t.after hooks in registration order: one hook keeps close-then-drop explicit.
   t.after(async () => {
     await app.close()
     await close()
   })
-  await createAccount(deps, 'acme')
+  if (!(await accountExists(deps, 'acme'))) await createAccount(deps, 'acme')
   const admin = await createKey(deps, { account: 'acme', roles: ['OMS - Full access'] })
   const newKey = async (roles: string[], account = 'acme') =>
     keyHeaders(await createKey(deps, { account, roles }))
-  return { app, deps, clock, admin, headers: keyHeaders(admin), newKey }
+  return {
+    app,
+    deps,
+    clock,
+    admin,
+    headers: keyHeaders(admin),
+    newKey,
+    queue,
+    // A failing job is a failing test: rethrow instead of retrying later.
+    runDueJobs: () =>
+      runDueJobs(queue, handlers, {
+        clock,
+        onError: (error) => {
+          throw error
+        },
+      }),
+  }
 }
 
 export const keyHeaders = (pair: KeyPair): Record<string, string> => ({

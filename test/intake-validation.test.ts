@@ -1,7 +1,7 @@
 // Bad intake bodies get a 4xx that names the problem, and nothing is created.
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import type { IntakeBody } from '../src/modules/orders/intake.schemas.ts'
+import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
 import { api, errorCode } from './api.ts'
 import { exampleOrder, singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'

@@ -1,16 +1,21 @@
 // Reads orders' event logs from the database and checks each is a legal, chained walk of WORKFLOW.
 import assert from 'node:assert/strict'
 import type { Db } from '../src/db/database.ts'
-import { listEvents, type StoredEvent } from '../src/modules/orders/order.repository.ts'
+import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
+import type { Order } from '../src/modules/orders/order.ts'
+import type { OrderEvent } from '../src/modules/orders/order-event.ts'
+import { listEvents } from '../src/modules/orders/order-event.repository.ts'
+import { paymentStatus } from '../src/modules/payments/payment.ts'
 import { isOrderStatus, TRIGGERS, WORKFLOW } from '../src/modules/orders/order-status.ts'
-import type { IntakeBody } from '../src/modules/orders/intake.schemas.ts'
 import { singleOrder } from './fixtures.ts'
 
-export interface LoggedEvent extends StoredEvent {
-  orderId: string
-}
+export type LoggedEvent = Extract<OrderEvent, { kind: 'transition' }>
 
-/** The events of the given orders, oldest first, grouped by order (every requested order has an entry). */
+/** Every event of an order, of every kind, oldest first. */
+export const allEventsOf = (db: Db, orderId: string, account = 'acme'): Promise<OrderEvent[]> =>
+  listEvents(db, account, orderId)
+
+/** The status transitions of the given orders, oldest first, grouped by order (every requested order has an entry). */
 export async function eventsByOrder(
   db: Db,
   orderIds: readonly string[],
@@ -18,9 +23,10 @@ export async function eventsByOrder(
 ): Promise<Map<string, LoggedEvent[]>> {
   const byOrder = new Map<string, LoggedEvent[]>()
   for (const orderId of orderIds) {
+    const events = await allEventsOf(db, orderId, account)
     byOrder.set(
       orderId,
-      (await listEvents(db, account, orderId)).map((event) => ({ ...event, orderId })),
+      events.filter((e): e is LoggedEvent => e.kind === 'transition'),
     )
   }
   return byOrder
@@ -47,7 +53,7 @@ export async function storedOrders(
   if (orderIds.length === 0) return new Map()
   const rows = await db
     .selectFrom('orders')
-    .select(['order_id', 'status', 'document', 'state_json', 'version'])
+    .select(['order_id', 'status', 'document', 'order_json', 'version'])
     .where('account', '=', account)
     .where('order_id', 'in', orderIds)
     .execute()
@@ -58,8 +64,8 @@ export async function storedOrders(
         status: row.status,
         documentStatus: (JSON.parse(row.document) as { status: string }).status,
         version: Number(row.version),
-        payments: (JSON.parse(row.state_json) as { payments: { status: string }[] }).payments.map(
-          (p) => p.status,
+        payments: ((order: Order) => order.payment.payments.map((p) => paymentStatus(order, p.id)))(
+          JSON.parse(row.order_json) as Order,
         ),
       },
     ]),
@@ -67,7 +73,7 @@ export async function storedOrders(
 }
 
 export const isEdge = (from: string, to: string): boolean =>
-  isOrderStatus(from) && TRIGGERS.some((trigger) => WORKFLOW[from][trigger] === to)
+  isOrderStatus(from) && TRIGGERS.some((trigger) => WORKFLOW[from].on[trigger] === to)
 
 /**
  * The log starts with order-created (no last state) and every later event takes an edge of WORKFLOW from

@@ -6,7 +6,6 @@ import type { LightMyRequestResponse } from 'fastify'
 import { createShopperToken } from '../src/modules/access/access.service.ts'
 import { canTake, isOrderStatus } from '../src/modules/orders/order-status.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
-import { runDueTimers } from '../src/worker/timers.ts'
 import { api, type PlacedGroupBody } from './api.ts'
 import { singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
@@ -227,6 +226,8 @@ async function step(run: Run, cmd: Command): Promise<LightMyRequestResponse | un
       else if (payment === 'voided' || payment === 'refunded') expectStatus(res, 400)
       else {
         expectStatus(res, 200)
+        // Every change of an order, even one that finds the payment approved already, ends an overdue grace period.
+        settleInModel(order, test.clock.now().getTime())
         order.payments[index] = 'approved'
         if (payment === 'pending' && order.payments.every((p) => p === 'approved')) {
           assert.equal(order.status, 'payment-pending')
@@ -245,7 +246,7 @@ async function step(run: Run, cmd: Command): Promise<LightMyRequestResponse | un
     case 'advance': {
       test.clock.advanceMinutes(cmd.minutes)
       if (cmd.runTimers) {
-        await runDueTimers(test.deps)
+        await test.runDueJobs()
         for (const order of run.orders) settleInModel(order, test.clock.now().getTime())
       }
       return undefined

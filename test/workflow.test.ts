@@ -1,11 +1,11 @@
 // The order workflow through HTTP: payments, the grace timer, handling, cancellation, requests, logs, settings.
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
+import type { Order } from '../src/modules/orders/order.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import { createShopperToken } from '../src/modules/access/access.service.ts'
-import { runDueTimers } from '../src/worker/timers.ts'
 import { api, errorCode } from './api.ts'
-import { singleOrder } from './fixtures.ts'
+import { invoicePackage, singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 import {
   APPROVAL_STATES,
@@ -37,7 +37,7 @@ async function approvedOrder(test: TestApp, tag: string): Promise<OrderDocument>
 async function readyOrder(test: TestApp, tag: string): Promise<OrderDocument> {
   const order = await approvedOrder(test, tag)
   test.clock.advanceMinutes(30)
-  await runDueTimers(test.deps)
+  await test.runDueJobs()
   return api(test).getOk(order.orderId)
 }
 
@@ -52,15 +52,19 @@ async function handlingOrder(test: TestApp, tag: string): Promise<OrderDocument>
 async function markInvoiced(test: TestApp, orderId: string, status: 'invoiced' | 'handling'): Promise<void> {
   const row = await test.deps.db
     .selectFrom('orders')
-    .select('document')
+    .select('order_json')
     .where('order_id', '=', orderId)
     .executeTakeFirstOrThrow()
-  const document = JSON.parse(row.document) as OrderDocument
-  document.status = status
-  document.packageAttachment = { packages: [{ type: 'Output', invoiceNumber: 'NF-1', invoiceValue: 1000 }] }
+  const order = JSON.parse(row.order_json) as Order
+  const invoiced: Order = {
+    ...order,
+    status,
+    invoicedDate: status === 'invoiced' ? test.clock.now().toISOString() : null,
+    packages: [invoicePackage('Output', 1000)],
+  }
   await test.deps.db
     .updateTable('orders')
-    .set({ status, document: JSON.stringify(document) })
+    .set({ status, order_json: JSON.stringify(invoiced) })
     .where('order_id', '=', orderId)
     .execute()
 }
@@ -122,7 +126,7 @@ describeEachDialect('order workflow', (dialect) => {
         'Fulfillment',
       ],
     )
-    assert.ok(events.every((e) => e.originKey === test.admin.appKey))
+    assert.ok(events.every((e) => e.origin.key === test.admin.appKey))
     assert.deepEqual(
       events.map((e) => e.orderVersion),
       [1, 1, 1, 3, 3, 3, 3],
@@ -146,19 +150,19 @@ describeEachDialect('order workflow', (dialect) => {
     const approvedAt = test.clock.now().toISOString()
 
     test.clock.advanceMinutes(29)
-    assert.equal(await runDueTimers(test.deps), 0)
+    assert.equal(await test.runDueJobs(), 0)
     assert.equal((await api(test).getOk(order.orderId)).status, 'window-to-cancel')
 
     test.clock.advanceMinutes(1)
-    assert.equal(await runDueTimers(test.deps), 1)
+    assert.equal(await test.runDueJobs(), 1)
     const ready = await api(test).getOk(order.orderId)
     assert.equal(ready.status, 'ready-for-handling')
     assert.equal(ready.statusDescription, 'Pronto para o manuseio')
-    assert.equal(await runDueTimers(test.deps), 0, 'a timer is applied once')
+    assert.equal(await test.runDueJobs(), 0, 'a timer is applied once')
 
     await assertLog(test, order.orderId, [...INTAKE_STATES, ...APPROVAL_STATES, 'ready-for-handling'])
     const last = (await eventsOf(test.deps.db, order.orderId)).at(-1)
-    assert.deepEqual(last && [last.domain, last.lastChange, last.currentChange, last.originKey], [
+    assert.deepEqual(last && [last.domain, last.lastChange, last.currentChange, last.origin.key], [
       'Fulfillment',
       approvedAt,
       test.clock.now().toISOString(),
@@ -171,7 +175,7 @@ describeEachDialect('order workflow', (dialect) => {
     const order = await approvedOrder(test, 'GRACE-CANCEL')
     assert.equal((await api(test).cancel(order.orderId)).statusCode, 200)
     test.clock.advanceMinutes(30)
-    assert.equal(await runDueTimers(test.deps), 1)
+    assert.equal(await test.runDueJobs(), 1)
     await assertLog(test, order.orderId, [...INTAKE_STATES, ...APPROVAL_STATES, 'cancel', 'canceled'])
   })
 
@@ -191,7 +195,7 @@ describeEachDialect('order workflow', (dialect) => {
     // Some clients send an explicit null reason.
     assert.equal((await api(test).cancel(canceled.orderId, { reason: null })).statusCode, 200)
 
-    assert.equal(await runDueTimers(test.deps), 3)
+    assert.equal(await test.runDueJobs(), 3)
     const approvedLog = [...INTAKE_STATES, ...APPROVAL_STATES]
     await assertLog(test, requested.orderId, [
       ...approvedLog,
@@ -230,7 +234,7 @@ describeEachDialect('order workflow', (dialect) => {
     assert.equal(errorCode(inWindow), 'OMS003')
 
     test.clock.advanceMinutes(30)
-    await runDueTimers(test.deps)
+    await test.runDueJobs()
     const started = await test.app.inject({
       method: 'POST',
       url: `/api/oms/pvt/orders/${order.orderId}/start-handling`,
@@ -465,7 +469,7 @@ describeEachDialect('order workflow', (dialect) => {
     assert.equal(errorCode(again), 'OMS012')
 
     test.clock.advanceMinutes(30)
-    assert.equal(await runDueTimers(test.deps), 1)
+    assert.equal(await test.runDueJobs(), 1)
     assert.equal((await api(test).getOk(order.orderId)).status, 'canceled')
 
     const pending = await placeOne(test, 'UC-PENDING')
@@ -511,7 +515,7 @@ describeEachDialect('order workflow', (dialect) => {
       await assertLog(test, order.orderId, [...before, 'request-cancel', 'cancellation-requested'])
       const events = await eventsOf(test.deps.db, order.orderId)
       assert.deepEqual(
-        events.slice(-2).map((e) => [e.domain, e.originKey]),
+        events.slice(-2).map((e) => [e.domain, e.origin.key]),
         [
           ['Marketplace', 'customer:ana@example.com'],
           ['Fulfillment', 'customer:ana@example.com'],
@@ -604,7 +608,7 @@ describeEachDialect('order workflow', (dialect) => {
     test.clock.advanceMinutes(1)
     assert.equal((await api(test, erp).notifyPayment(order.orderId, paymentId)).statusCode, 200)
     test.clock.advanceMinutes(30)
-    await runDueTimers(test.deps)
+    await test.runDueJobs()
     test.clock.advanceMinutes(1)
     assert.equal((await api(test).cancel(order.orderId)).statusCode, 200)
 
@@ -662,6 +666,7 @@ describeEachDialect('order workflow', (dialect) => {
         'transition',
         'message',
         'interaction',
+        'payment',
         'transition',
         'transition',
         'transition',
@@ -670,6 +675,7 @@ describeEachDialect('order workflow', (dialect) => {
         'transition',
         'transition',
         'transition',
+        'payment',
         'message',
       ],
     )
@@ -712,12 +718,12 @@ describeEachDialect('order workflow', (dialect) => {
     const order = await api(test).approvedOrder(singleOrder('NO-GRACE'))
     assert.equal(order.status, 'ready-for-handling')
     await assertLog(test, order.orderId, [...INTAKE_STATES, ...APPROVAL_STATES, 'ready-for-handling'])
-    const timers = await test.deps.db
-      .selectFrom('timers')
+    const timeouts = await test.deps.db
+      .selectFrom('jobs')
       .select('id')
-      .where('order_id', '=', order.orderId)
+      .where('kind', '=', 'order-timeout')
       .execute()
-    assert.deepEqual(timers, [])
+    assert.deepEqual(timeouts, [], 'a grace period of 0 minutes schedules no job')
     const ana = api(test, await shopperHeaders(test, 'ana@example.com'))
     assert.equal((await ana.userCancel(order.orderId)).statusCode, 200)
     assert.equal((await api(test).getOk(order.orderId)).status, 'cancellation-requested')
@@ -726,10 +732,10 @@ describeEachDialect('order workflow', (dialect) => {
     const long = await api(test).approvedOrder(singleOrder('LONG-GRACE'))
     assert.equal(long.status, 'window-to-cancel')
     test.clock.advanceMinutes(43_199)
-    await runDueTimers(test.deps)
+    await test.runDueJobs()
     assert.equal((await api(test).getOk(long.orderId)).status, 'window-to-cancel')
     test.clock.advanceMinutes(1)
-    await runDueTimers(test.deps)
+    await test.runDueJobs()
     assert.equal((await api(test).getOk(long.orderId)).status, 'ready-for-handling')
   })
 })

@@ -7,12 +7,15 @@ import { openDatabase } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { Deps } from '../deps.ts'
 import { bootstrap, createKey, listKeys, revokeKey } from '../modules/access/access.service.ts'
-import { CredentialCache } from '../modules/access/credential-cache.ts'
 import { ROLE_NAMES } from '../modules/access/roles.ts'
 import { changeSettings, createAccount, getSettings } from '../modules/accounts/account.service.ts'
+import { ORDER_TIMEOUT_JOB, refreshStaleDocuments } from '../modules/orders/order.service.ts'
 import { FileClock, systemClock } from '../platform/clock.ts'
+import { CredentialCache } from '../platform/credential-cache.ts'
 import { AppError } from '../platform/errors.ts'
-import { runDueTimers, startTimerLoop } from '../worker/timers.ts'
+import { createJobQueue, type JobQueue } from '../worker/job-queue.ts'
+import { runDueJobs, startWorker } from '../worker/worker.ts'
+import { jobHandlers } from '../job-handlers.ts'
 
 const HELP = `ordo — a VTEX-compatible order management system
 
@@ -56,17 +59,26 @@ function required(value: string | undefined, flag: string): string {
   return value
 }
 
-async function openDeps(config: Config): Promise<Deps> {
+interface Opened {
+  deps: Deps
+  queue: JobQueue
+}
+
+async function open(config: Config): Promise<Opened> {
   const handle = openDatabase(config)
   await migrateToLatest(handle)
   const clock = config.clockFile
     ? new FileClock(config.clockFile, (path) => readFileSync(path, 'utf8'))
     : systemClock
-  return { ...handle, clock, credentials: new CredentialCache() }
+  const queue = createJobQueue(handle)
+  const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue }
+  // After an upgrade, Get order serves documents in the current shape from the first request on.
+  await refreshStaleDocuments(deps)
+  return { deps, queue }
 }
 
 async function serve(config: Config): Promise<void> {
-  const deps = await openDeps(config)
+  const { deps, queue } = await open(config)
   const admin = await bootstrap(deps)
   if (admin) {
     process.stdout.write(
@@ -80,16 +92,23 @@ async function serve(config: Config): Promise<void> {
     )
   }
   const app = await buildApp(deps, { logger: { level: config.logLevel } })
+  const handlers = jobHandlers(deps)
+  const onError = (error: unknown) => app.log.error({ err: error }, 'job failed')
   // Grace periods that ended while the server was down are applied before the first request is answered.
-  const logTimerError = (error: unknown) => app.log.error({ err: error }, 'timer failed')
-  await runDueTimers(deps, logTimerError)
-  const timers = startTimerLoop(deps, config.timerIntervalMs, logTimerError)
+  await runDueJobs(queue, handlers, { clock: deps.clock, kinds: [ORDER_TIMEOUT_JOB], onError })
+  const worker = startWorker({
+    queue,
+    handlers,
+    clock: deps.clock,
+    pollIntervalMs: config.timerIntervalMs,
+    onError,
+  })
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down')
-    await timers.stop()
+    await worker.stop()
     await app.close()
     await deps.db.destroy()
   }
@@ -97,8 +116,20 @@ async function serve(config: Config): Promise<void> {
   await app.listen({ port: config.port, host: config.host })
 }
 
+async function migrate(config: Config): Promise<void> {
+  const handle = openDatabase(config)
+  try {
+    const applied = await migrateToLatest(handle)
+    const refreshed = await refreshStaleDocuments(handle)
+    print(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.')
+    if (refreshed > 0) print(`Rendered ${refreshed} order documents again.`)
+  } finally {
+    await handle.db.destroy()
+  }
+}
+
 async function withDeps<T>(config: Config, run: (deps: Deps) => Promise<T>): Promise<T> {
-  const deps = await openDeps(config)
+  const { deps } = await open(config)
   try {
     return await run(deps)
   } finally {
@@ -119,10 +150,7 @@ async function run(argv: string[]): Promise<void> {
     case 'serve':
       return serve(config)
     case 'migrate':
-      return withDeps(config, async ({ db, dialect }) => {
-        const applied = await migrateToLatest({ db, dialect })
-        print(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.')
-      })
+      return migrate(config)
     case 'accounts':
       if (sub !== 'create') throw new UsageError('Usage: ordo accounts create NAME')
       return withDeps(config, async (deps) => {

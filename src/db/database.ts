@@ -6,16 +6,9 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table.ts'
 import type { AccountTable } from '../modules/accounts/account.table.ts'
-import type {
-  OrderEventTable,
-  OrderGroupTable,
-  OrderInteractionTable,
-  OrderMessageTable,
-  OrderSequenceTable,
-  OrderTable,
-} from '../modules/orders/order.table.ts'
+import type { OrderGroupTable, OrderSequenceTable } from '../modules/intake/intake.table.ts'
+import type { OrderEventTable, OrderTable } from '../modules/orders/order.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
-import type { TimerTable } from '../worker/timer.table.ts'
 
 export interface Database {
   accounts: AccountTable
@@ -25,9 +18,6 @@ export interface Database {
   order_groups: OrderGroupTable
   orders: OrderTable
   order_events: OrderEventTable
-  order_interactions: OrderInteractionTable
-  order_messages: OrderMessageTable
-  timers: TimerTable
   jobs: JobTable
 }
 

@@ -1,17 +1,29 @@
 // Brings a database to the latest schema. Migrations are listed explicitly so src/ and any bundle agree.
-import { Migrator, type Kysely, type Migration } from 'kysely'
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely'
 import type { DbHandle, Dialect } from './database.ts'
 import * as core from './migrations/0001-core.ts'
 import * as jobs from './migrations/0002-jobs.ts'
+import * as orderCore from './migrations/0003-order-core.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-core': core,
   '0002-jobs': jobs,
+  '0003-order-core': orderCore,
 }
 
-export async function migrateToLatest({ db, dialect }: DbHandle): Promise<string[]> {
+export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>
+  migrate(handle, (migrator) => migrator.migrateToLatest())
+
+/** Up to and including `name`: how an upgrade test builds a database as an older Ordo left it. */
+export const migrateTo = (handle: DbHandle, name: string): Promise<string[]> =>
+  migrate(handle, (migrator) => migrator.migrateTo(name))
+
+async function migrate(
+  { db, dialect }: DbHandle,
+  run: (migrator: Migrator) => Promise<MigrationResultSet>,
+): Promise<string[]> {
   const migrations: Record<string, Migration> = Object.fromEntries(
     Object.entries(MIGRATIONS).map(([name, module]) => [
       name,
@@ -19,7 +31,7 @@ export async function migrateToLatest({ db, dialect }: DbHandle): Promise<string
     ]),
   )
   const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } })
-  const { error, results } = await migrator.migrateToLatest()
+  const { error, results } = await run(migrator)
   if (error) throw error instanceof Error ? error : new Error('Migration failed', { cause: error })
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }

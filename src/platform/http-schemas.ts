@@ -1,6 +1,6 @@
 // Wire schemas shared by every route: VTEX's error envelope and receipts.
 import type { FastifyReply } from 'fastify'
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 
 export const ErrorSchema = Type.Object(
   {
@@ -20,6 +20,8 @@ export const ReceiptSchema = Type.Object({
   orderId: Type.String(),
   receipt: Type.Union([Type.String(), Type.Null()], { description: 'Protocol code of the change.' }),
 })
+
+export type Receipt = Static<typeof ReceiptSchema>
 
 /** The error responses a guarded route can give, for the OpenAPI document. */
 export const errorResponses = (...statuses: number[]) =>

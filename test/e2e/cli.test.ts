@@ -1,6 +1,6 @@
 // The `ordo` CLI as a real process: accounts, keys and settings on each dialect, and beside a live server.
 import assert from 'node:assert/strict'
-import { CACHE_TTL_MS } from '../../src/modules/access/credential-cache.ts'
+import { CACHE_TTL_MS } from '../../src/platform/credential-cache.ts'
 import { it } from 'node:test'
 import { describeEachDialect, keyHeaders } from '../harness.ts'
 import { sandbox, type CommandResult } from './process.ts'

@@ -1,19 +1,10 @@
 // Fastify side of access control: reads credentials from headers or cookie, checks resources and account scope.
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Deps } from '../../deps.ts'
 import { AppError } from '../../platform/errors.ts'
-import { findAccount } from '../accounts/account.repository.ts'
+import { attachPrincipal, canAccess, type Guard } from '../../platform/principal.ts'
+import { accountExists } from '../accounts/account.service.ts'
 import { authenticate, type Credentials } from './access.service.ts'
-import { canAccess, type Principal, type Resource } from './roles.ts'
-
-const principals = new WeakMap<FastifyRequest, Principal>()
-
-/** The caller of a guarded route. Routes without a guard have none. */
-export function principalOf(request: FastifyRequest): Principal {
-  const principal = principals.get(request)
-  if (!principal) throw new Error('principalOf() called on a route without a guard')
-  return principal
-}
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name]
@@ -42,15 +33,6 @@ export const credentialsOf = (request: FastifyRequest): Credentials => ({
   userToken: header(request, 'vtexidclientautcookie') ?? cookie(request, 'VtexIdclientAutCookie'),
 })
 
-export interface GuardOptions {
-  /** Any one resource is enough. */
-  anyOf?: readonly Resource[]
-  /** Shopper tokens may call the route; the service checks that the order is theirs. */
-  shoppers?: boolean
-}
-
-export type Guard = (options: GuardOptions) => onRequestAsyncHookHandler
-
 /** Builds onRequest hooks: 401 without valid credentials, 403 without the resource or for another account. */
 export function createGuard(deps: Deps): Guard {
   const accountNames = new AccountNameCache(deps)
@@ -66,7 +48,7 @@ export function createGuard(deps: Deps): Guard {
     if (named !== undefined && named !== principal.account) {
       throw new AppError('FORBIDDEN', `The credentials belong to another account than ${named}.`)
     }
-    principals.set(request, principal)
+    attachPrincipal(request, principal)
   }
 }
 
@@ -99,7 +81,7 @@ class AccountNameCache {
     const now = Date.now()
     const cached = this.known.get(name)
     if (cached && cached.until > now) return cached.exists
-    const exists = (await findAccount(this.deps.db, name)) !== undefined
+    const exists = await accountExists(this.deps, name)
     if (this.known.size > 1000) this.known.clear()
     // A name that does not exist is rechecked sooner, so a new account is recognised within seconds.
     this.known.set(name, { exists, until: now + (exists ? 60_000 : 5_000) })

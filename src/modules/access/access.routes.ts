@@ -1,15 +1,15 @@
 // HTTP surface of credentials: VTEX ID's app-token login, and Ordo's shopper tokens.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
 import { ErrorSchema, errorResponses } from '../../platform/http-schemas.ts'
-import { principalOf } from './access.guard.ts'
+import { principalOf } from '../../platform/principal.ts'
+import {
+  LoginBodySchema,
+  LoginResponseSchema,
+  ShopperTokenBodySchema,
+  UserTokenSchema,
+} from './access.schemas.ts'
 import { createShopperToken, login } from './access.service.ts'
-
-const TokenSchema = Type.Object({
-  token: Type.String(),
-  expires: Type.Integer({ description: 'Expiry as Unix time in seconds (24 hours after issue).' }),
-})
 
 export const accessRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
   app.post(
@@ -20,13 +20,9 @@ export const accessRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
         description:
           "The token goes in the VtexIdclientAutCookie header or cookie and carries the key's roles for 24 hours.",
         tags: ['Authentication'],
-        body: Type.Object({ appkey: Type.String({ minLength: 1 }), apptoken: Type.String({ minLength: 1 }) }),
+        body: LoginBodySchema,
         response: {
-          200: Type.Object({
-            authStatus: Type.Literal('Success'),
-            token: Type.String(),
-            expires: Type.Integer(),
-          }),
+          200: LoginResponseSchema,
           400: ErrorSchema,
           401: ErrorSchema,
         },
@@ -47,10 +43,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
         description:
           "Ordo: a storefront that has signed a customer in gets a 24-hour token acting for that customer's email only (their orders, their cancellation requests).",
         tags: ['Ordo', 'Authentication'],
-        body: Type.Object({
-          email: Type.String({ minLength: 3, maxLength: 320, pattern: '^[^@\\s]+@[^@\\s]+$' }),
-        }),
-        response: { 201: TokenSchema, ...errorResponses(400) },
+        body: ShopperTokenBodySchema,
+        response: { 201: UserTokenSchema, ...errorResponses(400) },
       },
     },
     async (request, reply) =>

@@ -4,9 +4,11 @@ import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import { randomToken, sha256 } from '../../platform/ids.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
-import * as accounts from '../accounts/account.repository.ts'
+import type { Principal } from '../../platform/principal.ts'
+import { accountExists, addAccount, hasAccounts } from '../accounts/account.service.ts'
 import * as access from './access.repository.ts'
-import { isRoleName, resourcesOf, ROLE_NAMES, type Principal, type RoleName } from './roles.ts'
+import type { UserToken } from './access.schemas.ts'
+import { isRoleName, resourcesOf, ROLE_NAMES, type RoleName } from './roles.ts'
 
 export interface KeyPair {
   appKey: string
@@ -25,7 +27,7 @@ const USER_TOKEN_TTL_MS = 24 * 60 * 60 * 1000 // VTEX ID tokens live 24 h
 
 export async function createKey(deps: Deps, input: KeyInput): Promise<KeyPair> {
   return deps.db.transaction().execute(async (trx) => {
-    if (!(await accounts.findAccount(trx, input.account))) {
+    if (!(await accountExists({ db: trx }, input.account))) {
       throw new AppError('NOT_FOUND', `Account ${input.account} does not exist. Create it first.`)
     }
     return insertNewKey(trx, deps.clock.now().toISOString(), input)
@@ -91,9 +93,9 @@ export async function revokeKey({ db, clock, credentials }: Deps, appKey: string
 export function bootstrap(deps: Deps): Promise<KeyPair | undefined> {
   return retryOnConflict(() =>
     deps.db.transaction().execute(async (trx) => {
-      if ((await accounts.countAccounts(trx)) > 0) return undefined
+      if (await hasAccounts(trx)) return undefined
       const now = deps.clock.now().toISOString()
-      await accounts.insertAccount(trx, 'ordo', now)
+      await addAccount(trx, 'ordo', now)
       return insertNewKey(trx, now, {
         account: 'ordo',
         roles: ['OMS - Full access'],
@@ -121,12 +123,6 @@ export function createShopperToken(deps: Deps, account: string, email: string): 
     email: email.toLowerCase(),
     roles: [],
   })
-}
-
-export interface UserToken {
-  token: string
-  /** Unix time in seconds, as VTEX ID answers. */
-  expires: number
 }
 
 async function mintUserToken(

@@ -1,8 +1,7 @@
 // Per-account settings: their defaults and limits. Pure.
-export interface AccountSettings {
-  /** Minutes after payment approval during which a customer cancels without the store's approval; 0 = none. */
-  cancellationGracePeriodMinutes: number
-}
+import type { AccountSettings } from './account.schemas.ts'
+
+export type { AccountSettings }
 
 export const DEFAULT_SETTINGS: AccountSettings = {
   cancellationGracePeriodMinutes: 30,

@@ -3,18 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
 import { errorResponses } from '../../platform/http-schemas.ts'
-import { principalOf } from '../access/access.guard.ts'
-import { MAX_GRACE_PERIOD_MINUTES } from './account-settings.ts'
+import { principalOf } from '../../platform/principal.ts'
+import { SettingsSchema } from './account.schemas.ts'
 import { changeSettings, getSettings } from './account.service.ts'
-
-const SettingsSchema = Type.Object({
-  cancellationGracePeriodMinutes: Type.Integer({
-    minimum: 0,
-    maximum: MAX_GRACE_PERIOD_MINUTES,
-    description:
-      'Minutes after payment approval in which the customer cancels without approval; 0 = none. Default 30.',
-  }),
-})
 
 export const settingsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
   const settingsGuard = guard({ anyOf: ['Ordo settings'] })

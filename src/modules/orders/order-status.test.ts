@@ -1,19 +1,20 @@
-// Unit tests of the workflow table: every edge it holds, no edge it does not, domains, finals and labels.
+// Unit tests of the workflow table: every edge it holds, no edge it does not, instances, finals, labels, timeouts.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
+  allowsCancellation,
   canTake,
-  domainOf,
+  instanceOf,
   isFinal,
   isOrderStatus,
   nextStatus,
   ORDER_STATUSES,
-  STATUS_DESCRIPTION,
   TRIGGERS,
   WORKFLOW,
+  WORKFLOW_INSTANCES,
   type OrderStatus,
+  type StatusDefinition,
   type Trigger,
-  type WorkflowDomain,
 } from './order-status.ts'
 
 /** The workflow of the issue, written out independently of WORKFLOW: [from, trigger, to]. */
@@ -45,10 +46,13 @@ const EXPECTED_EDGES: ReadonlyArray<readonly [OrderStatus, Trigger, OrderStatus]
 const expectedTarget = (from: OrderStatus, trigger: Trigger): OrderStatus | undefined =>
   EXPECTED_EDGES.find(([f, t]) => f === from && t === trigger)?.[2]
 
+const targets = (from: OrderStatus): OrderStatus[] =>
+  Object.values(WORKFLOW[from].on).filter((to) => to !== undefined)
+
 describe('workflow table', () => {
   for (const [from, trigger, to] of EXPECTED_EDGES) {
     it(`${from} --${trigger}--> ${to}`, () => {
-      assert.equal(WORKFLOW[from][trigger], to)
+      assert.equal(WORKFLOW[from].on[trigger], to)
       assert.equal(nextStatus(from, trigger), to)
       assert.equal(canTake(from, trigger), true)
     })
@@ -66,7 +70,7 @@ describe('workflow table', () => {
     }
     assert.equal(refused, ORDER_STATUSES.length * TRIGGERS.length - EXPECTED_EDGES.length)
     const tableEdges = ORDER_STATUSES.flatMap((from) =>
-      Object.keys(WORKFLOW[from]).map((t) => `${from}/${t}`),
+      Object.keys(WORKFLOW[from].on).map((t) => `${from}/${t}`),
     )
     assert.equal(tableEdges.length, EXPECTED_EDGES.length)
   })
@@ -74,7 +78,7 @@ describe('workflow table', () => {
   it('names only known triggers and statuses', () => {
     assert.deepEqual(Object.keys(WORKFLOW).sort(), [...ORDER_STATUSES].sort())
     for (const from of ORDER_STATUSES) {
-      for (const [trigger, to] of Object.entries(WORKFLOW[from])) {
+      for (const [trigger, to] of Object.entries(WORKFLOW[from].on)) {
         assert.ok((TRIGGERS as readonly string[]).includes(trigger), `${from}: unknown trigger ${trigger}`)
         assert.ok(to !== undefined && isOrderStatus(to), `${from} --${trigger}--> unknown status ${to}`)
       }
@@ -84,7 +88,7 @@ describe('workflow table', () => {
   it('gives a transient status its automatic edge and nothing else', () => {
     for (const from of ORDER_STATUSES) {
       if (!canTake(from, 'auto')) continue
-      assert.deepEqual(Object.keys(WORKFLOW[from]), ['auto'], from)
+      assert.deepEqual(Object.keys(WORKFLOW[from].on), ['auto'], from)
     }
   })
 
@@ -104,8 +108,8 @@ describe('workflow table', () => {
     for (let grew = true; grew;) {
       grew = false
       for (const from of reachable) {
-        for (const to of Object.values(WORKFLOW[from])) {
-          if (to !== undefined && !reachable.has(to)) {
+        for (const to of targets(from)) {
+          if (!reachable.has(to)) {
             reachable.add(to)
             grew = true
           }
@@ -118,8 +122,8 @@ describe('workflow table', () => {
       const queue: OrderStatus[] = [from]
       while (queue.length > 0) {
         const at = queue.shift() as OrderStatus
-        for (const to of Object.values(WORKFLOW[at])) {
-          if (to !== undefined && !seen.has(to)) {
+        for (const to of targets(at)) {
+          if (!seen.has(to)) {
             seen.add(to)
             queue.push(to)
           }
@@ -130,19 +134,55 @@ describe('workflow table', () => {
   })
 
   it('lets an order be canceled or its cancellation requested exactly where it rests before invoicing', () => {
+    const CANCELABLE = [
+      'payment-pending',
+      'window-to-cancel',
+      'ready-for-handling',
+      'handling',
+      'cancellation-requested',
+    ]
     assert.deepEqual(
       ORDER_STATUSES.filter((s) => canTake(s, 'cancel')),
-      ['payment-pending', 'window-to-cancel', 'ready-for-handling', 'handling', 'cancellation-requested'],
+      CANCELABLE,
     )
     assert.deepEqual(
       ORDER_STATUSES.filter((s) => canTake(s, 'request-cancel')),
       ['ready-for-handling', 'handling'],
     )
+    // VTEX's allowCancellation: either way of canceling is open.
+    for (const status of ORDER_STATUSES) {
+      assert.equal(allowsCancellation(status), CANCELABLE.includes(status), status)
+    }
   })
 })
 
-describe('workflow domains', () => {
-  const EXPECTED_DOMAIN: { [S in OrderStatus]: WorkflowDomain | 'running' } = {
+describe('timeouts and stamped dates', () => {
+  const TIMEOUTS: { [S in OrderStatus]?: StatusDefinition['timeout'] } = {
+    'window-to-cancel': { trigger: 'end-grace-period', after: 'cancellationGracePeriodMinutes' },
+  }
+  const STAMPS: { [S in OrderStatus]?: StatusDefinition['stamps'] } = {
+    'payment-approved': 'authorizedDate',
+    invoiced: 'invoicedDate',
+  }
+  for (const status of ORDER_STATUSES) {
+    it(`${status}: timeout ${TIMEOUTS[status]?.trigger ?? 'none'}, stamps ${STAMPS[status] ?? 'nothing'}`, () => {
+      assert.deepEqual(WORKFLOW[status].timeout, TIMEOUTS[status])
+      assert.equal(WORKFLOW[status].stamps, STAMPS[status])
+    })
+  }
+
+  it('times out only along an edge of the status, never from a transient one', () => {
+    for (const status of ORDER_STATUSES) {
+      const { timeout } = WORKFLOW[status]
+      if (!timeout) continue
+      assert.equal(canTake(status, timeout.trigger), true, status)
+      assert.equal(canTake(status, 'auto'), false, status)
+    }
+  })
+})
+
+describe('workflow instances', () => {
+  const EXPECTED_INSTANCE: { [S in OrderStatus]: StatusDefinition['instance'] } = {
     'order-created': 'Marketplace',
     'on-order-completed': 'Marketplace',
     'payment-pending': 'Marketplace',
@@ -161,10 +201,11 @@ describe('workflow domains', () => {
     canceled: 'running',
   }
   for (const status of ORDER_STATUSES) {
-    const expected = EXPECTED_DOMAIN[status]
-    it(`${status} belongs to ${expected === 'running' ? 'the running workflow' : expected}`, () => {
-      for (const running of ['Marketplace', 'Fulfillment'] as const) {
-        assert.equal(domainOf(status, running), expected === 'running' ? running : expected)
+    const expected = EXPECTED_INSTANCE[status]
+    it(`${status} belongs to ${expected === 'running' ? 'the running instance' : expected}`, () => {
+      assert.equal(WORKFLOW[status].instance, expected)
+      for (const running of WORKFLOW_INSTANCES) {
+        assert.equal(instanceOf(status, running), expected === 'running' ? running : expected)
       }
     })
   }
@@ -190,7 +231,7 @@ describe('status labels', () => {
     canceled: 'Cancelado',
   }
   it('gives every status its Portuguese VTEX label', () => {
-    assert.deepEqual(STATUS_DESCRIPTION, LABELS)
+    assert.deepEqual(Object.fromEntries(ORDER_STATUSES.map((s) => [s, WORKFLOW[s].label])), LABELS)
   })
 
   it('recognises exactly the sixteen statuses', () => {

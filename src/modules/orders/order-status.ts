@@ -1,4 +1,5 @@
-// The order workflow as data: every status, who owns it, its label, and every edge an order may take.
+// The order workflow as data: every status, the workflow instance it belongs to, its label, its edges, its
+// timeout and the date it stamps. The engine (order-workflow.ts) reads this table and knows no status by name.
 export const ORDER_STATUSES = [
   'order-created',
   'on-order-completed',
@@ -33,89 +34,113 @@ export const TRIGGERS = [
 ] as const
 export type Trigger = (typeof TRIGGERS)[number]
 
-export type WorkflowDomain = 'Marketplace' | 'Fulfillment'
+/** VTEX runs two workflow instances per order; feed and hook events name theirs as `domain`. */
+export const WORKFLOW_INSTANCES = ['Marketplace', 'Fulfillment'] as const
+export type WorkflowInstance = (typeof WORKFLOW_INSTANCES)[number]
 
-/**
- * Every legal move. A status without an `auto` edge is where an order rests until someone acts;
- * a status with no edge at all is final. Nothing else can happen to an order.
- */
-export const WORKFLOW: { readonly [S in OrderStatus]: { readonly [T in Trigger]?: OrderStatus } } = {
-  'order-created': { auto: 'on-order-completed' },
-  'on-order-completed': { auto: 'payment-pending' },
-  'payment-pending': { 'approve-payment': 'approve-payment', cancel: 'cancel' },
-  'approve-payment': { auto: 'payment-approved' },
-  'payment-approved': { auto: 'authorize-fulfillment' },
-  'authorize-fulfillment': { auto: 'window-to-cancel' },
-  'window-to-cancel': { 'end-grace-period': 'ready-for-handling', cancel: 'cancel' },
+/** The account settings a status's timeout can depend on; the use case passes them in. */
+export interface WorkflowSettings {
+  /** Minutes after payment approval in which the customer cancels without the store's approval. */
+  cancellationGracePeriodMinutes: number
+}
+
+/** Dates of the order that entering a status sets. */
+export type StampedDate = 'authorizedDate' | 'invoicedDate'
+
+export interface StatusDefinition {
+  /** `running`: the status belongs to whichever instance the order is in (cancellation ends both). */
+  readonly instance: WorkflowInstance | 'running'
+  /** VTEX's hard-coded Portuguese label (`statusDescription`). */
+  readonly label: string
+  /** Every edge out of the status. None at all: the status is final. */
+  readonly on: { readonly [T in Trigger]?: OrderStatus }
+  /** The order takes `trigger` by itself once the setting's number of minutes has passed in the status. */
+  readonly timeout?: { readonly trigger: Trigger; readonly after: keyof WorkflowSettings }
+  readonly stamps?: StampedDate
+}
+
+/** Every legal move. A status with an `auto` edge is passed through at once; nothing else can happen to an order. */
+export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
+  'order-created': { instance: 'Marketplace', label: 'Pedido Criado', on: { auto: 'on-order-completed' } },
+  'on-order-completed': {
+    instance: 'Marketplace',
+    label: 'Pedido Completado',
+    on: { auto: 'payment-pending' },
+  },
+  'payment-pending': {
+    instance: 'Marketplace',
+    label: 'Pagamento Pendente',
+    on: { 'approve-payment': 'approve-payment', cancel: 'cancel' },
+  },
+  'approve-payment': {
+    instance: 'Marketplace',
+    label: 'Aprovar Pagamento',
+    on: { auto: 'payment-approved' },
+  },
+  'payment-approved': {
+    instance: 'Marketplace',
+    label: 'Pagamento Aprovado',
+    on: { auto: 'authorize-fulfillment' },
+    stamps: 'authorizedDate',
+  },
+  'authorize-fulfillment': {
+    instance: 'Fulfillment',
+    label: 'Autorizar Despacho',
+    on: { auto: 'window-to-cancel' },
+  },
+  'window-to-cancel': {
+    instance: 'Fulfillment',
+    label: 'Carência para Cancelamento',
+    on: { 'end-grace-period': 'ready-for-handling', cancel: 'cancel' },
+    timeout: { trigger: 'end-grace-period', after: 'cancellationGracePeriodMinutes' },
+  },
   'ready-for-handling': {
-    'start-handling': 'start-handling',
-    cancel: 'cancel',
-    'request-cancel': 'request-cancel',
+    instance: 'Fulfillment',
+    label: 'Pronto para o manuseio',
+    on: { 'start-handling': 'start-handling', cancel: 'cancel', 'request-cancel': 'request-cancel' },
   },
-  'start-handling': { auto: 'handling' },
-  handling: { invoice: 'invoice', cancel: 'cancel', 'request-cancel': 'request-cancel' },
-  invoice: { auto: 'invoiced' },
-  invoiced: {},
-  'request-cancel': { auto: 'cancellation-requested' },
+  'start-handling': { instance: 'Fulfillment', label: 'Iniciar Manuseio', on: { auto: 'handling' } },
+  handling: {
+    instance: 'Fulfillment',
+    label: 'Preparando Entrega',
+    on: { invoice: 'invoice', cancel: 'cancel', 'request-cancel': 'request-cancel' },
+  },
+  invoice: { instance: 'Fulfillment', label: 'Verificando Fatura', on: { auto: 'invoiced' } },
+  invoiced: { instance: 'Fulfillment', label: 'Faturado', on: {}, stamps: 'invoicedDate' },
+  'request-cancel': {
+    instance: 'Marketplace',
+    label: 'Cancelamento Solicitado',
+    on: { auto: 'cancellation-requested' },
+  },
   'cancellation-requested': {
-    cancel: 'cancel',
-    'resume-ready-for-handling': 'ready-for-handling',
-    'resume-handling': 'handling',
+    instance: 'Fulfillment',
+    label: 'Cancelamento Solicitado',
+    on: {
+      cancel: 'cancel',
+      'resume-ready-for-handling': 'ready-for-handling',
+      'resume-handling': 'handling',
+    },
   },
-  cancel: { auto: 'canceled' },
-  canceled: {},
-}
-
-/** The workflow instance a status belongs to; `cancel`/`canceled` belong to whichever instance is running. */
-const DOMAIN: { readonly [S in OrderStatus]: WorkflowDomain | null } = {
-  'order-created': 'Marketplace',
-  'on-order-completed': 'Marketplace',
-  'payment-pending': 'Marketplace',
-  'approve-payment': 'Marketplace',
-  'payment-approved': 'Marketplace',
-  'authorize-fulfillment': 'Fulfillment',
-  'window-to-cancel': 'Fulfillment',
-  'ready-for-handling': 'Fulfillment',
-  'start-handling': 'Fulfillment',
-  handling: 'Fulfillment',
-  invoice: 'Fulfillment',
-  invoiced: 'Fulfillment',
-  'request-cancel': 'Marketplace',
-  'cancellation-requested': 'Fulfillment',
-  cancel: null,
-  canceled: null,
-}
-
-/** VTEX's hard-coded Portuguese labels (statusDescription). */
-export const STATUS_DESCRIPTION: { readonly [S in OrderStatus]: string } = {
-  'order-created': 'Pedido Criado',
-  'on-order-completed': 'Pedido Completado',
-  'payment-pending': 'Pagamento Pendente',
-  'approve-payment': 'Aprovar Pagamento',
-  'payment-approved': 'Pagamento Aprovado',
-  'authorize-fulfillment': 'Autorizar Despacho',
-  'window-to-cancel': 'Carência para Cancelamento',
-  'ready-for-handling': 'Pronto para o manuseio',
-  'start-handling': 'Iniciar Manuseio',
-  handling: 'Preparando Entrega',
-  invoice: 'Verificando Fatura',
-  invoiced: 'Faturado',
-  'request-cancel': 'Cancelamento Solicitado',
-  'cancellation-requested': 'Cancelamento Solicitado',
-  cancel: 'Cancelando',
-  canceled: 'Cancelado',
+  cancel: { instance: 'running', label: 'Cancelando', on: { auto: 'canceled' } },
+  canceled: { instance: 'running', label: 'Cancelado', on: {} },
 }
 
 export const isOrderStatus = (value: string): value is OrderStatus =>
   (ORDER_STATUSES as readonly string[]).includes(value)
 
 export const nextStatus = (from: OrderStatus, trigger: Trigger): OrderStatus | undefined =>
-  WORKFLOW[from][trigger]
-
-export const isFinal = (status: OrderStatus): boolean => Object.keys(WORKFLOW[status]).length === 0
+  WORKFLOW[from].on[trigger]
 
 export const canTake = (status: OrderStatus, trigger: Trigger): boolean =>
-  WORKFLOW[status][trigger] !== undefined
+  WORKFLOW[status].on[trigger] !== undefined
 
-export const domainOf = (status: OrderStatus, running: WorkflowDomain): WorkflowDomain =>
-  DOMAIN[status] ?? running
+export const isFinal = (status: OrderStatus): boolean => Object.keys(WORKFLOW[status].on).length === 0
+
+/** Whether the customer or the store may still ask to cancel: VTEX's `allowCancellation`. */
+export const allowsCancellation = (status: OrderStatus): boolean =>
+  canTake(status, 'cancel') || canTake(status, 'request-cancel')
+
+export const instanceOf = (status: OrderStatus, running: WorkflowInstance): WorkflowInstance => {
+  const { instance } = WORKFLOW[status]
+  return instance === 'running' ? running : instance
+}

@@ -1,9 +1,10 @@
-// All SQL for orders, their groups and their event log. Rows in, domain values out; no business rules.
+// All SQL for orders. Rows in, typed orders out; no business rules.
 import type SQLite from 'better-sqlite3'
+import type { Selectable } from 'kysely'
 import type { Db, DbHandle } from '../../db/database.ts'
 import { AppError } from '../../platform/errors.ts'
-import type { Order, OrderState, Transition } from './order.ts'
-import type { OrderDocument } from './order.schemas.ts'
+import { customerName, orderValue, type Order } from './order.ts'
+import type { OrderTable } from './order.table.ts'
 
 /** `seq501456` addresses an order by its sequence, as Get order allows. */
 const SEQUENCE_ID = /^seq(\d{1,15})$/
@@ -35,6 +36,7 @@ export async function findOrderDocument(
   return row?.document
 }
 
+/** The stored documents of an order group, in order id order. */
 export async function findGroupDocuments(db: Db, account: string, orderGroup: string): Promise<string[]> {
   const rows = await db
     .selectFrom('orders')
@@ -46,199 +48,130 @@ export async function findGroupDocuments(db: Db, account: string, orderGroup: st
   return rows.map((row) => row.document)
 }
 
+type OrderRow = Pick<Selectable<OrderTable>, 'account' | 'version' | 'order_json'>
+
+const ORDER_COLUMNS = ['account', 'version', 'order_json'] as const
+
+/** The stored JSON leaves out what the row's own columns hold, so the two can never disagree. */
+const toOrder = (row: OrderRow): Order => ({
+  ...(JSON.parse(row.order_json) as Omit<Order, 'account' | 'version'>),
+  account: row.account,
+  version: row.version,
+})
+
 export async function findOrder(db: Db, account: string, orderId: string): Promise<Order | undefined> {
   const key = byId(orderId)
   const row = await db
     .selectFrom('orders')
-    .select(['account', 'document', 'state_json', 'version'])
+    .select(ORDER_COLUMNS)
     .where('account', '=', account)
     .where(key.column, '=', key.value)
     .executeTakeFirst()
-  return (
-    row && {
-      account: row.account,
-      document: JSON.parse(row.document) as OrderDocument,
-      state: JSON.parse(row.state_json) as OrderState,
-      version: row.version,
-    }
-  )
+  return row && toOrder(row)
 }
 
-function indexedColumns(order: Order) {
-  const doc = order.document
-  const client = doc.clientProfileData
+export async function findGroupOrders(db: Db, account: string, orderGroup: string): Promise<Order[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select(ORDER_COLUMNS)
+    .where('account', '=', account)
+    .where('order_group', '=', orderGroup)
+    .orderBy('order_id')
+    .execute()
+  return rows.map(toOrder)
+}
+
+/** What is written with every version: the order, its rendered document and the columns filters use. */
+export interface OrderWrite {
+  order: Order
+  /** The Get order document as JSON text. */
+  document: string
+  renderVersion: number
+}
+
+function columns({ order, document, renderVersion }: OrderWrite) {
+  const { account, version, ...stored } = order
   return {
-    status: doc.status,
-    document: JSON.stringify(doc),
-    state_json: JSON.stringify(order.state),
-    last_change: doc.lastChange,
-    marketplace_order_id: doc.marketplaceOrderId || null,
-    client_email: client.email.toLowerCase(),
-    client_document: client.document || null,
-    client_name: `${client.firstName} ${client.lastName}`.trim(),
-    sales_channel: doc.salesChannel,
-    seller_names: doc.sellers.map((s) => s.name).join(','),
-    total_value: doc.value,
+    status: order.status,
+    order_json: JSON.stringify(stored),
+    document,
+    render_version: renderVersion,
+    last_change: order.lastChange,
+    marketplace_order_id: order.marketplaceOrderId,
+    client_email: order.client.email.toLowerCase(),
+    client_document: order.client.document || null,
+    client_name: customerName(order),
+    sales_channel: order.salesChannel,
+    seller_names: order.seller.name,
+    total_value: orderValue(order),
   }
 }
 
-export async function insertOrder(db: Db, order: Order): Promise<void> {
-  const doc = order.document
+export async function insertOrder(db: Db, write: OrderWrite): Promise<void> {
+  const { order } = write
   await db
     .insertInto('orders')
     .values({
       account: order.account,
-      order_id: doc.orderId,
-      order_group: doc.orderGroup,
-      sequence: Number(doc.sequence),
+      order_id: order.orderId,
+      order_group: order.orderGroup,
+      sequence: order.sequence,
       version: order.version,
-      creation_date: doc.creationDate,
-      ...indexedColumns(order),
+      creation_date: order.creationDate,
+      ...columns(write),
     })
     .execute()
 }
 
-/** Optimistic lock: saves only if nobody saved the order since it was read. Returns the order at its new version. */
-export async function updateOrder(db: Db, order: Order): Promise<Order> {
+/** Optimistic lock: saves the order's new version only if nobody saved one since the previous was read. */
+export async function updateOrder(db: Db, write: OrderWrite): Promise<void> {
+  const { order } = write
   const result = await db
     .updateTable('orders')
-    .set({ ...indexedColumns(order), version: order.version + 1 })
+    .set({ ...columns(write), version: order.version })
     .where('account', '=', order.account)
-    .where('order_id', '=', order.document.orderId)
-    .where('version', '=', order.version)
+    .where('order_id', '=', order.orderId)
+    .where('version', '=', order.version - 1)
     .executeTakeFirst()
   if (result.numUpdatedRows === 0n) {
-    throw new AppError(
-      'VERSION_CONFLICT',
-      `Order ${order.document.orderId} changed concurrently; retry the request.`,
-    )
+    throw new AppError('VERSION_CONFLICT', `Order ${order.orderId} changed concurrently; retry the request.`)
   }
-  return { ...order, version: order.version + 1 }
 }
 
-export async function insertEvents(
+/** Orders whose stored document an older renderer wrote, a batch at a time in key order after `after`. */
+export async function findStaleDocuments(
   db: Db,
-  order: Order,
-  transitions: readonly Transition[],
-  /** Who caused the events: an AppKey, `customer:<email>` or `system` (see actorName). */
-  origin: string,
-  now: string,
-): Promise<void> {
-  if (transitions.length === 0) return
-  await db
-    .insertInto('order_events')
-    .values(
-      transitions.map((t) => ({
-        account: order.account,
-        order_id: order.document.orderId,
-        domain: t.domain,
-        state: t.state,
-        last_state: t.lastState,
-        last_change: t.lastChange,
-        current_change: t.currentChange,
-        order_version: order.version,
-        origin_key: origin,
-        created_at: now,
-      })),
-    )
-    .execute()
-}
-
-export interface StoredEvent extends Transition {
-  id: number
-  orderVersion: number
-  originKey: string | null
-}
-
-export async function listEvents(db: Db, account: string, orderId: string): Promise<StoredEvent[]> {
+  renderVersion: number,
+  after: { account: string; orderId: string } | undefined,
+  limit: number,
+): Promise<Order[]> {
   const rows = await db
-    .selectFrom('order_events')
-    .selectAll()
-    .where('account', '=', account)
-    .where('order_id', '=', orderId)
-    .orderBy('id')
+    .selectFrom('orders')
+    .select(ORDER_COLUMNS)
+    .where('render_version', '<', renderVersion)
+    .$if(after !== undefined, (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          eb('account', '>', after?.account ?? ''),
+          eb.and([eb('account', '=', after?.account ?? ''), eb('order_id', '>', after?.orderId ?? '')]),
+        ]),
+      ),
+    )
+    .orderBy('account')
+    .orderBy('order_id')
+    .limit(limit)
     .execute()
-  return rows.map((row) => ({
-    id: row.id,
-    domain: row.domain as Transition['domain'],
-    state: row.state as Transition['state'],
-    lastState: row.last_state as Transition['lastState'],
-    lastChange: row.last_change,
-    currentChange: row.current_change,
-    orderVersion: row.order_version,
-    originKey: row.origin_key,
-  }))
+  return rows.map(toOrder)
 }
 
-/** Hands out `count` new sequence numbers, ascending from 500001 with random gaps so outsiders cannot count orders. */
-export async function reserveSequences(db: Db, account: string, gaps: readonly number[]): Promise<number[]> {
-  const created = await db
-    .insertInto('order_sequences')
-    .values({ account, last_value: 500_000 })
-    .onConflict((oc) => oc.column('account').doNothing())
-    .returning('last_value')
-    .executeTakeFirst()
-  const steps = created ? [1, ...gaps.slice(1)] : [...gaps]
-  const span = steps.reduce((sum, step) => sum + step, 0)
-  const row = await db
-    .updateTable('order_sequences')
-    .set((eb) => ({ last_value: eb('last_value', '+', span) }))
-    .where('account', '=', account)
-    .returning('last_value')
-    .executeTakeFirstOrThrow()
-  let value = row.last_value - span
-  return steps.map((step) => (value += step))
-}
-
-export interface GroupRecord {
-  orderGroup: string
-  requestHash: string
-  /** Which of the retry keys found it. */
-  matchedBy: 'idempotency_key' | 'marketplace_order_id'
-}
-
-export async function findGroupByKey(
-  db: Db,
-  account: string,
-  key: { idempotencyKey?: string | undefined; marketplaceOrderId?: string | undefined },
-): Promise<GroupRecord | undefined> {
-  for (const [column, value] of [
-    ['idempotency_key', key.idempotencyKey],
-    ['marketplace_order_id', key.marketplaceOrderId],
-  ] as const) {
-    if (value === undefined) continue
-    const row = await db
-      .selectFrom('order_groups')
-      .select(['order_group', 'request_hash'])
-      .where('account', '=', account)
-      .where(column, '=', value)
-      .executeTakeFirst()
-    if (row) return { orderGroup: row.order_group, requestHash: row.request_hash, matchedBy: column }
-  }
-  return undefined
-}
-
-export async function insertGroup(
-  db: Db,
-  group: {
-    account: string
-    orderGroup: string
-    idempotencyKey: string | null
-    marketplaceOrderId: string | null
-    requestHash: string
-    createdAt: string
-  },
-): Promise<void> {
+/** Replaces a stale document without making a new version: the order itself is unchanged. */
+export async function rewriteDocument(db: Db, order: Order, document: string, renderVersion: number) {
   await db
-    .insertInto('order_groups')
-    .values({
-      account: group.account,
-      order_group: group.orderGroup,
-      idempotency_key: group.idempotencyKey,
-      marketplace_order_id: group.marketplaceOrderId,
-      request_hash: group.requestHash,
-      created_at: group.createdAt,
-    })
+    .updateTable('orders')
+    .set({ document, render_version: renderVersion })
+    .where('account', '=', order.account)
+    .where('order_id', '=', order.orderId)
+    .where('version', '=', order.version)
     .execute()
 }
 

@@ -1,5 +1,15 @@
-// Wire format of an order: the Get order document of VTEX's Orders API. One schema gives the TS type and the docs.
+// Wire format of an order: the Get order document of VTEX's Orders API, rendered from the typed order by
+// order-document.ts. One schema gives the TS type, the response serialiser and the docs; enumerations come from
+// the same lists as the domain types.
 import { Type, type Static, type TSchema } from 'typebox'
+import {
+  DELIVERY_CHANNELS,
+  LEDGER_ENTRY_TYPES,
+  ORDER_ORIGINS,
+  PACKAGE_TYPES,
+  PAYMENT_GROUPS,
+} from './order.ts'
+import { ORDER_STATUSES } from './order-status.ts'
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
@@ -21,6 +31,13 @@ const AddressSchema = Type.Object({
   complement: Type.String(),
   reference: Nullable(Type.String()),
   geoCoordinates: Type.Array(Type.Number()),
+})
+
+const PriceDefinitionSchema = Type.Object({
+  sellingPrices: Type.Array(Type.Object({ value: Money, quantity: Type.Integer() })),
+  calculatedSellingPrice: Money,
+  total: Money,
+  reason: Nullable(Type.String()),
 })
 
 export const OrderItemSchema = Type.Object({
@@ -79,11 +96,9 @@ export const OrderItemSchema = Type.Object({
   shippingPrice: Nullable(Type.String()),
   rewardValue: Type.Integer(),
   freightCommission: Type.Integer(),
-  priceDefinitions: Type.Object({
-    sellingPrices: Type.Array(Type.Object({ value: Money, quantity: Type.Integer() })),
-    calculatedSellingPrice: Money,
-    total: Money,
-  }),
+  priceDefinitions: PriceDefinitionSchema,
+  /** The name real payloads use; the reference documents `priceDefinitions`. */
+  priceDefinition: PriceDefinitionSchema,
   taxCode: Nullable(Type.String()),
   parentItemIndex: Nullable(Type.Integer()),
   parentAssemblyBinding: Nullable(Type.String()),
@@ -93,20 +108,25 @@ export const OrderItemSchema = Type.Object({
   costPrice: Money,
 })
 
+const DeliveryChannelSchema = Type.Enum(DELIVERY_CHANNELS)
+
+const PickupStoreInfoSchema = Type.Object({
+  additionalInfo: Nullable(Type.String()),
+  address: Nullable(Type.Unknown()),
+  dockId: Nullable(Type.String()),
+  friendlyName: Nullable(Type.String()),
+  isPickupStore: Type.Boolean(),
+})
+
 const SlaSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   shippingEstimate: Type.String(),
   deliveryWindow: Nullable(Type.String()),
   price: Money,
-  selectedDeliveryChannel: Type.String(),
-  pickupStoreInfo: Type.Object({
-    additionalInfo: Nullable(Type.String()),
-    address: Nullable(Type.Unknown()),
-    dockId: Nullable(Type.String()),
-    friendlyName: Nullable(Type.String()),
-    isPickupStore: Type.Boolean(),
-  }),
+  selectedDeliveryChannel: DeliveryChannelSchema,
+  deliveryChannel: DeliveryChannelSchema,
+  pickupStoreInfo: PickupStoreInfoSchema,
   polygonName: Nullable(Type.String()),
   lockTTL: Type.String(),
   pickupPointId: Type.String(),
@@ -138,9 +158,10 @@ export const LogisticsInfoSchema = Type.Object({
       kitItemDetails: Nullable(Type.Array(Type.String())),
     }),
   ),
-  deliveryChannels: Type.Array(Type.Object({ id: Type.String(), stockBalance: Type.Integer() })),
-  selectedDeliveryChannel: Type.String(),
-  pickupStoreInfo: Nullable(Type.Unknown()),
+  deliveryChannels: Type.Array(Type.Object({ id: DeliveryChannelSchema, stockBalance: Type.Integer() })),
+  selectedDeliveryChannel: DeliveryChannelSchema,
+  deliveryChannel: DeliveryChannelSchema,
+  pickupStoreInfo: PickupStoreInfoSchema,
   addressId: Nullable(Type.String()),
   versionId: Nullable(Type.String()),
   entityId: Nullable(Type.String()),
@@ -168,7 +189,7 @@ export const PaymentSchema = Type.Object({
   giftCardName: Nullable(Type.String()),
   giftCardCaption: Nullable(Type.String()),
   redemptionCode: Nullable(Type.String()),
-  group: Type.String(),
+  group: Type.Enum(PAYMENT_GROUPS),
   tid: Type.String(),
   dueDate: Nullable(Type.String()),
   connectorResponses: Type.Record(Type.String(), Type.Unknown()),
@@ -212,13 +233,60 @@ export const CancellationRequestSchema = Type.Object({
   cancellationRequestDenyDate: Nullable(Type.String()),
 })
 
+/** A movement of an order's share of a payment: its ledger entry, shown by payment-transaction as an event. */
+export const LedgerEntrySchema = Type.Object({
+  type: Type.Enum(LEDGER_ENTRY_TYPES),
+  paymentId: Type.String(),
+  value: Type.Integer({ description: "Cents of this order's share of the payment." }),
+  date: Type.String(),
+})
+export type LedgerEntry = Static<typeof LedgerEntrySchema>
+
+export const PackageSchema = Type.Object({
+  type: Type.Enum(PACKAGE_TYPES),
+  invoiceNumber: Type.String(),
+  invoiceValue: Money,
+  invoiceKey: Nullable(Type.String()),
+  invoiceUrl: Nullable(Type.String()),
+  issuanceDate: Type.String(),
+  items: Type.Array(
+    Type.Object({
+      itemIndex: Type.Integer(),
+      quantity: Type.Integer(),
+      price: Money,
+      description: Nullable(Type.String()),
+      unitMultiplier: Nullable(Type.Number()),
+    }),
+  ),
+  courier: Nullable(Type.String()),
+  trackingNumber: Nullable(Type.String()),
+  trackingUrl: Nullable(Type.String()),
+  embeddedInvoice: Type.String(),
+  courierStatus: Nullable(
+    Type.Object({
+      status: Nullable(Type.String()),
+      finished: Type.Boolean(),
+      deliveredDate: Nullable(Type.String()),
+      data: Type.Array(
+        Type.Object({
+          city: Nullable(Type.String()),
+          state: Nullable(Type.String()),
+          description: Type.String(),
+          lastChange: Type.String(),
+        }),
+      ),
+    }),
+  ),
+  cfop: Nullable(Type.String()),
+  restitutions: Type.Object({ Refund: Nullable(Type.Object({ value: Money })) }),
+  volumes: Type.Integer(),
+  EnableInferItems: Nullable(Type.Boolean()),
+})
+
+export const TOTAL_IDS = ['Items', 'Discounts', 'Shipping', 'Tax'] as const
+
 export const TotalSchema = Type.Object({
-  id: Type.Union([
-    Type.Literal('Items'),
-    Type.Literal('Discounts'),
-    Type.Literal('Shipping'),
-    Type.Literal('Tax'),
-  ]),
+  id: Type.Enum(TOTAL_IDS),
   name: Type.String(),
   value: Money,
   alternativeTotals: Nullable(
@@ -253,11 +321,11 @@ export const OrderDocumentSchema = Type.Object(
     marketplaceOrderId: Type.String(),
     marketplaceServicesEndpoint: Type.String(),
     sellerOrderId: Type.String(),
-    origin: Type.Union([Type.Literal('Marketplace'), Type.Literal('Fulfillment'), Type.Literal('Chain')]),
+    origin: Type.Enum(ORDER_ORIGINS),
     affiliateId: Type.String(),
     salesChannel: Type.String(),
     merchantName: Nullable(Type.String()),
-    status: Type.String(),
+    status: Type.Enum(ORDER_STATUSES),
     workflowIsInError: Type.Boolean(),
     statusDescription: Type.String(),
     value: Money,
@@ -315,9 +383,7 @@ export const OrderDocumentSchema = Type.Object(
     invoiceData: Nullable(Type.Unknown()),
     changesAttachment: Nullable(Type.Unknown()),
     callCenterOperatorData: Nullable(Type.Unknown()),
-    packageAttachment: Nullable(
-      Type.Object({ packages: Type.Array(Type.Record(Type.String(), Type.Unknown())) }),
-    ),
+    packageAttachment: Type.Object({ packages: Type.Array(PackageSchema) }),
     paymentData: Type.Object({
       giftCards: Nullable(Type.Array(Type.Unknown())),
       transactions: Type.Array(TransactionSchema),
@@ -344,11 +410,30 @@ export const OrderDocumentSchema = Type.Object(
   { description: 'An order, as VTEX Get order returns it.' },
 )
 
+/** The order-group endpoint's shape of cancellation data (the reference's CancellationDataUpdated): camelCase. */
+export const GroupCancellationDataSchema = Type.Object({
+  requestedByUser: Type.Boolean(),
+  requestedBySystem: Nullable(Type.Boolean()),
+  requestedBySellerNotification: Nullable(Type.Boolean()),
+  requestedByPaymentNotification: Nullable(Type.Boolean()),
+  reason: Type.Optional(Type.String()),
+  cancellationDate: Type.String(),
+  cancellationRequestId: Type.Optional(Type.String()),
+})
+
+/** An order as the order-group endpoint returns it: the Get order document with the newer cancellation data. */
+export const GroupOrderDocumentSchema = Type.Object(
+  { ...OrderDocumentSchema.properties, cancellationData: Nullable(GroupCancellationDataSchema) },
+  { description: 'An order of an order group.' },
+)
+
 export type OrderDocument = Static<typeof OrderDocumentSchema>
-export type OrderItem = Static<typeof OrderItemSchema>
-export type LogisticsInfo = Static<typeof LogisticsInfoSchema>
-export type Payment = Static<typeof PaymentSchema>
-export type Total = Static<typeof TotalSchema>
+export type GroupOrderDocument = Static<typeof GroupOrderDocumentSchema>
+export type ItemDocument = Static<typeof OrderItemSchema>
+export type LogisticsInfoDocument = Static<typeof LogisticsInfoSchema>
+export type PaymentDocument = Static<typeof PaymentSchema>
+export type TransactionDocument = Static<typeof TransactionSchema>
+export type PackageDocument = Static<typeof PackageSchema>
 export type CancellationRequest = Static<typeof CancellationRequestSchema>
 
 export const OrderIdParams = Type.Object({

@@ -1,131 +1,227 @@
-// Use cases on existing orders. Every change runs in one transaction: load, decide, save with the version
-// checked, record events, timers and messages. That transaction is the only way an order changes.
+// The order core's use cases and the one write path. Every change of an order runs in one transaction: read the
+// order, run a rule, save the new version with its document, append its events, schedule its timeout.
 import type { Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, orderNotFound } from '../../platform/errors.ts'
-import { lowerHexId } from '../../platform/ids.ts'
+import type { JobRequest } from '../../platform/jobs.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
-import { findAccount } from '../accounts/account.repository.ts'
-import type { Principal } from '../access/roles.ts'
-import { recordDecision } from './order-record.ts'
+import type { Order } from './order.ts'
+import { renderDocument, renderGroupDocument } from './order-document.ts'
+import type { OrderEvent, Origin } from './order-event.ts'
+import * as events from './order-event.repository.ts'
+import type { WorkflowSettings } from './order-status.ts'
+import {
+  conclude,
+  draftOf,
+  settle,
+  start,
+  type Changed,
+  type Decision,
+  type GroupRule,
+  type Rule,
+  type WorkflowContext,
+} from './order-workflow.ts'
 import * as orders from './order.repository.ts'
-import * as rules from './order.ts'
-import type { Decision, Order, RuleContext } from './order.ts'
 
-export async function getOrderDocument(deps: Deps, principal: Principal, orderId: string): Promise<string> {
-  const document = await orders.findOrderDocument(deps, principal.account, orderId)
+/** Who causes a change: the credential's account, its AppKey, or the customer of a shopper token. */
+export interface Actor {
+  account: string
+  appKey: string | null
+  shopperEmail: string | null
+}
+
+export const systemActor = (account: string): Actor => ({ account, appKey: null, shopperEmail: null })
+
+const originOf = ({ account, appKey, shopperEmail }: Actor): Origin => ({
+  account,
+  key: appKey ?? (shopperEmail ? `customer:${shopperEmail}` : 'system'),
+})
+
+/** Bump when renderDocument writes something new: stored documents of older versions are rendered again. */
+export const RENDER_VERSION = 2
+
+/** The job that wakes an order when its status's timeout is due (the grace period, for one). */
+export const ORDER_TIMEOUT_JOB = 'order-timeout'
+
+export async function getOrderDocument(deps: Deps, actor: Actor, orderId: string): Promise<string> {
+  const document = await orders.findOrderDocument(deps, actor.account, orderId)
   if (document === undefined) throw orderNotFound(orderId)
   return document
 }
 
-export async function getGroupDocuments(
-  { db }: Deps,
-  principal: Principal,
-  orderGroup: string,
-): Promise<string[]> {
-  const documents = await orders.findGroupDocuments(db, principal.account, orderGroup)
-  if (documents.length === 0)
-    throw new AppError('ORDER_NOT_FOUND', `Order group ${orderGroup} was not found.`)
-  return documents
+export async function getGroupDocuments({ db }: Deps, actor: Actor, orderGroup: string) {
+  const group = await orders.findGroupOrders(db, actor.account, orderGroup)
+  if (group.length === 0) throw new AppError('ORDER_NOT_FOUND', `Order group ${orderGroup} was not found.`)
+  return group.map(renderGroupDocument)
 }
 
-export type Actor = Pick<Principal, 'account' | 'appKey' | 'shopperEmail'>
-
-export async function loadOrder(db: Db, principal: Actor, orderId: string): Promise<Order> {
-  const order = await orders.findOrder(db, principal.account, orderId)
-  // A shopper sees only their own orders; anything else looks like it does not exist.
-  if (
-    !order ||
-    (principal.shopperEmail &&
-      order.document.clientProfileData.email.toLowerCase() !== principal.shopperEmail)
-  ) {
+/** The order as its actor may see it: a shopper sees only their own orders; others look like they do not exist. */
+export async function loadOrder(db: Db, actor: Actor, orderId: string): Promise<Order> {
+  const order = await orders.findOrder(db, actor.account, orderId)
+  if (!order || (actor.shopperEmail && order.client.email.toLowerCase() !== actor.shopperEmail)) {
     throw orderNotFound(orderId)
   }
   return order
 }
 
-/** The one write path for existing orders. A lost race re-runs the whole decision on fresh data. */
-export function changeOrder(
-  deps: Deps,
-  principal: Actor,
+/** The order and its whole event log, oldest first. */
+export async function readOrderLog(
+  { db }: Deps,
+  actor: Actor,
   orderId: string,
-  decide: (order: Order, ctx: RuleContext) => Decision,
-): Promise<Order> {
+): Promise<{ order: Order; events: OrderEvent[] }> {
+  const order = await loadOrder(db, actor, orderId)
+  return { order, events: await events.listEvents(db, order.account, order.orderId) }
+}
+
+export interface OrderChange {
+  actor: Actor
+  /** An order id or `seq{sequence}`. */
+  orderId: string
+  settings: WorkflowSettings
+}
+
+/** The one write path for an existing order. A lost race re-runs the whole rule on fresh data. */
+export function changeOrder(deps: Deps, change: OrderChange, rule: Rule): Promise<Decision> {
   return retryOnConflict(() =>
     deps.db.transaction().execute(async (trx) => {
-      const before = await loadOrder(trx, principal, orderId)
-      const account = await findAccount(trx, principal.account)
-      const now = deps.clock.now().toISOString()
-      const decision = decide(before, {
-        now,
-        gracePeriodMinutes: account?.settings.cancellationGracePeriodMinutes ?? 0,
-      })
-      if (decision.order === before) return before
-      const saved = await orders.updateOrder(trx, decision.order)
-      await recordDecision(trx, saved, decision, principal, now)
+      // Read before any write: see insertEvents.
+      const before = await loadOrder(trx, change.actor, change.orderId)
+      const ctx = { now: deps.clock.now().toISOString(), settings: change.settings }
+      const decision = conclude(rule(settle(draftOf(before), ctx), ctx), ctx)
+      return decision.changed ? save(deps, trx, before, decision, change.actor, ctx.now) : decision
+    }),
+  )
+}
+
+/** The write path for a change of the whole group of the order `change.orderId`: one transaction, one version each. */
+export function changeOrderGroup(deps: Deps, change: OrderChange, rule: GroupRule): Promise<Decision[]> {
+  return retryOnConflict(() =>
+    deps.db.transaction().execute(async (trx) => {
+      const target = await loadOrder(trx, change.actor, change.orderId)
+      const group = await orders.findGroupOrders(trx, target.account, target.orderGroup)
+      const ctx = { now: deps.clock.now().toISOString(), settings: change.settings }
+      const decided = rule(
+        group.map((order) => settle(draftOf(order), ctx)),
+        target,
+        ctx,
+      ).map((draft) => conclude(draft, ctx))
+      const saved: Decision[] = []
+      for (const decision of decided) {
+        const before = group.find((o) => o.orderId === decision.order.orderId)
+        saved.push(
+          decision.changed && before
+            ? await save(deps, trx, before, decision, change.actor, ctx.now)
+            : decision,
+        )
+      }
       return saved
     }),
   )
 }
 
-export async function notifyPayment(deps: Deps, principal: Principal, orderId: string, paymentId: string) {
-  await changeOrder(deps, principal, orderId, (order, ctx) => rules.approvePayment(order, paymentId, ctx))
-}
-
-export async function startHandling(deps: Deps, principal: Principal, orderId: string) {
-  await changeOrder(deps, principal, orderId, (order, ctx) => rules.startHandling(order, ctx))
-}
-
-export interface Receipt {
-  date: string
-  orderId: string
-  receipt: string
-}
-
-const receiptFor = (order: Order, receipt = lowerHexId()): Receipt => ({
-  date: order.document.lastChange,
-  orderId: order.document.orderId,
-  receipt,
-})
-
-export async function cancelOrder(
+/**
+ * Stores new orders, each already walked from its first status (see `start`), inside the caller's transaction.
+ * Returns their Get order documents as stored.
+ */
+export async function createOrders(
   deps: Deps,
-  principal: Principal,
-  orderId: string,
-  input: { reason?: string | null | undefined; requestedByUser?: boolean | undefined },
-): Promise<Receipt> {
-  const order = await changeOrder(deps, principal, orderId, (current, ctx) =>
-    rules.cancel(
-      current,
-      { reason: input.reason ?? null, requestedByUser: input.requestedByUser ?? false },
-      ctx,
-    ),
-  )
-  return receiptFor(order)
+  trx: Db,
+  actor: Actor,
+  newOrders: readonly Order[],
+  ctx: WorkflowContext,
+  then: Rule = (draft) => draft,
+): Promise<string[]> {
+  const documents: string[] = []
+  for (const order of newOrders) {
+    const decision = conclude(then(start(order, ctx), ctx), ctx)
+    if (!decision.changed) throw new Error(`Order ${order.orderId} started without an event.`)
+    documents.push((await save(deps, trx, undefined, decision, actor, ctx.now)).document)
+  }
+  return documents
 }
 
-/** The customer's own cancellation (shopper token): immediate within the grace period, a request after it. */
-export async function requestCancellation(
+export const findGroupDocuments = (trx: Db, account: string, orderGroup: string): Promise<string[]> =>
+  orders.findGroupDocuments(trx, account, orderGroup)
+
+type Saved = Changed & { document: string }
+
+async function save(
   deps: Deps,
-  principal: Principal,
-  orderId: string,
-  reason: string | null | undefined,
-): Promise<Receipt> {
-  const requestId = lowerHexId()
-  const order = await changeOrder(deps, principal, orderId, (current, ctx) =>
-    rules.requestCancellation(current, requestId, reason ?? null, ctx),
-  )
-  // A recorded request's receipt is its id, which the store needs to deny it.
-  return order.state.cancellationRequest?.id === requestId ? receiptFor(order, requestId) : receiptFor(order)
+  trx: Db,
+  before: Order | undefined,
+  decision: Changed,
+  actor: Actor,
+  now: string,
+): Promise<Saved> {
+  const order: Order = { ...decision.order, version: (before?.version ?? 0) + 1 }
+  const write = { order, document: JSON.stringify(renderDocument(order)), renderVersion: RENDER_VERSION }
+  if (before) await orders.updateOrder(trx, write)
+  else await orders.insertOrder(trx, write)
+  await events.insertEvents(trx, {
+    account: order.account,
+    orderId: order.orderId,
+    orderVersion: order.version,
+    origin: originOf(actor),
+    createdAt: now,
+    events: decision.events,
+  })
+  const timeout = timeoutJob(before, order)
+  if (timeout) await deps.jobs.enqueue(trx, [timeout])
+  return { ...decision, order, document: write.document }
 }
 
-export async function denyCancellation(
+/** A status with a timeout that the change entered gets a job to wake the order when it is due. */
+function timeoutJob(before: Order | undefined, after: Order): JobRequest | undefined {
+  const deadline = after.workflow.deadline
+  if (!deadline || deadline.dueAt === before?.workflow.deadline?.dueAt) return undefined
+  return {
+    kind: ORDER_TIMEOUT_JOB,
+    payload: { account: after.account, orderId: after.orderId },
+    dueAt: deadline.dueAt,
+  }
+}
+
+/**
+ * The order-timeout job: applies the timeout if it is due. Running it twice, or after the order moved on,
+ * changes nothing. Settings come from the caller (the composition root), as for every use case.
+ */
+export async function applyOrderTimeout(
   deps: Deps,
-  principal: Principal,
-  orderId: string,
-  input: { cancellationRequestId: string; denyReason?: string | null | undefined },
+  payload: unknown,
+  settingsOf: (account: string) => Promise<WorkflowSettings>,
 ): Promise<void> {
-  await changeOrder(deps, principal, orderId, (order, ctx) =>
-    rules.denyCancellation(order, input.cancellationRequestId, input.denyReason ?? null, ctx),
-  )
+  const { account, orderId } = payload as { account?: unknown; orderId?: unknown }
+  if (typeof account !== 'string' || typeof orderId !== 'string') {
+    throw new Error(`Malformed ${ORDER_TIMEOUT_JOB} payload: ${JSON.stringify(payload)}`)
+  }
+  const settings = await settingsOf(account)
+  await changeOrder(deps, { actor: systemActor(account), orderId, settings }, (draft) => draft)
 }
+
+/** Renders again every document an older renderer wrote (after an upgrade), so Get order serves the new shape. */
+export async function refreshStaleDocuments({ db }: Pick<Deps, 'db'>): Promise<number> {
+  let refreshed = 0
+  let after: { account: string; orderId: string } | undefined
+  for (;;) {
+    const stale = await orders.findStaleDocuments(db, RENDER_VERSION, after, 200)
+    const last = stale.at(-1)
+    if (!last) return refreshed
+    after = { account: last.account, orderId: last.orderId }
+    await db.transaction().execute(async (trx) => {
+      for (const order of stale) {
+        await orders.rewriteDocument(trx, order, JSON.stringify(renderDocument(order)), RENDER_VERSION)
+      }
+    })
+    refreshed += stale.length
+  }
+}
+
+export { STREAM_START, type StreamPosition } from './order-event.repository.ts'
+
+/** The account-wide event stream in commit order, for the workers that turn events into feeds and hooks. */
+export const readEventStream = (
+  deps: Pick<Deps, 'db' | 'dialect'>,
+  after: events.StreamPosition,
+  limit: number,
+): Promise<events.StreamBatch> => events.readEventStream(deps, after, limit)

@@ -1,20 +1,5 @@
-// Row shapes of orders and everything recorded about them. Only the order repositories import this.
+// Row shapes of orders and their event log. Only the order repositories import this.
 import type { Generated } from 'kysely'
-
-export interface OrderSequenceTable {
-  account: string
-  last_value: number
-}
-
-/** One row per intake: the order group, and what makes a retry recognisable. */
-export interface OrderGroupTable {
-  account: string
-  order_group: string
-  idempotency_key: string | null
-  marketplace_order_id: string | null
-  request_hash: string
-  created_at: string
-}
 
 export interface OrderTable {
   account: string
@@ -23,10 +8,12 @@ export interface OrderTable {
   sequence: number
   status: string
   version: number
-  /** The Get order document, rendered at write time and served as stored bytes. */
+  /** The typed order (order.ts) as JSON: what the rules read and write. */
+  order_json: string
+  /** The Get order document rendered from `order_json` at write time, served as stored bytes. */
   document: string
-  /** Ordo's own bookkeeping that is not part of the VTEX document (payment ledger, pending requests). */
-  state_json: string
+  /** The renderer version that wrote `document`; older documents are rendered again at start-up. */
+  render_version: number
   creation_date: string
   last_change: string
   marketplace_order_id: string | null
@@ -40,35 +27,24 @@ export interface OrderTable {
 
 export interface OrderEventTable {
   id: Generated<number>
+  /**
+   * PostgreSQL: the writing transaction's id (`pg_current_xact_id()`). Together with `id` it orders the stream
+   * by commit; see readEventStream. SQLite commits one writer at a time, so `id` alone is commit order and this
+   * stays 0.
+   */
+  tx_id: Generated<number>
   account: string
   order_id: string
+  order_version: number
+  kind: string
   domain: string
   state: string
   last_state: string | null
   last_change: string | null
   current_change: string
-  order_version: number
-  origin_key: string | null
-  created_at: string
-}
-
-export interface OrderInteractionTable {
-  id: string
-  account: string
-  order_id: string
-  source: string
-  message: string
-  actor: string | null
-  created_at: string
-}
-
-export interface OrderMessageTable {
-  id: string
-  account: string
-  order_id: string
-  subject: string
-  body: string
-  to_email: string
-  to_name: string
+  /** Kind-specific fields (EventData in order-event.ts). */
+  data_json: string
+  origin_account: string
+  origin_key: string
   created_at: string
 }

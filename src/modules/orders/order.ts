@@ -1,400 +1,247 @@
-// Order rules as pure functions: the workflow walk, payments, start handling, cancellation. No I/O, no clock.
-import { AppError } from '../../platform/errors.ts'
-import type { CancellationRequest, OrderDocument } from './order.schemas.ts'
-import {
-  canTake,
-  domainOf,
-  isOrderStatus,
-  nextStatus,
-  STATUS_DESCRIPTION,
-  type OrderStatus,
-  type Trigger,
-  type WorkflowDomain,
-} from './order-status.ts'
+// The order as the rules see it: Ordo's typed record of one seller's part of a purchase. The VTEX Get order
+// document is rendered from it (order-document.ts); nothing here knows the wire format.
+import type { CancellationRequest, LedgerEntry } from './order.schemas.ts'
+import type { OrderStatus, Trigger, WorkflowInstance } from './order-status.ts'
 
-export type PaymentStatus = 'pending' | 'approved' | 'voided' | 'refunded'
+export type { CancellationRequest, LedgerEntry }
 
-export interface PaymentRecord {
-  paymentId: string
-  value: number
-  status: PaymentStatus
-  approvedAt: string | null
-  closedAt: string | null
-}
+export const ORDER_ORIGINS = ['Marketplace', 'Fulfillment', 'Chain'] as const
+export type OrderOrigin = (typeof ORDER_ORIGINS)[number]
 
-/** What Ordo keeps about an order beside its VTEX document. */
-export interface OrderState {
-  domain: WorkflowDomain
-  lastTransitionAt: string | null
-  payments: PaymentRecord[]
-  /** The customer's pending cancellation request and the status it interrupted. */
-  cancellationRequest: { id: string; resumeTo: 'ready-for-handling' | 'handling' } | null
-  graceEndsAt: string | null
-}
+export const PAYMENT_GROUPS = [
+  'creditCard',
+  'debitCard',
+  'bankInvoice',
+  'promissory',
+  'giftCard',
+  'instantPayment',
+] as const
+export type PaymentGroup = (typeof PAYMENT_GROUPS)[number]
+
+export const DELIVERY_CHANNELS = ['delivery', 'pickup-in-point'] as const
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number]
+
+/** The seller VTEX calls `1`: the store itself. */
+export const STORE_SELLER = '1'
 
 export interface Order {
   account: string
-  document: OrderDocument
-  state: OrderState
+  orderId: string
+  orderGroup: string
+  sequence: number
+  /** Bumped by every committed change; the optimistic lock. */
   version: number
+  status: OrderStatus
+  workflow: WorkflowState
+  creationDate: string
+  /** When anything about the order last changed. */
+  lastChange: string
+  authorizedDate: string | null
+  invoicedDate: string | null
+  marketplaceOrderId: string | null
+  marketplaceServicesEndpoint: string | null
+  origin: OrderOrigin
+  affiliateId: string | null
+  salesChannel: string
+  followUpEmail: string | null
+  seller: { id: string; name: string }
+  items: OrderItem[]
+  totals: Totals
+  client: Client
+  clientPreferences: { locale: string; optinNewsLetter: boolean }
+  store: StorePreferences
+  shipping: Shipping
+  payment: PaymentLedger
+  openTextField: Record<string, string> | null
+  cancellation: Cancellation | null
+  cancellationRequests: CancellationRequest[]
+  /** The customer's request waiting for the store, and the status it interrupted. */
+  pendingCancellation: { requestId: string; resumeTo: OrderStatus } | null
+  /** Invoices and returns with their tracking (filled by the invoices feature). */
+  packages: Package[]
 }
 
-/** One edge taken, in the shape of VTEX feed and hook events. */
-export interface Transition {
-  domain: WorkflowDomain
-  state: OrderStatus
-  lastState: OrderStatus | null
-  lastChange: string | null
-  currentChange: string
+export interface WorkflowState {
+  /** The instance `status` belongs to: the one that moved last. */
+  domain: WorkflowInstance
+  /** Where each instance stands; an instance appears once the order entered one of its statuses. */
+  instances: { readonly [I in WorkflowInstance]?: OrderStatus }
+  /** When the status last changed: the `lastChange` of the next transition event. */
+  lastTransitionAt: string | null
+  /** A timeout of the current status that has not fired yet. */
+  deadline: { trigger: Trigger; dueAt: string } | null
 }
 
-export interface CustomerMessage {
-  subject: string
-  body: string
+export interface OrderItem {
+  uniqueId: string
+  /** The SKU id. */
+  id: string
+  productId: string
+  name: string
+  quantity: number
+  /** Unit price in cents, before discounts. */
+  price: number
+  listPrice: number
+  /** Unit price in cents the customer pays. */
+  sellingPrice: number
+  /** Unit tax in cents. */
+  tax: number
+  refId: string
+  ean: string | null
+  imageUrl: string
+  detailUrl: string
+  measurementUnit: string
+  unitMultiplier: number
+  isGift: boolean
 }
 
-/** The outcome of a rule: the new order and everything that must be recorded with it, in one transaction. */
-export interface Decision {
-  order: Order
-  transitions: Transition[]
-  timers: { kind: 'grace-period-end'; dueAt: string }[]
-  messages: CustomerMessage[]
+/** VTEX's four totals, in cents; the order's value is their sum. */
+export interface Totals {
+  items: number
+  discounts: number
+  shipping: number
+  tax: number
 }
 
-export interface RuleContext {
-  now: string
-  gracePeriodMinutes: number
+export interface Client {
+  email: string
+  firstName: string
+  lastName: string
+  documentType: string
+  document: string
+  phone: string
+  isCorporate: boolean
+  corporateName: string | null
+  tradeName: string | null
+  corporateDocument: string | null
+  stateInscription: string | null
+  corporatePhone: string | null
 }
 
-export const statusOf = (order: Order): OrderStatus => {
-  const { status } = order.document
-  if (!isOrderStatus(status)) throw new Error(`Order ${order.document.orderId} has unknown status ${status}`)
-  return status
+export interface StorePreferences {
+  countryCode: string
+  currencyCode: string
+  /** A symbol the store chose; otherwise the currency's symbol in the order's locale. */
+  currencySymbol: string | null
+  timeZone: string
 }
 
-const unchanged = (order: Order): Decision => ({ order, transitions: [], timers: [], messages: [] })
-
-/** Records an order's first status, then walks it as far as the workflow goes by itself. */
-export function start(order: Order, ctx: RuleContext): Decision {
-  const first: Transition = {
-    domain: order.state.domain,
-    state: statusOf(order),
-    lastState: null,
-    lastChange: null,
-    currentChange: ctx.now,
-  }
-  const started = { ...order, state: { ...order.state, lastTransitionAt: ctx.now } }
-  const walked = walk(unchanged(started), ctx)
-  const decision = { ...walked, transitions: [first, ...walked.transitions] }
-  return allPaymentsApproved(decision.order) ? fire(decision, 'approve-payment', ctx) : decision
+export interface Address {
+  addressId: string
+  addressType: string
+  receiverName: string
+  postalCode: string
+  city: string
+  state: string
+  country: string
+  street: string
+  number: string
+  neighborhood: string
+  complement: string
+  reference: string | null
+  geoCoordinates: number[]
 }
 
-/** Takes the edge `trigger` from the current status, then every automatic edge after it. */
-export function fire(decision: Decision, trigger: Trigger, ctx: RuleContext): Decision {
-  return walk(step(decision, trigger, ctx), ctx)
+export interface Shipping {
+  address: Address
+  /** One entry per item, in item order. */
+  logistics: Logistics[]
 }
 
-function walk(decision: Decision, ctx: RuleContext): Decision {
-  let current = decision
-  for (;;) {
-    const status = statusOf(current.order)
-    if (canTake(status, 'auto')) current = step(current, 'auto', ctx)
-    else if (status === 'window-to-cancel' && ctx.gracePeriodMinutes === 0) {
-      current = step(current, 'end-grace-period', ctx)
-    } else return current
-  }
-}
-
-function step(decision: Decision, trigger: Trigger, ctx: RuleContext): Decision {
-  const { order } = decision
-  const from = statusOf(order)
-  const to = nextStatus(from, trigger)
-  if (!to)
-    throw new AppError(
-      'INVALID_TRANSITION',
-      `Order ${order.document.orderId} cannot ${trigger} from ${from}.`,
-    )
-  const domain = domainOf(to, order.state.domain)
-  const transition: Transition = {
-    domain,
-    state: to,
-    lastState: from,
-    lastChange: order.state.lastTransitionAt,
-    currentChange: ctx.now,
-  }
-  const moved: Order = {
-    ...order,
-    document: {
-      ...order.document,
-      status: to,
-      statusDescription: STATUS_DESCRIPTION[to],
-      lastChange: ctx.now,
-      allowCancellation: canTake(to, 'cancel') || canTake(to, 'request-cancel'),
-    },
-    state: { ...order.state, domain, lastTransitionAt: ctx.now },
-  }
-  return enter({ ...decision, order: moved, transitions: [...decision.transitions, transition] }, to, ctx)
-}
-
-/** What entering a status does besides changing it. */
-function enter(decision: Decision, status: OrderStatus, ctx: RuleContext): Decision {
-  const { order } = decision
-  switch (status) {
-    case 'payment-approved':
-      return {
-        ...decision,
-        order: { ...order, document: { ...order.document, authorizedDate: ctx.now } },
-        messages: [...decision.messages, paymentApprovedMessage(order)],
-      }
-    case 'window-to-cancel': {
-      if (ctx.gracePeriodMinutes === 0) return decision
-      const dueAt = new Date(Date.parse(ctx.now) + ctx.gracePeriodMinutes * 60_000).toISOString()
-      return {
-        ...decision,
-        order: { ...order, state: { ...order.state, graceEndsAt: dueAt } },
-        timers: [...decision.timers, { kind: 'grace-period-end', dueAt }],
-      }
-    }
-    case 'ready-for-handling':
-      return { ...decision, order: { ...order, state: { ...order.state, graceEndsAt: null } } }
-    case 'canceled':
-      return {
-        ...decision,
-        order: { ...order, document: { ...order.document, allowCancellation: false, allowEdition: false } },
-        messages: [...decision.messages, canceledMessage(order)],
-      }
-    default:
-      return decision
-  }
-}
-
-const allPaymentsApproved = (order: Order): boolean =>
-  order.state.payments.every((p) => p.status === 'approved')
-
-/** Marks one payment approved; the order moves on once every payment is. Repeating a notification changes nothing. */
-export function approvePayment(order: Order, paymentId: string, ctx: RuleContext): Decision {
-  const payment = order.state.payments.find((p) => p.paymentId === paymentId)
-  if (!payment) {
-    throw new AppError(
-      'PAYMENT_NOT_FOUND',
-      `Payment ${paymentId} does not belong to order ${order.document.orderId}.`,
-    )
-  }
-  if (payment.status === 'approved') return unchanged(order)
-  if (payment.status !== 'pending') {
-    throw new AppError(
-      'PAYMENT_NOT_PENDING',
-      `Payment ${paymentId} was ${payment.status} when order ${order.document.orderId} was canceled; it can no longer be approved.`,
-    )
-  }
-  const approved: Order = {
-    ...order,
-    state: {
-      ...order.state,
-      payments: order.state.payments.map((p) =>
-        p.paymentId === paymentId ? { ...p, status: 'approved' as const, approvedAt: ctx.now } : p,
-      ),
-    },
-  }
-  const decision = unchanged(approved)
-  return allPaymentsApproved(approved) ? fire(decision, 'approve-payment', ctx) : decision
-}
-
-/** Only from ready-for-handling; a grace period that is over counts as ended even before its timer has run. */
-export function startHandling(order: Order, ctx: RuleContext): Decision {
-  const settled = endGracePeriod(order, ctx)
-  if (!canTake(statusOf(settled.order), 'start-handling')) {
-    throw new AppError(
-      'NOT_READY_FOR_HANDLING',
-      'Order status should be ready-for-handling to perform this action',
-    )
-  }
-  return fire(settled, 'start-handling', ctx)
-}
-
-/** Moves a `window-to-cancel` order on once its grace period is over; anything else is left alone. */
-export function endGracePeriod(order: Order, ctx: RuleContext): Decision {
-  const { graceEndsAt } = order.state
-  if (statusOf(order) !== 'window-to-cancel' || !graceEndsAt || graceEndsAt > ctx.now) return unchanged(order)
-  return fire(unchanged(order), 'end-grace-period', { ...ctx, gracePeriodMinutes: 0 })
-}
-
-export interface CancelInput {
-  reason: string | null
-  requestedByUser: boolean
-}
-
-const isPartiallyInvoiced = (order: Order): boolean =>
-  (order.document.packageAttachment?.packages ?? []).some((p) => p.type !== 'Input')
-
-function assertCancellable(order: Order): void {
-  const status = statusOf(order)
-  const id = order.document.orderId
-  if (status === 'cancel' || status === 'canceled') {
-    throw new AppError('INVALID_TRANSITION', `Order ${id} is already canceled.`)
-  }
-  if (status === 'invoice' || status === 'invoiced') {
-    throw new AppError(
-      'CANNOT_CANCEL',
-      `Order ${id} is invoiced and cannot be canceled; send a return invoice (type Input) instead.`,
-    )
-  }
-  if (isPartiallyInvoiced(order)) {
-    throw new AppError('CANNOT_CANCEL', `Order ${id} is partially invoiced and cannot be canceled.`)
-  }
-  if (!canTake(status, 'cancel')) {
-    throw new AppError('INVALID_TRANSITION', `Order ${id} cannot be canceled while it is ${status}.`)
-  }
-}
-
-/** Cancels now: voids payments not yet approved, refunds approved ones, and fills cancellationData. */
-export function cancel(current: Order, input: CancelInput, ctx: RuleContext): Decision {
-  // A grace period that is over has ended, even if its timer has not run yet: the log says so first.
-  const settled = endGracePeriod(current, ctx)
-  const order = settled.order
-  assertCancellable(order)
-  // Accepting a customer's pending request cancels on the customer's behalf.
-  const byUser = input.requestedByUser || order.state.cancellationRequest !== null
-  const canceled: Order = {
-    ...order,
-    document: {
-      ...order.document,
-      cancelReason: input.reason,
-      cancellationData: {
-        RequestedByUser: byUser,
-        RequestedBySystem: false,
-        RequestedBySellerNotification: !byUser,
-        RequestedByPaymentNotification: false,
-        Reason: input.reason,
-        CancellationDate: ctx.now,
-      },
-    },
-    state: {
-      ...order.state,
-      cancellationRequest: null,
-      graceEndsAt: null,
-      payments: order.state.payments.map((p) =>
-        p.status === 'pending'
-          ? { ...p, status: 'voided' as const, closedAt: ctx.now }
-          : p.status === 'approved'
-            ? { ...p, status: 'refunded' as const, closedAt: ctx.now }
-            : p,
-      ),
-    },
-  }
-  return fire({ ...settled, order: canceled }, 'cancel', ctx)
+export interface Logistics {
+  itemIndex: number
+  selectedSla: string
+  lockTTL: string
+  price: number
+  listPrice: number
+  sellingPrice: number
+  deliveryCompany: string
+  shippingEstimate: string
+  shippingEstimateDate: string
+  deliveryChannel: DeliveryChannel
 }
 
 /**
- * A customer's cancellation: immediate while the store has not started work (up to the end of the grace
- * period); afterwards a request the store accepts (cancel) or denies.
+ * The order's side of its payment transaction. The transaction belongs to the order group: every order of the
+ * group carries the same transaction id and payments (with the group's values), and each order its own share of
+ * them and its own movements of money.
  */
-export function requestCancellation(
-  current: Order,
-  requestId: string,
-  reason: string | null,
-  ctx: RuleContext,
-): Decision {
-  // The grace period ends by the clock, not when its timer gets to run.
-  const settled = endGracePeriod(current, ctx)
-  const order = settled.order
-  const status = statusOf(order)
-  if (status === 'cancellation-requested') {
-    throw new AppError(
-      'INVALID_TRANSITION',
-      `Order ${order.document.orderId} already has a cancellation request waiting for the store.`,
-    )
-  }
-  if (!canTake(status, 'request-cancel')) return cancel(order, { reason, requestedByUser: true }, ctx)
-  assertCancellable(order)
-  const request: CancellationRequest = {
-    id: requestId,
-    reason,
-    cancellationRequestDate: ctx.now,
-    requestedByUser: true,
-    deniedBySeller: false,
-    deniedBySellerReason: null,
-    cancellationRequestDenyDate: null,
-  }
-  const requested: Order = {
-    ...order,
-    document: {
-      ...order.document,
-      cancellationRequests: [...(order.document.cancellationRequests ?? []), request],
-    },
-    state: {
-      ...order.state,
-      cancellationRequest: {
-        id: requestId,
-        resumeTo: status === 'handling' ? 'handling' : 'ready-for-handling',
-      },
-    },
-  }
-  return fire({ ...settled, order: requested }, 'request-cancel', ctx)
+export interface PaymentLedger {
+  transactionId: string
+  merchantName: string
+  payments: TransactionPayment[]
+  /** This order's money movements, oldest first. */
+  entries: LedgerEntry[]
 }
 
-export function denyCancellation(
-  order: Order,
-  requestId: string,
-  denyReason: string | null,
-  ctx: RuleContext,
-): Decision {
-  const id = order.document.orderId
-  const pending = order.state.cancellationRequest
-  const status = statusOf(order)
-  if (status === 'cancel' || status === 'canceled') {
-    throw new AppError(
-      'CANCELLATION_REQUEST_NOT_FOUND',
-      `Order ${id} is already canceled; there is no cancellation request to deny.`,
-    )
-  }
-  if (!pending || pending.id !== requestId) {
-    throw new AppError(
-      'CANCELLATION_REQUEST_NOT_FOUND',
-      `Order ${id} has no pending cancellation request with id ${requestId}.`,
-    )
-  }
-  const denied: Order = {
-    ...order,
-    document: {
-      ...order.document,
-      cancellationRequests: (order.document.cancellationRequests ?? []).map((r) =>
-        r.id === requestId
-          ? {
-              ...r,
-              deniedBySeller: true,
-              deniedBySellerReason: denyReason,
-              cancellationRequestDenyDate: ctx.now,
-            }
-          : r,
-      ),
-    },
-    state: { ...order.state, cancellationRequest: null },
-  }
-  const trigger = pending.resumeTo === 'handling' ? 'resume-handling' : 'resume-ready-for-handling'
-  return fire(unchanged(denied), trigger, ctx)
+export interface TransactionPayment {
+  id: string
+  paymentSystem: string
+  paymentSystemName: string
+  group: PaymentGroup
+  /** The whole payment, for every order of the group. */
+  value: number
+  /** The part of `value` that pays for this order. */
+  share: number
+  installments: number
+  tid: string
+  dueDate: string | null
+  /** When the payment of the whole transaction was approved. */
+  approvedAt: string | null
 }
 
-const customerName = (order: Order): string =>
-  `${order.document.clientProfileData.firstName} ${order.document.clientProfileData.lastName}`.trim()
+export const LEDGER_ENTRY_TYPES = ['approval', 'void', 'refund'] as const
+export type LedgerEntryType = (typeof LEDGER_ENTRY_TYPES)[number]
 
-function paymentApprovedMessage(order: Order): CustomerMessage {
-  return {
-    subject: `Your payment for order ${order.document.orderId} has been approved.`,
-    body: `Hello ${customerName(order)}, the payment for order ${order.document.orderId} was approved and the store is preparing it.`,
-  }
+export interface Cancellation {
+  reason: string | null
+  requestedByUser: boolean
+  requestedBySystem: boolean
+  requestedBySellerNotification: boolean
+  requestedByPaymentNotification: boolean
+  date: string
+  /** The customer's request the cancellation accepted, if any. */
+  requestId: string | null
 }
 
-function canceledMessage(order: Order): CustomerMessage {
-  return {
-    subject: `Your order ${order.document.orderId} has been canceled.`,
-    body: `Hello ${customerName(order)}, order ${order.document.orderId} was canceled. Any payment made for it is being returned.`,
-  }
+export const PACKAGE_TYPES = ['Output', 'Input'] as const
+export type PackageType = (typeof PACKAGE_TYPES)[number]
+
+/** An invoice (Output) or a return invoice (Input) with what it covers and how it travels. */
+export interface Package {
+  type: PackageType
+  invoiceNumber: string
+  /** Cents. */
+  invoiceValue: number
+  invoiceKey: string | null
+  invoiceUrl: string | null
+  issuanceDate: string
+  /** What the invoice covers, by the order's item index. */
+  items: { itemIndex: number; quantity: number; price: number }[]
+  courier: string | null
+  trackingNumber: string | null
+  trackingUrl: string | null
+  dispatchedDate: string | null
+  embeddedInvoice: string
+  cfop: string | null
+  volumes: number
+  /** Cents of the order's payments returned for a return invoice. */
+  refundedValue: number
+  tracking: { isDelivered: boolean; events: TrackingEvent[] } | null
 }
 
-export function orderReceivedMessage(order: Order): CustomerMessage {
-  return {
-    subject: `We received your order ${order.document.orderId}.`,
-    body: `Hello ${customerName(order)}, we received order ${order.document.orderId} and are waiting for its payment to be approved.`,
-  }
+export interface TrackingEvent {
+  city: string | null
+  state: string | null
+  description: string
+  date: string
 }
+
+export const sumTotals = (totals: Totals): number =>
+  totals.items + totals.discounts + totals.shipping + totals.tax
+
+export const orderValue = (order: Order): number => sumTotals(order.totals)
+
+export const customerName = ({ client }: Order): string => `${client.firstName} ${client.lastName}`.trim()
+
+export const isPartiallyInvoiced = (order: Order): boolean => order.packages.some((p) => p.type === 'Output')

@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { CACHE_TTL_MS, CredentialCache } from './credential-cache.ts'
-import { resourcesOf, type Principal } from './roles.ts'
+import type { Principal } from './principal.ts'
 
 const principal = (appKey: string | null): Principal => ({
   account: 'acme',
   appKey,
   roles: ['OMS - Read only'],
-  resources: resourcesOf(['OMS - Read only']),
+  resources: new Set(['View order', 'List Orders'] as const),
   shopperEmail: null,
 })
 

@@ -3,14 +3,13 @@ import { createHash } from 'node:crypto'
 import type { Deps } from '../../deps.ts'
 import { AppError } from '../../platform/errors.ts'
 import { hexId, randomDigits, randomIntBetween } from '../../platform/ids.ts'
+import type { Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
-import { findAccount } from '../accounts/account.repository.ts'
-import type { Principal } from '../access/roles.ts'
+import { getSettings } from '../accounts/account.service.ts'
+import { createOrders, findGroupDocuments } from '../orders/order.service.ts'
+import { buildOrders, planIntake, startPaid } from './intake.ts'
+import * as intake from './intake.repository.ts'
 import type { IntakeBody } from './intake.schemas.ts'
-import { buildOrders, planIntake } from './order-intake.ts'
-import { recordDecision } from './order-record.ts'
-import * as orders from './order.repository.ts'
-import { orderReceivedMessage, start } from './order.ts'
 
 export interface PlacedGroup {
   orderGroup: string
@@ -35,12 +34,12 @@ export async function placeOrder(
       const now = deps.clock.now().toISOString()
       // Taking sequences first locks the account's counter row on PostgreSQL, so concurrent retries queue here
       // and the lookup below sees the group the first one committed.
-      const sequences = await orders.reserveSequences(
+      const sequences = await intake.reserveSequences(
         trx,
         principal.account,
         plan.parts.map(() => randomIntBetween(1, 9)),
       )
-      const earlier = await orders.findGroupByKey(trx, principal.account, retryKey)
+      const earlier = await intake.findGroupByKey(trx, principal.account, retryKey)
       if (earlier) {
         if (earlier.requestHash !== requestHash) {
           throw new AppError(
@@ -52,15 +51,14 @@ export async function placeOrder(
         }
         return {
           orderGroup: earlier.orderGroup,
-          documents: await orders.findGroupDocuments(trx, principal.account, earlier.orderGroup),
+          documents: await findGroupDocuments(trx, principal.account, earlier.orderGroup),
           created: false,
         }
       }
-      const account = await findAccount(trx, principal.account)
-      if (!account) throw new AppError('FORBIDDEN', `Account ${principal.account} no longer exists.`)
+      const settings = await getSettings({ db: trx }, principal.account)
       // Format A order ids: a random prefix, then the first order's sequence, then -01, -02… per seller.
       const orderGroup = `${randomDigits(7)}${sequences[0] ?? 0}`
-      await orders.insertGroup(trx, {
+      await intake.insertGroup(trx, {
         account: principal.account,
         orderGroup,
         idempotencyKey: idempotencyKey ?? null,
@@ -68,7 +66,6 @@ export async function placeOrder(
         requestHash,
         createdAt: now,
       })
-      const ctx = { now, gracePeriodMinutes: account.settings.cancellationGracePeriodMinutes }
       const built = buildOrders(body, plan, {
         account: principal.account,
         orderGroup,
@@ -76,13 +73,7 @@ export async function placeOrder(
         now,
         newId: () => hexId(),
       })
-      const documents: string[] = []
-      for (const order of built) {
-        const decision = start(order, ctx)
-        await orders.insertOrder(trx, decision.order)
-        await recordDecision(trx, decision.order, decision, principal, now, [orderReceivedMessage(order)])
-        documents.push(JSON.stringify(decision.order.document))
-      }
+      const documents = await createOrders(deps, trx, principal, built, { now, settings }, startPaid)
       return { orderGroup, documents, created: true }
     }),
   )

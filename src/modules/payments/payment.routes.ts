@@ -3,17 +3,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
 import { errorResponses } from '../../platform/http-schemas.ts'
-import { principalOf } from '../access/access.guard.ts'
-import { getPaymentTransaction } from './order-log.service.ts'
-import { OrderIdParams, PaymentSchema } from './order.schemas.ts'
-import { notifyPayment } from './order.service.ts'
-
-const PaymentEventSchema = Type.Object({
-  type: Type.Union([Type.Literal('approval'), Type.Literal('void'), Type.Literal('refund')]),
-  paymentId: Type.String(),
-  value: Type.Integer(),
-  date: Type.String(),
-})
+import { principalOf } from '../../platform/principal.ts'
+import { OrderIdParams } from '../orders/order.schemas.ts'
+import { PaymentParams, PaymentTransactionSchema } from './payment.schemas.ts'
+import { getPaymentTransaction, notifyPayment } from './payment.service.ts'
 
 export const paymentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
   app.get(
@@ -28,21 +21,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
         tags: ['Payment'],
         params: OrderIdParams,
         response: {
-          200: Type.Object({
-            status: Type.String(),
-            isActive: Type.Boolean(),
-            transactionId: Type.String(),
-            merchantName: Type.String(),
-            payments: Type.Array(
-              Type.Intersect([
-                PaymentSchema,
-                Type.Object({
-                  status: Type.String({ description: 'Ordo: pending, approved, voided or refunded.' }),
-                }),
-              ]),
-            ),
-            events: Type.Array(PaymentEventSchema),
-          }),
+          200: PaymentTransactionSchema,
           ...errorResponses(404),
         },
       },
@@ -58,12 +37,9 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
         operationId: 'SendPaymentNotification',
         summary: 'Send payment notification',
         description:
-          'Approves one payment; once every payment of the order is approved the order moves to payment-approved.',
+          "Approves one payment of the order group's transaction for every order of the group; once every payment is approved the orders move to payment-approved.",
         tags: ['Payment'],
-        params: Type.Object({
-          orderId: Type.String({ minLength: 1, maxLength: 100 }),
-          paymentId: Type.String({ minLength: 1, maxLength: 100 }),
-        }),
+        params: PaymentParams,
         response: { 200: Type.Unknown({ description: 'Empty body.' }), ...errorResponses(400, 404) },
       },
     },

@@ -1,13 +1,34 @@
-// HTTP surface of cancellation requests: the customer's request (Checkout) and the store's denial.
+// HTTP surface of cancellation: the store's cancel (Orders section), the customer's request (Checkout) and the
+// store's denial of it.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
 import { errorResponses, ReceiptSchema } from '../../platform/http-schemas.ts'
-import { principalOf } from '../access/access.guard.ts'
-import { Nullable, OrderIdParams } from './order.schemas.ts'
-import { denyCancellation, requestCancellation } from './order.service.ts'
+import { principalOf } from '../../platform/principal.ts'
+import { Nullable, OrderIdParams } from '../orders/order.schemas.ts'
+import { cancelOrder, denyOrderCancellation, requestOrderCancellation } from './cancellation.service.ts'
+
+const Reason = Type.Optional(Nullable(Type.String({ maxLength: 2000 })))
 
 export const cancellationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
+  app.post(
+    '/api/oms/pvt/orders/:orderId/cancel',
+    {
+      onRequest: guard({ anyOf: ['Cancel order'] }),
+      schema: {
+        operationId: 'CancelOrder',
+        summary: 'Cancel order',
+        description:
+          "Cancels an order that has no invoice: the order's share of pending payments is voided, of approved ones refunded. Invoiced or partially invoiced orders answer 400.",
+        tags: ['Orders'],
+        params: OrderIdParams,
+        body: Type.Object({ reason: Reason, requestedByUser: Type.Optional(Type.Boolean()) }),
+        response: { 200: ReceiptSchema, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request) => cancelOrder(deps, principalOf(request), request.params.orderId, request.body),
+  )
+
   app.post(
     '/api/checkout/pub/orders/:orderId/user-cancel-request',
     {
@@ -18,12 +39,12 @@ export const cancellationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
           "Called with the customer's token. Cancels at once until the grace period is over; afterwards it records a request the store accepts (cancel) or denies.",
         tags: ['Cancellation'],
         params: OrderIdParams,
-        body: Type.Object({ reason: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))) }),
+        body: Type.Object({ reason: Reason }),
         response: { 200: ReceiptSchema, ...errorResponses(400, 404, 409) },
       },
     },
     async (request) =>
-      requestCancellation(deps, principalOf(request), request.params.orderId, request.body.reason),
+      requestOrderCancellation(deps, principalOf(request), request.params.orderId, request.body.reason),
   )
 
   app.post(
@@ -38,13 +59,13 @@ export const cancellationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
         params: OrderIdParams,
         body: Type.Object({
           cancellationRequestId: Type.String({ minLength: 1, maxLength: 100 }),
-          denyReason: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+          denyReason: Reason,
         }),
         response: { 200: Type.Unknown({ description: 'Empty body.' }), ...errorResponses(400, 404, 409) },
       },
     },
     async (request, reply) => {
-      await denyCancellation(deps, principalOf(request), request.params.orderId, request.body)
+      await denyOrderCancellation(deps, principalOf(request), request.params.orderId, request.body)
       return reply.status(200).send()
     },
   )

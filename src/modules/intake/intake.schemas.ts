@@ -1,5 +1,6 @@
 // Wire format of Ordo's order intake (POST /api/oms/pvt/orders). Unknown fields are accepted and ignored.
 import { Type, type Static, type TProperties } from 'typebox'
+import { DELIVERY_CHANNELS, ORDER_ORIGINS, PAYMENT_GROUPS } from '../orders/order.ts'
 
 /** Unknown fields are dropped before validation (Fastify's removeAdditional), so clients may send extra data. */
 const Closed = <P extends TProperties>(properties: P, options: { description?: string } = {}) =>
@@ -56,19 +57,8 @@ export const IntakeLogisticsSchema = Closed({
   }),
   deliveryCompany: Type.Optional(Text),
   lockTTL: Type.Optional(Type.String({ maxLength: 20 })),
-  selectedDeliveryChannel: Type.Optional(
-    Type.Union([Type.Literal('delivery'), Type.Literal('pickup-in-point')], { default: 'delivery' }),
-  ),
+  selectedDeliveryChannel: Type.Optional(Type.Enum(DELIVERY_CHANNELS, { default: 'delivery' })),
 })
-
-export const PAYMENT_GROUPS = [
-  'creditCard',
-  'debitCard',
-  'bankInvoice',
-  'promissory',
-  'giftCard',
-  'instantPayment',
-] as const
 
 export const IntakePaymentSchema = Closed({
   paymentSystem: Type.String({ minLength: 1, maxLength: 50 }),
@@ -85,9 +75,7 @@ export const IntakeBodySchema = Closed(
     marketplaceOrderId: Type.Optional(Id),
     salesChannel: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
     affiliateId: Type.Optional(Type.String({ maxLength: 20 })),
-    origin: Type.Optional(
-      Type.Union([Type.Literal('Marketplace'), Type.Literal('Fulfillment'), Type.Literal('Chain')]),
-    ),
+    origin: Type.Optional(Type.Enum(ORDER_ORIGINS)),
     followUpEmail: Type.Optional(Type.String({ maxLength: 320 })),
     marketplaceServicesEndpoint: Type.Optional(Text),
     items: Type.Array(IntakeItemSchema, { minItems: 1, maxItems: 500 }),
@@ -117,14 +105,18 @@ export const IntakeBodySchema = Closed(
     }),
     clientPreferencesData: Type.Optional(
       Closed({
-        locale: Type.Optional(Type.String({ maxLength: 20 })),
+        locale: Type.Optional(
+          Type.String({ minLength: 2, maxLength: 35, description: 'BCP 47 tag, e.g. pt-BR. Default pt-BR.' }),
+        ),
         optinNewsLetter: Type.Optional(Type.Boolean()),
       }),
     ),
     storePreferencesData: Type.Optional(
       Closed({
         countryCode: Type.Optional(Type.String({ minLength: 3, maxLength: 3 })),
-        currencyCode: Type.Optional(Type.String({ minLength: 3, maxLength: 3 })),
+        currencyCode: Type.Optional(
+          Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. BRL. Default BRL.' }),
+        ),
         currencySymbol: Type.Optional(Type.String({ maxLength: 5 })),
         timeZone: Type.Optional(Type.String({ maxLength: 100 })),
       }),

@@ -1,7 +1,7 @@
 // Remembers recently verified credentials for a moment, so a busy integration does not cost a key lookup
 // per request. Revocations in this process apply at once; those made by another process within CACHE_TTL_MS.
 import { performance } from 'node:perf_hooks'
-import type { Principal } from './roles.ts'
+import type { Principal } from './principal.ts'
 
 /** How long another process's revocation may go unnoticed: real time, whatever the business clock says. */
 export const CACHE_TTL_MS = 1000

@@ -3,10 +3,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
 import { errorResponses, sendJsonText } from '../../platform/http-schemas.ts'
-import { principalOf } from '../access/access.guard.ts'
+import { principalOf } from '../../platform/principal.ts'
+import { OrderDocumentSchema } from '../orders/order.schemas.ts'
 import { IntakeBodySchema } from './intake.schemas.ts'
 import { placeOrder } from './intake.service.ts'
-import { OrderDocumentSchema } from './order.schemas.ts'
 
 export const intakeRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
   app.post(

@@ -1,0 +1,10 @@
+// The job handler registry: every kind of job and the use case that runs it. Built here, beside app.ts, so
+// modules never import the worker and the worker never imports modules.
+import type { Deps } from './deps.ts'
+import { getSettings } from './modules/accounts/account.service.ts'
+import { applyOrderTimeout, ORDER_TIMEOUT_JOB } from './modules/orders/order.service.ts'
+import type { JobHandlers } from './worker/worker.ts'
+
+export const jobHandlers = (deps: Deps): JobHandlers => ({
+  [ORDER_TIMEOUT_JOB]: (payload) => applyOrderTimeout(deps, payload, (account) => getSettings(deps, account)),
+})

@@ -1,0 +1,22 @@
+// Wire formats of credentials: VTEX ID's app-token login and Ordo's shopper tokens.
+import { Type, type Static } from 'typebox'
+
+export const UserTokenSchema = Type.Object({
+  token: Type.String(),
+  expires: Type.Integer({ description: 'Expiry as Unix time in seconds (24 hours after issue).' }),
+})
+export type UserToken = Static<typeof UserTokenSchema>
+
+export const LoginBodySchema = Type.Object({
+  appkey: Type.String({ minLength: 1 }),
+  apptoken: Type.String({ minLength: 1 }),
+})
+
+export const LoginResponseSchema = Type.Object({
+  authStatus: Type.Literal('Success'),
+  ...UserTokenSchema.properties,
+})
+
+export const ShopperTokenBodySchema = Type.Object({
+  email: Type.String({ minLength: 3, maxLength: 320, pattern: '^[^@\\s]+@[^@\\s]+$' }),
+})

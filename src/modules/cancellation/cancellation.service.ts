@@ -1,0 +1,53 @@
+// Use cases of cancellation: the store cancels, the customer asks, the store denies. Each is one order change.
+import type { Deps } from '../../deps.ts'
+import type { Receipt } from '../../platform/http-schemas.ts'
+import { lowerHexId } from '../../platform/ids.ts'
+import type { Principal } from '../../platform/principal.ts'
+import { getSettings } from '../accounts/account.service.ts'
+import type { Rule } from '../orders/order-workflow.ts'
+import { changeOrder } from '../orders/order.service.ts'
+import { cancel, denyCancellation, requestCancellation } from './cancellation.ts'
+
+const change = async (deps: Deps, principal: Principal, orderId: string, rule: Rule) => {
+  const settings = await getSettings(deps, principal.account)
+  return changeOrder(deps, { actor: principal, orderId, settings }, rule)
+}
+
+export async function cancelOrder(
+  deps: Deps,
+  principal: Principal,
+  orderId: string,
+  input: { reason?: string | null | undefined; requestedByUser?: boolean | undefined },
+): Promise<Receipt> {
+  const rule = cancel({ reason: input.reason ?? null, requestedByUser: input.requestedByUser ?? false })
+  const { order } = await change(deps, principal, orderId, rule)
+  return { date: order.lastChange, orderId: order.orderId, receipt: lowerHexId() }
+}
+
+/** The customer's own cancellation (shopper token): immediate within the grace period, a request after it. */
+export async function requestOrderCancellation(
+  deps: Deps,
+  principal: Principal,
+  orderId: string,
+  reason: string | null | undefined,
+): Promise<Receipt> {
+  const requestId = lowerHexId()
+  const { order } = await change(deps, principal, orderId, requestCancellation(requestId, reason ?? null))
+  // A recorded request's receipt is its id, which the store needs to deny it.
+  const recorded = order.pendingCancellation?.requestId === requestId
+  return { date: order.lastChange, orderId: order.orderId, receipt: recorded ? requestId : lowerHexId() }
+}
+
+export async function denyOrderCancellation(
+  deps: Deps,
+  principal: Principal,
+  orderId: string,
+  input: { cancellationRequestId: string; denyReason?: string | null | undefined },
+): Promise<void> {
+  await change(
+    deps,
+    principal,
+    orderId,
+    denyCancellation(input.cancellationRequestId, input.denyReason ?? null),
+  )
+}

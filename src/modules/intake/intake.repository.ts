@@ -1,0 +1,74 @@
+// All SQL of order intake: sequence numbers and order groups with their retry keys.
+import type { Db } from '../../db/database.ts'
+
+/** Hands out `count` new sequence numbers, ascending from 500001 with random gaps so outsiders cannot count orders. */
+export async function reserveSequences(db: Db, account: string, gaps: readonly number[]): Promise<number[]> {
+  const created = await db
+    .insertInto('order_sequences')
+    .values({ account, last_value: 500_000 })
+    .onConflict((oc) => oc.column('account').doNothing())
+    .returning('last_value')
+    .executeTakeFirst()
+  const steps = created ? [1, ...gaps.slice(1)] : [...gaps]
+  const span = steps.reduce((sum, step) => sum + step, 0)
+  const row = await db
+    .updateTable('order_sequences')
+    .set((eb) => ({ last_value: eb('last_value', '+', span) }))
+    .where('account', '=', account)
+    .returning('last_value')
+    .executeTakeFirstOrThrow()
+  let value = row.last_value - span
+  return steps.map((step) => (value += step))
+}
+
+export interface GroupRecord {
+  orderGroup: string
+  requestHash: string
+  /** Which of the retry keys found it. */
+  matchedBy: 'idempotency_key' | 'marketplace_order_id'
+}
+
+export async function findGroupByKey(
+  db: Db,
+  account: string,
+  key: { idempotencyKey?: string | undefined; marketplaceOrderId?: string | undefined },
+): Promise<GroupRecord | undefined> {
+  for (const [column, value] of [
+    ['idempotency_key', key.idempotencyKey],
+    ['marketplace_order_id', key.marketplaceOrderId],
+  ] as const) {
+    if (value === undefined) continue
+    const row = await db
+      .selectFrom('order_groups')
+      .select(['order_group', 'request_hash'])
+      .where('account', '=', account)
+      .where(column, '=', value)
+      .executeTakeFirst()
+    if (row) return { orderGroup: row.order_group, requestHash: row.request_hash, matchedBy: column }
+  }
+  return undefined
+}
+
+export async function insertGroup(
+  db: Db,
+  group: {
+    account: string
+    orderGroup: string
+    idempotencyKey: string | null
+    marketplaceOrderId: string | null
+    requestHash: string
+    createdAt: string
+  },
+): Promise<void> {
+  await db
+    .insertInto('order_groups')
+    .values({
+      account: group.account,
+      order_group: group.orderGroup,
+      idempotency_key: group.idempotencyKey,
+      marketplace_order_id: group.marketplaceOrderId,
+      request_hash: group.requestHash,
+      created_at: group.createdAt,
+    })
+    .execute()
+}

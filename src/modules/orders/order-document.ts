@@ -1,0 +1,346 @@
+// Renders the typed order as VTEX's Get order document. Pure: the write path stores the result, so Get order
+// returns stored bytes; fields Ordo has no value for are present with the empty value the reference's type allows.
+import { currencyFormat } from './currency-format.ts'
+import { orderValue, STORE_SELLER, type Address, type Order, type OrderItem, type Package } from './order.ts'
+import { isTransactionActive } from './order-payment.ts'
+import { allowsCancellation, WORKFLOW } from './order-status.ts'
+import type {
+  GroupOrderDocument,
+  ItemDocument,
+  LogisticsInfoDocument,
+  OrderDocument,
+  PackageDocument,
+  PaymentDocument,
+  TransactionDocument,
+} from './order.schemas.ts'
+
+export function renderDocument(order: Order): OrderDocument {
+  const address = renderAddress(order.shipping.address)
+  const cancellation = order.cancellation
+  return {
+    orderId: order.orderId,
+    sequence: String(order.sequence),
+    marketplaceOrderId: order.marketplaceOrderId ?? '',
+    marketplaceServicesEndpoint: order.marketplaceServicesEndpoint ?? '',
+    sellerOrderId: `${order.seller.id === STORE_SELLER ? '00' : 'SLR'}-${order.orderId}`,
+    origin: order.origin,
+    affiliateId: order.affiliateId ?? '',
+    salesChannel: order.salesChannel,
+    merchantName: null,
+    status: order.status,
+    workflowIsInError: false,
+    statusDescription: WORKFLOW[order.status].label,
+    value: orderValue(order),
+    creationDate: order.creationDate,
+    lastChange: order.lastChange,
+    orderGroup: order.orderGroup,
+    followUpEmail: order.followUpEmail ?? '',
+    lastMessage: null,
+    hostname: order.account,
+    isCompleted: true,
+    roundingError: 0,
+    orderFormId: '',
+    allowCancellation: allowsCancellation(order.status),
+    allowEdition: false,
+    isCheckedIn: false,
+    authorizedDate: order.authorizedDate,
+    invoicedDate: order.invoicedDate,
+    cancelReason: cancellation?.reason ?? null,
+    checkedInPickupPointId: null,
+    totals: [
+      { id: 'Items', name: 'Total dos Itens', value: order.totals.items, alternativeTotals: null },
+      {
+        id: 'Discounts',
+        name: 'Total dos Descontos',
+        value: order.totals.discounts,
+        alternativeTotals: null,
+      },
+      { id: 'Shipping', name: 'Total do Frete', value: order.totals.shipping, alternativeTotals: null },
+      { id: 'Tax', name: 'Total da Taxa', value: order.totals.tax, alternativeTotals: null },
+    ],
+    sellers: [{ id: order.seller.id, name: order.seller.name, logo: null, fulfillmentEndpoint: '' }],
+    clientPreferencesData: { ...order.clientPreferences },
+    cancellationData: cancellation && {
+      RequestedByUser: cancellation.requestedByUser,
+      RequestedBySystem: cancellation.requestedBySystem,
+      RequestedBySellerNotification: cancellation.requestedBySellerNotification,
+      RequestedByPaymentNotification: cancellation.requestedByPaymentNotification,
+      Reason: cancellation.reason,
+      CancellationDate: cancellation.date,
+    },
+    cancellationRequests: order.cancellationRequests.length > 0 ? order.cancellationRequests : null,
+    taxData: null,
+    subscriptionData: null,
+    itemMetadata: {
+      Items: order.items.map((item) => ({
+        Id: item.id,
+        Seller: order.seller.id,
+        Name: item.name,
+        SkuName: item.name,
+        ProductId: item.productId,
+        RefId: item.refId,
+        Ean: item.ean ?? '',
+        ImageUrl: item.imageUrl,
+        DetailUrl: item.detailUrl,
+        AssemblyOptions: [],
+      })),
+    },
+    marketplace: null,
+    storePreferencesData: renderStorePreferences(order),
+    customData: null,
+    commercialConditionData: null,
+    openTextField: order.openTextField,
+    invoiceData: null,
+    changesAttachment: null,
+    callCenterOperatorData: null,
+    packageAttachment: { packages: order.packages.map((p) => renderPackage(p, order)) },
+    paymentData: { giftCards: [], transactions: [renderTransaction(order)] },
+    shippingData: {
+      id: 'shippingData',
+      address,
+      logisticsInfo: order.shipping.logistics.map((logistics) => {
+        const channel = logistics.deliveryChannel
+        return {
+          itemIndex: logistics.itemIndex,
+          selectedSla: logistics.selectedSla,
+          lockTTL: logistics.lockTTL,
+          price: logistics.price,
+          listPrice: logistics.listPrice,
+          sellingPrice: logistics.sellingPrice,
+          deliveryWindow: null,
+          deliveryCompany: logistics.deliveryCompany,
+          shippingEstimate: logistics.shippingEstimate,
+          shippingEstimateDate: logistics.shippingEstimateDate,
+          slas: [
+            {
+              id: logistics.selectedSla,
+              name: logistics.selectedSla,
+              shippingEstimate: logistics.shippingEstimate,
+              deliveryWindow: null,
+              price: logistics.price,
+              selectedDeliveryChannel: channel,
+              deliveryChannel: channel,
+              pickupStoreInfo: NO_PICKUP_STORE,
+              polygonName: null,
+              lockTTL: logistics.lockTTL,
+              pickupPointId: '',
+              transitTime: logistics.shippingEstimate,
+              pickupDistance: 0,
+            },
+          ],
+          shipsTo: [],
+          deliveryIds: [],
+          deliveryChannels: [{ id: channel, stockBalance: 0 }],
+          selectedDeliveryChannel: channel,
+          deliveryChannel: channel,
+          pickupStoreInfo: NO_PICKUP_STORE,
+          addressId: address.addressId,
+          versionId: null,
+          entityId: null,
+          polygonName: null,
+          pickupPointId: null,
+          transitTime: logistics.shippingEstimate,
+        } satisfies LogisticsInfoDocument
+      }),
+      trackingHints: null,
+      selectedAddresses: [address],
+      contactInformation: [],
+    },
+    ratesAndBenefitsData: { id: 'ratesAndBenefitsData', rateAndBenefitsIdentifiers: [] },
+    marketingData: null,
+    giftRegistryData: null,
+    clientProfileData: {
+      id: 'clientProfileData',
+      ...order.client,
+      userProfileId: '',
+      userProfileVersion: null,
+      customerClass: null,
+      customerCode: null,
+    },
+    items: order.items.map((item) => renderItem(item, order.seller.id)),
+    marketplaceItems: [],
+    authorizationPolicyData: [],
+  }
+}
+
+/** The order-group endpoint's variant: the same document with the reference's newer cancellation data. */
+export function renderGroupDocument(order: Order): GroupOrderDocument {
+  const cancellation = order.cancellation
+  return {
+    ...renderDocument(order),
+    cancellationData: cancellation && {
+      requestedByUser: cancellation.requestedByUser,
+      requestedBySystem: cancellation.requestedBySystem,
+      requestedBySellerNotification: cancellation.requestedBySellerNotification,
+      requestedByPaymentNotification: cancellation.requestedByPaymentNotification,
+      ...(cancellation.reason === null ? {} : { reason: cancellation.reason }),
+      cancellationDate: cancellation.date,
+      ...(cancellation.requestId === null ? {} : { cancellationRequestId: cancellation.requestId }),
+    },
+  }
+}
+
+/** The order's payment transaction, the one rendering Get order and the payment-transaction endpoint share. */
+export function renderTransaction(order: Order): TransactionDocument {
+  const { payment } = order
+  return {
+    isActive: isTransactionActive(order),
+    transactionId: payment.transactionId,
+    merchantName: payment.merchantName,
+    payments: payment.payments.map((p): PaymentDocument => ({
+      id: p.id,
+      paymentSystem: p.paymentSystem,
+      paymentSystemName: p.paymentSystemName,
+      value: p.value,
+      installments: p.installments,
+      referenceValue: p.value,
+      cardHolder: null,
+      cardNumber: null,
+      firstDigits: null,
+      lastDigits: null,
+      cvv2: null,
+      expireMonth: null,
+      expireYear: null,
+      url: null,
+      giftCardId: null,
+      giftCardName: null,
+      giftCardCaption: null,
+      redemptionCode: null,
+      group: p.group,
+      tid: p.tid,
+      dueDate: p.dueDate,
+      connectorResponses: {},
+      giftCardProvider: null,
+      giftCardAsDiscount: null,
+      koinUrl: null,
+      accountId: null,
+      parentAccountId: null,
+      bankIssuedInvoiceIdentificationNumber: null,
+      bankIssuedInvoiceIdentificationNumberFormatted: null,
+      bankIssuedInvoiceBarCodeNumber: null,
+      bankIssuedInvoiceBarCodeType: null,
+      billingAddress: null,
+      paymentOrigin: null,
+    })),
+  }
+}
+
+function renderStorePreferences(order: Order): OrderDocument['storePreferencesData'] {
+  const { store } = order
+  const format = currencyFormat(store.currencyCode, order.clientPreferences.locale)
+  return {
+    countryCode: store.countryCode,
+    currencyCode: store.currencyCode,
+    currencyFormatInfo: format.currencyFormatInfo,
+    currencyLocale: format.currencyLocale,
+    currencySymbol: store.currencySymbol ?? format.currencySymbol,
+    timeZone: store.timeZone,
+  }
+}
+
+function renderPackage(pkg: Package, order: Order): PackageDocument {
+  const delivered = pkg.tracking?.isDelivered ?? false
+  return {
+    type: pkg.type,
+    invoiceNumber: pkg.invoiceNumber,
+    invoiceValue: pkg.invoiceValue,
+    invoiceKey: pkg.invoiceKey,
+    invoiceUrl: pkg.invoiceUrl,
+    issuanceDate: pkg.issuanceDate,
+    items: pkg.items.map((item) => ({
+      ...item,
+      description: order.items[item.itemIndex]?.name ?? null,
+      unitMultiplier: order.items[item.itemIndex]?.unitMultiplier ?? null,
+    })),
+    courier: pkg.courier,
+    trackingNumber: pkg.trackingNumber,
+    trackingUrl: pkg.trackingUrl,
+    embeddedInvoice: pkg.embeddedInvoice,
+    courierStatus: pkg.tracking && {
+      status: delivered ? 'delivered' : null,
+      finished: delivered,
+      deliveredDate: delivered ? (pkg.tracking.events.at(-1)?.date ?? null) : null,
+      data: pkg.tracking.events.map(({ date, ...event }) => ({ ...event, lastChange: date })),
+    },
+    cfop: pkg.cfop,
+    restitutions: { Refund: pkg.refundedValue > 0 ? { value: pkg.refundedValue } : null },
+    volumes: pkg.volumes,
+    EnableInferItems: null,
+  }
+}
+
+const NO_PICKUP_STORE = {
+  additionalInfo: null,
+  address: null,
+  dockId: null,
+  friendlyName: null,
+  isPickupStore: false,
+}
+
+const renderAddress = (address: Address) => ({ ...address, versionId: null, entityId: null })
+
+function renderItem(item: OrderItem, seller: string): ItemDocument {
+  const priceDefinition = {
+    sellingPrices: [{ value: item.sellingPrice, quantity: item.quantity }],
+    calculatedSellingPrice: item.sellingPrice,
+    total: item.sellingPrice * item.quantity,
+    reason: null,
+  }
+  return {
+    uniqueId: item.uniqueId,
+    id: item.id,
+    productId: item.productId,
+    ean: item.ean,
+    lockId: '',
+    itemAttachment: { content: {}, name: null },
+    attachments: [],
+    quantity: item.quantity,
+    seller,
+    name: item.name,
+    refId: item.refId,
+    price: item.price,
+    listPrice: item.listPrice,
+    manualPrice: null,
+    priceTags: [],
+    imageUrl: item.imageUrl,
+    detailUrl: item.detailUrl,
+    components: [],
+    bundleItems: [],
+    params: [],
+    offerings: [],
+    attachmentOfferings: [],
+    sellerSku: item.id,
+    priceValidUntil: null,
+    commission: 0,
+    tax: item.tax,
+    preSaleDate: null,
+    additionalInfo: {
+      brandName: '',
+      brandId: '',
+      categoriesIds: '',
+      categories: [],
+      productClusterId: '',
+      commercialConditionId: '1',
+      dimension: { cubicweight: 0, height: 0, length: 0, weight: 0, width: 0 },
+      offeringInfo: null,
+      offeringType: null,
+      offeringTypeId: null,
+    },
+    measurementUnit: item.measurementUnit,
+    unitMultiplier: item.unitMultiplier,
+    sellingPrice: item.sellingPrice,
+    isGift: item.isGift,
+    shippingPrice: null,
+    rewardValue: 0,
+    freightCommission: 0,
+    priceDefinitions: priceDefinition,
+    priceDefinition,
+    taxCode: null,
+    parentItemIndex: null,
+    parentAssemblyBinding: null,
+    callCenterOperator: null,
+    serialNumbers: null,
+    assemblies: [],
+    costPrice: item.price,
+  }
+}

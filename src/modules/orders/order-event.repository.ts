@@ -1,0 +1,114 @@
+// All SQL for the order event log: appending a change's events, an order's history, and the account-wide
+// stream that feeds and hooks follow.
+import { sql, type Selectable } from 'kysely'
+import type { Db, DbHandle } from '../../db/database.ts'
+import type { EventData, OrderEvent, OrderEventDraft, Origin } from './order-event.ts'
+import type { OrderStatus, WorkflowInstance } from './order-status.ts'
+import type { OrderEventTable } from './order.table.ts'
+
+/**
+ * Where a reader of the stream stands: everything up to and including this event has been seen. On PostgreSQL
+ * the stream is ordered by (writing transaction id, id); on SQLite `tx` is always 0.
+ */
+export interface StreamPosition {
+  tx: number
+  id: number
+}
+
+export const STREAM_START: StreamPosition = { tx: 0, id: 0 }
+
+export interface NewEvents {
+  account: string
+  orderId: string
+  orderVersion: number
+  origin: Origin
+  createdAt: string
+  events: readonly OrderEventDraft[]
+}
+
+/**
+ * Appends the events of one order version. A use case must read the order before it writes anything, so its
+ * transaction id is newer than that of the version it read: the stream then keeps each order's versions in order.
+ */
+export async function insertEvents(db: Db, batch: NewEvents): Promise<void> {
+  if (batch.events.length === 0) return
+  await db
+    .insertInto('order_events')
+    .values(
+      batch.events.map((event) => ({
+        account: batch.account,
+        order_id: batch.orderId,
+        order_version: batch.orderVersion,
+        kind: event.kind,
+        domain: event.domain,
+        state: event.state,
+        last_state: event.lastState,
+        last_change: event.lastChange,
+        current_change: event.currentChange,
+        data_json: JSON.stringify(event.data),
+        origin_account: batch.origin.account,
+        origin_key: batch.origin.key,
+        created_at: batch.createdAt,
+      })),
+    )
+    .execute()
+}
+
+export async function listEvents(db: Db, account: string, orderId: string): Promise<OrderEvent[]> {
+  const rows = await db
+    .selectFrom('order_events')
+    .selectAll()
+    .where('account', '=', account)
+    .where('order_id', '=', orderId)
+    .orderBy('id')
+    .execute()
+  return rows.map(toEvent)
+}
+
+export interface StreamBatch {
+  events: (OrderEvent & { position: StreamPosition })[]
+  /** Where the next read starts: the last event returned, or `after` when there was none. */
+  next: StreamPosition
+}
+
+/**
+ * Events committed after `after`, in commit order, at most `limit`. A bigserial id is not commit order on
+ * PostgreSQL: a transaction that took id 10 can commit after one that took id 11, and a reader that already
+ * moved past 11 would never see 10. So the stream is ordered by the writing transaction's id, and only
+ * transactions older than every transaction still running (the snapshot's xmin) are read: none of them can
+ * add an event any more, and every later one will sort after them. A long transaction delays the stream;
+ * it never makes it skip. SQLite has one writer at a time, so its ids are commit order already.
+ */
+export async function readEventStream(
+  { db, dialect }: Pick<DbHandle, 'db' | 'dialect'>,
+  after: StreamPosition,
+  limit: number,
+): Promise<StreamBatch> {
+  const query = db.selectFrom('order_events').selectAll().orderBy('tx_id').orderBy('id').limit(limit)
+  const rows =
+    dialect === 'postgres'
+      ? await query
+          .where(sql<boolean>`(tx_id, id) > (${after.tx}, ${after.id})`)
+          .where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`)
+          .execute()
+      : await query.where('id', '>', after.id).execute()
+  const events = rows.map((row) => ({ ...toEvent(row), position: { tx: row.tx_id, id: row.id } }))
+  return { events, next: events.at(-1)?.position ?? after }
+}
+
+function toEvent(row: Selectable<OrderEventTable>): OrderEvent {
+  return {
+    id: row.id,
+    account: row.account,
+    orderId: row.order_id,
+    orderVersion: row.order_version,
+    kind: row.kind,
+    data: JSON.parse(row.data_json) as EventData[keyof EventData],
+    domain: row.domain as WorkflowInstance,
+    state: row.state as OrderStatus,
+    lastState: row.last_state as OrderStatus | null,
+    lastChange: row.last_change,
+    currentChange: row.current_change,
+    origin: { account: row.origin_account, key: row.origin_key },
+  } as OrderEvent
+}

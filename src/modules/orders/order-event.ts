@@ -1,0 +1,53 @@
+// What an order's event log records. Every committed change of an order is one new version and at least one
+// event; feeds and hooks are derived from this log. Pure types and the values that name them.
+import type { LedgerEntryType } from './order.ts'
+import type { OrderStatus, WorkflowInstance } from './order-status.ts'
+
+/** A new kind (invoice, tracking, change…) is one entry here and one in EventData. */
+export const ORDER_EVENT_KINDS = ['transition', 'payment', 'cancellation-request', 'interaction'] as const
+export type OrderEventKind = (typeof ORDER_EVENT_KINDS)[number]
+
+export const CANCELLATION_REQUEST_ACTIONS = ['requested', 'denied'] as const
+
+export interface EventData {
+  /** A status change: everything is in the common fields. */
+  transition: Record<string, never>
+  payment: { paymentId: string; action: LedgerEntryType; value: number }
+  'cancellation-request': {
+    requestId: string
+    action: (typeof CANCELLATION_REQUEST_ACTIONS)[number]
+    reason: string | null
+  }
+  interaction: { source: string; message: string }
+}
+
+/** The fields VTEX's feed and hook events carry, on every event: for other kinds `state` is `lastState`. */
+interface EventFields {
+  domain: WorkflowInstance
+  state: OrderStatus
+  lastState: OrderStatus | null
+  /** For transitions, when the previous status began; for other kinds, the order's previous change. */
+  lastChange: string | null
+  currentChange: string
+}
+
+/** An event as a rule records it; the write path adds the version, who acted and the stream position. */
+export type OrderEventDraft = {
+  [K in OrderEventKind]: EventFields & { kind: K; data: EventData[K] }
+}[OrderEventKind]
+
+export interface Origin {
+  /** The account whose credential caused the change. */
+  account: string
+  /** An AppKey, `customer:<email>` for shopper tokens, or `system` for the platform itself (timeouts). */
+  key: string
+}
+
+export type OrderEvent = OrderEventDraft & {
+  /** Position in the account-wide stream; see StreamPosition. */
+  id: number
+  account: string
+  orderId: string
+  orderVersion: number
+  origin: Origin
+}

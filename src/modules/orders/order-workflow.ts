@@ -1,0 +1,189 @@
+// The workflow engine: takes edges of the table in order-status.ts, records one event per transition, applies
+// each status's timeout and stamped date. Rules build a Draft with it; the write path turns the Draft into a
+// Decision. Pure: time and settings come in the WorkflowContext.
+import { AppError } from '../../platform/errors.ts'
+import type { Order, WorkflowState } from './order.ts'
+import type { EventData, OrderEventDraft, OrderEventKind } from './order-event.ts'
+import {
+  instanceOf,
+  nextStatus,
+  TRIGGERS,
+  WORKFLOW,
+  type OrderStatus,
+  type Trigger,
+  type WorkflowSettings,
+} from './order-status.ts'
+
+export interface WorkflowContext {
+  now: string
+  settings: WorkflowSettings
+}
+
+/** A change being built: the order as it was, as it is becoming, and what has been recorded so far. */
+export interface Draft {
+  readonly before: Order
+  readonly order: Order
+  readonly events: readonly OrderEventDraft[]
+}
+
+export type Decision = Unchanged | Changed
+
+/** Nothing to write: the order stays at its version. */
+export interface Unchanged {
+  readonly changed: false
+  readonly order: Order
+}
+
+/** One new version of the order with the events that explain it. */
+export interface Changed {
+  readonly changed: true
+  readonly order: Order
+  readonly events: readonly [OrderEventDraft, ...OrderEventDraft[]]
+}
+
+export type Rule = (draft: Draft, ctx: WorkflowContext) => Draft
+
+/** A rule over every order of a group, for what VTEX does per order group (its shared payment transaction). */
+export type GroupRule = (group: readonly Draft[], target: Order, ctx: WorkflowContext) => readonly Draft[]
+
+export const draftOf = (order: Order): Draft => ({ before: order, order, events: [] })
+
+/**
+ * Runs a rule on an order whose due timeouts have been taken first: a grace period that is over has ended,
+ * even if its job has not run yet, and the log says so before the rule's own events.
+ */
+export const decide = (order: Order, ctx: WorkflowContext, rule: Rule): Decision =>
+  conclude(rule(settle(draftOf(order), ctx), ctx), ctx)
+
+export function conclude(draft: Draft, ctx: WorkflowContext): Decision {
+  const [first, ...rest] = draft.events
+  if (!first) {
+    if (draft.order !== draft.before) throw new Error('A rule changed an order without recording an event.')
+    return { changed: false, order: draft.before }
+  }
+  return { changed: true, order: { ...draft.order, lastChange: ctx.now }, events: [first, ...rest] }
+}
+
+/** Records an event of a kind other than a transition, with the order as it stands after it. */
+export function record<K extends Exclude<OrderEventKind, 'transition'>>(
+  draft: Draft,
+  order: Order,
+  kind: K,
+  data: EventData[K],
+  ctx: WorkflowContext,
+): Draft {
+  const event = {
+    kind,
+    data,
+    domain: order.workflow.domain,
+    state: order.status,
+    lastState: order.status,
+    lastChange: draft.before.lastChange,
+    currentChange: ctx.now,
+  } as OrderEventDraft
+  return { ...draft, order, events: [...draft.events, event] }
+}
+
+/** A new order's first status, then as far as the workflow goes by itself. */
+export function start(order: Order, ctx: WorkflowContext): Draft {
+  const domain = instanceOf(order.status, order.workflow.domain)
+  const started: Order = {
+    ...order,
+    workflow: {
+      domain,
+      instances: { [domain]: order.status },
+      lastTransitionAt: ctx.now,
+      deadline: null,
+    },
+  }
+  const first: OrderEventDraft = {
+    kind: 'transition',
+    data: {},
+    domain,
+    state: order.status,
+    lastState: null,
+    lastChange: null,
+    currentChange: ctx.now,
+  }
+  return walk({ before: order, order: started, events: [first] }, ctx)
+}
+
+/** Takes the edge `trigger` from the current status, then every edge the workflow takes by itself. */
+export function fire(draft: Draft, trigger: Trigger, ctx: WorkflowContext): Draft {
+  return walk(step(draft, trigger, ctx), ctx)
+}
+
+/** Takes the edge that leads from the current status to `target` (back to where a request interrupted it). */
+export function fireTo(draft: Draft, target: OrderStatus, ctx: WorkflowContext): Draft {
+  const { on } = WORKFLOW[draft.order.status]
+  const trigger = TRIGGERS.find((t) => on[t] === target)
+  if (!trigger) {
+    throw new AppError(
+      'INVALID_TRANSITION',
+      `Order ${draft.order.orderId} cannot go from ${draft.order.status} to ${target}.`,
+    )
+  }
+  return fire(draft, trigger, ctx)
+}
+
+/** Takes the current status's timeout if it is due; anything else is left alone. */
+export function settle(draft: Draft, ctx: WorkflowContext): Draft {
+  return isDue(draft.order, ctx) ? walk(draft, ctx) : draft
+}
+
+const isDue = (order: Order, ctx: WorkflowContext): boolean =>
+  order.workflow.deadline !== null && order.workflow.deadline.dueAt <= ctx.now
+
+function walk(draft: Draft, ctx: WorkflowContext): Draft {
+  let current = draft
+  for (;;) {
+    const { order } = current
+    if (WORKFLOW[order.status].on.auto) current = step(current, 'auto', ctx)
+    else if (order.workflow.deadline && isDue(order, ctx)) {
+      current = step(current, order.workflow.deadline.trigger, ctx)
+    } else return current
+  }
+}
+
+/** A status of every instance (cancellation) ends each instance the order has started. */
+const endEvery = (instances: WorkflowState['instances'], status: OrderStatus): WorkflowState['instances'] =>
+  Object.fromEntries(Object.keys(instances).map((instance) => [instance, status]))
+
+function step(draft: Draft, trigger: Trigger, ctx: WorkflowContext): Draft {
+  const { order } = draft
+  const from = order.status
+  const to = nextStatus(from, trigger)
+  if (!to) throw new AppError('INVALID_TRANSITION', `Order ${order.orderId} cannot ${trigger} from ${from}.`)
+  const definition = WORKFLOW[to]
+  const domain = instanceOf(to, order.workflow.domain)
+  const timeout = definition.timeout
+  const moved: Order = {
+    ...order,
+    status: to,
+    workflow: {
+      domain,
+      instances:
+        definition.instance === 'running'
+          ? endEvery(order.workflow.instances, to)
+          : { ...order.workflow.instances, [domain]: to },
+      lastTransitionAt: ctx.now,
+      deadline: timeout
+        ? {
+            trigger: timeout.trigger,
+            dueAt: new Date(Date.parse(ctx.now) + ctx.settings[timeout.after] * 60_000).toISOString(),
+          }
+        : null,
+    },
+    ...(definition.stamps ? { [definition.stamps]: ctx.now } : {}),
+  }
+  const event: OrderEventDraft = {
+    kind: 'transition',
+    data: {},
+    domain,
+    state: to,
+    lastState: from,
+    lastChange: order.workflow.lastTransitionAt,
+    currentChange: ctx.now,
+  }
+  return { ...draft, order: moved, events: [...draft.events, event] }
+}

@@ -1,0 +1,176 @@
+// The event stream a feed or hook worker follows: every committed event exactly once, each order's versions in
+// order, also when transactions commit in another order than they started (PostgreSQL).
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import type { Db } from '../src/db/database.ts'
+import type { OrderEventDraft } from '../src/modules/orders/order-event.ts'
+import { insertEvents } from '../src/modules/orders/order-event.repository.ts'
+import { readEventStream, STREAM_START, type StreamPosition } from '../src/modules/orders/order.service.ts'
+import { api } from './api.ts'
+import { singleOrder } from './fixtures.ts'
+import { describeEachDialect, DIALECTS, startTestApp, type TestApp } from './harness.ts'
+
+interface Seen {
+  orderId: string
+  orderVersion: number
+  id: number
+}
+
+/** Reads the stream from `from` to its current end, in batches of `batch`. */
+async function drain(
+  test: TestApp,
+  from: StreamPosition,
+  batch = 7,
+): Promise<{ seen: Seen[]; next: StreamPosition }> {
+  const seen: Seen[] = []
+  let next = from
+  for (;;) {
+    const page = await readEventStream(test.deps, next, batch)
+    seen.push(...page.events.map(({ orderId, orderVersion, id }) => ({ orderId, orderVersion, id })))
+    next = page.next
+    if (page.events.length < batch) return { seen, next }
+  }
+}
+
+/**
+ * Reads until `count` events have come. On PostgreSQL a transaction of another test process that is still
+ * running holds the stream back for a moment (the horizon is the server's), so the reader waits on the events.
+ */
+async function drainUntil(test: TestApp, from: StreamPosition, count: number) {
+  const seen: Seen[] = []
+  let next = from
+  while (seen.length < count) {
+    const page = await drain(test, next)
+    seen.push(...page.seen)
+    next = page.next
+    if (seen.length < count) await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  return { seen, next }
+}
+
+const interaction = (message: string): OrderEventDraft => ({
+  kind: 'interaction',
+  data: { source: 'test', message },
+  domain: 'Marketplace',
+  state: 'payment-pending',
+  lastState: 'payment-pending',
+  lastChange: null,
+  currentChange: '2026-03-02T12:00:00.000Z',
+})
+
+const append = (db: Db, orderId: string, orderVersion: number) =>
+  insertEvents(db, {
+    account: 'acme',
+    orderId,
+    orderVersion,
+    origin: { account: 'acme', key: 'test' },
+    createdAt: '2026-03-02T12:00:00.000Z',
+    events: [interaction(`${orderId} v${orderVersion}`)],
+  })
+
+/** Each order's versions appear in ascending order, and no event appears twice. */
+function assertOrderly(seen: readonly Seen[]): void {
+  assert.equal(new Set(seen.map((e) => e.id)).size, seen.length, 'an event was read twice')
+  const last = new Map<string, number>()
+  for (const event of seen) {
+    assert.ok(event.orderVersion >= (last.get(event.orderId) ?? 0), `${event.orderId} went back in versions`)
+    last.set(event.orderId, event.orderVersion)
+  }
+}
+
+describeEachDialect('order event stream', (dialect) => {
+  it('reads every event of concurrent real changes exactly once, each order in version order', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const orders = await Promise.all(
+      ['S1', 'S2', 'S3'].map(
+        async (tag) => (await api(test).placeOk(singleOrder(tag))).orders[0]?.orderId ?? '',
+      ),
+    )
+    let position = STREAM_START
+    const seen: Seen[] = []
+    let writing = true
+    // The reader polls while the writers race; whatever it reads before they finish must already be final.
+    const reader = (async () => {
+      while (writing) {
+        const page = await drain(test, position)
+        seen.push(...page.seen)
+        position = page.next
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    })()
+    const writes = orders.flatMap((orderId) =>
+      Array.from({ length: 15 }, (_, i) =>
+        api(test).send('POST', `/api/oms/pvt/orders/${orderId}/interactions`, {
+          source: 'ERP',
+          message: `m${i}`,
+        }),
+      ),
+    )
+    for (const res of await Promise.all(writes)) assert.equal(res.statusCode, 200, res.body)
+    writing = false
+    await reader
+    const stored = await test.deps.db.selectFrom('order_events').select(['id']).execute()
+    seen.push(...(await drainUntil(test, position, stored.length - seen.length)).seen)
+
+    assert.equal(seen.length, stored.length, 'every stored event was read')
+    assertOrderly(seen)
+    for (const orderId of orders) {
+      const versions = seen.filter((e) => e.orderId === orderId).map((e) => e.orderVersion)
+      assert.equal(Math.max(...versions), 16, `${orderId}: the intake version and 15 interactions`)
+    }
+  })
+})
+
+if (DIALECTS.includes('postgres')) {
+  it('[postgres] never skips an event whose transaction commits after later ones', async (t) => {
+    const test = await startTestApp(t, 'postgres')
+    const { db } = test.deps
+    await append(db, 'BEFORE-01', 1)
+    const start = await drainUntil(test, STREAM_START, 1)
+    assert.deepEqual(
+      start.seen.map((e) => e.orderId),
+      ['BEFORE-01'],
+    )
+
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let appended!: () => void
+    const lateAppended = new Promise<void>((resolve) => (appended = resolve))
+    // Takes its transaction id and its event id first, then stays open while later transactions commit.
+    const late = db.transaction().execute(async (trx) => {
+      await append(trx, 'LATE-01', 1)
+      appended()
+      await released
+    })
+    await lateAppended
+    for (let version = 1; version <= 3; version++) await append(db, 'EARLY-01', version)
+    await append(db, 'EARLY-02', 1)
+
+    // A reader that trusts ids would now move past the late event's id for good.
+    const naive = await db
+      .selectFrom('order_events')
+      .select(['id', 'order_id'])
+      .where('id', '>', start.seen.at(-1)?.id ?? 0)
+      .orderBy('id')
+      .execute()
+    assert.deepEqual(
+      naive.map((e) => e.order_id),
+      ['EARLY-01', 'EARLY-01', 'EARLY-01', 'EARLY-02'],
+    )
+
+    // The stream waits instead: nothing after the open transaction is visible yet.
+    const blocked = await drain(test, start.next)
+    assert.deepEqual(blocked.seen, [])
+    assert.deepEqual(blocked.next, start.next)
+
+    release()
+    await late
+    const after = await drainUntil(test, blocked.next, 5)
+    assert.deepEqual(
+      after.seen.map((e) => `${e.orderId} v${e.orderVersion}`),
+      ['LATE-01 v1', 'EARLY-01 v1', 'EARLY-01 v2', 'EARLY-01 v3', 'EARLY-02 v1'],
+    )
+    assertOrderly([...start.seen, ...after.seen])
+    assert.deepEqual((await drain(test, after.next)).seen, [], 'nothing is read twice')
+  })
+}

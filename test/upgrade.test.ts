@@ -1,0 +1,130 @@
+// Upgrading a database an earlier Ordo wrote (test/fixtures/legacy-0001.json: orders in every status, an
+// interaction, grace-period timers, captured from 0.1.0): nothing is lost, and every order goes on working.
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { it } from 'node:test'
+import type { Kysely } from 'kysely'
+import { migrateTo } from '../src/db/migrate.ts'
+import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
+import type { PaymentTransaction } from '../src/modules/payments/payment.schemas.ts'
+import { api } from './api.ts'
+import { describeEachDialect, startTestApp } from './harness.ts'
+import { allEventsOf, eventsOf } from './workflow-log.ts'
+
+interface Legacy {
+  capturedAt: string
+  headers: Record<string, string>
+  orders: Record<'half' | 'ready' | 'handling' | 'requested' | 'denied' | 'canceled' | 'window', string> & {
+    pending: string[]
+  }
+  tables: Record<string, Record<string, unknown>[]>
+}
+
+const legacy = JSON.parse(
+  readFileSync(new URL('./fixtures/legacy-0001.json', import.meta.url), 'utf8'),
+) as Legacy
+
+/** Tables in the order their foreign keys allow. */
+const TABLES = [
+  'accounts',
+  'api_keys',
+  'user_tokens',
+  'order_sequences',
+  'order_groups',
+  'orders',
+  'order_events',
+  'order_interactions',
+  'order_messages',
+  'timers',
+]
+
+describeEachDialect('upgrade from 0.1.0', (dialect) => {
+  it('converts every order, keeps its history, and lets each one go on', async (t) => {
+    const test = await startTestApp(t, dialect, {
+      before: async (handle) => {
+        await migrateTo(handle, '0001-core')
+        const db = handle.db as unknown as Kysely<Record<string, Record<string, unknown>>>
+        for (const table of TABLES) {
+          const rows = legacy.tables[table] ?? []
+          if (rows.length > 0) await db.insertInto(table).values(rows).execute()
+        }
+      },
+    })
+    test.clock.advance(Date.parse(legacy.capturedAt) - test.clock.now().getTime())
+    const erp = api(test, legacy.headers)
+    const legacyDocuments = new Map(
+      (legacy.tables.orders ?? []).map((row) => [
+        String(row.order_id),
+        JSON.parse(String(row.document)) as OrderDocument,
+      ]),
+    )
+
+    for (const [orderId, before] of legacyDocuments) {
+      const after = await erp.getOk(orderId)
+      assert.equal(after.status, before.status, orderId)
+      assert.equal(after.value, before.value, orderId)
+      assert.equal(after.lastChange, before.lastChange, orderId)
+      assert.deepEqual(
+        after.items.map((i) => i.priceDefinition),
+        before.items.map((i) => ({ ...i.priceDefinitions, reason: null })),
+      )
+      const [was, is] = [before, after].map((d) => d.paymentData.transactions[0])
+      assert.equal(is?.transactionId, was?.transactionId, orderId)
+      assert.deepEqual(is?.payments, was?.payments, `${orderId}: its own transaction, as it had`)
+      assert.deepEqual(after.cancellationData, before.cancellationData, orderId)
+      assert.deepEqual(after.cancellationRequests, before.cancellationRequests, orderId)
+      const events = await allEventsOf(test.deps.db, orderId)
+      assert.ok(events.length > 0 && events.every((e) => e.origin.account === 'acme'), orderId)
+    }
+
+    // The interaction is now an event of the order, and the customer's messages are still there.
+    const timeline = await erp.timeline(legacy.orders.ready)
+    assert.equal(timeline.statusCode, 200, timeline.body)
+    const entries = timeline.json<{ entries: { type: string; message?: string }[] }>().entries
+    assert.deepEqual(
+      entries.filter((e) => e.type === 'interaction').map((e) => e.message),
+      ['Imported into the ERP'],
+    )
+    const conversation = await erp.send(
+      'GET',
+      `/api/oms/pvt/orders/${legacy.orders.canceled}/conversation-message`,
+    )
+    assert.deepEqual(
+      conversation.json<{ subject: string }[]>().map((m) => m.subject.split(' ').slice(0, 3).join(' ')),
+      ['We received your', 'Your payment for', 'Your order 4283748500027-01'],
+    )
+
+    // The half-paid order still waits for its second payment, and moves on with it.
+    const half = await erp.getOk(legacy.orders.half)
+    const second = half.paymentData.transactions[0]?.payments[1]?.id ?? ''
+    assert.equal((await erp.notifyPayment(half.orderId, second)).statusCode, 200)
+    assert.equal((await erp.getOk(half.orderId)).status, 'window-to-cancel')
+
+    // The grace period that was running ends by the job it became.
+    test.clock.advanceMinutes(31)
+    assert.ok((await test.runDueJobs()) >= 1)
+    assert.equal((await erp.getOk(legacy.orders.window)).status, 'ready-for-handling')
+
+    // The pending customer request can still be denied by its id.
+    const requested = await erp.getOk(legacy.orders.requested)
+    const requestId = requested.cancellationRequests?.[0]?.id ?? ''
+    const denied = await erp.deny(requested.orderId, { cancellationRequestId: requestId })
+    assert.equal(denied.statusCode, 200, denied.body)
+    assert.equal((await erp.getOk(requested.orderId)).status, 'ready-for-handling')
+    assert.equal((await erp.startHandling(legacy.orders.ready)).statusCode, 204)
+    assert.deepEqual(
+      (await eventsOf(test.deps.db, legacy.orders.ready)).slice(-2).map((e) => e.state),
+      ['start-handling', 'handling'],
+    )
+
+    // A canceled order's money: refunded in both views.
+    const money = await erp.send('GET', `/api/oms/pvt/orders/${legacy.orders.canceled}/payment-transaction`)
+    const transaction = money.json<PaymentTransaction>()
+    assert.equal(transaction.status, 'Refunded')
+    assert.equal(transaction.isActive, false)
+
+    // Both orders of the pending group are still there, each with its own transaction.
+    for (const orderId of legacy.orders.pending)
+      assert.equal((await erp.getOk(orderId)).status, 'payment-pending')
+  })
+})
