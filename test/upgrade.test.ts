@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { it } from 'node:test'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { migrateTo } from '../src/db/migrate.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import type { PaymentTransaction } from '../src/modules/payments/payment.schemas.ts'
@@ -47,6 +47,12 @@ describeEachDialect('upgrade from 0.1.0', (dialect) => {
         for (const table of TABLES) {
           const rows = legacy.tables[table] ?? []
           if (rows.length > 0) await db.insertInto(table).values(rows).execute()
+        }
+        // Rows written with their ids leave PostgreSQL's sequence behind; 0.1.0's own inserts advanced it.
+        if (handle.dialect === 'postgres') {
+          await sql`select setval(pg_get_serial_sequence('order_events', 'id'), max(id)) from order_events`.execute(
+            db,
+          )
         }
       },
     })
