@@ -98,3 +98,19 @@ export function invoicePackage(type: Package['type'], invoiceValue: number): Pac
     tracking: null,
   }
 }
+
+/** VTEX's storePreferencesData of a Brazilian store: what an order in BRL with locale pt-BR shows. */
+export const BRL_STORE_PREFERENCES = {
+  countryCode: 'BRA',
+  currencyCode: 'BRL',
+  currencyFormatInfo: {
+    CurrencyDecimalDigits: 2,
+    CurrencyDecimalSeparator: ',',
+    CurrencyGroupSeparator: '.',
+    CurrencyGroupSize: 3,
+    StartsWithCurrencySymbol: true,
+  },
+  currencyLocale: 1046,
+  currencySymbol: 'R$',
+  timeZone: 'E. South America Standard Time',
+}

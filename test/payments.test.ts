@@ -5,7 +5,7 @@ import { it } from 'node:test'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import type { PaymentTransaction } from '../src/modules/payments/payment.schemas.ts'
 import { api, errorCode } from './api.ts'
-import { exampleOrder, singleOrder } from './fixtures.ts'
+import { BRL_STORE_PREFERENCES, exampleOrder, singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 
 const transactionOf = (order: OrderDocument) => {
@@ -133,20 +133,7 @@ describeEachDialect('money formatting', (dialect) => {
   it("follows the order's currency and locale", async (t) => {
     const test = await startTestApp(t, dialect)
     const reais = await api(test).placeOk(singleOrder('BRL'))
-    assert.deepEqual(reais.orders[0]?.storePreferencesData, {
-      countryCode: 'BRA',
-      currencyCode: 'BRL',
-      currencyFormatInfo: {
-        CurrencyDecimalDigits: 2,
-        CurrencyDecimalSeparator: ',',
-        CurrencyGroupSeparator: '.',
-        CurrencyGroupSize: 3,
-        StartsWithCurrencySymbol: true,
-      },
-      currencyLocale: 1046,
-      currencySymbol: 'R$',
-      timeZone: 'E. South America Standard Time',
-    })
+    assert.deepEqual(reais.orders[0]?.storePreferencesData, BRL_STORE_PREFERENCES)
     const dollars = await api(test).placeOk({
       ...singleOrder('USD-2'),
       clientPreferencesData: { locale: 'en-US' },

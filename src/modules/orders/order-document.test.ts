@@ -1,7 +1,7 @@
 // Unit tests of the VTEX Get order document rendered from built orders: fields derived from the table and the ledger.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { exampleOrder } from '../../../test/fixtures.ts'
+import { BRL_STORE_PREFERENCES, exampleOrder } from '../../../test/fixtures.ts'
 import { cancel } from '../cancellation/cancellation.ts'
 import type { IntakeBody } from '../intake/intake.schemas.ts'
 import type { DeliveryChannel, Order } from './order.ts'
@@ -243,24 +243,7 @@ describe('cancellationData', () => {
 
 describe('storePreferencesData', () => {
   const cases: Array<[string, string, object]> = [
-    [
-      'BRL',
-      'pt-BR',
-      {
-        countryCode: 'BRA',
-        currencyCode: 'BRL',
-        currencyFormatInfo: {
-          CurrencyDecimalDigits: 2,
-          CurrencyDecimalSeparator: ',',
-          CurrencyGroupSeparator: '.',
-          CurrencyGroupSize: 3,
-          StartsWithCurrencySymbol: true,
-        },
-        currencyLocale: 1046,
-        currencySymbol: 'R$',
-        timeZone: 'E. South America Standard Time',
-      },
-    ],
+    ['BRL', 'pt-BR', BRL_STORE_PREFERENCES],
     [
       'USD',
       'en-US',
