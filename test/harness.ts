@@ -14,7 +14,7 @@ import type { Deps } from '../src/deps.ts'
 import { jobHandlers } from '../src/job-handlers.ts'
 import { createKey, type KeyPair } from '../src/modules/access/access.service.ts'
 import { accountExists, createAccount } from '../src/modules/accounts/account.service.ts'
-import { refreshStaleDocuments } from '../src/modules/orders/order.service.ts'
+import { prepareStoredOrders } from '../src/modules/orders/order.service.ts'
 import { ManualClock } from '../src/platform/clock.ts'
 import { CredentialCache } from '../src/platform/credential-cache.ts'
 import { createJobQueue, type JobQueue } from '../src/worker/job-queue.ts'
@@ -107,8 +107,8 @@ export async function migratedDatabase(
   })
   await options.before?.(handle)
   await migrateToLatest(handle)
-  // As a server does on start: documents an older renderer wrote are rendered again.
-  await refreshStaleDocuments(handle)
+  // As a server does on start.
+  await prepareStoredOrders(handle)
   return {
     handle,
     close: async () => {

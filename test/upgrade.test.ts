@@ -4,11 +4,12 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { it } from 'node:test'
 import { sql, type Kysely } from 'kysely'
-import { migrateTo } from '../src/db/migrate.ts'
+import type { DbHandle } from '../src/db/database.ts'
+import { migrateTo, migrateToLatest } from '../src/db/migrate.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import type { PaymentTransaction } from '../src/modules/payments/payment.schemas.ts'
 import { api } from './api.ts'
-import { describeEachDialect, startTestApp } from './harness.ts'
+import { describeEachDialect, DIALECTS, migratedDatabase, startTestApp } from './harness.ts'
 import { allEventsOf, eventsOf } from './workflow-log.ts'
 
 interface Legacy {
@@ -38,24 +39,45 @@ const TABLES = [
   'timers',
 ]
 
+type Tables = Record<string, Record<string, unknown>[]>
+type LooseDb = Kysely<Record<string, Record<string, unknown>>>
+/** The parts of a 0.1.0 document these tests change. */
+interface LegacyDocument {
+  clientPreferencesData: { locale: string }
+  storePreferencesData: { currencyCode: string }
+  paymentData: unknown
+}
+
+/** Writes 0.1.0's tables into a database at migration 0001, as 0.1.0 left them. */
+async function writeLegacy(handle: DbHandle, tables: Tables): Promise<void> {
+  await migrateTo(handle, '0001-core')
+  const db = handle.db as unknown as LooseDb
+  for (const table of TABLES) {
+    const rows = tables[table] ?? []
+    if (rows.length > 0) await db.insertInto(table).values(rows).execute()
+  }
+  // Rows written with their ids leave PostgreSQL's sequence behind; 0.1.0's own inserts advanced it.
+  if (handle.dialect === 'postgres') {
+    await sql`select setval(pg_get_serial_sequence('order_events', 'id'), max(id)) from order_events`.execute(
+      db,
+    )
+  }
+}
+
+/** The captured tables, with one order's document changed by `edit`. */
+function withDocument(orderId: string, edit: (document: LegacyDocument) => void): Tables {
+  const tables: Tables = structuredClone(legacy.tables)
+  const row = tables.orders?.find((r) => r.order_id === orderId)
+  assert.ok(row)
+  const document = JSON.parse(String(row.document)) as LegacyDocument
+  edit(document)
+  row.document = JSON.stringify(document)
+  return tables
+}
+
 describeEachDialect('upgrade from 0.1.0', (dialect) => {
   it('converts every order, keeps its history, and lets each one go on', async (t) => {
-    const test = await startTestApp(t, dialect, {
-      before: async (handle) => {
-        await migrateTo(handle, '0001-core')
-        const db = handle.db as unknown as Kysely<Record<string, Record<string, unknown>>>
-        for (const table of TABLES) {
-          const rows = legacy.tables[table] ?? []
-          if (rows.length > 0) await db.insertInto(table).values(rows).execute()
-        }
-        // Rows written with their ids leave PostgreSQL's sequence behind; 0.1.0's own inserts advanced it.
-        if (handle.dialect === 'postgres') {
-          await sql`select setval(pg_get_serial_sequence('order_events', 'id'), max(id)) from order_events`.execute(
-            db,
-          )
-        }
-      },
-    })
+    const test = await startTestApp(t, dialect, { before: (handle) => writeLegacy(handle, legacy.tables) })
     test.clock.advance(Date.parse(legacy.capturedAt) - test.clock.now().getTime())
     const erp = api(test, legacy.headers)
     const legacyDocuments = new Map(
@@ -133,4 +155,69 @@ describeEachDialect('upgrade from 0.1.0', (dialect) => {
     for (const orderId of legacy.orders.pending)
       assert.equal((await erp.getOk(orderId)).status, 'payment-pending')
   })
+
+  it('takes orders 0.1.0 accepted with a locale or currency intake now refuses, and early interactions', async (t) => {
+    const odd = legacy.orders.ready
+    const tables = withDocument(odd, (document) => {
+      document.clientPreferencesData.locale = 'pt_BR'
+      document.storePreferencesData.currencyCode = 'usd'
+    })
+    // Logged by a process whose clock was behind: before the order's first event.
+    const early = { ...tables.order_interactions?.[0], id: 'early', created_at: '2000-01-01T00:00:00.000Z' }
+    tables.order_interactions = [...(tables.order_interactions ?? []), early]
+    const test = await startTestApp(t, dialect, { before: (handle) => writeLegacy(handle, tables) })
+    const erp = api(test, legacy.headers)
+    const document = await erp.getOk(odd)
+    assert.equal(document.storePreferencesData.currencyCode, 'usd')
+    assert.equal(
+      document.storePreferencesData.currencySymbol,
+      'usd',
+      'its own code where Intl knows no symbol',
+    )
+    assert.equal(document.storePreferencesData.currencyFormatInfo.CurrencyDecimalSeparator, ',')
+    const timeline = (await erp.timeline(odd)).json<{ entries: { type: string; version?: number }[] }>()
+    assert.deepEqual(
+      timeline.entries.filter((e) => e.type === 'interaction').map((e) => e.version),
+      [1, 3],
+      'the early interaction goes with the first version, none is dropped',
+    )
+  })
 })
+
+if (DIALECTS.includes('sqlite')) {
+  it('[sqlite] leaves a 0.1.0 database as it was when the conversion fails, and converts it once that is fixed', async () => {
+    const database = await migratedDatabase('sqlite', {
+      before: async (handle) => {
+        const broken = withDocument(legacy.orders.half, (document) => {
+          document.paymentData = null
+        })
+        await writeLegacy(handle, broken)
+        await assert.rejects(migrateToLatest(handle))
+        const db = handle.db as unknown as LooseDb
+        const columns = await sql<{ name: string }>`select name from pragma_table_info('orders')`.execute(db)
+        assert.ok(
+          columns.rows.some((c) => c.name === 'state_json') &&
+            !columns.rows.some((c) => c.name === 'order_json'),
+          'the orders table is as 0.1.0 left it',
+        )
+        assert.ok(
+          (await db.selectFrom('timers').selectAll().execute()).length > 0,
+          'the timers are still there',
+        )
+        await db
+          .updateTable('orders')
+          .set({
+            document: String(legacy.tables.orders?.find((r) => r.order_id === legacy.orders.half)?.document),
+          })
+          .where('order_id', '=', legacy.orders.half)
+          .execute()
+      },
+    })
+    try {
+      const converted = await database.handle.db.selectFrom('orders').select(['order_json']).execute()
+      assert.equal(converted.length, legacy.tables.orders?.length)
+    } finally {
+      await database.close()
+    }
+  })
+}

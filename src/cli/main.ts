@@ -9,7 +9,7 @@ import type { Deps } from '../deps.ts'
 import { bootstrap, createKey, listKeys, revokeKey } from '../modules/access/access.service.ts'
 import { ROLE_NAMES } from '../modules/access/roles.ts'
 import { changeSettings, createAccount, getSettings } from '../modules/accounts/account.service.ts'
-import { ORDER_TIMEOUT_JOB, refreshStaleDocuments } from '../modules/orders/order.service.ts'
+import { ORDER_TIMEOUT_JOB, prepareStoredOrders } from '../modules/orders/order.service.ts'
 import { FileClock, systemClock } from '../platform/clock.ts'
 import { CredentialCache } from '../platform/credential-cache.ts'
 import { AppError } from '../platform/errors.ts'
@@ -72,13 +72,13 @@ async function open(config: Config): Promise<Opened> {
     : systemClock
   const queue = createJobQueue(handle)
   const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue }
-  // After an upgrade, Get order serves documents in the current shape from the first request on.
-  await refreshStaleDocuments(deps)
   return { deps, queue }
 }
 
 async function serve(config: Config): Promise<void> {
   const { deps, queue } = await open(config)
+  // After an upgrade or a restore, Get order and the event stream are right from the first request on.
+  await prepareStoredOrders(deps)
   const admin = await bootstrap(deps)
   if (admin) {
     process.stdout.write(
@@ -120,7 +120,7 @@ async function migrate(config: Config): Promise<void> {
   const handle = openDatabase(config)
   try {
     const applied = await migrateToLatest(handle)
-    const refreshed = await refreshStaleDocuments(handle)
+    const { refreshed } = await prepareStoredOrders(handle)
     print(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.')
     if (refreshed > 0) print(`Rendered ${refreshed} order documents again.`)
   } finally {

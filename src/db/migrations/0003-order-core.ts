@@ -170,7 +170,11 @@ export function convertLegacyOrder(doc: LegacyDocument, state: LegacyState): Rec
     store: doc.storePreferencesData && {
       countryCode: doc.storePreferencesData.countryCode,
       currencyCode: doc.storePreferencesData.currencyCode,
-      currencySymbol: doc.storePreferencesData.currencySymbol,
+      // 0.1.0 wrote R$ whatever the currency; only a symbol that differs from that default was the store's choice.
+      currencySymbol:
+        doc.storePreferencesData.currencyCode !== 'BRL' && doc.storePreferencesData.currencySymbol === 'R$'
+          ? null
+          : doc.storePreferencesData.currencySymbol,
       timeZone: doc.storePreferencesData.timeZone,
     },
     shipping: {
@@ -251,13 +255,22 @@ export function convertLegacyOrder(doc: LegacyDocument, state: LegacyState): Rec
     cancellationRequests: doc.cancellationRequests ?? [],
     pendingCancellation: state.cancellationRequest && {
       requestId: state.cancellationRequest.id,
-      resumeTo: state.cancellationRequest.resumeTo,
+      resume: { [state.domain]: state.cancellationRequest.resumeTo },
     },
     packages: doc.packageAttachment?.packages ?? [],
   }
 }
 
 export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  // Kysely runs SQLite migrations outside a transaction (PostgreSQL's inside one); this one rewrites rows, so a
+  // failure half-way must leave the 0.1.0 database as it was, ready to try again.
+  if (dialect === 'sqlite') await db.transaction().execute((trx) => convert(trx, dialect))
+  else await convert(db, dialect)
+}
+
+const BATCH = 500
+
+async function convert(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
   const orders = db.withTables<{
     orders: {
       account: string
@@ -272,21 +285,27 @@ export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): P
     .alterTable('orders')
     .addColumn('render_version', 'integer', (c) => c.notNull().defaultTo(0))
     .execute()
-  const legacy = await orders
-    .selectFrom('orders')
-    .select(['account', 'order_id', 'document', 'state_json'])
-    .execute()
-  for (const row of legacy) {
-    const converted = convertLegacyOrder(
-      JSON.parse(row.document) as LegacyDocument,
-      JSON.parse(row.state_json) as LegacyState,
-    )
-    await orders
-      .updateTable('orders')
-      .set({ order_json: JSON.stringify(converted) })
-      .where('account', '=', row.account)
-      .where('order_id', '=', row.order_id)
+  // A batch at a time, so a large database is not read into memory at once.
+  for (;;) {
+    const legacy = await orders
+      .selectFrom('orders')
+      .select(['account', 'order_id', 'document', 'state_json'])
+      .where('order_json', 'is', null)
+      .limit(BATCH)
       .execute()
+    for (const row of legacy) {
+      const converted = convertLegacyOrder(
+        JSON.parse(row.document) as LegacyDocument,
+        JSON.parse(row.state_json) as LegacyState,
+      )
+      await orders
+        .updateTable('orders')
+        .set({ order_json: JSON.stringify(converted) })
+        .where('account', '=', row.account)
+        .where('order_id', '=', row.order_id)
+        .execute()
+    }
+    if (legacy.length < BATCH) break
   }
   await db.schema.alterTable('orders').dropColumn('state_json').execute()
   if (dialect === 'postgres') {
@@ -343,10 +362,13 @@ export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): P
     }))
     .execute()
   if (dialect === 'postgres') {
-    // Every later event carries the id of the transaction that wrote it; see readEventStream.
-    await sql`alter table order_events alter column tx_id set default (pg_current_xact_id()::text::bigint)`.execute(
-      db,
-    )
+    // Every later event carries the id of the transaction that wrote it, plus an offset that only grows when
+    // the database moves to a server whose transaction ids are behind (a restored dump); see readEventStream.
+    await sql`create table order_stream_offsets (tx_offset bigint not null)`.execute(db)
+    await sql`create function ordo_stream_tx() returns bigint language sql volatile as $$
+      select pg_current_xact_id()::text::bigint + coalesce((select max(tx_offset) from order_stream_offsets), 0)
+    $$`.execute(db)
+    await sql`alter table order_events alter column tx_id set default ordo_stream_tx()`.execute(db)
     await sql`alter table order_events alter column origin_account set not null`.execute(db)
     await sql`alter table order_events alter column origin_key set not null`.execute(db)
   }
@@ -359,15 +381,20 @@ export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): P
     .orderBy('created_at')
     .execute()
   for (const interaction of interactions) {
-    const before = await events
+    const ofOrder = events
       .selectFrom('order_events')
       .select(['order_version', 'domain', 'state'])
       .where('account', '=', interaction.account)
       .where('order_id', '=', interaction.order_id)
-      .where('current_change', '<=', interaction.created_at)
-      .orderBy('id', 'desc')
+      .where('kind', '=', 'transition')
       .limit(1)
-      .executeTakeFirst()
+    // The version it was logged against; one that seems older than the order (clocks of two processes that
+    // disagreed) goes with the first.
+    const before =
+      (await ofOrder
+        .where('current_change', '<=', interaction.created_at)
+        .orderBy('id', 'desc')
+        .executeTakeFirst()) ?? (await ofOrder.orderBy('id').executeTakeFirst())
     if (!before) continue
     await events
       .insertInto('order_events')

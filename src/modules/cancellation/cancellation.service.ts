@@ -4,7 +4,7 @@ import type { Receipt } from '../../platform/http-schemas.ts'
 import { lowerHexId } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
-import type { Rule } from '../orders/order-workflow.ts'
+import { decidedAt, type Rule } from '../orders/order-workflow.ts'
 import { changeOrder } from '../orders/order.service.ts'
 import { cancel, denyCancellation, requestCancellation } from './cancellation.ts'
 
@@ -20,8 +20,9 @@ export async function cancelOrder(
   input: { reason?: string | null | undefined; requestedByUser?: boolean | undefined },
 ): Promise<Receipt> {
   const rule = cancel({ reason: input.reason ?? null, requestedByUser: input.requestedByUser ?? false })
-  const { order } = await change(deps, principal, orderId, rule)
-  return { date: order.lastChange, orderId: order.orderId, receipt: lowerHexId() }
+  const decision = await change(deps, principal, orderId, rule)
+  const { order } = decision
+  return { date: decidedAt(decision), orderId: order.orderId, receipt: lowerHexId() }
 }
 
 /** The customer's own cancellation (shopper token): immediate within the grace period, a request after it. */
@@ -32,10 +33,11 @@ export async function requestOrderCancellation(
   reason: string | null | undefined,
 ): Promise<Receipt> {
   const requestId = lowerHexId()
-  const { order } = await change(deps, principal, orderId, requestCancellation(requestId, reason ?? null))
+  const decision = await change(deps, principal, orderId, requestCancellation(requestId, reason ?? null))
+  const { order } = decision
   // A recorded request's receipt is its id, which the store needs to deny it.
   const recorded = order.pendingCancellation?.requestId === requestId
-  return { date: order.lastChange, orderId: order.orderId, receipt: recorded ? requestId : lowerHexId() }
+  return { date: decidedAt(decision), orderId: order.orderId, receipt: recorded ? requestId : lowerHexId() }
 }
 
 export async function denyOrderCancellation(

@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts'
 import { isPartiallyInvoiced, type CancellationRequest, type Order } from '../orders/order.ts'
 import { closePayments } from '../orders/order-payment.ts'
 import { canTake } from '../orders/order-status.ts'
-import { fire, fireTo, record, type Rule } from '../orders/order-workflow.ts'
+import { fire, record, resume, type Rule } from '../orders/order-workflow.ts'
 
 export interface CancelInput {
   reason: string | null
@@ -80,7 +80,7 @@ export const requestCancellation =
     const requested: Order = {
       ...order,
       cancellationRequests: [...order.cancellationRequests, request],
-      pendingCancellation: { requestId, resumeTo: order.status },
+      pendingCancellation: { requestId, resume: order.workflow.instances },
     }
     const recorded = record(
       draft,
@@ -131,5 +131,5 @@ export const denyCancellation =
       { requestId, action: 'denied', reason: denyReason },
       ctx,
     )
-    return fireTo(recorded, pending.resumeTo, ctx)
+    return resume(recorded, pending.resume, ctx)
   }

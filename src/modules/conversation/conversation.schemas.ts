@@ -1,9 +1,12 @@
 // Wire formats of the Conversation section, interactions, and Ordo's order timeline.
 import { Type, type Static } from 'typebox'
-import { LEDGER_ENTRY_TYPES } from '../orders/order.ts'
-import { CANCELLATION_REQUEST_ACTIONS } from '../orders/order-event.ts'
 import { ORDER_STATUSES, WORKFLOW_INSTANCES } from '../orders/order-status.ts'
-import { Nullable } from '../orders/order.schemas.ts'
+import {
+  CancellationRequestEventDataSchema,
+  InteractionEventDataSchema,
+  Nullable,
+  PaymentEventDataSchema,
+} from '../orders/order.schemas.ts'
 
 const Participant = Type.Object({
   conversationRelatedTo: Type.String(),
@@ -30,10 +33,7 @@ export const ConversationSchema = Type.Array(
 )
 export type Conversation = Static<typeof ConversationSchema>
 
-export const InteractionBodySchema = Type.Object({
-  source: Type.String({ minLength: 1, maxLength: 200 }),
-  message: Type.String({ minLength: 1, maxLength: 10_000 }),
-})
+export const InteractionBodySchema = InteractionEventDataSchema
 export type InteractionBody = Static<typeof InteractionBodySchema>
 
 const Status = Type.Enum(ORDER_STATUSES)
@@ -44,6 +44,7 @@ const EventEntry = {
   by: Type.String({ description: 'An AppKey, customer:<email> for a shopper token, or system.' }),
 }
 
+/** One entry per event, with the event kind's own fields as stored, and the messages the customer was sent. */
 export const TimelineEntrySchema = Type.Union([
   Type.Object({
     type: Type.Literal('transition'),
@@ -52,26 +53,13 @@ export const TimelineEntrySchema = Type.Union([
     state: Status,
     lastState: Nullable(Status),
   }),
-  Type.Object({
-    type: Type.Literal('payment'),
-    ...EventEntry,
-    paymentId: Type.String(),
-    action: Type.Enum(LEDGER_ENTRY_TYPES),
-    value: Type.Integer(),
-  }),
+  Type.Object({ type: Type.Literal('payment'), ...EventEntry, ...PaymentEventDataSchema.properties }),
   Type.Object({
     type: Type.Literal('cancellation-request'),
     ...EventEntry,
-    requestId: Type.String(),
-    action: Type.Enum(CANCELLATION_REQUEST_ACTIONS),
-    reason: Nullable(Type.String()),
+    ...CancellationRequestEventDataSchema.properties,
   }),
-  Type.Object({
-    type: Type.Literal('interaction'),
-    ...EventEntry,
-    source: Type.String(),
-    message: Type.String(),
-  }),
+  Type.Object({ type: Type.Literal('interaction'), ...EventEntry, ...InteractionEventDataSchema.properties }),
   Type.Object({
     type: Type.Literal('message'),
     date: Type.String(),

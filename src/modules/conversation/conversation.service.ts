@@ -5,7 +5,7 @@ import type { Receipt } from '../../platform/http-schemas.ts'
 import { lowerHexId } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
-import { record } from '../orders/order-workflow.ts'
+import { decidedAt, record } from '../orders/order-workflow.ts'
 import { customerName } from '../orders/order.ts'
 import { changeOrder, readOrderLog } from '../orders/order.service.ts'
 import { customerMessages, timeline } from './conversation.ts'
@@ -19,10 +19,10 @@ export async function addInteraction(
   entry: InteractionBody,
 ): Promise<Receipt> {
   const settings = await getSettings(deps, principal.account)
-  const { order } = await changeOrder(deps, { actor: principal, orderId, settings }, (draft, ctx) =>
+  const decision = await changeOrder(deps, { actor: principal, orderId, settings }, (draft, ctx) =>
     record(draft, draft.order, 'interaction', { source: entry.source, message: entry.message }, ctx),
   )
-  return { date: order.lastChange, orderId: order.orderId, receipt: lowerHexId() }
+  return { date: decidedAt(decision), orderId: decision.order.orderId, receipt: lowerHexId() }
 }
 
 /** GET …/conversation-message: the messages Ordo composed for the customer, in the reference shape. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { cancel, denyCancellation, requestCancellation } from '../cancellation/cancellation.ts'
 import { startHandling } from '../fulfillment/handling.ts'
+import { exampleOrder } from '../../../test/fixtures.ts'
 import { startPaid } from '../intake/intake.ts'
 import type { Order } from '../orders/order.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
@@ -10,7 +11,6 @@ import {
   after,
   builtGroup,
   ctxAt,
-  decideGroup,
   eventsOf,
   only,
   orderOf,
@@ -22,7 +22,7 @@ import {
   T_LATER,
   TWO_PAYMENTS,
 } from '../../../test/rules.ts'
-import { conclude, decide, start, type Decision, type Rule } from '../orders/order-workflow.ts'
+import { conclude, decide, start, type Decision, type Rule, decideGroup } from '../orders/order-workflow.ts'
 import { approvePayment } from '../payments/payment.ts'
 import { customerMessages } from './conversation.ts'
 
@@ -31,7 +31,7 @@ type Step = { at: string; rule: Rule } | { at: string; approve: number }
 /** The first order of the two-payment example through `steps`, with its log as the write path stores it. */
 function history(steps: Step[]): { order: Order; events: OrderEvent[] } {
   let group = builtGroup(paidWith(TWO_PAYMENTS))
-  const started = group.map((o) => conclude(startPaid(start(o, ctxAt(T0)), ctxAt(T0)), ctxAt(T0)))
+  const started = group.map((o) => conclude(startPaid(start(o, ctxAt(T0)), ctxAt(T0))))
   const versions: Decision[] = [only(started)]
   group = started.map(orderOf)
   for (const step of steps) {
@@ -104,4 +104,30 @@ describe('customerMessages', () => {
       messages.forEach((message, i) => assert.match(message.subject, expected[i] ?? /^$/))
     })
   }
+
+  it('sends both the received and the approved message for an order with nothing to pay', () => {
+    const body = exampleOrder({
+      items: [{ id: '1001', name: 'Gift', seller: '1', quantity: 1, price: 0 }],
+      shippingData: {
+        ...exampleOrder().shippingData,
+        logisticsInfo: [{ itemIndex: 0, selectedSla: 'Normal', price: 0, shippingEstimate: '1d' }],
+      },
+      paymentData: { payments: [] },
+    })
+    const order = only(builtGroup(body))
+    const placed = conclude(startPaid(start(order, ctxAt(T0)), ctxAt(T0)))
+    const events = eventsOf(placed).map((event, i) => ({
+      ...event,
+      id: i + 1,
+      account: 'acme',
+      orderId: order.orderId,
+      orderVersion: 1,
+      origin: { account: 'acme', key: 'acme-key' },
+    }))
+    const messages = customerMessages(orderOf(placed), events)
+    assert.equal(messages.length, 2)
+    assert.match(messages[0]?.subject ?? '', RECEIVED)
+    assert.match(messages[1]?.subject ?? '', APPROVED)
+    assert.notEqual(messages[0]?.id, messages[1]?.id)
+  })
 })

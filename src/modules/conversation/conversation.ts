@@ -1,8 +1,9 @@
 // What an order's log tells the customer and the merchant: the transactional messages Ordo composes for the
 // customer, and the timeline of every event. Both are derived from the event log, so they never disagree with
-// it. Pure.
+// it; which statuses tell the customer is in the workflow table (`notifies`). Pure.
 import { customerName, type Order } from '../orders/order.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
+import { WORKFLOW, type CustomerNotice } from '../orders/order-status.ts'
 import type { TimelineEntry } from './conversation.schemas.ts'
 
 export interface CustomerMessage {
@@ -12,33 +13,38 @@ export interface CustomerMessage {
   date: string
 }
 
-/** The message a version of the order sends, if any: the order placed, its payment approved, its cancellation. */
-function messageOf(
-  order: Order,
-  version: readonly OrderEvent[],
-): Omit<CustomerMessage, 'id' | 'date'> | undefined {
+function compose(notice: CustomerNotice, order: Order): Pick<CustomerMessage, 'subject' | 'body'> {
   const id = order.orderId
   const hello = `Hello ${customerName(order)},`
-  const entered = (state: string) => version.some((e) => e.kind === 'transition' && e.state === state)
-  if (version[0]?.kind === 'transition' && version[0].lastState === null) {
-    return {
-      subject: `We received your order ${id}.`,
-      body: `${hello} we received order ${id} and are waiting for its payment to be approved.`,
-    }
+  switch (notice) {
+    case 'order-received':
+      return {
+        subject: `We received your order ${id}.`,
+        body: `${hello} we received order ${id} and are waiting for its payment to be approved.`,
+      }
+    case 'payment-approved':
+      return {
+        subject: `Your payment for order ${id} has been approved.`,
+        body: `${hello} the payment for order ${id} was approved and the store is preparing it.`,
+      }
+    case 'order-canceled':
+      return {
+        subject: `Your order ${id} has been canceled.`,
+        body: `${hello} order ${id} was canceled. Any payment made for it is being returned.`,
+      }
   }
-  if (entered('canceled')) {
-    return {
-      subject: `Your order ${id} has been canceled.`,
-      body: `${hello} order ${id} was canceled. Any payment made for it is being returned.`,
-    }
-  }
-  if (entered('payment-approved')) {
-    return {
-      subject: `Your payment for order ${id} has been approved.`,
-      body: `${hello} the payment for order ${id} was approved and the store is preparing it.`,
-    }
-  }
-  return undefined
+}
+
+/** VTEX's conversation id shape (`2023-01-23t09-23-08_<hex>`), derived from the event that sent the message. */
+const messageId = (event: OrderEvent): string =>
+  `${event.currentChange.slice(0, 19).replace(/:/g, '-').toLowerCase()}_${event.id.toString(16).padStart(32, '0')}`
+
+/** One message for each event that entered a status which tells the customer, in the order they happened. */
+export function customerMessages(order: Order, events: readonly OrderEvent[]): CustomerMessage[] {
+  return events.flatMap((event) => {
+    const notice = event.kind === 'transition' ? WORKFLOW[event.state].notifies : undefined
+    return notice ? [{ ...compose(notice, order), id: messageId(event), date: event.currentChange }] : []
+  })
 }
 
 /** The events of each version, in order. */
@@ -49,30 +55,17 @@ function versions(events: readonly OrderEvent[]): OrderEvent[][] {
   return [...byVersion.values()]
 }
 
-/** VTEX's conversation id shape (`2023-01-23t09-23-08_<hex>`), derived from the event that sent the message. */
-const messageId = (event: OrderEvent): string =>
-  `${event.currentChange.slice(0, 19).replace(/:/g, '-').toLowerCase()}_${event.id.toString(16).padStart(32, '0')}`
-
-export function customerMessages(order: Order, events: readonly OrderEvent[]): CustomerMessage[] {
-  return versions(events).flatMap((version) => {
-    const message = messageOf(order, version)
-    const last = version.at(-1)
-    return message && last ? [{ ...message, id: messageId(last), date: last.currentChange }] : []
-  })
-}
-
-/** Every event with who caused it, and after each version the message it sent the customer. */
+/** Every event with who caused it, and after each version the messages it sent the customer. */
 export function timeline(order: Order, events: readonly OrderEvent[]): TimelineEntry[] {
-  return versions(events).flatMap((version) => {
-    const message = customerMessages(order, version)[0]
-    const entries = version.map(timelineEntry)
-    return message
-      ? [
-          ...entries,
-          { type: 'message' as const, date: message.date, subject: message.subject, to: order.client.email },
-        ]
-      : entries
-  })
+  return versions(events).flatMap((version) => [
+    ...version.map(timelineEntry),
+    ...customerMessages(order, version).map((m) => ({
+      type: 'message' as const,
+      date: m.date,
+      subject: m.subject,
+      to: order.client.email,
+    })),
+  ])
 }
 
 function timelineEntry(event: OrderEvent): TimelineEntry {

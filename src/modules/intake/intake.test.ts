@@ -205,7 +205,7 @@ describe('startPaid', () => {
       const [order] = builtGroup(free())
       assert.ok(order)
       const ctx = ctxAt(T0, grace)
-      const decision = conclude(startPaid(start(order, ctx), ctx), ctx)
+      const decision = conclude(startPaid(start(order, ctx), ctx))
       assert.deepEqual(edges(decision).at(-1)?.[1], rest)
       assert.ok(edges(decision).some(([from, to]) => from === 'payment-pending' && to === 'approve-payment'))
       assert.equal(decision.order.authorizedDate, T0)

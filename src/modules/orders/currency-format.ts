@@ -1,13 +1,8 @@
 // The currency layout of VTEX's storePreferencesData for an order's currency and locale, derived from Intl.
+import type { CurrencyFormatInfo } from './order.schemas.ts'
 
 export interface CurrencyFormat {
-  currencyFormatInfo: {
-    CurrencyDecimalDigits: number
-    CurrencyDecimalSeparator: string
-    CurrencyGroupSeparator: string
-    CurrencyGroupSize: number
-    StartsWithCurrencySymbol: boolean
-  }
+  currencyFormatInfo: CurrencyFormatInfo
   currencySymbol: string
   /** Windows LCID of the locale, as VTEX's `currencyLocale` (1046 = pt-BR, 1033 = en-US). */
   currencyLocale: number

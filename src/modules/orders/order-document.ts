@@ -1,6 +1,6 @@
 // Renders the typed order as VTEX's Get order document. Pure: the write path stores the result, so Get order
 // returns stored bytes; fields Ordo has no value for are present with the empty value the reference's type allows.
-import { currencyFormat } from './currency-format.ts'
+import { currencyFormat, isKnownCurrency, isValidLocale } from './currency-format.ts'
 import { orderValue, STORE_SELLER, type Address, type Order, type OrderItem, type Package } from './order.ts'
 import { isTransactionActive } from './order-payment.ts'
 import { allowsCancellation, WORKFLOW } from './order-status.ts'
@@ -225,15 +225,21 @@ export function renderTransaction(order: Order): TransactionDocument {
   }
 }
 
+/**
+ * Intake takes only currencies and locales Intl knows, but 0.1.0 took any: such an order is shown in the
+ * Brazilian layout with its own code as the symbol, rather than made unreadable.
+ */
 function renderStorePreferences(order: Order): OrderDocument['storePreferencesData'] {
   const { store } = order
-  const format = currencyFormat(store.currencyCode, order.clientPreferences.locale)
+  const known = isKnownCurrency(store.currencyCode)
+  const locale = order.clientPreferences.locale
+  const format = currencyFormat(known ? store.currencyCode : 'BRL', isValidLocale(locale) ? locale : 'pt-BR')
   return {
     countryCode: store.countryCode,
     currencyCode: store.currencyCode,
     currencyFormatInfo: format.currencyFormatInfo,
     currencyLocale: format.currencyLocale,
-    currencySymbol: store.currencySymbol ?? format.currencySymbol,
+    currencySymbol: store.currencySymbol ?? (known ? format.currencySymbol : store.currencyCode),
     timeZone: store.timeZone,
   }
 }

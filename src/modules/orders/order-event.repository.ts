@@ -77,7 +77,9 @@ export interface StreamBatch {
  * moved past 11 would never see 10. So the stream is ordered by the writing transaction's id, and only
  * transactions older than every transaction still running (the snapshot's xmin) are read: none of them can
  * add an event any more, and every later one will sort after them. A long transaction delays the stream;
- * it never makes it skip. SQLite has one writer at a time, so its ids are commit order already.
+ * it never makes it skip. Transaction ids are the server's, so both sides add the stored offset that
+ * alignEventStream raises when the database moved to a server whose ids are behind. SQLite has one writer at
+ * a time, so its ids are commit order already.
  */
 export async function readEventStream(
   { db, dialect }: Pick<DbHandle, 'db' | 'dialect'>,
@@ -89,11 +91,28 @@ export async function readEventStream(
     dialect === 'postgres'
       ? await query
           .where(sql<boolean>`(tx_id, id) > (${after.tx}, ${after.id})`)
-          .where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`)
+          .where(
+            sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+              + (select coalesce(max(tx_offset), 0) from order_stream_offsets)`,
+          )
           .execute()
       : await query.where('id', '>', after.id).execute()
   const events = rows.map((row) => ({ ...toEvent(row), position: { tx: row.tx_id, id: row.id } }))
   return { events, next: events.at(-1)?.position ?? after }
+}
+
+/**
+ * A database restored from a dump onto another PostgreSQL server keeps its events' transaction ids while the
+ * server's own ids may be far behind: new events would sort before old ones and readers would wait for ever.
+ * Raising the offset so that the next transaction sorts after every stored event puts that right; it changes
+ * nothing when the ids are already ahead. Runs at start-up, before anything is written.
+ */
+export async function alignEventStream({ db, dialect }: Pick<DbHandle, 'db' | 'dialect'>): Promise<boolean> {
+  if (dialect !== 'postgres') return false
+  const result = await sql`insert into order_stream_offsets (tx_offset)
+    select max(tx_id) + 1 - pg_current_xact_id()::text::bigint from order_events
+    having max(tx_id) >= ordo_stream_tx()`.execute(db)
+  return (result.numAffectedRows ?? 0n) > 0n
 }
 
 function toEvent(row: Selectable<OrderEventTable>): OrderEvent {

@@ -1,6 +1,6 @@
 // What an order's event log records. Every committed change of an order is one new version and at least one
 // event; feeds and hooks are derived from this log. Pure types and the values that name them.
-import type { LedgerEntryType } from './order.ts'
+import type { CancellationRequestEventData, InteractionEventData, PaymentEventData } from './order.schemas.ts'
 import type { OrderStatus, WorkflowInstance } from './order-status.ts'
 
 /** A new kind (invoice, tracking, change…) is one entry here and one in EventData. */
@@ -9,16 +9,13 @@ export type OrderEventKind = (typeof ORDER_EVENT_KINDS)[number]
 
 export const CANCELLATION_REQUEST_ACTIONS = ['requested', 'denied'] as const
 
+/** Each kind's own fields; their wire shapes are in order.schemas.ts, so timelines and feeds show them as stored. */
 export interface EventData {
   /** A status change: everything is in the common fields. */
   transition: Record<string, never>
-  payment: { paymentId: string; action: LedgerEntryType; value: number }
-  'cancellation-request': {
-    requestId: string
-    action: (typeof CANCELLATION_REQUEST_ACTIONS)[number]
-    reason: string | null
-  }
-  interaction: { source: string; message: string }
+  payment: PaymentEventData
+  'cancellation-request': CancellationRequestEventData
+  interaction: InteractionEventData
 }
 
 /** The fields VTEX's feed and hook events carry, on every event: for other kinds `state` is `lastState`. */

@@ -17,7 +17,6 @@ import {
   approvedGroup,
   canceled,
   ctxAt,
-  decideGroup,
   only,
   orderOf,
   paidWith,
@@ -28,7 +27,7 @@ import {
   T_LATER,
   TWO_PAYMENTS,
 } from '../../../test/rules.ts'
-import { decide, draftOf } from './order-workflow.ts'
+import { decide, draftOf, decideGroup } from './order-workflow.ts'
 
 const storeCancel = cancel({ reason: null, requestedByUser: false })
 

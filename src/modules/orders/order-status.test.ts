@@ -5,7 +5,6 @@ import {
   allowsCancellation,
   canTake,
   instanceOf,
-  isFinal,
   isOrderStatus,
   nextStatus,
   ORDER_STATUSES,
@@ -94,7 +93,7 @@ describe('workflow table', () => {
 
   it('has exactly two final statuses, and they are final', () => {
     assert.deepEqual(
-      ORDER_STATUSES.filter((s) => isFinal(s)),
+      ORDER_STATUSES.filter((s) => Object.keys(WORKFLOW[s].on).length === 0),
       ['invoiced', 'canceled'],
     )
     for (const trigger of TRIGGERS) {

@@ -47,6 +47,10 @@ export interface WorkflowSettings {
 /** Dates of the order that entering a status sets. */
 export type StampedDate = 'authorizedDate' | 'invoicedDate'
 
+/** The transactional messages a customer gets (composed by the conversation module). */
+export const CUSTOMER_NOTICES = ['order-received', 'payment-approved', 'order-canceled'] as const
+export type CustomerNotice = (typeof CUSTOMER_NOTICES)[number]
+
 export interface StatusDefinition {
   /** `running`: the status belongs to whichever instance the order is in (cancellation ends both). */
   readonly instance: WorkflowInstance | 'running'
@@ -57,11 +61,18 @@ export interface StatusDefinition {
   /** The order takes `trigger` by itself once the setting's number of minutes has passed in the status. */
   readonly timeout?: { readonly trigger: Trigger; readonly after: keyof WorkflowSettings }
   readonly stamps?: StampedDate
+  /** Entering the status tells the customer. */
+  readonly notifies?: CustomerNotice
 }
 
 /** Every legal move. A status with an `auto` edge is passed through at once; nothing else can happen to an order. */
 export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
-  'order-created': { instance: 'Marketplace', label: 'Pedido Criado', on: { auto: 'on-order-completed' } },
+  'order-created': {
+    instance: 'Marketplace',
+    label: 'Pedido Criado',
+    on: { auto: 'on-order-completed' },
+    notifies: 'order-received',
+  },
   'on-order-completed': {
     instance: 'Marketplace',
     label: 'Pedido Completado',
@@ -82,6 +93,7 @@ export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
     label: 'Pagamento Aprovado',
     on: { auto: 'authorize-fulfillment' },
     stamps: 'authorizedDate',
+    notifies: 'payment-approved',
   },
   'authorize-fulfillment': {
     instance: 'Fulfillment',
@@ -122,7 +134,7 @@ export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
     },
   },
   cancel: { instance: 'running', label: 'Cancelando', on: { auto: 'canceled' } },
-  canceled: { instance: 'running', label: 'Cancelado', on: {} },
+  canceled: { instance: 'running', label: 'Cancelado', on: {}, notifies: 'order-canceled' },
 }
 
 export const isOrderStatus = (value: string): value is OrderStatus =>
@@ -133,8 +145,6 @@ export const nextStatus = (from: OrderStatus, trigger: Trigger): OrderStatus | u
 
 export const canTake = (status: OrderStatus, trigger: Trigger): boolean =>
   WORKFLOW[status].on[trigger] !== undefined
-
-export const isFinal = (status: OrderStatus): boolean => Object.keys(WORKFLOW[status].on).length === 0
 
 /** Whether the customer or the store may still ask to cancel: VTEX's `allowCancellation`. */
 export const allowsCancellation = (status: OrderStatus): boolean =>

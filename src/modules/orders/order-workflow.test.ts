@@ -1,6 +1,7 @@
 // Unit tests of the workflow engine: every edge through fire, start, timeouts, stamps, instances, record, conclude.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { denyCancellation } from '../cancellation/cancellation.ts'
 import type { Order } from './order.ts'
 import type { EventData, OrderEventDraft } from './order-event.ts'
 import {
@@ -39,6 +40,7 @@ import {
 } from '../../../test/rules.ts'
 import {
   conclude,
+  decidedAt,
   decide,
   draftOf,
   fire,
@@ -71,7 +73,7 @@ describe('fire: every edge of the table', () => {
         lastChange: order.workflow.lastTransitionAt,
         currentChange: T_LATER,
       })
-      assertLegalDecision(order, conclude(draft, ctx), T_LATER)
+      assertLegalDecision(order, conclude(draft), T_LATER)
       // Entering a status that stamps a date sets it to now; no other date moves.
       const entered = draft.events.map((e) => e.state)
       for (const date of DATES) {
@@ -153,7 +155,7 @@ describe('start', () => {
       })
       // Only the workflow moved: the version is the write path's, the payments the notification's.
       assert.deepEqual({ ...draft.order, status: order.status, workflow: order.workflow }, order)
-      const decision = conclude(draft, ctxAt(T0))
+      const decision = conclude(draft)
       assert.equal(decision.changed, true)
       assert.equal(decision.order.lastChange, T0)
     }
@@ -202,7 +204,7 @@ describe('timeouts', () => {
         },
       ])
       assert.equal(draft.order.workflow.deadline, null)
-      assertLegalDecision(order, conclude(draft, ctxAt(now)), now)
+      assertLegalDecision(order, conclude(draft), now)
     })
   }
 
@@ -211,9 +213,7 @@ describe('timeouts', () => {
       const draft = draftOf(orderAt(status))
       const settled = settle(draft, ctxAt(T_LATER))
       if (WORKFLOW[status].timeout) {
-        assert.deepEqual(edges(conclude(settled, ctxAt(T_LATER))), [
-          ['window-to-cancel', 'ready-for-handling'],
-        ])
+        assert.deepEqual(edges(conclude(settled)), [['window-to-cancel', 'ready-for-handling']])
       } else assert.equal(settled, draft, status)
     }
   })
@@ -285,10 +285,16 @@ describe('workflow instances', () => {
       { Marketplace: 'request-cancel', Fulfillment: 'cancellation-requested' },
       'Fulfillment',
     ],
+    [
+      'whose request from handling was denied',
+      () => orderOf(decide(requested('handling'), ctxAt(T_LATER), denyCancellation('req-1', null))),
+      { Marketplace: 'payment-approved', Fulfillment: 'handling' },
+      'Fulfillment',
+    ],
     ['canceled while payment-pending', canceled, { Marketplace: 'canceled' }, 'Marketplace'],
     [
       'canceled while handling',
-      () => orderOf(conclude(fire(draftOf(handling()), 'cancel', ctxAt(T_LATER)), ctxAt(T_LATER))),
+      () => orderOf(conclude(fire(draftOf(handling()), 'cancel', ctxAt(T_LATER)))),
       { Marketplace: 'canceled', Fulfillment: 'canceled' },
       'Fulfillment',
     ],
@@ -363,25 +369,28 @@ describe('conclude', () => {
   it('leaves an order without events unchanged: the very object it was given', () => {
     for (const status of ORDER_STATUSES) {
       const order = orderAt(status)
-      const decision = conclude(draftOf(order), ctxAt(T_LATER))
+      const decision = conclude(draftOf(order))
       assert.equal(decision.changed, false)
       assert.equal(decision.order, order)
     }
   })
 
-  it('turns a draft with events into a change dated now', () => {
+  it('turns a draft with events into a change, dated by its events', () => {
     const order = ready()
     const draft = fire(draftOf(order), 'start-handling', ctxAt(T_HANDLING))
-    const decision = conclude(draft, ctxAt(T_LATER))
+    const decision = conclude(draft)
     assert.ok(decision.changed)
     assert.deepEqual(decision.events, draft.events)
-    assert.deepEqual(decision.order, { ...draft.order, lastChange: T_LATER })
+    // lastChange is Get order's: the write path moves it when the rendered document moves.
+    assert.deepEqual(decision.order, draft.order)
+    assert.equal(decidedAt(decision), T_HANDLING)
+    assert.equal(decidedAt(conclude(draftOf(order))), order.lastChange)
   })
 
   it('refuses a draft whose order changed without an event', () => {
     const order = placed()
     const draft: Draft = { before: order, order: { ...order, followUpEmail: 'x@example.com' }, events: [] }
-    assert.throws(() => conclude(draft, ctxAt(T_LATER)), /without recording an event/)
+    assert.throws(() => conclude(draft), /without recording an event/)
   })
 })
 

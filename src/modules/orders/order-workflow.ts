@@ -43,6 +43,10 @@ export interface Changed {
 
 export type Rule = (draft: Draft, ctx: WorkflowContext) => Draft
 
+/** When the decision was made: its events' time, or, when nothing changed, the order's last change. */
+export const decidedAt = (decision: Decision): string =>
+  decision.changed ? decision.events[0].currentChange : decision.order.lastChange
+
 /** A rule over every order of a group, for what VTEX does per order group (its shared payment transaction). */
 export type GroupRule = (group: readonly Draft[], target: Order, ctx: WorkflowContext) => readonly Draft[]
 
@@ -53,15 +57,28 @@ export const draftOf = (order: Order): Draft => ({ before: order, order, events:
  * even if its job has not run yet, and the log says so before the rule's own events.
  */
 export const decide = (order: Order, ctx: WorkflowContext, rule: Rule): Decision =>
-  conclude(rule(settle(draftOf(order), ctx), ctx), ctx)
+  conclude(rule(settle(draftOf(order), ctx), ctx))
 
-export function conclude(draft: Draft, ctx: WorkflowContext): Decision {
+/** The same for every order of a group, each settled first. */
+export const decideGroup = (
+  group: readonly Order[],
+  target: Order,
+  ctx: WorkflowContext,
+  rule: GroupRule,
+): Decision[] =>
+  rule(
+    group.map((order) => settle(draftOf(order), ctx)),
+    target,
+    ctx,
+  ).map(conclude)
+
+export function conclude(draft: Draft): Decision {
   const [first, ...rest] = draft.events
   if (!first) {
     if (draft.order !== draft.before) throw new Error('A rule changed an order without recording an event.')
     return { changed: false, order: draft.before }
   }
-  return { changed: true, order: { ...draft.order, lastChange: ctx.now }, events: [first, ...rest] }
+  return { changed: true, order: draft.order, events: [first, ...rest] }
 }
 
 /** Records an event of a kind other than a transition, with the order as it stands after it. */
@@ -124,6 +141,20 @@ export function fireTo(draft: Draft, target: OrderStatus, ctx: WorkflowContext):
     )
   }
   return fire(draft, trigger, ctx)
+}
+
+/**
+ * Takes the order back to where its instances stood (a denied cancellation request): the running instance by
+ * the edge to its old status, the others as they were.
+ */
+export function resume(draft: Draft, position: WorkflowState['instances'], ctx: WorkflowContext): Draft {
+  const target = position[draft.order.workflow.domain]
+  if (!target) {
+    throw new AppError('INVALID_TRANSITION', `Order ${draft.order.orderId} has nowhere to go back to.`)
+  }
+  const back = fireTo(draft, target, ctx)
+  const workflow = { ...back.order.workflow, instances: { ...back.order.workflow.instances, ...position } }
+  return { ...back, order: { ...back.order, workflow } }
 }
 
 /** Takes the current status's timeout if it is due; anything else is left alone. */

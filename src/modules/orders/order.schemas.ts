@@ -9,6 +9,7 @@ import {
   PACKAGE_TYPES,
   PAYMENT_GROUPS,
 } from './order.ts'
+import { CANCELLATION_REQUEST_ACTIONS } from './order-event.ts'
 import { ORDER_STATUSES } from './order-status.ts'
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
@@ -283,6 +284,31 @@ export const PackageSchema = Type.Object({
   EnableInferItems: Nullable(Type.Boolean()),
 })
 
+const CurrencyFormatInfoSchema = Type.Object({
+  CurrencyDecimalDigits: Type.Integer(),
+  CurrencyDecimalSeparator: Type.String(),
+  CurrencyGroupSeparator: Type.String(),
+  CurrencyGroupSize: Type.Integer(),
+  StartsWithCurrencySymbol: Type.Boolean(),
+})
+export type CurrencyFormatInfo = Static<typeof CurrencyFormatInfoSchema>
+
+/** What each kind of order event records beside the fields every event has (order-event.ts). */
+export const PaymentEventDataSchema = Type.Object({
+  paymentId: Type.String(),
+  action: Type.Enum(LEDGER_ENTRY_TYPES),
+  value: Type.Integer({ description: "Cents of this order's share." }),
+})
+export const CancellationRequestEventDataSchema = Type.Object({
+  requestId: Type.String(),
+  action: Type.Enum(CANCELLATION_REQUEST_ACTIONS),
+  reason: Nullable(Type.String()),
+})
+export const InteractionEventDataSchema = Type.Object({
+  source: Type.String({ minLength: 1, maxLength: 200 }),
+  message: Type.String({ minLength: 1, maxLength: 10_000 }),
+})
+
 export const TOTAL_IDS = ['Items', 'Discounts', 'Shipping', 'Tax'] as const
 
 export const TotalSchema = Type.Object({
@@ -366,13 +392,7 @@ export const OrderDocumentSchema = Type.Object(
     storePreferencesData: Type.Object({
       countryCode: Type.String(),
       currencyCode: Type.String(),
-      currencyFormatInfo: Type.Object({
-        CurrencyDecimalDigits: Type.Integer(),
-        CurrencyDecimalSeparator: Type.String(),
-        CurrencyGroupSeparator: Type.String(),
-        CurrencyGroupSize: Type.Integer(),
-        StartsWithCurrencySymbol: Type.Boolean(),
-      }),
+      currencyFormatInfo: CurrencyFormatInfoSchema,
       currencyLocale: Type.Integer(),
       currencySymbol: Type.String(),
       timeZone: Type.String(),
@@ -433,6 +453,9 @@ export type ItemDocument = Static<typeof OrderItemSchema>
 export type LogisticsInfoDocument = Static<typeof LogisticsInfoSchema>
 export type PaymentDocument = Static<typeof PaymentSchema>
 export type TransactionDocument = Static<typeof TransactionSchema>
+export type PaymentEventData = Static<typeof PaymentEventDataSchema>
+export type CancellationRequestEventData = Static<typeof CancellationRequestEventDataSchema>
+export type InteractionEventData = Static<typeof InteractionEventDataSchema>
 export type PackageDocument = Static<typeof PackageSchema>
 export type CancellationRequest = Static<typeof CancellationRequestSchema>
 

@@ -12,8 +12,8 @@ import * as events from './order-event.repository.ts'
 import type { WorkflowSettings } from './order-status.ts'
 import {
   conclude,
-  draftOf,
-  settle,
+  decide,
+  decideGroup,
   start,
   type Changed,
   type Decision,
@@ -88,7 +88,7 @@ export function changeOrder(deps: Deps, change: OrderChange, rule: Rule): Promis
       // Read before any write: see insertEvents.
       const before = await loadOrder(trx, change.actor, change.orderId)
       const ctx = { now: deps.clock.now().toISOString(), settings: change.settings }
-      const decision = conclude(rule(settle(draftOf(before), ctx), ctx), ctx)
+      const decision = decide(before, ctx, rule)
       return decision.changed ? save(deps, trx, before, decision, change.actor, ctx.now) : decision
     }),
   )
@@ -101,11 +101,7 @@ export function changeOrderGroup(deps: Deps, change: OrderChange, rule: GroupRul
       const target = await loadOrder(trx, change.actor, change.orderId)
       const group = await orders.findGroupOrders(trx, target.account, target.orderGroup)
       const ctx = { now: deps.clock.now().toISOString(), settings: change.settings }
-      const decided = rule(
-        group.map((order) => settle(draftOf(order), ctx)),
-        target,
-        ctx,
-      ).map((draft) => conclude(draft, ctx))
+      const decided = decideGroup(group, target, ctx, rule)
       const saved: Decision[] = []
       for (const decision of decided) {
         const before = group.find((o) => o.orderId === decision.order.orderId)
@@ -134,7 +130,7 @@ export async function createOrders(
 ): Promise<string[]> {
   const documents: string[] = []
   for (const order of newOrders) {
-    const decision = conclude(then(start(order, ctx), ctx), ctx)
+    const decision = conclude(then(start(order, ctx), ctx))
     if (!decision.changed) throw new Error(`Order ${order.orderId} started without an event.`)
     documents.push((await save(deps, trx, undefined, decision, actor, ctx.now)).document)
   }
@@ -154,8 +150,12 @@ async function save(
   actor: Actor,
   now: string,
 ): Promise<Saved> {
-  const order: Order = { ...decision.order, version: (before?.version ?? 0) + 1 }
-  const write = { order, document: JSON.stringify(renderDocument(order)), renderVersion: RENDER_VERSION }
+  const { order, document } = rendered(
+    before,
+    { ...decision.order, version: (before?.version ?? 0) + 1 },
+    now,
+  )
+  const write = { order, document, renderVersion: RENDER_VERSION }
   if (before) await orders.updateOrder(trx, write)
   else await orders.insertOrder(trx, write)
   await events.insertEvents(trx, {
@@ -169,6 +169,20 @@ async function save(
   const timeout = timeoutJob(before, order)
   if (timeout) await deps.jobs.enqueue(trx, [timeout])
   return { ...decision, order, document: write.document }
+}
+
+/**
+ * The new version and its Get order document. `lastChange` is the document's: it moves when what Get order
+ * shows moves, not when only Ordo's own records do (an interaction, the first of two payment approvals).
+ */
+function rendered(before: Order | undefined, after: Order, now: string): { order: Order; document: string } {
+  if (before) {
+    const kept = { ...after, lastChange: before.lastChange }
+    const document = JSON.stringify(renderDocument(kept))
+    if (document === JSON.stringify(renderDocument(before))) return { order: kept, document }
+  }
+  const moved = { ...after, lastChange: now }
+  return { order: moved, document: JSON.stringify(renderDocument(moved)) }
 }
 
 /** A status with a timeout that the change entered gets a job to wake the order when it is due. */
@@ -199,8 +213,19 @@ export async function applyOrderTimeout(
   await changeOrder(deps, { actor: systemActor(account), orderId, settings }, (draft) => draft)
 }
 
+/**
+ * What a server does with stored orders before it serves them: puts the event stream in order if the database
+ * was restored onto another PostgreSQL server, and renders again the documents an older renderer wrote.
+ */
+export async function prepareStoredOrders(
+  handle: Pick<Deps, 'db' | 'dialect'>,
+): Promise<{ refreshed: number }> {
+  await events.alignEventStream(handle)
+  return { refreshed: await refreshStaleDocuments(handle) }
+}
+
 /** Renders again every document an older renderer wrote (after an upgrade), so Get order serves the new shape. */
-export async function refreshStaleDocuments({ db }: Pick<Deps, 'db'>): Promise<number> {
+async function refreshStaleDocuments({ db }: Pick<Deps, 'db'>): Promise<number> {
   let refreshed = 0
   let after: { account: string; orderId: string } | undefined
   for (;;) {

@@ -28,9 +28,9 @@ export interface OrderTable {
 export interface OrderEventTable {
   id: Generated<number>
   /**
-   * PostgreSQL: the writing transaction's id (`pg_current_xact_id()`). Together with `id` it orders the stream
-   * by commit; see readEventStream. SQLite commits one writer at a time, so `id` alone is commit order and this
-   * stays 0.
+   * PostgreSQL: the writing transaction's id plus the stream's offset (`ordo_stream_tx()`). Together with `id`
+   * it orders the stream by commit; see readEventStream. SQLite commits one writer at a time, so `id` alone is
+   * commit order and this stays 0.
    */
   tx_id: Generated<number>
   account: string

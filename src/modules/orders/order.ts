@@ -55,8 +55,8 @@ export interface Order {
   openTextField: Record<string, string> | null
   cancellation: Cancellation | null
   cancellationRequests: CancellationRequest[]
-  /** The customer's request waiting for the store, and the status it interrupted. */
-  pendingCancellation: { requestId: string; resumeTo: OrderStatus } | null
+  /** The customer's request waiting for the store, and where each workflow instance stood when it came. */
+  pendingCancellation: { requestId: string; resume: WorkflowState['instances'] } | null
   /** Invoices and returns with their tracking (filled by the invoices feature). */
   packages: Package[]
 }

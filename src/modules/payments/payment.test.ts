@@ -11,7 +11,6 @@ import {
   assertLegalDecision,
   canceled,
   ctxAt,
-  decideGroup,
   edges,
   eventsOf,
   expectError,
@@ -28,7 +27,7 @@ import {
   TWO_PAYMENTS,
   deepFreeze,
 } from '../../../test/rules.ts'
-import { decide } from '../orders/order-workflow.ts'
+import { decide, decideGroup } from '../orders/order-workflow.ts'
 import { approvePayment, paymentStatus, type PaymentStatus } from './payment.ts'
 
 const storeCancel = cancel({ reason: null, requestedByUser: false })
@@ -117,7 +116,8 @@ describe('approvePayment', () => {
         domain: 'Marketplace',
         state: 'payment-pending',
         lastState: 'payment-pending',
-        lastChange: T_APPROVED,
+        // The first approval showed nothing in Get order, so the order's last change is still its creation.
+        lastChange: T0,
         currentChange: T2,
       },
       transition('payment-pending', 'approve-payment', 'Marketplace', T0),
@@ -187,8 +187,8 @@ describe('approvePayment', () => {
     const gone = half.map((order) => orderOf(decide(order, ctxAt(T_LATER), storeCancel)))
     assert.deepEqual(statuses(gone, secondId), ['voided', 'voided'])
     expectError(() => approve(gone, secondId, T_LATER), 'PAYMENT_NOT_PENDING')
-    // The partner had no share of the first payment, so nothing of it was refunded there.
-    assert.deepEqual(statuses(gone, firstId), ['refunded', 'approved'])
+    // The partner had no share of the first payment: nothing of it was refunded there, and nothing is taken.
+    assert.deepEqual(statuses(gone, firstId), ['refunded', 'voided'])
     expectError(() => approve(gone, firstId, T_LATER), 'PAYMENT_NOT_PENDING')
   })
 

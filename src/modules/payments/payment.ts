@@ -8,10 +8,11 @@ import { fire, record, type Draft, type GroupRule, type WorkflowContext } from '
 export const PAYMENT_STATUSES = ['pending', 'approved', 'voided', 'refunded'] as const
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
 
-/** A payment as one order of the group sees it. */
+/** A payment as one order of the group sees it; for a canceled order, none of it is taken any more. */
 export function paymentStatus(order: Order, paymentId: string): PaymentStatus {
   const closedBy = shareClosedBy(order, paymentId)
-  if (closedBy) return closedBy === 'refund' ? 'refunded' : 'voided'
+  if (closedBy === 'refund') return 'refunded'
+  if (closedBy === 'void' || order.cancellation) return 'voided'
   return order.payment.payments.find((p) => p.id === paymentId)?.approvedAt ? 'approved' : 'pending'
 }
 
