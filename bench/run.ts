@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { exampleOrder } from '../test/fixtures.ts'
-import { freePort, printedKey } from '../test/local-server.ts'
+import { assertCurrentBuild, freePort, printedKey } from '../test/local-server.ts'
 import { startServer, stopAll, waitUntilAnswering, type Server } from './processes.ts'
 import { describeMachine, markdown, textTable, type BenchRun, type Figures, type Sample } from './report.ts'
 
@@ -223,6 +223,7 @@ async function bench(workDir: string): Promise<BenchRun> {
   }
 }
 
+assertCurrentBuild()
 const workDir = mkdtempSync(join(tmpdir(), 'ordo-bench-'))
 const cleanUp = async () => {
   await stopAll()

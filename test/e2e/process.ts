@@ -8,10 +8,12 @@ import type { Readable } from 'node:stream'
 import type { TestContext } from 'node:test'
 import type { Dialect } from '../../src/db/database.ts'
 import { freshDatabase } from '../harness.ts'
-import { freePort } from '../local-server.ts'
+import { assertCurrentBuild, freePort } from '../local-server.ts'
 
 const ORDO = resolve(import.meta.dirname, '../../bin/ordo.js')
 const ROOT = resolve(import.meta.dirname, '../..')
+
+assertCurrentBuild()
 
 /** A CLI command that has not finished by then is killed: a hung child must not hang the test run. */
 const COMMAND_TIMEOUT_MS = 30_000
