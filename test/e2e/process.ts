@@ -3,7 +3,6 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
 import type { Readable } from 'node:stream'
 import type { TestContext } from 'node:test'
 import type { Dialect } from '../../src/db/database.ts'
@@ -15,13 +14,12 @@ const ROOT = resolve(import.meta.dirname, '../..')
 
 assertCurrentBuild()
 
-/** A CLI command that has not finished by then is killed: a hung child must not hang the test run. */
-const COMMAND_TIMEOUT_MS = 30_000
-/** How long a server may take to answer /healthz: 200 polls 50 ms apart. */
-const READY_ATTEMPTS = 200
-const READY_POLL_MS = 50
-const EXIT_TIMEOUT_MS = 10_000
-const REQUEST_TIMEOUT_MS = 10_000
+/**
+ * Every wait on a child (a command to finish, a server to listen or to stop, a request to be answered) follows the
+ * child and ends as soon as it does. This cap only keeps a hung child from hanging the run: no machine, however
+ * loaded, takes this long, so the child is then killed and the test fails.
+ */
+const HUNG_AFTER_MS = 120_000
 /** Starts tried when the free port was taken before the server could bind it. */
 const SERVE_ATTEMPTS = 3
 
@@ -79,7 +77,7 @@ export interface Sandbox {
   dbArgs: string[]
   /** Runs `ordo ...args` to completion. */
   ordo: (args: string[], env?: Record<string, string>) => Promise<CommandResult>
-  /** Starts `ordo serve` on a free port of 127.0.0.1 and resolves once /healthz answers. */
+  /** Starts `ordo serve` on a free port of 127.0.0.1 and resolves once it logs that it listens there. */
   serve: (env?: Record<string, string>) => Promise<Server>
   /** Writes the file a server started with `clockEnv` reads as "now". */
   setClock: (iso: string) => void
@@ -135,13 +133,8 @@ export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox
     },
     async ordo(args, env = {}) {
       const proc = spawnOrdo(args, env)
-      const timer = setTimeout(() => proc.child.kill('SIGKILL'), COMMAND_TIMEOUT_MS)
-      try {
-        const { code, signal } = await proc.closed
-        return { code, signal, stdout: proc.stdout(), stderr: proc.stderr() }
-      } finally {
-        clearTimeout(timer)
-      }
+      const { code, signal } = await killIfHung(proc)
+      return { code, signal, stdout: proc.stdout(), stderr: proc.stderr() }
     },
     async serve(env = {}) {
       // Another process may take the free port between our check and the server's bind: try a new port then.
@@ -149,11 +142,11 @@ export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox
       for (let attempt = 1; attempt <= SERVE_ATTEMPTS; attempt++) {
         const port = await freePort()
         const proc = spawnOrdo(['serve', '--host', '127.0.0.1', '--port', String(port)], env)
-        const server = await untilReady(proc, port)
+        const server = await untilListening(proc, port)
         if (server) return server
         const { code, signal } = await proc.closed
         failure =
-          `ordo serve did not become ready on port ${port} (exit ${String(code ?? signal)})\n` +
+          `ordo serve did not start listening on port ${port} (exit ${String(code ?? signal)})\n` +
           `stdout:\n${proc.stdout()}\nstderr:\n${proc.stderr()}`
         if (!proc.stderr().includes('EADDRINUSE')) break
       }
@@ -176,10 +169,9 @@ interface Proc {
 
 const hasExited = ({ child }: Proc) => child.exitCode !== null || child.signalCode !== null
 
-/** Sends `signal` unless the process is gone, and waits for it to close; SIGKILL if it takes too long. */
-async function killAndWait(proc: Proc, signal: NodeJS.Signals): Promise<Exit> {
-  if (!hasExited(proc)) proc.child.kill(signal)
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), EXIT_TIMEOUT_MS)
+/** Waits for the process to close; SIGKILL once it has taken HUNG_AFTER_MS. */
+async function killIfHung(proc: Proc): Promise<Exit> {
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), HUNG_AFTER_MS)
   try {
     return await proc.closed
   } finally {
@@ -187,31 +179,46 @@ async function killAndWait(proc: Proc, signal: NodeJS.Signals): Promise<Exit> {
   }
 }
 
-async function untilReady(proc: Proc, port: number): Promise<Server | undefined> {
+/** Sends `signal` unless the process is gone, and waits for it to close. */
+async function killAndWait(proc: Proc, signal: NodeJS.Signals): Promise<Exit> {
+  if (!hasExited(proc)) proc.child.kill(signal)
+  return killIfHung(proc)
+}
+
+/**
+ * Resolves once the server logs that it listens on its port, or with undefined once it has closed without
+ * doing so (it failed to start, or hung and was killed). Its own line, not /healthz: another test's server may
+ * hold the port this one failed to bind.
+ */
+async function untilListening(proc: Proc, port: number): Promise<Server | undefined> {
   const url = `http://127.0.0.1:${port}`
-  const server: Server = {
-    port,
-    url,
-    stdout: proc.stdout,
-    stderr: proc.stderr,
-    request: (method, path, options) => request(url, method, path, options),
-    stop: (signal = 'SIGKILL') => killAndWait(proc, signal),
-  }
-  for (let attempt = 0; attempt < READY_ATTEMPTS; attempt++) {
-    if (hasExited(proc)) {
-      await proc.closed
-      return undefined
+  const line = `listening at ${url}`
+  let onData = () => {}
+  const listening = new Promise<boolean>((done) => {
+    // Runs after spawnOrdo's own listener has appended the chunk, so stdout() holds it; a line cut in two
+    // chunks is found once the second arrives.
+    onData = () => {
+      if (proc.stdout().includes(line)) done(true)
     }
-    // Both: /healthz alone could be another test's server on the port ours failed to bind.
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).then(
-      (res) => res.ok,
-      () => false,
-    )
-    if (ok && proc.stdout().includes(`listening at ${url}`)) return server
-    await delay(READY_POLL_MS)
+    proc.child.stdout.on('data', onData)
+  })
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), HUNG_AFTER_MS)
+  try {
+    const ready = await Promise.race([listening, proc.closed.then(() => false)])
+    return ready
+      ? {
+          port,
+          url,
+          stdout: proc.stdout,
+          stderr: proc.stderr,
+          request: (method, path, options) => request(url, method, path, options),
+          stop: (signal = 'SIGKILL') => killAndWait(proc, signal),
+        }
+      : undefined
+  } finally {
+    clearTimeout(timer)
+    proc.child.stdout.off('data', onData)
   }
-  await killAndWait(proc, 'SIGKILL')
-  return undefined
 }
 
 async function request(
@@ -222,7 +229,7 @@ async function request(
 ): Promise<HttpResult> {
   const res = await fetch(`${base}${path}`, {
     method,
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    signal: AbortSignal.timeout(HUNG_AFTER_MS),
     headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
