@@ -18,7 +18,8 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20.19',
-  // main.ts becomes its own chunk, imported only by the commands that need it (see src/cli/ordo.ts).
+  // Each dynamic import starts a chunk that loads only when reached: main.ts for any command but help
+  // (src/cli/ordo.ts), app.ts for serve (src/cli/main.ts).
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   // Stack traces name the TypeScript sources; the sources ship beside dist/, so the maps need not hold them.

@@ -1,5 +1,5 @@
-// Entry point of the built `ordo` (dist/ordo.js). Help needs only the usage text; any other command loads main.ts,
-// and with it Fastify, the database drivers and the services, so `ordo --help` stays fast.
+// Entry point of the built `ordo` (dist/ordo.js). Help needs only the usage text, so it is printed before main.ts,
+// the database drivers and the services load; `serve` alone then loads Fastify and the routes as well.
 import { HELP } from './usage.ts'
 
 const args = process.argv.slice(2)

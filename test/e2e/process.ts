@@ -186,9 +186,9 @@ async function killAndWait(proc: Proc, signal: NodeJS.Signals): Promise<Exit> {
 }
 
 /**
- * Resolves once the server logs that it listens on its port, or with undefined once it has closed without
- * doing so (it failed to start, or hung and was killed). Its own line, not /healthz: another test's server may
- * hold the port this one failed to bind.
+ * Resolves once the server logs that it listens on its port (at the default log level: LOG_LEVEL is not
+ * inherited), or with undefined once it has closed without doing so (it failed to start, or hung and was
+ * killed). Its own line, not /healthz: another test's server may hold the port this one failed to bind.
  */
 async function untilListening(proc: Proc, port: number): Promise<Server | undefined> {
   const url = `http://127.0.0.1:${port}`
