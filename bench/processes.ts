@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
  * server from hanging the bench: no machine, however loaded, takes this long to start one.
  */
 const HUNG_AFTER_MS = 120_000
-/** Between /healthz polls: short, since start-up time is measured to the first answer. */
-export const POLL_MS = 5
+/** Between polls of a server that is starting. */
+const POLL_MS = 20
 
 export interface Server {
   readonly name: string

@@ -1,6 +1,5 @@
 // What `npm run bench` prints and writes to BENCHMARKS.md: the machine, the method and the figures.
 import { arch, cpus, release, totalmem, type } from 'node:os'
-import { POLL_MS } from './processes.ts'
 import type { StartupFigures } from './startup.ts'
 
 /** One measured run of one server. */
@@ -221,8 +220,9 @@ ${markdownTable(HEADINGS, rows(run)).join('\n')}
 - Every \`ordo\` is bin/ordo.js running the build in dist/, as \`npm start\` does (\`npm run bench\` builds
   it first), as a child process on 127.0.0.1, on SQLite files in a temporary directory removed afterwards.
 - Start-up, before any load: ${run.startup.helpMs.length} runs of \`ordo --help\`; then, ${run.startup.firstStartMs.length} times, \`ordo serve\` on a new
-  database file, stopped once /healthz answers 200 (polled every ${POLL_MS} ms from the spawn), and started
-  again on the same file. The first start applies the migrations and creates the bootstrap key.
+  database file, timed from the spawn to the first 200 on /healthz (asked as soon as the server logs that it
+  listens, so that polling does not slow the start it times), stopped, and started again on the same file.
+  The first start applies the migrations and creates the bootstrap key.
 - Get order: \`ordo serve\` on a fresh database, with log level \`${run.ordoLogLevel}\`. The bootstrap admin
   key it prints on the empty database authenticates every request.
 - Load: ${run.orders} orders placed through \`POST /api/oms/pvt/orders\` (the two-seller example order of
