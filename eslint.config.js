@@ -127,12 +127,14 @@ const pureClock = 'Pure rules read no clock: take the time as an argument (RuleC
 const pureRandom = 'Pure rules draw no randomness: take ids and random values as arguments.'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'dist/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'dist.*/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'bin/*.js'] } },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js', 'bin/*.js', 'scripts/*.js'] },
+      },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',

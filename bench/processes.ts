@@ -3,9 +3,19 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
+/**
+ * Waits on a server end as soon as it answers, prints what was awaited, or exits. This cap only keeps a hung
+ * server from hanging the bench: no machine, however loaded, takes this long to start one.
+ */
+const HUNG_AFTER_MS = 120_000
+/** Between polls of a server that is starting. */
+const POLL_MS = 20
+
 export interface Server {
   readonly name: string
   readonly process: ChildProcess
+  /** Settles when the process has exited. */
+  readonly exited: Promise<void>
   /** Everything the server printed so far, stdout and stderr together. */
   output: () => string
   /** User plus system CPU seconds the server has used, where /proc tells it. */
@@ -29,6 +39,7 @@ export function startServer(name: string, args: string[], cwd: string, env: Node
   const server: Server = {
     name,
     process: child,
+    exited,
     output: () => output,
     cpuSeconds: () => (child.pid === undefined ? undefined : cpuSecondsOf(child.pid)),
     stop: async () => {
@@ -51,23 +62,53 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((server) => server.stop()))
 }
 
-/** Polls `url` until it answers 200, the server exits, or `timeoutMs` passes. */
-export async function waitUntilAnswering(server: Server, url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (server.process.exitCode !== null) {
-      throw new Error(`${server.name} exited with code ${server.process.exitCode}:\n${server.output()}`)
-    }
+/** Polls `url` until it answers 200; fails as soon as the server exits, or once it has hung for HUNG_AFTER_MS. */
+export async function waitUntilAnswering(server: Server, url: string): Promise<void> {
+  let exited = false
+  void server.exited.then(() => (exited = true))
+  const deadline = performance.now() + HUNG_AFTER_MS
+  while (!exited && performance.now() < deadline) {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) })
+      const response = await fetch(url, { signal: AbortSignal.timeout(HUNG_AFTER_MS) })
       await response.arrayBuffer()
       if (response.ok) return
     } catch {
       // Not listening yet.
     }
-    await sleep(100)
+    await Promise.race([sleep(POLL_MS), server.exited])
   }
-  throw new Error(`${server.name} did not answer ${url} within ${timeoutMs} ms:\n${server.output()}`)
+  throw new Error(
+    exited
+      ? `${server.name} exited with code ${server.process.exitCode}:\n${server.output()}`
+      : `${server.name} did not answer ${url} within ${HUNG_AFTER_MS} ms:\n${server.output()}`,
+  )
+}
+
+/** What `find` returns once it finds something in the server's output; fails if the server exits or hangs first. */
+export async function untilPrinted<T>(server: Server, find: (output: string) => T | undefined): Promise<T> {
+  let onData = () => {}
+  const found = new Promise<T>((done) => {
+    onData = () => {
+      const value = find(server.output())
+      if (value !== undefined) done(value)
+    }
+    server.process.stdout?.on('data', onData)
+    server.process.stderr?.on('data', onData)
+    onData()
+  })
+  let timer: NodeJS.Timeout | undefined
+  const failed = new Promise<never>((_, fail) => {
+    const failure = (what: string) => () => fail(new Error(`${server.name} ${what}:\n${server.output()}`))
+    void server.exited.then(failure('exited before printing what was awaited'))
+    timer = setTimeout(failure(`printed nothing awaited within ${HUNG_AFTER_MS} ms`), HUNG_AFTER_MS)
+  })
+  try {
+    return await Promise.race([found, failed])
+  } finally {
+    clearTimeout(timer)
+    server.process.stdout?.off('data', onData)
+    server.process.stderr?.off('data', onData)
+  }
 }
 
 let ticksPerSecond: number | undefined

@@ -1,5 +1,6 @@
 // What `npm run bench` prints and writes to BENCHMARKS.md: the machine, the method and the figures.
 import { arch, cpus, release, totalmem, type } from 'node:os'
+import type { StartupFigures } from './startup.ts'
 
 /** One measured run of one server. */
 export interface Sample {
@@ -32,6 +33,11 @@ export interface BenchRun {
   target: number
   bare: Figures
   ordo: Figures
+  startup: StartupFigures & {
+    /** The 1-minute load average as the start-up runs began: on a shared machine the times rise with it. */
+    loadAverage: number
+    targetMs: number
+  }
 }
 
 const median = (values: number[]): number => {
@@ -128,22 +134,62 @@ function ratioLines(run: BenchRun): string[] {
   ]
 }
 
-/** The table printed at the end of a run. */
+function startupRows({ startup }: BenchRun): string[][] {
+  const row = (what: string, times: number[]) => [
+    what,
+    String(times.length),
+    median(times).toFixed(0),
+    Math.max(...times).toFixed(0),
+  ]
+  return [
+    row('`ordo --help`, spawn to exit', startup.helpMs),
+    row('`ordo serve`, empty database: spawn to the first 200 on /healthz', startup.firstStartMs),
+    row('`ordo serve`, the same database again', startup.restartMs),
+  ]
+}
+
+function startupLines({ startup }: BenchRun): string[] {
+  const slowest = Math.max(...startup.firstStartMs, ...startup.restartMs)
+  const verdict = slowest <= startup.targetMs ? 'meets the target' : 'MISSES the target'
+  return [
+    `\`ordo serve\` healthy within ${startup.targetMs} ms of its start: ${verdict} (slowest start ${slowest.toFixed(0)} ms)`,
+    `1-minute load average as the start-up runs began: ${startup.loadAverage.toFixed(2)}`,
+  ]
+}
+
+const STARTUP_HEADINGS = ['start-up', 'runs', 'median ms', 'max ms']
+
+/** Columns padded to their widest cell, the first left-aligned and the others right-aligned. */
+function aligned(table: string[][]): string[] {
+  const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((row) => row[i]?.length ?? 0)))
+  return table.map((row) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
+  )
+}
+
+/** The tables printed at the end of a run. */
 export function textTable(run: BenchRun): string {
-  const all = [HEADINGS, ...rows(run)]
-  const widths = HEADINGS.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)))
-  const line = (row: string[]) =>
-    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')
-  return [...all.map(line), '', ...ratioLines(run)].join('\n')
+  return [
+    ...aligned([STARTUP_HEADINGS, ...startupRows(run)]),
+    '',
+    ...startupLines(run),
+    '',
+    ...aligned([HEADINGS, ...rows(run)]),
+    '',
+    ...ratioLines(run),
+  ].join('\n')
+}
+
+function markdownTable(headings: string[], body: string[][]): string[] {
+  return [
+    `| ${headings.join(' | ')} |`,
+    `| ${headings.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...body.map((row) => `| ${row.join(' | ')} |`),
+  ]
 }
 
 /** BENCHMARKS.md, rewritten whole by each run. */
 export function markdown(run: BenchRun): string {
-  const table = [
-    `| ${HEADINGS.join(' | ')} |`,
-    `| ${HEADINGS.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
-    ...rows(run).map((row) => `| ${row.join(' | ')} |`),
-  ]
   return `# Benchmarks
 
 Written by \`npm run bench\` (bench/run.ts); each run replaces this file. Absolute figures from different
@@ -153,19 +199,32 @@ machines do not compare: the ratios, measured in one run on one machine, are wha
 - Machine: ${describeMachine()}
 - Versions: Fastify ${run.versions.fastify}, autocannon ${run.versions.autocannon}, Node ${run.versions.node}
 
+## Start-up
+
+${startupLines(run)
+  .map((line) => `- ${line}`)
+  .join('\n')}
+
+${markdownTable(STARTUP_HEADINGS, startupRows(run)).join('\n')}
+
 ## Get order against a bare Fastify route
 
 ${ratioLines(run)
   .map((line) => `- ${line}`)
   .join('\n')}
 
-${table.join('\n')}
+${markdownTable(HEADINGS, rows(run)).join('\n')}
 
 ## Method
 
-- A fresh SQLite database in a temporary directory, removed afterwards. \`ordo serve\` (bin/ordo.js,
-  through tsx as \`npm start\` runs it) starts on it as a child process on 127.0.0.1, with log level
-  \`${run.ordoLogLevel}\`. The bootstrap admin key it prints on the empty database authenticates every request.
+- Every \`ordo\` is bin/ordo.js running the build in dist/, as \`npm start\` does (\`npm run bench\` builds
+  it first), as a child process on 127.0.0.1, on SQLite files in a temporary directory removed afterwards.
+- Start-up, before any load: ${run.startup.helpMs.length} runs of \`ordo --help\`; then, ${run.startup.firstStartMs.length} times, \`ordo serve\` on a new
+  database file, timed from the spawn to the first 200 on /healthz (asked as soon as the server logs that it
+  listens, so that polling does not slow the start it times), stopped, and started again on the same file.
+  The first start applies the migrations and creates the bootstrap key.
+- Get order: \`ordo serve\` on a fresh database, with log level \`${run.ordoLogLevel}\`. The bootstrap admin
+  key it prints on the empty database authenticates every request.
 - Load: ${run.orders} orders placed through \`POST /api/oms/pvt/orders\` (the two-seller example order of
   test/fixtures.ts, each with its own marketplaceOrderId). Order documents: ${run.documentBytes.toFixed(0)} bytes on average.
 - Ordo: \`GET /api/oms/pvt/orders/{orderId}\` with \`X-VTEX-API-AppKey\` / \`X-VTEX-API-AppToken\`, each

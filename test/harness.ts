@@ -25,6 +25,9 @@ const POSTGRES_URL = process.env.ORDO_TEST_DATABASE_URL
 
 export const DIALECTS: Dialect[] = POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite']
 
+/** Closed connections' backends go within moments, even on a loaded machine. */
+const CONNECTIONS_GONE_WITHIN_MS = 30_000
+
 /** Runs a suite once per database dialect under test. */
 export function describeEachDialect(name: string, suite: (dialect: Dialect) => void): void {
   for (const dialect of DIALECTS) describe(`${name} [${dialect}]`, () => suite(dialect))
@@ -52,13 +55,15 @@ export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
       const client = new pg.Client({ connectionString: POSTGRES_URL })
       await client.connect()
       // pg's pool.end() resolves before its sockets close: `with (force)` would kill those backends and their
-      // clients would throw uncaught errors. Wait (bounded) until they are gone.
-      for (let attempt = 0; attempt < 100; attempt++) {
+      // clients would throw uncaught errors. Wait until they are gone, by the clock, not a number of polls: on a
+      // loaded machine they take longer. Only a connection something still holds open outlasts the cap.
+      const deadline = Date.now() + CONNECTIONS_GONE_WITHIN_MS
+      for (;;) {
         const { rows } = await client.query<{ n: number }>(
           'select count(*)::int as n from pg_stat_activity where datname = $1',
           [name],
         )
-        if (rows[0]?.n === 0) break
+        if (rows[0]?.n === 0 || Date.now() > deadline) break
         await new Promise((resolve) => setTimeout(resolve, 10))
       }
       await client.query(`drop database if exists ${name} with (force)`)

@@ -1,5 +1,24 @@
-// Shared by the end-to-end tests and the bench: a free local port, and the key a first `ordo serve` prints.
+// Shared by the end-to-end tests and the bench: a current build, a free local port, and the key a first
+// `ordo serve` prints.
+import { readdirSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { join, resolve } from 'node:path'
+
+const ROOT = resolve(import.meta.dirname, '..')
+
+/**
+ * Throws unless dist/ (what bin/ordo.js runs) was built after the last change to src/. `npm test` and
+ * `npm run bench` build it first; this stops a test file or the bench run on its own from trying an old build.
+ */
+export function assertCurrentBuild(): void {
+  const built = statSync(join(ROOT, 'dist/ordo.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0
+  const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => !file.endsWith('.test.ts'))
+    .map((file) => statSync(join(ROOT, 'src', file)).mtimeMs)
+  if (Math.max(...sources) > built) {
+    throw new Error('dist/ is missing or older than src/: run `npm run build` (npm test does it first).')
+  }
+}
 
 /** A port that was free a moment ago: the OS picks it for a listener on port 0, which is then closed. */
 export function freePort(): Promise<number> {

@@ -1,13 +1,11 @@
 // The `ordo` command: serve, migrate, and administration of accounts, keys and settings.
 import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { buildApp } from '../app.ts'
 import { loadConfig, type Config } from '../config.ts'
 import { openDatabase } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { Deps } from '../deps.ts'
 import { bootstrap, createKey, listKeys, revokeKey } from '../modules/access/access.service.ts'
-import { ROLE_NAMES } from '../modules/access/roles.ts'
 import { changeSettings, createAccount, getSettings } from '../modules/accounts/account.service.ts'
 import { ORDER_TIMEOUT_JOB, prepareStoredOrders } from '../modules/orders/order.service.ts'
 import { FileClock, systemClock } from '../platform/clock.ts'
@@ -16,25 +14,7 @@ import { AppError } from '../platform/errors.ts'
 import { createJobQueue, type JobQueue } from '../worker/job-queue.ts'
 import { runDueJobs, startWorker } from '../worker/worker.ts'
 import { jobHandlers } from '../job-handlers.ts'
-
-const HELP = `ordo — a VTEX-compatible order management system
-
-Usage:
-  ordo serve [--port 8080] [--host 0.0.0.0] [--db ./data/ordo.db | --database-url postgres://…]
-  ordo migrate
-  ordo accounts create NAME
-  ordo keys create --account NAME --role "ROLE" [--role "ROLE"…] [--label TEXT] [--json]
-  ordo keys list --account NAME [--json]
-  ordo keys revoke APPKEY
-  ordo settings get --account NAME
-  ordo settings set --account NAME --grace-period-minutes N
-
-Every command takes --db FILE (SQLite, default ./data/ordo.db) or --database-url postgres://…,
-or the environment variables ORDO_DB / DATABASE_URL, so it can run beside a live server.
-Other environment: PORT, HOST, LOG_LEVEL, ORDO_TIMER_INTERVAL_MS.
-
-Roles: ${ROLE_NAMES.join(', ')}
-`
+import { HELP } from './usage.ts'
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -91,6 +71,8 @@ async function serve(config: Config): Promise<void> {
       ].join('\n') + '\n',
     )
   }
+  // Only serve needs Fastify and the routes: the other commands start faster without loading them.
+  const { buildApp } = await import('../app.ts')
   const app = await buildApp(deps, { logger: { level: config.logLevel } })
   const handlers = jobHandlers(deps)
   const onError = (error: unknown) => app.log.error({ err: error }, 'job failed')

@@ -4,23 +4,23 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
 import type { Readable } from 'node:stream'
 import type { TestContext } from 'node:test'
 import { openDatabase, type DbHandle, type Dialect } from '../../src/db/database.ts'
 import { freshDatabase } from '../harness.ts'
-import { freePort } from '../local-server.ts'
+import { assertCurrentBuild, freePort } from '../local-server.ts'
 
 const ORDO = resolve(import.meta.dirname, '../../bin/ordo.js')
 const ROOT = resolve(import.meta.dirname, '../..')
 
-/** A CLI command that has not finished by then is killed: a hung child must not hang the test run. */
-const COMMAND_TIMEOUT_MS = 120_000
-/** How long a server may take to answer /healthz. Only a broken start takes this long; a loaded machine took over 10 s. */
-const READY_TIMEOUT_MS = 120_000
-const READY_POLL_MS = 50
-const EXIT_TIMEOUT_MS = 60_000
-const REQUEST_TIMEOUT_MS = 10_000
+assertCurrentBuild()
+
+/**
+ * Every wait on a child (a command to finish, a server to listen or to stop, a request to be answered) follows the
+ * child and ends as soon as it does. This cap only keeps a hung child from hanging the run: no machine, however
+ * loaded, takes this long, so the child is then killed and the test fails.
+ */
+const HUNG_AFTER_MS = 120_000
 /** Starts tried when the free port was taken before the server could bind it. */
 const SERVE_ATTEMPTS = 3
 
@@ -84,7 +84,7 @@ export interface Sandbox {
   dbArgs: string[]
   /** Runs `ordo ...args` to completion. */
   ordo: (args: string[], env?: Record<string, string>) => Promise<CommandResult>
-  /** Starts `ordo serve` on a free port of 127.0.0.1 and resolves once /healthz answers. */
+  /** Starts `ordo serve` on a free port of 127.0.0.1 and resolves once it logs that it listens there. */
   serve: (env?: Record<string, string>) => Promise<Server>
   /** Starts `node --import tsx SCRIPT ...args`, followed by the same database flags as `ordo`. */
   start: (script: string, args: string[]) => Child
@@ -147,13 +147,8 @@ export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox
     },
     async ordo(args, env = {}) {
       const proc = spawnNode([ORDO, ...args], env)
-      const timer = setTimeout(() => proc.child.kill('SIGKILL'), COMMAND_TIMEOUT_MS)
-      try {
-        const { code, signal } = await proc.closed
-        return { code, signal, stdout: proc.stdout(), stderr: proc.stderr() }
-      } finally {
-        clearTimeout(timer)
-      }
+      const { code, signal } = await killIfHung(proc)
+      return { code, signal, stdout: proc.stdout(), stderr: proc.stderr() }
     },
     async serve(env = {}) {
       // Another process may take the free port between our check and the server's bind: try a new port then.
@@ -161,11 +156,11 @@ export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox
       for (let attempt = 1; attempt <= SERVE_ATTEMPTS; attempt++) {
         const port = await freePort()
         const proc = spawnNode([ORDO, 'serve', '--host', '127.0.0.1', '--port', String(port)], env)
-        const server = await untilReady(proc, port)
+        const server = await untilListening(proc, port)
         if (server) return server
         const { code, signal } = await proc.closed
         failure =
-          `ordo serve did not become ready on port ${port} (exit ${String(code ?? signal)})\n` +
+          `ordo serve did not start listening on port ${port} (exit ${String(code ?? signal)})\n` +
           `stdout:\n${proc.stdout()}\nstderr:\n${proc.stderr()}`
         if (!proc.stderr().includes('EADDRINUSE')) break
       }
@@ -201,10 +196,9 @@ const childOf = (proc: Proc): Child => ({
   stop: (signal = 'SIGKILL') => killAndWait(proc, signal),
 })
 
-/** Sends `signal` unless the process is gone, and waits for it to close; SIGKILL if it takes too long. */
-async function killAndWait(proc: Proc, signal: NodeJS.Signals): Promise<Exit> {
-  if (!hasExited(proc)) proc.child.kill(signal)
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), EXIT_TIMEOUT_MS)
+/** Waits for the process to close; SIGKILL once it has taken HUNG_AFTER_MS. */
+async function killIfHung(proc: Proc): Promise<Exit> {
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), HUNG_AFTER_MS)
   try {
     return await proc.closed
   } finally {
@@ -212,29 +206,44 @@ async function killAndWait(proc: Proc, signal: NodeJS.Signals): Promise<Exit> {
   }
 }
 
-async function untilReady(proc: Proc, port: number): Promise<Server | undefined> {
+/** Sends `signal` unless the process is gone, and waits for it to close. */
+async function killAndWait(proc: Proc, signal: NodeJS.Signals): Promise<Exit> {
+  if (!hasExited(proc)) proc.child.kill(signal)
+  return killIfHung(proc)
+}
+
+/**
+ * Resolves once the server logs that it listens on its port (at the default log level: LOG_LEVEL is not
+ * inherited), or with undefined once it has closed without doing so (it failed to start, or hung and was
+ * killed). Its own line, not /healthz: another test's server may hold the port this one failed to bind.
+ */
+async function untilListening(proc: Proc, port: number): Promise<Server | undefined> {
   const url = `http://127.0.0.1:${port}`
-  const server: Server = {
-    ...childOf(proc),
-    port,
-    url,
-    request: (method, path, options) => request(url, method, path, options),
-  }
-  for (const deadline = Date.now() + READY_TIMEOUT_MS; Date.now() < deadline;) {
-    if (hasExited(proc)) {
-      await proc.closed
-      return undefined
+  const line = `listening at ${url}`
+  let onData = () => {}
+  const listening = new Promise<boolean>((done) => {
+    // Runs after spawnNode's own listener has appended the chunk, so stdout() holds it; a line cut in two
+    // chunks is found once the second arrives.
+    onData = () => {
+      if (proc.stdout().includes(line)) done(true)
     }
-    // Both: /healthz alone could be another test's server on the port ours failed to bind.
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).then(
-      (res) => res.ok,
-      () => false,
-    )
-    if (ok && proc.stdout().includes(`listening at ${url}`)) return server
-    await delay(READY_POLL_MS)
+    proc.child.stdout.on('data', onData)
+  })
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), HUNG_AFTER_MS)
+  try {
+    const ready = await Promise.race([listening, proc.closed.then(() => false)])
+    return ready
+      ? {
+          ...childOf(proc),
+          port,
+          url,
+          request: (method, path, options) => request(url, method, path, options),
+        }
+      : undefined
+  } finally {
+    clearTimeout(timer)
+    proc.child.stdout.off('data', onData)
   }
-  await killAndWait(proc, 'SIGKILL')
-  return undefined
 }
 
 async function request(
@@ -245,7 +254,7 @@ async function request(
 ): Promise<HttpResult> {
   const res = await fetch(`${base}${path}`, {
     method,
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    signal: AbortSignal.timeout(HUNG_AFTER_MS),
     headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
