@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
-import { errorResponses, sendJsonText } from '../../platform/http-schemas.ts'
+import { errorResponses, sendJsonText, sendsJsonText } from '../../platform/http-schemas.ts'
 import { principalOf } from '../../platform/principal.ts'
 import { OrderDocumentSchema } from '../orders/order.schemas.ts'
 import { IntakeBodySchema } from './intake.schemas.ts'
@@ -13,6 +13,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
     '/api/oms/pvt/orders',
     {
       onRequest: guard({ anyOf: ['Orders Full Access', 'Change order'] }),
+      ...sendsJsonText,
       schema: {
         operationId: 'PlaceOrder',
         summary: 'Place an order (Ordo)',

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyReply } from 'fastify'
 import type { RouteDeps } from '../../deps.ts'
-import { errorResponses, sendJsonText } from '../../platform/http-schemas.ts'
+import { errorResponses, sendJsonText, sendsJsonText } from '../../platform/http-schemas.ts'
 import { principalOf } from '../../platform/principal.ts'
 import { GroupOrderDocumentSchema, OrderDocumentSchema, OrderIdParams } from './order.schemas.ts'
 import * as orders from './order.service.ts'
@@ -15,6 +15,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { d
     '/api/oms/pvt/orders/:orderId',
     {
       onRequest: viewOrder,
+      ...sendsJsonText,
       schema: {
         operationId: 'GetOrder',
         summary: 'Get order',
@@ -35,6 +36,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { d
     '/api/oms/pvt/orders/order-group/:orderGroup',
     {
       onRequest: viewOrder,
+      ...sendsJsonText,
       schema: {
         summary: 'Get orders by order group ID',
         tags: ['Orders'],
@@ -42,6 +44,10 @@ export const orderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { d
         response: { 200: Type.Array(GroupOrderDocumentSchema), ...errorResponses(404) },
       },
     },
-    async (request) => orders.getGroupDocuments(deps, principalOf(request), request.params.orderGroup),
+    async (request, reply) =>
+      sendJsonText(
+        reply,
+        JSON.stringify(await orders.getGroupDocuments(deps, principalOf(request), request.params.orderGroup)),
+      ),
   )
 }
