@@ -5,7 +5,7 @@ import { it } from 'node:test'
 import { sql } from 'kysely'
 import type { Db } from '../src/db/database.ts'
 import type { OrderEventDraft } from '../src/modules/orders/order-event.ts'
-import { insertEvents } from '../src/modules/orders/order-event.repository.ts'
+import { assertNothingWritten, insertEvents } from '../src/modules/orders/order-event.repository.ts'
 import {
   prepareStoredOrders,
   readEventStream,
@@ -210,5 +210,15 @@ if (DIALECTS.includes('postgres')) {
       'a reader that had caught up gets the new event, after the old ones',
     )
     assertOrderly([...old.seen, ...fresh.seen])
+  })
+
+  it('[postgres] refuses an order change whose transaction wrote before it read the order', async (t) => {
+    const test = await startTestApp(t, 'postgres')
+    const { db, dialect } = test.deps
+    await db.transaction().execute(async (trx) => {
+      await assertNothingWritten({ db: trx, dialect })
+      await append(trx, 'FIRST-01', 1)
+      await assert.rejects(assertNothingWritten({ db: trx, dialect }), /wrote before it read/)
+    })
   })
 }

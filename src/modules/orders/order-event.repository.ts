@@ -28,7 +28,8 @@ export interface NewEvents {
 
 /**
  * Appends the events of one order version. A use case must read the order before it writes anything, so its
- * transaction id is newer than that of the version it read: the stream then keeps each order's versions in order.
+ * transaction id is newer than that of the version it read: the stream then keeps each order's versions in order
+ * (see assertNothingWritten).
  */
 export async function insertEvents(db: Db, batch: NewEvents): Promise<void> {
   if (batch.events.length === 0) return
@@ -113,6 +114,20 @@ export async function alignEventStream({ db, dialect }: Pick<DbHandle, 'db' | 'd
     select max(tx_id) + 1 - pg_current_xact_id()::text::bigint from order_events
     having max(tx_id) >= ordo_stream_tx()`.execute(db)
   return (result.numAffectedRows ?? 0n) > 0n
+}
+
+/**
+ * PostgreSQL gives a transaction its id at its first write. The write path calls this before it reads the order
+ * it will change: had the transaction written anything already, its id could be older than that of the version
+ * it is about to read, and the stream would show that order's versions out of order.
+ */
+export async function assertNothingWritten({ db, dialect }: Pick<DbHandle, 'db' | 'dialect'>): Promise<void> {
+  if (dialect !== 'postgres') return
+  const { rows } = await sql<{
+    xid: string | null
+  }>`select pg_current_xact_id_if_assigned()::text as xid`.execute(db)
+  if (rows[0]?.xid)
+    throw new Error('An order change wrote before it read its order; see assertNothingWritten.')
 }
 
 function toEvent(row: Selectable<OrderEventTable>): OrderEvent {

@@ -85,7 +85,7 @@ export interface OrderChange {
 export function changeOrder(deps: Deps, change: OrderChange, rule: Rule): Promise<Decision> {
   return retryOnConflict(() =>
     deps.db.transaction().execute(async (trx) => {
-      // Read before any write: see insertEvents.
+      await events.assertNothingWritten({ db: trx, dialect: deps.dialect })
       const before = await loadOrder(trx, change.actor, change.orderId)
       const ctx = { now: deps.clock.now().toISOString(), settings: change.settings }
       const decision = decide(before, ctx, rule)
@@ -98,6 +98,7 @@ export function changeOrder(deps: Deps, change: OrderChange, rule: Rule): Promis
 export function changeOrderGroup(deps: Deps, change: OrderChange, rule: GroupRule): Promise<Decision[]> {
   return retryOnConflict(() =>
     deps.db.transaction().execute(async (trx) => {
+      await events.assertNothingWritten({ db: trx, dialect: deps.dialect })
       const target = await loadOrder(trx, change.actor, change.orderId)
       const group = await orders.findGroupOrders(trx, target.account, target.orderGroup)
       const ctx = { now: deps.clock.now().toISOString(), settings: change.settings }
