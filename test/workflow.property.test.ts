@@ -67,7 +67,7 @@ const command: fc.Arbitrary<Command | Progress> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('advance'),
       minutes: fc.integer({ min: 1, max: 40 }),
-      // Sometimes the timer worker is behind: the clock moves, the timers wait.
+      // Sometimes the job worker is behind: the clock moves, the timeout jobs wait.
       runTimers: fc.oneof(
         { weight: 3, arbitrary: fc.constant(true) },
         { weight: 1, arbitrary: fc.constant(false) },

@@ -185,7 +185,7 @@ describeEachDialect('order workflow', (dialect) => {
     const requested = await approvedOrder(test, 'LATE-REQUEST')
     const started = await approvedOrder(test, 'LATE-HANDLING')
     const canceled = await approvedOrder(test, 'LATE-CANCEL')
-    test.clock.advanceMinutes(30) // the timer worker is behind: no runDueTimers yet
+    test.clock.advanceMinutes(30) // the job worker is behind: no runDueJobs yet
 
     const request = await ana.userCancel(requested.orderId, { reason: 'Too late?' })
     assert.equal(request.statusCode, 200, request.body)

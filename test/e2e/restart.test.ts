@@ -1,4 +1,4 @@
-// Grace-period timers survive `kill -9`: after a restart every window that ended is applied, and no other.
+// Grace-period jobs survive `kill -9`: after a restart every window that ended is applied, and no other.
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import type { OrderDocument } from '../../src/modules/orders/order.schemas.ts'
@@ -29,7 +29,7 @@ const windowEnded = (approvedAt: number, now: number) => approvedAt + GRACE_MINU
 describeEachDialect('restart after kill -9', (dialect) => {
   it('moves every order whose grace period ended to ready-for-handling, and none earlier', async (t) => {
     const box = await sandbox(t, dialect)
-    // Only the sweep `serve` runs before it listens may apply timers: the periodic loop would not tick here.
+    // Only the jobs `serve` runs before it listens may end grace periods: the worker's poll would not come here.
     const env = { ...box.clockEnv, ORDO_TIMER_INTERVAL_MS: '3600000' }
     box.setClock(at(0))
     let server = await box.serve(env)
