@@ -23,6 +23,7 @@ import { orderRoutes } from './modules/orders/order.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
 import { AppError } from './platform/errors.ts'
 import { registerErrorHandler } from './platform/http-errors.ts'
+import { PRINCIPAL } from './platform/principal.ts'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
@@ -35,6 +36,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   registerErrorHandler(app)
+  app.decorateRequest(PRINCIPAL, null)
   acceptLooseBodies(app)
   validateBodiesStrictly(app)
 

@@ -33,8 +33,25 @@ export interface DbHandle {
    * SQLite files only: a second, read-only connection for the hottest point reads (Get order). It sees only
    * committed data and skips Kysely's per-query cost; everything else goes through `db`.
    */
-  reader?: SQLite.Database | undefined
+  reader?: ReadConnection | undefined
 }
+
+export interface ReadConnection {
+  connection: SQLite.Database
+  /**
+   * What a cache of reads is valid for: the mark moves when this process commits a change (at once) and when
+   * another process does (noticed within OTHER_WRITERS_MS). Undefined while this process has a write
+   * transaction open, because what is read then may change at its commit: such reads must not be cached.
+   */
+  commitMark: () => number | undefined
+}
+
+/**
+ * On SQLite one process writes orders (DESIGN.md §5); the CLI writes keys and settings beside it. Asking
+ * SQLite whether anyone committed (`PRAGMA data_version`) takes two file-lock system calls, which would be a
+ * tenth of a Get order if done for each one, so other processes' commits are looked for this often.
+ */
+export const OTHER_WRITERS_MS = 10
 
 // COUNT(*) and BIGSERIAL come back as strings from pg; every number Ordo stores fits in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
@@ -54,8 +71,7 @@ export function openDatabase(target: { databaseUrl?: string | undefined; sqliteP
   sqlite.pragma('busy_timeout = 5000') // the CLI may write beside a running server
   sqlite.pragma('foreign_keys = ON')
   // An in-memory database is private to its connection, so it cannot have a second one.
-  const reader = path === ':memory:' ? undefined : new SQLite(path, { readonly: true })
-  reader?.pragma('busy_timeout = 5000')
+  const reader = path === ':memory:' ? undefined : readConnection(sqlite, path)
   return {
     db: new Kysely<Database>({
       dialect: new SqliteDialect({ database: withStatementCache(sqlite, reader) }),
@@ -65,15 +81,49 @@ export function openDatabase(target: { databaseUrl?: string | undefined; sqliteP
   }
 }
 
+function readConnection(writer: SQLite.Database, path: string): ReadConnection {
+  const connection = new SQLite(path, { readonly: true })
+  connection.pragma('busy_timeout = 5000')
+  // The rows this process's writer has changed, counted as each statement completes; reading it touches no
+  // file. A transaction's changes count before its commit, which is why reads inside one are not cached.
+  const ownChanges = writer.prepare('select total_changes()').pluck()
+  const anyCommit = connection.prepare('pragma data_version').pluck()
+  let seenOwn: unknown
+  let seenAny: unknown
+  let checkedAt = Number.NEGATIVE_INFINITY
+  let mark = 0
+  return {
+    connection,
+    commitMark: () => {
+      if (writer.inTransaction) return undefined
+      const own = ownChanges.get()
+      if (own !== seenOwn) {
+        seenOwn = own
+        mark++
+      }
+      const now = performance.now()
+      if (now - checkedAt >= OTHER_WRITERS_MS) {
+        checkedAt = now
+        const any = anyCommit.get()
+        if (any !== seenAny) {
+          seenAny = any
+          mark++
+        }
+      }
+      return mark
+    },
+  }
+}
+
 /**
  * Kysely prepares every query anew; compiling SQL costs more than running a point lookup. Its SQLite driver
  * runs one query at a time, so a statement can be reused safely.
  */
-function withStatementCache(sqlite: SQLite.Database, reader: SQLite.Database | undefined): SqliteDatabase {
+function withStatementCache(sqlite: SQLite.Database, reader: ReadConnection | undefined): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>()
   return {
     close: () => {
-      reader?.close()
+      reader?.connection.close()
       sqlite.close()
     },
     prepare: (sql: string) => {

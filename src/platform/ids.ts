@@ -1,5 +1,5 @@
 // Identifier and secret generation. Every id is made here, in the application, so both databases agree.
-import { createHash, randomBytes, randomInt } from 'node:crypto'
+import { hash, randomBytes, randomInt } from 'node:crypto'
 
 /** Upper-case hex, as VTEX writes payment, transaction and event ids. */
 export const hexId = (bytes = 16): string => randomBytes(bytes).toString('hex').toUpperCase()
@@ -32,4 +32,4 @@ export const randomIntBetween = (min: number, maxInclusive: number): number =>
   randomInt(min, maxInclusive + 1)
 
 /** Secrets are stored only as this digest. They are random and long, so a fast hash is enough. */
-export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex')
+export const sha256 = (value: string): string => hash('sha256', value, 'hex')

@@ -47,15 +47,23 @@ export interface GuardOptions {
 /** Builds a route's onRequest hook: 401 without valid credentials, 403 without the resource or for another account. */
 export type Guard = (options: GuardOptions) => onRequestAsyncHookHandler
 
-const principals = new WeakMap<FastifyRequest, Principal>()
+/**
+ * Where a guarded request keeps its principal. app.ts declares it on every request (Fastify's
+ * decorateRequest), so requests keep one shape and setting it is cheap.
+ */
+export const PRINCIPAL = Symbol('principal')
+
+interface WithPrincipal {
+  [PRINCIPAL]: Principal | null
+}
 
 export function attachPrincipal(request: FastifyRequest, principal: Principal): void {
-  principals.set(request, principal)
+  ;(request as FastifyRequest & WithPrincipal)[PRINCIPAL] = principal
 }
 
 /** The caller of a guarded route. Routes without a guard have none. */
 export function principalOf(request: FastifyRequest): Principal {
-  const principal = principals.get(request)
+  const principal = (request as FastifyRequest & Partial<WithPrincipal>)[PRINCIPAL]
   if (!principal) throw new Error('principalOf() called on a route without a guard')
   return principal
 }

@@ -1,7 +1,7 @@
 // All SQL for orders. Rows in, typed orders out; no business rules.
 import type SQLite from 'better-sqlite3'
 import type { Selectable } from 'kysely'
-import type { Db, DbHandle } from '../../db/database.ts'
+import type { Db, DbHandle, ReadConnection } from '../../db/database.ts'
 import { AppError } from '../../platform/errors.ts'
 import { customerName, orderValue, type Order } from './order.ts'
 import type { OrderTable } from './order.table.ts'
@@ -17,14 +17,15 @@ function byId(
 }
 
 /**
- * The stored Get order document, as bytes: the hot path never parses or re-serialises it. On a SQLite file it
- * goes through the read-only connection and a small cache of recent documents (see DocumentReads).
+ * The stored Get order document, as the UTF-8 bytes that go out: the hot path never parses, re-serialises or
+ * re-encodes it. On a SQLite file it goes through the read-only connection and a small cache of recent
+ * documents (see DocumentReads).
  */
 export async function findOrderDocument(
   { db, reader }: Pick<DbHandle, 'db' | 'reader'>,
   account: string,
   orderId: string,
-): Promise<string | undefined> {
+): Promise<Buffer | undefined> {
   const key = byId(orderId)
   if (reader) return documentReads(reader).find(account, key.column, key.value)
   const row = await db
@@ -33,7 +34,7 @@ export async function findOrderDocument(
     .where('account', '=', account)
     .where(key.column, '=', key.value)
     .executeTakeFirst()
-  return row?.document
+  return row && Buffer.from(row.document)
 }
 
 /** The stored documents of an order group, in order id order. */
@@ -178,45 +179,49 @@ export async function rewriteDocument(db: Db, order: Order, document: string, re
 const RECENT_DOCUMENTS = 2000
 
 /**
- * Point reads of documents on the read-only SQLite connection. Recent documents are kept in memory until
- * anything commits to the database: `PRAGMA data_version` changes whenever another connection (this
- * process's writer, the CLI, another server) commits, and then the whole cache is dropped. So a cached
- * document is always the committed one, and a read-mostly integration is served from memory.
+ * Point reads of documents on the read-only SQLite connection. Recent documents are kept in memory, as the
+ * UTF-8 bytes that go out, until anything commits to the database (the connection's commit mark moves), and
+ * then the whole cache is dropped. So a read-mostly integration is served from memory, and what it is served
+ * is what was committed.
  */
 class DocumentReads {
   private readonly byColumn: Record<'order_id' | 'sequence', SQLite.Statement>
-  private readonly dataVersion: SQLite.Statement
-  private seenVersion: unknown
-  private readonly recent = new Map<string, string>()
+  private seenMark: number | undefined
+  /** By order id or by sequence, which never collide: one is text, the other a number. */
+  private readonly recent = new Map<string | number, { account: string; document: Buffer }>()
 
-  constructor(reader: SQLite.Database) {
+  constructor(private readonly reader: ReadConnection) {
     const prepare = (column: string) =>
-      reader.prepare(`select document from orders where account = ? and ${column} = ?`).pluck()
+      reader.connection.prepare(`select document from orders where account = ? and ${column} = ?`).pluck()
     this.byColumn = { order_id: prepare('order_id'), sequence: prepare('sequence') }
-    this.dataVersion = reader.prepare('pragma data_version').pluck()
   }
 
-  find(account: string, column: 'order_id' | 'sequence', value: string | number): string | undefined {
-    const version = this.dataVersion.get()
-    if (version !== this.seenVersion) {
+  find(account: string, column: 'order_id' | 'sequence', value: string | number): Buffer | undefined {
+    const mark = this.reader.commitMark()
+    if (mark === undefined) return this.read(account, column, value)
+    if (mark !== this.seenMark) {
       this.recent.clear()
-      this.seenVersion = version
+      this.seenMark = mark
     }
-    const cacheKey = `${account}\n${column}\n${value}`
-    const cached = this.recent.get(cacheKey)
-    if (cached !== undefined) return cached
-    const document = this.byColumn[column].get(account, value) as string | undefined
-    if (document !== undefined) {
-      if (this.recent.size >= RECENT_DOCUMENTS) this.recent.delete(this.recent.keys().next().value as string)
-      this.recent.set(cacheKey, document)
-    }
+    const cached = this.recent.get(value)
+    if (cached?.account === account) return cached.document
+    const document = this.read(account, column, value)
+    if (document === undefined) return undefined
+    if (this.recent.size >= RECENT_DOCUMENTS)
+      this.recent.delete(this.recent.keys().next().value as string | number)
+    this.recent.set(value, { account, document })
     return document
+  }
+
+  private read(account: string, column: 'order_id' | 'sequence', value: string | number): Buffer | undefined {
+    const text = this.byColumn[column].get(account, value) as string | undefined
+    return text === undefined ? undefined : Buffer.from(text)
   }
 }
 
-const readers = new WeakMap<SQLite.Database, DocumentReads>()
+const readers = new WeakMap<ReadConnection, DocumentReads>()
 
-function documentReads(reader: SQLite.Database): DocumentReads {
+function documentReads(reader: ReadConnection): DocumentReads {
   let reads = readers.get(reader)
   if (!reads) {
     reads = new DocumentReads(reader)

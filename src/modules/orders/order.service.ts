@@ -43,7 +43,7 @@ export const RENDER_VERSION = 2
 /** The job that wakes an order when its status's timeout is due (the grace period, for one). */
 export const ORDER_TIMEOUT_JOB = 'order-timeout'
 
-export async function getOrderDocument(deps: Deps, actor: Actor, orderId: string): Promise<string> {
+export async function getOrderDocument(deps: Deps, actor: Actor, orderId: string): Promise<Buffer> {
   const document = await orders.findOrderDocument(deps, actor.account, orderId)
   if (document === undefined) throw orderNotFound(orderId)
   return document
