@@ -29,7 +29,7 @@ const SETTINGS = {
   connections: 10,
   warmupSeconds: 3,
   measureSeconds: 8,
-  rounds: 3,
+  rounds: 5,
   target: 0.6,
   ordoLogLevel: flags['log-level'],
   /** Each of `ordo --help`, a first start and a restart. */
