@@ -32,11 +32,12 @@ export const cancellationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
   app.post(
     '/api/checkout/pub/orders/:orderId/user-cancel-request',
     {
-      onRequest: guard({ shoppers: true, anyOf: ['Orders Full Access'] }),
+      // The customer's own route; of keys, only those that may cancel orders (Checkout Admin may not).
+      onRequest: guard({ shoppers: true, anyOf: ['Cancel order'] }),
       schema: {
         summary: "Customer's cancellation request",
         description:
-          "Called with the customer's token. Cancels at once until the grace period is over; afterwards it records a request the store accepts (cancel) or denies.",
+          "Called with the customer's token (or a key holding Cancel order). Cancels at once until the grace period is over; afterwards it records a request the store accepts (cancel) or denies.",
         tags: ['Cancellation'],
         params: OrderIdParams,
         body: Type.Object({ reason: Reason }),

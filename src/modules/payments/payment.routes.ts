@@ -12,7 +12,8 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.get(
     '/api/oms/pvt/orders/:orderId/payment-transaction',
     {
-      onRequest: guard({ anyOf: ['View order', 'Orders Full Access'] }),
+      // The reference lists View order alone here, unlike Get order: Orders Full Access does not reach payments.
+      onRequest: guard({ anyOf: ['View order'] }),
       schema: {
         operationId: 'GetPaymenttransaction',
         summary: 'Retrieve payment transaction',
