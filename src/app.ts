@@ -22,20 +22,35 @@ import { intakeRoutes } from './modules/intake/intake.routes.ts'
 import { orderRoutes } from './modules/orders/order.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
 import { AppError } from './platform/errors.ts'
-import { registerErrorHandler } from './platform/http-errors.ts'
+import { refuseUnparsable, refuseUnroutable, registerErrorHandler } from './platform/http-errors.ts'
 import { PRINCIPAL } from './platform/principal.ts'
+import { REQUEST_ID_HEADER, requestIdOf } from './platform/request-id.ts'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
 export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const logs = new OneLinePerRequest()
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
-    logController: new OneLinePerRequest(),
+    logController: logs,
+    // Every log line of a request carries its id (pino's child logger binds it as reqId).
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    frameworkErrors: (error, request, reply) => {
+      // Fastify answers these before routing, without the hooks that log a request: log it here.
+      reply.raw.once('finish', () => logs.requestCompleted(null, request, reply))
+      refuseUnroutable(error, request, reply)
+    },
+    clientErrorHandler: refuseUnparsable,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   registerErrorHandler(app)
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id)
+    done()
+  })
   app.decorateRequest(PRINCIPAL, null)
   acceptLooseBodies(app)
   validateBodiesStrictly(app)

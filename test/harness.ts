@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, type TestContext } from 'node:test'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import pg from 'pg'
 import { buildApp } from '../src/app.ts'
 import { openDatabase, type DbHandle, type Dialect } from '../src/db/database.ts'
@@ -90,6 +90,8 @@ export interface TestAppOptions {
   file?: boolean
   /** Runs on the new, empty database before it is migrated: an upgrade test writes an older Ordo's data here. */
   before?: (handle: DbHandle) => Promise<void>
+  /** Fastify options for buildApp, e.g. a logger writing to a stream the test reads. */
+  app?: FastifyServerOptions
 }
 
 export interface MigratedDatabase {
@@ -134,7 +136,7 @@ export async function startTestApp(
   const queue = createJobQueue(handle)
   const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue }
   const handlers = jobHandlers(deps)
-  const app = await buildApp(deps)
+  const app = await buildApp(deps, options.app)
   // node:test runs t.after hooks in registration order: one hook keeps close-then-drop explicit.
   t.after(async () => {
     await app.close()

@@ -1,6 +1,9 @@
 // The one place where errors become HTTP responses, in VTEX's envelope {"error":{"code","message","exception"}}.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, type ErrorCode } from './errors.ts'
+import { newRequestId, REQUEST_ID_HEADER } from './request-id.ts'
 
 interface ErrorShape {
   status: number
@@ -65,16 +68,52 @@ function fromFastifyError(err: FastifyError): AppError | undefined {
   return undefined
 }
 
+function handleError(err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
+  const known = err instanceof AppError ? err : fromFastifyError(err)
+  if (known) return sendError(reply, known.code, known.message)
+  request.log.error({ err }, 'unhandled error')
+  // The id is the user's way to the log lines of this request (also in the X-Request-Id header).
+  const message = `An internal error occurred (request id ${request.id}). The request can be retried.`
+  return sendError(reply, 'INTERNAL', message)
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
-    const known = err instanceof AppError ? err : fromFastifyError(err)
-    if (known) return sendError(reply, known.code, known.message)
-    request.log.error({ err }, 'unhandled error')
-    return sendError(reply, 'INTERNAL', 'An internal error occurred. The request can be retried.')
-  })
+  app.setErrorHandler(handleError)
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 'NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0] ?? ''}.`),
   )
+}
+
+/** Fastify's frameworkErrors: a path that is not valid percent-encoding is refused before routing, in the envelope. */
+export function refuseUnroutable(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void handleError(error, request, reply.header(REQUEST_ID_HEADER, request.id))
+}
+
+/**
+ * Fastify's clientErrorHandler: Node's HTTP parser refused the request (headers or URL too large, not HTTP), so
+ * there is no request and no reply. It is answered and logged like one, with a new id.
+ */
+export function refuseUnparsable(this: FastifyInstance, err: ConnectionError, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const status =
+    err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+  const message =
+    status === 431
+      ? 'The request line and headers are larger than the server accepts.'
+      : status === 408
+        ? 'The request did not arrive in time.'
+        : 'The request is not valid HTTP.'
+  const reqId = newRequestId()
+  this.log.info({ reqId, statusCode: status, code: err.code }, 'request refused before routing')
+  if (socket.writable) {
+    const body = JSON.stringify(errorBody('VALIDATION_FAILED', message))
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${reqId}\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(err)
 }
 
 interface AjvIssue {
