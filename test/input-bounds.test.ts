@@ -203,6 +203,17 @@ describeEachDialect('input bounds', (dialect) => {
       res.json<{ error: { message: string } }>().error.message,
       /openTextField\.value must be at most 2000 characters long/,
     )
+    for (const [openTextField, expected] of [
+      [{ [text(101)]: 'note' }, /openTextField keys must be at most 100 characters long/],
+      [
+        Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'note'])),
+        /openTextField must NOT have more than 10 properties/,
+      ],
+    ] as const) {
+      const res = await api(test).place({ ...exampleOrder(), openTextField })
+      assert.equal(res.statusCode, 400, res.body)
+      assert.match(res.json<{ error: { message: string } }>().error.message, expected)
+    }
     assert.equal(await countOrders(test), 0)
   })
 

@@ -72,6 +72,8 @@ interface AjvIssue {
   keyword: string
   message?: string
   params: Record<string, unknown>
+  /** Set when the issue is with a key (propertyNames), not with the value at instancePath. */
+  propertyName?: string
 }
 
 /** Turns `/items/0/price` into `items[0].price`, the way integrators write paths. */
@@ -103,8 +105,10 @@ function describeIssue(issue: AjvIssue): string {
       return `${fieldPath(issue.instancePath)} must have at most ${String(params.limit)} elements`
     case 'minLength':
       return `${fieldPath(issue.instancePath)} must not be empty`
-    case 'maxLength':
-      return `${fieldPath(issue.instancePath)} must be at most ${String(params.limit)} characters long`
+    case 'maxLength': {
+      const keys = issue.propertyName === undefined ? '' : ' keys'
+      return `${fieldPath(issue.instancePath)}${keys} must be at most ${String(params.limit)} characters long`
+    }
     case 'pattern':
       return `${fieldPath(issue.instancePath)} has an invalid format`
     case 'enum':
