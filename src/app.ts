@@ -21,8 +21,8 @@ import { fulfillmentRoutes } from './modules/fulfillment/fulfillment.routes.ts'
 import { intakeRoutes } from './modules/intake/intake.routes.ts'
 import { orderRoutes } from './modules/orders/order.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
-import { AppError } from './platform/errors.ts'
 import { refuseUnparsable, refuseUnroutable, registerErrorHandler } from './platform/http-errors.ts'
+import { nulRejected, parseJsonBody } from './platform/json-body.ts'
 import { PRINCIPAL } from './platform/principal.ts'
 import { REQUEST_ID_HEADER, requestIdOf } from './platform/request-id.ts'
 
@@ -96,12 +96,9 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
   return app
 }
 
-/** A raw NUL, its JSON escape, or its URL encoding. */
+/** `%00` decodes to nothing but NUL, so the raw URL tells whether a decoded path or query value holds one. */
 // eslint-disable-next-line no-control-regex -- finding U+0000 is the point
-const NUL = /\u0000|\\u0000|%00/i
-
-const nulRejected = () =>
-  new AppError('VALIDATION_FAILED', 'The request must not contain the NUL character (U+0000).')
+const URL_NUL = /%00|\u0000/
 
 /** One log line per request, when it completes, instead of Fastify's two: logging costs as much as a read. */
 class OneLinePerRequest extends LogController {
@@ -128,26 +125,17 @@ class OneLinePerRequest extends LogController {
  * content type at all. Both are accepted; a missing body counts as `{}` so optional-body routes validate.
  */
 function acceptLooseBodies(app: FastifyInstance): void {
-  const parseJson = (
-    _request: unknown,
-    body: string | Buffer,
-    done: (err: Error | null, value?: unknown) => void,
-  ) => {
-    const text = body.toString()
-    if (text.trim() === '') return done(null, undefined)
-    if (NUL.test(text)) return done(nulRejected())
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
     try {
-      done(null, JSON.parse(text))
+      done(null, parseJsonBody(body as Buffer, request.headers['content-type']))
     } catch (error) {
       done(error as Error)
     }
-  }
-  app.removeContentTypeParser(['application/json', 'text/plain'])
-  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, parseJson)
-  app.addContentTypeParser('*', { parseAs: 'string' }, parseJson)
+  })
   // PostgreSQL cannot store U+0000 in text; no real value contains it, so it is refused at the door.
   app.addHook('onRequest', (request, _reply, done) => {
-    done(NUL.test(request.url) ? nulRejected() : undefined)
+    done(URL_NUL.test(request.url) ? nulRejected() : undefined)
   })
   // Only routes that take a body need it, so reads pay nothing for this.
   app.addHook('onRoute', (route) => {

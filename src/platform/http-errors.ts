@@ -43,19 +43,9 @@ function sendError(reply: FastifyReply, code: ErrorCode, message: string): Fasti
 /** Fastify's own client errors keep their meaning; everything unknown is a 500 that echoes nothing. */
 function fromFastifyError(err: FastifyError): AppError | undefined {
   if (err.validation) return new AppError('VALIDATION_FAILED', describeValidation(err))
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts.')
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError(
-        'UNSUPPORTED_MEDIA_TYPE',
-        'The request body must be JSON (Content-Type: application/json).',
-      )
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.')
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts.')
   }
-  if (err instanceof SyntaxError)
-    return new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.')
   // PostgreSQL's data exceptions (class 22: out of range, invalid text) come from values the client sent.
   const sqlState = (err as { code?: unknown }).code
   if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
@@ -121,6 +111,8 @@ interface AjvIssue {
   keyword: string
   message?: string
   params: Record<string, unknown>
+  /** Set when the issue is with a key (propertyNames), not with the value at instancePath. */
+  propertyName?: string
 }
 
 /** Turns `/items/0/price` into `items[0].price`, the way integrators write paths. */
@@ -152,8 +144,10 @@ function describeIssue(issue: AjvIssue): string {
       return `${fieldPath(issue.instancePath)} must have at most ${String(params.limit)} elements`
     case 'minLength':
       return `${fieldPath(issue.instancePath)} must not be empty`
-    case 'maxLength':
-      return `${fieldPath(issue.instancePath)} must be at most ${String(params.limit)} characters long`
+    case 'maxLength': {
+      const keys = issue.propertyName === undefined ? '' : ' keys'
+      return `${fieldPath(issue.instancePath)}${keys} must be at most ${String(params.limit)} characters long`
+    }
     case 'pattern':
       return `${fieldPath(issue.instancePath)} has an invalid format`
     case 'enum':

@@ -8,8 +8,8 @@ export const UserTokenSchema = Type.Object({
 export type UserToken = Static<typeof UserTokenSchema>
 
 export const LoginBodySchema = Type.Object({
-  appkey: Type.String({ minLength: 1 }),
-  apptoken: Type.String({ minLength: 1 }),
+  appkey: Type.String({ minLength: 1, maxLength: 200 }),
+  apptoken: Type.String({ minLength: 1, maxLength: 500 }),
 })
 
 export const LoginResponseSchema = Type.Object({

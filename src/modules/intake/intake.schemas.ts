@@ -1,6 +1,7 @@
 // Wire format of Ordo's order intake (POST /api/oms/pvt/orders). Unknown fields are accepted and ignored.
 import { Type, type Static, type TProperties } from 'typebox'
 import { DELIVERY_CHANNELS, ORDER_ORIGINS, PAYMENT_GROUPS } from '../orders/order.ts'
+import { MAX_ITEMS, MAX_SELLERS } from './intake.ts'
 
 /** Unknown fields are dropped before validation (Fastify's removeAdditional), so clients may send extra data. */
 const Closed = <P extends TProperties>(properties: P, options: { description?: string } = {}) =>
@@ -41,7 +42,18 @@ export const IntakeAddressSchema = Closed({
   neighborhood: Type.Optional(Type.String({ maxLength: 200 })),
   complement: Type.Optional(Type.String({ maxLength: 300 })),
   reference: Type.Optional(Type.String({ maxLength: 300 })),
-  geoCoordinates: Type.Optional(Type.Array(Type.Number(), { maxItems: 2 })),
+  geoCoordinates: Type.Optional(
+    Type.Union(
+      [
+        Type.Tuple([
+          Type.Number({ minimum: -180, maximum: 180, description: 'Longitude.' }),
+          Type.Number({ minimum: -90, maximum: 90, description: 'Latitude.' }),
+        ]),
+        Type.Array(Type.Number(), { maxItems: 0 }),
+      ],
+      { description: '[longitude, latitude], or [] when unknown.' },
+    ),
+  ),
 })
 
 export const IntakeLogisticsSchema = Closed({
@@ -78,9 +90,11 @@ export const IntakeBodySchema = Closed(
     origin: Type.Optional(Type.Enum(ORDER_ORIGINS)),
     followUpEmail: Type.Optional(Type.String({ maxLength: 320 })),
     marketplaceServicesEndpoint: Type.Optional(Text),
-    items: Type.Array(IntakeItemSchema, { minItems: 1, maxItems: 500 }),
+    items: Type.Array(IntakeItemSchema, { minItems: 1, maxItems: MAX_ITEMS }),
     sellers: Type.Optional(
-      Type.Array(Closed({ id: Id, name: Type.String({ minLength: 1, maxLength: 200 }) }), { maxItems: 50 }),
+      Type.Array(Closed({ id: Id, name: Type.String({ minLength: 1, maxLength: 200 }) }), {
+        maxItems: MAX_SELLERS,
+      }),
     ),
     clientProfileData: Closed({
       email: Type.String({ minLength: 3, maxLength: 320, pattern: '^[^@\\s]+@[^@\\s]+$' }),
@@ -98,7 +112,7 @@ export const IntakeBodySchema = Closed(
     }),
     shippingData: Closed({
       address: IntakeAddressSchema,
-      logisticsInfo: Type.Array(IntakeLogisticsSchema, { minItems: 1, maxItems: 500 }),
+      logisticsInfo: Type.Array(IntakeLogisticsSchema, { minItems: 1, maxItems: MAX_ITEMS }),
     }),
     paymentData: Closed({
       payments: Type.Array(IntakePaymentSchema, { maxItems: 20 }),
@@ -121,7 +135,17 @@ export const IntakeBodySchema = Closed(
         timeZone: Type.Optional(Type.String({ maxLength: 100 })),
       }),
     ),
-    openTextField: Type.Optional(Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()])),
+    openTextField: Type.Optional(
+      Type.Union([
+        Type.Record(Type.String(), Type.String({ maxLength: 2000 }), {
+          maxProperties: 10,
+          propertyNames: { maxLength: 100 },
+          description:
+            'Free text, usually {"value": "..."}: at most 10 keys of 100 characters, values of 2000.',
+        }),
+        Type.Null(),
+      ]),
+    ),
   },
   { description: 'An order to place. It is split into one order per seller, all in one order group.' },
 )

@@ -31,6 +31,13 @@ export interface IntakePlan {
 const DEFAULT_LOCALE = 'pt-BR'
 const DEFAULT_CURRENCY = 'BRL'
 
+/**
+ * Every seller's order copies the group's customer, address, payments and openTextField, so the number of
+ * sellers multiplies what one request stores (docs/compatibility.md, "Input bounds").
+ */
+export const MAX_SELLERS = 20
+export const MAX_ITEMS = 500
+
 /** 10^13 cents: far above any real order, and every sum of such values stays an exact integer. */
 export const MAX_TOTAL = 10_000_000_000_000
 
@@ -49,6 +56,11 @@ export function planIntake(body: IntakeBody): IntakePlan {
   const sellers = [...new Set(body.items.map((item) => item.seller ?? STORE_SELLER))].sort((a, b) =>
     a === STORE_SELLER ? -1 : b === STORE_SELLER ? 1 : 0,
   )
+  if (sellers.length > MAX_SELLERS) {
+    throw validationFailed(
+      `The items come from ${sellers.length} sellers; an order group has at most ${MAX_SELLERS} sellers.`,
+    )
+  }
   const parts = sellers.map((seller) => {
     const lines = body.items.flatMap((item, index) =>
       (item.seller ?? STORE_SELLER) === seller
