@@ -2,10 +2,10 @@
 export interface Config {
   port: number
   host: string
-  /** postgres://… selects PostgreSQL; otherwise `sqlitePath` is used. */
+  /** A postgres:// or postgresql:// URL selects PostgreSQL; otherwise `sqlitePath` is used. */
   databaseUrl: string | undefined
   sqlitePath: string
-  logLevel: string
+  logLevel: LogLevel
   timerIntervalMs: number
   /** Tests only: a file holding an ISO timestamp that the server reads as "now". */
   clockFile: string | undefined
@@ -19,24 +19,51 @@ export interface ConfigFlags {
   'log-level'?: string | undefined
 }
 
+/** The only SQLite file whose directory Ordo creates: any other path is the user's, typos included. */
+export const DEFAULT_SQLITE_PATH = './data/ordo.db'
+
+/** Pino's levels, which Fastify's logger takes. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+const isLogLevel = (value: string): value is LogLevel => (LOG_LEVELS as readonly string[]).includes(value)
+
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url)
+
 export function loadConfig(
   flags: ConfigFlags = {},
   env: Record<string, string | undefined> = process.env,
 ): Config {
-  const port = Number(flags.port ?? env.PORT ?? env.ORDO_PORT ?? 8080)
+  const portText = flags.port ?? env.PORT ?? env.ORDO_PORT ?? '8080'
+  // Number('') is 0, a random port: an empty value is a mistake, not a choice.
+  const port = portText.trim() === '' ? Number.NaN : Number(portText)
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`Invalid port: ${String(flags.port ?? env.PORT)}`)
+    throw new Error(`Invalid port: ${portText || '(empty)'}`)
   const timerIntervalMs = Number(env.ORDO_TIMER_INTERVAL_MS ?? 1000)
   if (!Number.isFinite(timerIntervalMs) || timerIntervalMs <= 0) {
     throw new Error(`Invalid ORDO_TIMER_INTERVAL_MS: ${String(env.ORDO_TIMER_INTERVAL_MS)}`)
   }
+  const logLevel = flags['log-level'] ?? env.LOG_LEVEL ?? 'info'
+  if (!isLogLevel(logLevel)) {
+    throw new Error(`Invalid log level: ${logLevel}. Use one of ${LOG_LEVELS.join(', ')}.`)
+  }
+  const host = flags.host ?? env.HOST ?? '127.0.0.1'
+  if (host.trim() === '') throw new Error('Invalid host: it is empty.')
+  // --db names a SQLite file and wins over a DATABASE_URL in the environment.
+  const databaseUrl = flags['database-url'] ?? (flags.db ? undefined : env.DATABASE_URL)
+  // Not echoed: a URL may hold a password.
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+    const source = flags['database-url'] === undefined ? 'DATABASE_URL' : '--database-url'
+    throw new Error(
+      `Invalid ${source}: it must start with postgres:// or postgresql:// (a SQLite file is --db FILE).`,
+    )
+  }
   return Object.freeze({
     port,
-    host: flags.host ?? env.HOST ?? '0.0.0.0',
-    // --db names a SQLite file and wins over a DATABASE_URL in the environment.
-    databaseUrl: flags['database-url'] ?? (flags.db ? undefined : env.DATABASE_URL),
-    sqlitePath: flags.db ?? env.ORDO_DB ?? './data/ordo.db',
-    logLevel: flags['log-level'] ?? env.LOG_LEVEL ?? 'info',
+    host,
+    databaseUrl,
+    sqlitePath: flags.db ?? env.ORDO_DB ?? DEFAULT_SQLITE_PATH,
+    logLevel,
     timerIntervalMs,
     clockFile: env.ORDO_CLOCK_FILE,
   })

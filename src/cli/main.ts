@@ -1,8 +1,9 @@
 // The `ordo` command: serve, migrate, and administration of accounts, keys and settings.
-import { readFileSync } from 'node:fs'
-import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { loadConfig, type Config } from '../config.ts'
-import { openDatabase } from '../db/database.ts'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { parseArgs } from 'node:util'
+import { DEFAULT_SQLITE_PATH, loadConfig, type Config } from '../config.ts'
+import { openDatabase, type DbHandle } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { Deps } from '../deps.ts'
 import { bootstrap, createKey, listKeys, revokeKey } from '../modules/access/access.service.ts'
@@ -14,39 +15,66 @@ import { AppError } from '../platform/errors.ts'
 import { createJobQueue, type JobQueue } from '../worker/job-queue.ts'
 import { runDueJobs, startWorker } from '../worker/worker.ts'
 import { jobHandlers } from '../job-handlers.ts'
-import { HELP } from './usage.ts'
-
-const OPTIONS = {
-  help: { type: 'boolean', short: 'h' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  db: { type: 'string' },
-  'database-url': { type: 'string' },
-  'log-level': { type: 'string' },
-  account: { type: 'string' },
-  role: { type: 'string', multiple: true },
-  label: { type: 'string' },
-  json: { type: 'boolean' },
-  'grace-period-minutes': { type: 'string' },
-} as const satisfies ParseArgsConfig['options']
+import { COMMANDS, OPTIONS, helpFor, optionsOf, resolveCommand, type CommandName } from './usage.ts'
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
 
-class UsageError extends Error {}
-
-function required(value: string | undefined, flag: string): string {
-  if (!value) throw new UsageError(`Missing --${flag}.`)
-  return value
-}
+/** A mistake the user can fix (arguments, environment, database, port): one line on stderr, exit 2. */
+class CliError extends Error {}
 
 interface Opened {
   deps: Deps
   queue: JobQueue
 }
 
-async function open(config: Config): Promise<Opened> {
-  const handle = openDatabase(config)
-  await migrateToLatest(handle)
+interface Connected {
+  handle: DbHandle
+  /** The migrations this start applied. */
+  applied: string[]
+}
+
+/** Opens and migrates the database, or says in one line why it cannot. */
+async function connect(config: Config, creates: boolean): Promise<Connected> {
+  if (!config.databaseUrl) checkSqliteFile(config.sqlitePath, creates)
+  const where = config.databaseUrl ? describePostgres(config.databaseUrl) : config.sqlitePath
+  try {
+    const handle = openDatabase(config)
+    return { handle, applied: await migrateToLatest(handle) }
+  } catch (error) {
+    throw new CliError(`Cannot use the database ${where}: ${reason(error)}`)
+  }
+}
+
+/** Creates only what the user asked for: a new file where a command may create one, and only ./data/. */
+function checkSqliteFile(path: string, creates: boolean): void {
+  if (existsSync(path)) return
+  if (!creates) throw new CliError(`No database at ${path}: ordo serve or ordo migrate creates one.`)
+  const directory = dirname(path)
+  if (existsSync(directory)) return
+  if (path !== DEFAULT_SQLITE_PATH) {
+    throw new CliError(`No directory ${directory} for the database ${path}: create it first.`)
+  }
+  mkdirSync(directory, { recursive: true })
+}
+
+/** Where a PostgreSQL URL points, without its password. */
+function describePostgres(url: string): string {
+  try {
+    const { host, pathname } = new URL(url)
+    return `postgres://${host}${pathname}`
+  } catch {
+    return 'at the PostgreSQL URL given'
+  }
+}
+
+/** An error's message; a failed connection to a name with several addresses fails once for each. */
+function reason(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.map(reason).join('; ')
+  return error instanceof Error ? error.message : String(error)
+}
+
+async function open(config: Config, creates: boolean): Promise<Opened> {
+  const { handle } = await connect(config, creates)
   const clock = config.clockFile
     ? new FileClock(config.clockFile, (path) => readFileSync(path, 'utf8'))
     : systemClock
@@ -56,7 +84,7 @@ async function open(config: Config): Promise<Opened> {
 }
 
 async function serve(config: Config): Promise<void> {
-  const { deps, queue } = await open(config)
+  const { deps, queue } = await open(config, true)
   // After an upgrade or a restore, Get order and the event stream are right from the first request on.
   await prepareStoredOrders(deps)
   const admin = await bootstrap(deps)
@@ -85,23 +113,35 @@ async function serve(config: Config): Promise<void> {
     pollIntervalMs: config.timerIntervalMs,
     onError,
   })
+  const close = async () => {
+    await worker.stop()
+    await app.close()
+    await deps.db.destroy()
+  }
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down')
-    await worker.stop()
-    await app.close()
-    await deps.db.destroy()
+    await close()
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal))
-  await app.listen({ port: config.port, host: config.host })
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (error) {
+    await close()
+    // The code stays in the message: test/e2e/process.ts retries another port on EADDRINUSE.
+    throw new CliError(
+      (error as { code?: string }).code === 'EADDRINUSE'
+        ? `Port ${config.port} on ${config.host} is in use (EADDRINUSE): choose another with --port or PORT.`
+        : `Cannot listen on ${config.host} port ${config.port}: ${reason(error)}`,
+    )
+  }
 }
 
 async function migrate(config: Config): Promise<void> {
-  const handle = openDatabase(config)
+  const { handle, applied } = await connect(config, true)
   try {
-    const applied = await migrateToLatest(handle)
     const { refreshed } = await prepareStoredOrders(handle)
     print(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.')
     if (refreshed > 0) print(`Rendered ${refreshed} order documents again.`)
@@ -110,116 +150,144 @@ async function migrate(config: Config): Promise<void> {
   }
 }
 
-async function withDeps<T>(config: Config, run: (deps: Deps) => Promise<T>): Promise<T> {
-  const { deps } = await open(config)
-  try {
-    return await run(deps)
-  } finally {
-    await deps.db.destroy()
-  }
-}
-
 const print = (text: string): void => {
   process.stdout.write(`${text}\n`)
 }
 
-async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true })
-  const [command, sub, arg] = positionals
-  if (values.help || !command || command === 'help') return print(HELP)
-  const config = configFrom(values)
-  switch (command) {
-    case 'serve':
-      return serve(config)
-    case 'migrate':
-      return migrate(config)
-    case 'accounts':
-      if (sub !== 'create') throw new UsageError('Usage: ordo accounts create NAME')
-      return withDeps(config, async (deps) => {
-        await createAccount(deps, required(arg, 'name (positional)'))
-        print(`Created account ${arg}.`)
-      })
-    case 'keys':
-      return withDeps(config, (deps) => keys(deps, sub, arg, values))
-    case 'settings':
-      return withDeps(config, (deps) => settings(deps, sub, values))
-    default:
-      throw new UsageError(`Unknown command ${command}. Run ordo --help.`)
-  }
+interface Invocation {
+  name: CommandName
+  values: Values
+  /** The positional arguments after the command's words, as many as its usage names. */
+  args: string[]
 }
 
-/** A bad flag or environment variable is a usage error: one line on stderr, exit 2, no stack trace. */
-function configFrom(values: Values): Config {
+/**
+ * Checks the command line against the command's usage before anything runs: the command is known, it takes
+ * each option given, and it has exactly its positional arguments.
+ */
+function parseCommandLine(argv: string[]): Invocation {
+  const loose = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  })
+  if (loose.positionals.length === 0) throw new CliError('No command given. Run ordo --help.')
+  const resolved = resolveCommand(loose.positionals)
+  if (resolved.kind === 'unknown') throw new CliError(`Unknown command ${resolved.word}. Run ordo --help.`)
+  if (resolved.kind === 'group') {
+    const commands = resolved.names.map((name) => name.split(' ')[1]).join(', ')
+    throw new CliError(`${resolved.group} needs a command: ${commands}. Run ordo ${resolved.group} --help.`)
+  }
+  const { name, args } = resolved
+  const taken = new Set<string>(optionsOf(name))
+  for (const token of loose.tokens) {
+    if (token.kind === 'option' && !taken.has(token.name)) {
+      const what = token.name in OPTIONS ? `is not an option of ordo ${name}` : 'is not an option'
+      throw new CliError(`${token.rawName} ${what}. Run ordo ${name} --help.`)
+    }
+  }
+  if (args.length !== COMMANDS[name].positionals.length) {
+    throw new CliError(`Usage: ${COMMANDS[name].synopsis}. Run ordo ${name} --help.`)
+  }
   try {
-    return loadConfig(values)
+    const { values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true })
+    return { name, values, args }
   } catch (error) {
-    throw new UsageError((error as Error).message)
+    // A missing value or one given to a flag (--port without a number, --json=yes).
+    throw new CliError(`${reason(error).replace(/\.?$/, '.')} Run ordo ${name} --help.`)
   }
 }
 
-async function keys(
-  deps: Deps,
-  sub: string | undefined,
-  arg: string | undefined,
-  values: Values,
-): Promise<void> {
-  switch (sub) {
-    case 'create': {
-      const pair = await createKey(deps, {
-        account: required(values.account, 'account'),
-        roles: values.role ?? [],
-        label: values.label ?? null,
-      })
-      return print(
-        values.json
-          ? JSON.stringify(pair)
-          : `X-VTEX-API-AppKey:   ${pair.appKey}\nX-VTEX-API-AppToken: ${pair.appToken}`,
+interface Input extends Invocation {
+  /** The value of an option the command cannot do without. */
+  need: (option: 'account' | 'grace-period-minutes') => string
+}
+
+type Runner = (config: Config, input: Input) => Promise<void>
+
+/** Opens an existing database (or a new one where the command creates it), runs, and closes it. */
+const withDeps =
+  (run: (deps: Deps, input: Input) => Promise<void>): Runner =>
+  async (config, input) => {
+    const { deps } = await open(config, COMMANDS[input.name].createsDatabase)
+    try {
+      await run(deps, input)
+    } finally {
+      await deps.db.destroy()
+    }
+  }
+
+const RUNNERS: Record<CommandName, Runner> = {
+  serve: (config) => serve(config),
+  migrate: (config) => migrate(config),
+  'accounts create': withDeps(async (deps, { args: [name = ''] }) => {
+    await createAccount(deps, name)
+    print(`Created account ${name}.`)
+  }),
+  'keys create': withDeps(async (deps, { values, need }) => {
+    const pair = await createKey(deps, {
+      account: need('account'),
+      roles: values.role ?? [],
+      label: values.label ?? null,
+    })
+    print(
+      values.json
+        ? JSON.stringify(pair)
+        : `X-VTEX-API-AppKey:   ${pair.appKey}\nX-VTEX-API-AppToken: ${pair.appToken}`,
+    )
+  }),
+  'keys list': withDeps(async (deps, { values, need }) => {
+    const list = await listKeys(deps, need('account'))
+    if (values.json) return print(JSON.stringify(list))
+    for (const key of list) {
+      print(
+        `${key.appKey}\t${key.roles.join(', ')}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}\t${key.label ?? ''}`,
       )
     }
-    case 'list': {
-      const list = await listKeys(deps, required(values.account, 'account'))
-      if (values.json) return print(JSON.stringify(list))
-      for (const key of list) {
-        print(
-          `${key.appKey}\t${key.roles.join(', ')}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}\t${key.label ?? ''}`,
-        )
-      }
-      return
-    }
-    case 'revoke':
-      await revokeKey(deps, required(arg, 'appkey (positional)'))
-      return print(`Revoked ${arg}.`)
-    default:
-      throw new UsageError('Usage: ordo keys create|list|revoke …')
-  }
-}
-
-async function settings(deps: Deps, sub: string | undefined, values: Values): Promise<void> {
-  const account = required(values.account, 'account')
-  if (sub === 'get') return print(JSON.stringify(await getSettings(deps, account)))
-  if (sub === 'set') {
-    const minutes = values['grace-period-minutes']
-    if (minutes === undefined)
-      throw new UsageError('Usage: ordo settings set --account NAME --grace-period-minutes N')
+  }),
+  'keys revoke': withDeps(async (deps, { args: [appKey = ''] }) => {
+    await revokeKey(deps, appKey)
+    print(`Revoked ${appKey}.`)
+  }),
+  'settings get': withDeps(async (deps, { need }) => {
+    print(JSON.stringify(await getSettings(deps, need('account'))))
+  }),
+  'settings set': withDeps(async (deps, { need }) => {
+    const minutes = need('grace-period-minutes')
     // Number('') is 0: an empty value (an unset shell variable) must not silently remove the grace period.
     const parsed = minutes.trim() === '' ? Number.NaN : Number(minutes)
-    return print(
-      JSON.stringify(await changeSettings(deps, account, { cancellationGracePeriodMinutes: parsed })),
-    )
+    const account = need('account')
+    print(JSON.stringify(await changeSettings(deps, account, { cancellationGracePeriodMinutes: parsed })))
+  }),
+}
+
+async function run(argv: string[]): Promise<void> {
+  // Reached from the entry point only when it found no help to print; `tsx src/cli/main.ts` comes here first.
+  const help = helpFor(argv)
+  if (help !== undefined) return void process.stdout.write(help)
+  const invocation = parseCommandLine(argv)
+  const { name, values } = invocation
+  let config: Config
+  try {
+    config = loadConfig(values)
+  } catch (error) {
+    throw new CliError(reason(error))
   }
-  throw new UsageError('Usage: ordo settings get|set --account NAME …')
+  const need = (option: 'account' | 'grace-period-minutes'): string => {
+    const value = values[option]
+    if (value === undefined) throw new CliError(`ordo ${name} needs --${option}. Run ordo ${name} --help.`)
+    return value
+  }
+  await RUNNERS[name](config, { ...invocation, need })
 }
 
 try {
   await run(process.argv.slice(2))
 } catch (error) {
-  if (error instanceof UsageError || error instanceof AppError) {
-    process.stderr.write(`ordo: ${error.message}\n`)
-    process.exit(2)
-  }
-  if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    process.stderr.write(`ordo: ${(error as Error).message}\n`)
-    process.exit(2)
-  }
-  throw error
+  // Never a stack trace: what went wrong, on one line. Exit 1 is kept for what the user cannot fix.
+  const expected = error instanceof CliError || error instanceof AppError
+  process.stderr.write(`ordo: ${reason(error).replace(/\s*\n\s*/g, ' ')}\n`)
+  process.exit(expected ? 2 : 1)
 }

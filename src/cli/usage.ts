@@ -1,21 +1,178 @@
-// The text of `ordo --help`, apart from the commands so the entry point can print it without loading them.
+// The shape of the command line — its options, its commands and their help — apart from what the commands do, so
+// the entry point can answer `--help` without loading them (main.ts checks arguments against the same table).
+import type { ParseArgsConfig } from 'node:util'
 import { ROLE_NAMES } from '../modules/access/roles.ts'
+import { DEFAULT_SQLITE_PATH, LOG_LEVELS } from '../config.ts'
+
+export const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'log-level': { type: 'string' },
+  account: { type: 'string' },
+  role: { type: 'string', multiple: true },
+  label: { type: 'string' },
+  json: { type: 'boolean' },
+  'grace-period-minutes': { type: 'string' },
+  db: { type: 'string' },
+  'database-url': { type: 'string' },
+} as const satisfies ParseArgsConfig['options']
+
+export type OptionName = keyof typeof OPTIONS
+/** Help is answered before any command runs. */
+type CommandOption = Exclude<OptionName, 'help'>
+
+const OPTION_HELP: Record<CommandOption, string> = {
+  port: '--port N             TCP port (PORT; default 8080)',
+  host: '--host ADDRESS       address to listen on (HOST; default 127.0.0.1, this machine only;\n                       --host 0.0.0.0 listens on every interface)',
+  'log-level': `--log-level LEVEL    ${LOG_LEVELS.join(', ')} (LOG_LEVEL; default info)`,
+  account: '--account NAME       the account',
+  role: `--role "ROLE"        one of: ${ROLE_NAMES.join(', ')}; repeat it for more roles`,
+  label: '--label TEXT         a note to tell keys apart',
+  json: '--json               print JSON',
+  'grace-period-minutes':
+    '--grace-period-minutes N\n                       minutes an order can still be canceled after payment (0 turns it off)',
+  db: `--db FILE            a SQLite file (ORDO_DB; default ${DEFAULT_SQLITE_PATH}; only the default's\n                       directory is created)`,
+  'database-url': '--database-url URL   a PostgreSQL database, postgres://… or postgresql://… (DATABASE_URL)',
+}
+
+/** Every command takes these. */
+const DATABASE_OPTIONS = ['db', 'database-url'] as const satisfies CommandOption[]
+
+interface CommandSpec {
+  synopsis: string
+  summary: string
+  /** Names of the positional arguments after the command's words, each required. */
+  positionals: readonly string[]
+  options: readonly CommandOption[]
+  /** Others refuse a database file that does not exist yet: they cannot succeed on an empty one. */
+  createsDatabase: boolean
+}
+
+export const COMMANDS = {
+  serve: {
+    synopsis: 'ordo serve [--port 8080] [--host 127.0.0.1] [--log-level info]',
+    summary:
+      'Serves the API. On an empty database it creates the account "ordo" and prints an admin key, once.',
+    positionals: [],
+    options: ['port', 'host', 'log-level'],
+    createsDatabase: true,
+  },
+  migrate: {
+    synopsis: 'ordo migrate',
+    summary: 'Brings the database to the latest schema (serve does it too).',
+    positionals: [],
+    options: [],
+    createsDatabase: true,
+  },
+  'accounts create': {
+    synopsis: 'ordo accounts create NAME',
+    summary: 'Creates another account on the same server.',
+    positionals: ['NAME'],
+    options: [],
+    createsDatabase: true,
+  },
+  'keys create': {
+    synopsis: 'ordo keys create --account NAME --role "ROLE" [--role "ROLE"…] [--label TEXT] [--json]',
+    summary: 'Creates an AppKey/AppToken pair for the account. The token is shown only once.',
+    positionals: [],
+    options: ['account', 'role', 'label', 'json'],
+    createsDatabase: false,
+  },
+  'keys list': {
+    synopsis: 'ordo keys list --account NAME [--json]',
+    summary: "Lists the account's keys with their roles and whether they are revoked (never their tokens).",
+    positionals: [],
+    options: ['account', 'json'],
+    createsDatabase: false,
+  },
+  'keys revoke': {
+    synopsis: 'ordo keys revoke APPKEY',
+    summary: 'Revokes a key. A running server refuses it within a second.',
+    positionals: ['APPKEY'],
+    options: [],
+    createsDatabase: false,
+  },
+  'settings get': {
+    synopsis: 'ordo settings get --account NAME',
+    summary: "Prints the account's settings as JSON.",
+    positionals: [],
+    options: ['account'],
+    createsDatabase: false,
+  },
+  'settings set': {
+    synopsis: 'ordo settings set --account NAME --grace-period-minutes N',
+    summary: "Changes the account's settings and prints them as JSON.",
+    positionals: [],
+    options: ['account', 'grace-period-minutes'],
+    createsDatabase: false,
+  },
+} as const satisfies Record<string, CommandSpec>
+
+export type CommandName = keyof typeof COMMANDS
+
+const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[]
 
 export const HELP = `ordo — a VTEX-compatible order management system
 
 Usage:
-  ordo serve [--port 8080] [--host 0.0.0.0] [--db ./data/ordo.db | --database-url postgres://…]
-  ordo migrate
-  ordo accounts create NAME
-  ordo keys create --account NAME --role "ROLE" [--role "ROLE"…] [--label TEXT] [--json]
-  ordo keys list --account NAME [--json]
-  ordo keys revoke APPKEY
-  ordo settings get --account NAME
-  ordo settings set --account NAME --grace-period-minutes N
+${COMMAND_NAMES.map((name) => `  ${COMMANDS[name].synopsis}`).join('\n')}
 
-Every command takes --db FILE (SQLite, default ./data/ordo.db) or --database-url postgres://…,
+Every command takes --db FILE (SQLite, default ${DEFAULT_SQLITE_PATH}) or --database-url postgres://…,
 or the environment variables ORDO_DB / DATABASE_URL, so it can run beside a live server.
 Other environment: PORT, HOST, LOG_LEVEL, ORDO_TIMER_INTERVAL_MS.
+\`ordo COMMAND --help\` describes one command.
 
 Roles: ${ROLE_NAMES.join(', ')}
 `
+
+/** The options a command takes, the database ones included. */
+export const optionsOf = (name: CommandName): CommandOption[] => [
+  ...COMMANDS[name].options,
+  ...DATABASE_OPTIONS,
+]
+
+function commandHelp(name: CommandName): string {
+  const spec: CommandSpec = COMMANDS[name]
+  const options = optionsOf(name).map((option) => `  ${OPTION_HELP[option]}`)
+  const database = spec.createsDatabase
+    ? ''
+    : '\nIt needs an existing database: ordo serve or ordo migrate creates one.'
+  return `Usage: ${spec.synopsis}\n\n${spec.summary}${database}\n\nOptions:\n${options.join('\n')}\n`
+}
+
+const groupHelp = (group: string, names: CommandName[]): string =>
+  `Usage:\n${names.map((name) => `  ${COMMANDS[name].synopsis}`).join('\n')}\n\n` +
+  `\`ordo ${group} COMMAND --help\` describes one of them.\n`
+
+/** A command line's command: its name and the positional arguments after its words. */
+export type Resolved =
+  | { kind: 'command'; name: CommandName; args: string[] }
+  | { kind: 'group'; group: string; names: CommandName[] }
+  | { kind: 'unknown'; word: string }
+
+export function resolveCommand(words: readonly string[]): Resolved {
+  const [first = '', second = ''] = words
+  const pair = `${first} ${second}`
+  if (pair in COMMANDS) return { kind: 'command', name: pair as CommandName, args: words.slice(2) }
+  if (first in COMMANDS) return { kind: 'command', name: first as CommandName, args: words.slice(1) }
+  const names = COMMAND_NAMES.filter((name) => name.startsWith(`${first} `))
+  return names.length > 0 ? { kind: 'group', group: first, names } : { kind: 'unknown', word: first }
+}
+
+/**
+ * The help a command line asks for (none, `help …`, or --help/-h anywhere), or undefined when it asks for none
+ * or names no command (main.ts then says so). The command is named by the words before the first option.
+ */
+export function helpFor(argv: readonly string[]): string | undefined {
+  const asked = argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')
+  if (!asked) return undefined
+  const rest = argv[0] === 'help' ? argv.slice(1) : argv
+  const firstOption = rest.findIndex((arg) => arg.startsWith('-'))
+  const words = firstOption === -1 ? rest : rest.slice(0, firstOption)
+  if (words.length === 0) return HELP
+  const resolved = resolveCommand(words)
+  if (resolved.kind === 'command') return commandHelp(resolved.name)
+  if (resolved.kind === 'group') return groupHelp(resolved.group, resolved.names)
+  return undefined
+}

@@ -2,8 +2,6 @@
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
 import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table.ts'
 import type { AccountTable } from '../modules/accounts/account.table.ts'
 import type { OrderGroupTable, OrderSequenceTable } from '../modules/intake/intake.table.ts'
@@ -56,15 +54,16 @@ export const OTHER_WRITERS_MS = 10
 // COUNT(*) and BIGSERIAL come back as strings from pg; every number Ordo stores fits in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
-export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url)
-
+/**
+ * A PostgreSQL URL (config.ts checks its scheme), or else a SQLite file, which is created when missing but whose
+ * directory is not: the CLI decides which files may be created.
+ */
 export function openDatabase(target: { databaseUrl?: string | undefined; sqlitePath: string }): DbHandle {
-  if (target.databaseUrl && isPostgresUrl(target.databaseUrl)) {
+  if (target.databaseUrl) {
     const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10 })
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' }
   }
-  const path = target.databaseUrl?.replace(/^sqlite:/, '') ?? target.sqlitePath
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const path = target.sqlitePath
   const sqlite = new SQLite(path)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL') // a 2xx promises durability, also across power loss

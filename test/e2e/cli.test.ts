@@ -1,8 +1,13 @@
 // The `ordo` CLI as a real process: accounts, keys and settings on each dialect, and beside a live server.
 import assert from 'node:assert/strict'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
+import { networkInterfaces } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
 import { CACHE_TTL_MS } from '../../src/platform/credential-cache.ts'
-import { it } from 'node:test'
 import { describeEachDialect, keyHeaders } from '../harness.ts'
+import { freePort } from '../local-server.ts'
 import { sandbox, type CommandResult } from './process.ts'
 
 const COMMANDS = [
@@ -28,11 +33,184 @@ it('ordo --help exits 0 and lists every command', async (t) => {
   assert.match(help, /OMS - Full access/)
 })
 
-it('ordo serve with a bad --port exits 2 with a one-line message, not a stack trace', async (t) => {
-  const { ordo } = await sandbox(t, 'sqlite')
-  const badPort = await ordo(['serve', '--port', 'eighty'])
-  assert.equal(badPort.code, 2)
-  assert.equal(badPort.stderr, 'ordo: Invalid port: eighty\n')
+/** A mistake the user can fix: exit 2 and one line on stderr that says what, never a stack trace. */
+function assertOneLineError(result: CommandResult, message: RegExp): void {
+  assert.equal(result.code, 2, `exit ${String(result.code ?? result.signal)}\n${result.stderr}`)
+  assert.match(result.stderr, /^ordo: [^\n]+\n$/, 'exactly one line on stderr')
+  assert.doesNotMatch(result.stderr, /\bat .+:\d+:\d+/, 'no stack frame')
+  assert.match(result.stderr, message)
+  assert.equal(result.stdout, '')
+}
+
+const filesIn = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()
+
+describe('ordo refuses in one line, exit 2, and creates nothing', () => {
+  const cases: Array<[string, string[], RegExp, Record<string, string>?]> = [
+    ['a port that is not a number', ['serve', '--port', 'eighty'], /^ordo: Invalid port: eighty\n$/],
+    ['an empty port', ['serve'], /Invalid port: \(empty\)/, { PORT: '' }],
+    ['an unknown log level', ['serve', '--log-level', 'loud'], /Invalid log level: loud\. Use one of fatal/],
+    ['an empty host', ['serve', '--host', ''], /Invalid host/],
+    [
+      'a --database-url that is not PostgreSQL (and not its password)',
+      ['keys', 'list', '--account', 'acme', '--database-url', 'mysql://root:s3cret@db/ordo'],
+      /^ordo: Invalid --database-url: it must start with postgres:\/\/ or postgresql:\/\/[^\n]*\n$/,
+    ],
+    [
+      'a DATABASE_URL that is not PostgreSQL',
+      ['migrate'],
+      /Invalid DATABASE_URL: it must start with postgres:\/\//,
+      { DATABASE_URL: 'mysql://root@db/ordo' },
+    ],
+    [
+      'a listing without a database',
+      ['keys', 'list', '--account', 'ordo'],
+      /No database at \.\/data\/ordo\.db/,
+    ],
+    [
+      'settings without a database',
+      ['settings', 'get', '--account', 'ordo', '--db', 'ordo.db'],
+      /No database at ordo\.db: ordo serve or ordo migrate creates one/,
+    ],
+    [
+      '--db into a directory that does not exist',
+      ['accounts', 'create', 'acme', '--db', 'missing/ordo.db'],
+      /No directory missing for the database missing\/ordo\.db/,
+    ],
+    [
+      'ORDO_DB into a directory that does not exist',
+      ['migrate'],
+      /No directory missing for the database missing\/ordo\.db/,
+      { ORDO_DB: 'missing/ordo.db' },
+    ],
+    [
+      'an unknown option',
+      ['keys', 'list', '--account', 'acme', '--bogus'],
+      /--bogus is not an option\. Run ordo keys list --help/,
+    ],
+    [
+      'an option of another command',
+      ['keys', 'list', '--port', '80'],
+      /--port is not an option of ordo keys list/,
+    ],
+    [
+      'an option without its value',
+      ['keys', 'list', '--account'],
+      /--account.*Run ordo keys list --help\.$/m,
+    ],
+    ['an unknown command', ['frobnicate'], /Unknown command frobnicate\. Run ordo --help\./],
+    ['a group without its command', ['keys'], /keys needs a command: create, list, revoke/],
+    ['no command', ['--json'], /No command given/],
+    ['accounts create without its NAME', ['accounts', 'create'], /Usage: ordo accounts create NAME/],
+    ['accounts create with two names', ['accounts', 'create', 'a', 'b'], /Usage: ordo accounts create NAME/],
+    [
+      'accounts create with the name as --account',
+      ['accounts', 'create', '--account', 'acme'],
+      /--account is not an option of ordo accounts create/,
+    ],
+  ]
+  for (const [what, args, message, env] of cases) {
+    it(what, async (t) => {
+      const { bareOrdo, dir } = await sandbox(t, 'sqlite')
+      assertOneLineError(await bareOrdo(args, env), message)
+      assert.deepEqual(filesIn(dir), [])
+    })
+  }
+
+  it('a file that is not a database, which it leaves as it was', async (t) => {
+    const { bareOrdo, dir } = await sandbox(t, 'sqlite')
+    writeFileSync(join(dir, 'notes.txt'), 'not a database, but long enough to have a header\n'.repeat(4))
+    for (const args of [['keys', 'list', '--account', 'ordo'], ['migrate']]) {
+      assertOneLineError(
+        await bareOrdo([...args, '--db', 'notes.txt']),
+        /Cannot use the database notes\.txt: file is not a database/,
+      )
+    }
+    assert.deepEqual(filesIn(dir), ['notes.txt'])
+    assert.match(readFileSync(join(dir, 'notes.txt'), 'utf8'), /^not a database/)
+  })
+
+  it('a PostgreSQL that does not answer', async (t) => {
+    const { bareOrdo } = await sandbox(t, 'sqlite')
+    const port = await freePort()
+    const url = `postgres://postgres:s3cret@127.0.0.1:${port}/ordo`
+    const result = await bareOrdo(['keys', 'list', '--account', 'ordo', '--database-url', url])
+    assertOneLineError(
+      result,
+      new RegExp(`Cannot use the database postgres://127\\.0\\.0\\.1:${port}/ordo: .*ECONNREFUSED`),
+    )
+    assert.doesNotMatch(result.stderr, /s3cret/)
+  })
+
+  it('a port in use', async (t) => {
+    const { bareOrdo } = await sandbox(t, 'sqlite')
+    const taken = createServer()
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done))
+    t.after(() => new Promise<void>((done) => taken.close(() => done())))
+    const { port } = taken.address() as AddressInfo
+    const result = await bareOrdo([
+      'serve',
+      '--port',
+      String(port),
+      '--db',
+      'ordo.db',
+      '--log-level',
+      'silent',
+    ])
+    assert.equal(result.code, 2, result.stderr)
+    // Serving was asked for, so its database was created and its first key printed before the port was tried.
+    assert.equal(
+      result.stderr,
+      `ordo: Port ${port} on 127.0.0.1 is in use (EADDRINUSE): choose another with --port or PORT.\n`,
+    )
+  })
+})
+
+it('creates only the default directory, ./data/, and only for a command that creates a database', async (t) => {
+  const { bareOrdo, dir } = await sandbox(t, 'sqlite')
+  assert.match(ok(await bareOrdo(['migrate'])), /Applied: /)
+  assert.ok(filesIn(dir).includes(join('data', 'ordo.db')), filesIn(dir).join(', '))
+  assert.equal(ok(await bareOrdo(['keys', 'list', '--account', 'ordo'])), '')
+})
+
+it("ordo COMMAND --help prints that command's own help, before any database is opened", async (t) => {
+  const { bareOrdo, dir } = await sandbox(t, 'sqlite')
+  for (const command of COMMANDS) {
+    for (const ask of [
+      [...command.split(' '), '--help'],
+      ['help', ...command.split(' ')],
+      [...command.split(' '), '-h'],
+    ]) {
+      const help = ok(await bareOrdo(ask))
+      assert.match(help, new RegExp(`^Usage: ordo ${command}\\b`), ask.join(' '))
+      const others = COMMANDS.filter((other) => other !== command && !other.startsWith(`${command} `))
+      for (const other of others)
+        assert.doesNotMatch(help, new RegExp(`^(Usage:)? *ordo ${other}\\b`, 'm'), ask.join(' '))
+      assert.match(help, /--db FILE/)
+    }
+  }
+  assert.match(ok(await bareOrdo(['keys', 'create', '--help'])), /--role "ROLE" +one of: OMS - Full access/)
+  assert.match(ok(await bareOrdo(['serve', '--help'])), /--host 0\.0\.0\.0 listens on every interface/)
+  const group = ok(await bareOrdo(['keys', '--help']))
+  for (const sub of ['create', 'list', 'revoke']) assert.match(group, new RegExp(`ordo keys ${sub}\\b`))
+  assert.doesNotMatch(group, /ordo settings/)
+  assertOneLineError(await bareOrdo(['frobnicate', '--help']), /Unknown command frobnicate/)
+  assert.deepEqual(filesIn(dir), [])
+})
+
+it('ordo serve listens on 127.0.0.1 alone unless --host or HOST says otherwise', async (t) => {
+  const { serve } = await sandbox(t, 'sqlite')
+  const server = await serve({}, [])
+  const listening = server.stdout().match(/Server listening at [^\s"]+/g) ?? []
+  assert.deepEqual(listening, [`Server listening at ${server.url}`])
+  // Where the machine has another address, nothing answers there.
+  const elsewhere = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address?.family === 'IPv4' && !address.internal)?.address
+  if (elsewhere) {
+    await assert.rejects(fetch(`http://${elsewhere}:${server.port}/healthz`), 'not reachable from outside')
+  }
+  const health = await server.request('GET', '/healthz')
+  assert.equal(health.status, 200)
 })
 
 describeEachDialect('ordo CLI', (dialect) => {

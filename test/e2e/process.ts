@@ -84,8 +84,15 @@ export interface Sandbox {
   dbArgs: string[]
   /** Runs `ordo ...args` to completion. */
   ordo: (args: string[], env?: Record<string, string>) => Promise<CommandResult>
-  /** Starts `ordo serve` on a free port of 127.0.0.1 and resolves once it logs that it listens there. */
-  serve: (env?: Record<string, string>) => Promise<Server>
+  /** Runs `ordo ...args` to completion in `dir`, without the database flags: the test gives its own, or none. */
+  bareOrdo: (args: string[], env?: Record<string, string>) => Promise<CommandResult>
+  /**
+   * Starts `ordo serve` on a free port and resolves once it logs that it listens on 127.0.0.1 there: `--host
+   * 127.0.0.1` unless `hostArgs` says otherwise (`[]` tries the default).
+   */
+  serve: (env?: Record<string, string>, hostArgs?: string[]) => Promise<Server>
+  /** Runs a bash script to completion in the repository, with ORDO_DB or DATABASE_URL naming the database. */
+  bash: (script: string, env?: Record<string, string>) => Promise<CommandResult>
   /** Starts `node --import tsx SCRIPT ...args`, followed by the same database flags as `ordo`. */
   start: (script: string, args: string[]) => Child
   /** A connection for the test itself; closed before the database is dropped. */
@@ -116,9 +123,13 @@ export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox
   const dbArgs = database.url ? ['--database-url', database.url] : ['--db', sqlitePath]
   const clockFile = join(dir, 'clock')
 
-  const spawnNode = (args: string[], env: Record<string, string>): Proc => {
-    const child = spawn(process.execPath, [...args, ...dbArgs], {
-      cwd: ROOT,
+  const dbEnv: Record<string, string> = database.url
+    ? { DATABASE_URL: database.url }
+    : { ORDO_DB: sqlitePath }
+
+  const spawnChild = (file: string, args: string[], env: Record<string, string>, cwd = ROOT): Proc => {
+    const child = spawn(file, args, {
+      cwd,
       env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -135,6 +146,12 @@ export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox
     void closed.then(() => running.delete(proc))
     return proc
   }
+  const spawnNode = (args: string[], env: Record<string, string>): Proc =>
+    spawnChild(process.execPath, [...args, ...dbArgs], env)
+  const finish = async (proc: Proc): Promise<CommandResult> => {
+    const { code, signal } = await killIfHung(proc)
+    return { code, signal, stdout: proc.stdout(), stderr: proc.stderr() }
+  }
 
   return {
     dir,
@@ -145,17 +162,16 @@ export async function sandbox(t: TestContext, dialect: Dialect): Promise<Sandbox
       writeFileSync(`${clockFile}.tmp`, `${iso}\n`)
       renameSync(`${clockFile}.tmp`, clockFile)
     },
-    async ordo(args, env = {}) {
-      const proc = spawnNode([ORDO, ...args], env)
-      const { code, signal } = await killIfHung(proc)
-      return { code, signal, stdout: proc.stdout(), stderr: proc.stderr() }
-    },
-    async serve(env = {}) {
+    ordo: (args, env = {}) => finish(spawnNode([ORDO, ...args], env)),
+    bareOrdo: (args, env = {}) => finish(spawnChild(process.execPath, [ORDO, ...args], env, dir)),
+    bash: (script, env = {}) =>
+      finish(spawnChild('bash', ['-euo', 'pipefail', '-c', script], { ...dbEnv, ...env })),
+    async serve(env = {}, hostArgs = ['--host', '127.0.0.1']) {
       // Another process may take the free port between our check and the server's bind: try a new port then.
       let failure = ''
       for (let attempt = 1; attempt <= SERVE_ATTEMPTS; attempt++) {
         const port = await freePort()
-        const proc = spawnNode([ORDO, 'serve', '--host', '127.0.0.1', '--port', String(port)], env)
+        const proc = spawnNode([ORDO, 'serve', ...hostArgs, '--port', String(port)], env)
         const server = await untilListening(proc, port)
         if (server) return server
         const { code, signal } = await proc.closed
