@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table.ts'
 import type { AccountTable } from '../modules/accounts/account.table.ts'
+import type { RateLimitCountTable } from '../modules/accounts/rate-limit.table.ts'
 import type { OrderGroupTable, OrderSequenceTable } from '../modules/intake/intake.table.ts'
 import type { OrderEventTable, OrderTable } from '../modules/orders/order.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
@@ -19,6 +20,7 @@ export interface Database {
   orders: OrderTable
   order_events: OrderEventTable
   jobs: JobTable
+  rate_limit_counts: RateLimitCountTable
 }
 
 /** A connection or a transaction: repositories accept either. */
