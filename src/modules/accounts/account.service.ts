@@ -68,14 +68,19 @@ function cacheOf(db: Db): SettingsCache {
   return cache
 }
 
+/** The account's settings if this process read them less than a second ago. */
+export function cachedSettings({ db }: Pick<Deps, 'db'>, account: string): AccountSettings | undefined {
+  const cached = cacheOf(db).get(account)
+  return cached && cached.until > Date.now() ? cached.settings : undefined
+}
+
 /** The account's settings, read at most once a second per process: for checks on hot paths. */
-export async function recentSettings({ db }: Pick<Deps, 'db'>, account: string): Promise<AccountSettings> {
-  const cache = cacheOf(db)
-  const now = Date.now()
-  const cached = cache.get(account)
-  if (cached && cached.until > now) return cached.settings
-  const settings = await getSettings({ db }, account)
+export async function recentSettings(deps: Pick<Deps, 'db'>, account: string): Promise<AccountSettings> {
+  const cached = cachedSettings(deps, account)
+  if (cached) return cached
+  const settings = await getSettings(deps, account)
+  const cache = cacheOf(deps.db)
   if (cache.size > 10_000) cache.clear()
-  cache.set(account, { settings, until: now + SETTINGS_CACHE_MS })
+  cache.set(account, { settings, until: Date.now() + SETTINGS_CACHE_MS })
   return settings
 }

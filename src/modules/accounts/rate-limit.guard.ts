@@ -9,7 +9,7 @@ import type { Deps } from '../../deps.ts'
 import { AppError } from '../../platform/errors.ts'
 import { principalOf } from '../../platform/principal.ts'
 import { rateLimitOf, type RateLimitGroup } from './account-settings.ts'
-import { recentSettings } from './account.service.ts'
+import { cachedSettings, recentSettings } from './account.service.ts'
 import { requestCounter, type RequestCounter } from './rate-limit.service.ts'
 
 /**
@@ -35,12 +35,20 @@ const MINUTE_MS = 60_000
 
 /** Registers the plugin and gives each listed route its group's limit. Call before the routes. */
 export async function registerRateLimits(app: FastifyInstance, deps: Deps): Promise<void> {
-  const limitOf = async (request: FastifyRequest, group: RateLimitGroup) =>
-    rateLimitOf(await recentSettings(deps, principalOf(request).account), group)
+  // Synchronous while the account's settings are cached, as they are for all but one request a second.
+  const limitOf = (request: FastifyRequest, group: RateLimitGroup): number | Promise<number> => {
+    const account = principalOf(request).account
+    const cached = cachedSettings(deps, account)
+    if (cached) return rateLimitOf(cached, group)
+    return recentSettings(deps, account).then((settings) => rateLimitOf(settings, group))
+  }
   const routeLimit = (group: RateLimitGroup): RateLimitOptions => ({
     keyGenerator: (request) => `${principalOf(request).account} ${group}`,
-    allowList: async (request) => (await limitOf(request, group)) === 0,
-    max: (request) => limitOf(request, group),
+    allowList: (request) => {
+      const limit = limitOf(request, group)
+      return typeof limit === 'number' ? limit === 0 : limit.then((value) => value === 0)
+    },
+    max: (request) => Promise.resolve(limitOf(request, group)),
   })
   // Added before the plugin's own onRoute hook, so the plugin finds the limit in the route's config.
   app.addHook('onRoute', (route) => {
@@ -50,8 +58,9 @@ export async function registerRateLimits(app: FastifyInstance, deps: Deps): Prom
   await app.register(rateLimit, {
     global: false,
     timeWindow: MINUTE_MS,
-    // After the guard (onRequest) has found the account, before a body is read.
-    hook: 'preParsing',
+    // Appended to each route's own onRequest hooks, so it runs after the guard has found the account and
+    // before a body is read.
+    hook: 'onRequest',
     store: storeOver(requestCounter(deps)),
     addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     addHeadersOnExceeding: {
