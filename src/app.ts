@@ -14,6 +14,7 @@ import { sql } from 'kysely'
 import type { Deps, RouteDeps } from './deps.ts'
 import { createGuard } from './modules/access/access.guard.ts'
 import { accessRoutes } from './modules/access/access.routes.ts'
+import { registerRateLimits } from './modules/accounts/rate-limit.guard.ts'
 import { settingsRoutes } from './modules/accounts/settings.routes.ts'
 import { cancellationRoutes } from './modules/cancellation/cancellation.routes.ts'
 import { conversationRoutes } from './modules/conversation/conversation.routes.ts'
@@ -80,6 +81,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     return reply.send({ status: 'ok' })
   })
 
+  await registerRateLimits(app, deps)
   const routeDeps: RouteDeps = { deps, guard: createGuard(deps) }
   for (const routes of [
     accessRoutes,

@@ -4,6 +4,7 @@ import { it } from 'node:test'
 import type { Order } from '../src/modules/orders/order.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import { createShopperToken } from '../src/modules/access/access.service.ts'
+import { DEFAULT_SETTINGS } from '../src/modules/accounts/account-settings.ts'
 import { api, errorCode } from './api.ts'
 import { invoicePackage, singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
@@ -699,19 +700,19 @@ describeEachDialect('order workflow', (dialect) => {
         : api(test).send('PUT', '/api/ordo/pvt/settings', body)
     const read = await settings()
     assert.equal(read.statusCode, 200)
-    assert.deepEqual(read.json(), { cancellationGracePeriodMinutes: 30 })
+    assert.deepEqual(read.json(), DEFAULT_SETTINGS)
 
     const zero = await settings({ cancellationGracePeriodMinutes: 0 })
     assert.equal(zero.statusCode, 200, zero.body)
-    assert.deepEqual(zero.json(), { cancellationGracePeriodMinutes: 0 })
+    assert.deepEqual(zero.json(), { ...DEFAULT_SETTINGS, cancellationGracePeriodMinutes: 0 })
 
     for (const bad of [-1, 43_201, 2.5, 'thirty', [1, 2]]) {
       const res = await settings({ cancellationGracePeriodMinutes: bad })
       assert.equal(res.statusCode, 400, `${String(bad)}: ${res.body}`)
       assert.equal(errorCode(res), 'OMS001')
     }
-    assert.deepEqual((await settings({})).json(), { cancellationGracePeriodMinutes: 0 })
-    assert.deepEqual((await settings()).json(), { cancellationGracePeriodMinutes: 0 })
+    assert.deepEqual((await settings({})).json(), { ...DEFAULT_SETTINGS, cancellationGracePeriodMinutes: 0 })
+    assert.deepEqual((await settings()).json(), { ...DEFAULT_SETTINGS, cancellationGracePeriodMinutes: 0 })
     const viewer = await test.newKey(['OMS - Read only'])
     assert.equal((await api(test, viewer).send('GET', '/api/ordo/pvt/settings')).statusCode, 403)
 

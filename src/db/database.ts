@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kys
 import pg from 'pg'
 import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table.ts'
 import type { AccountTable } from '../modules/accounts/account.table.ts'
+import type { RateLimitCountTable } from '../modules/accounts/rate-limit.table.ts'
 import type { OrderGroupTable, OrderSequenceTable } from '../modules/intake/intake.table.ts'
 import type { OrderEventTable, OrderTable } from '../modules/orders/order.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
@@ -17,6 +18,7 @@ export interface Database {
   orders: OrderTable
   order_events: OrderEventTable
   jobs: JobTable
+  rate_limit_counts: RateLimitCountTable
 }
 
 /** A connection or a transaction: repositories accept either. */

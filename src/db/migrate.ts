@@ -4,6 +4,7 @@ import type { DbHandle, Dialect } from './database.ts'
 import * as core from './migrations/0001-core.ts'
 import * as jobs from './migrations/0002-jobs.ts'
 import * as orderCore from './migrations/0003-order-core.ts'
+import * as settingsAndRateLimits from './migrations/0004-settings-and-rate-limits.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-core': core,
   '0002-jobs': jobs,
   '0003-order-core': orderCore,
+  '0004-settings-and-rate-limits': settingsAndRateLimits,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

@@ -27,6 +27,7 @@ const ERRORS: Record<ErrorCode, ErrorShape> = {
   INVALID_TRANSITION: { status: 409, vtexCode: 'OMS012' },
   PAYLOAD_TOO_LARGE: { status: 413, vtexCode: 'OMS013' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, vtexCode: 'OMS014' },
+  TOO_MANY_REQUESTS: { status: 429, vtexCode: 'OMS015' },
   INTERNAL: { status: 500, vtexCode: 'OMS500' },
 }
 

@@ -5,6 +5,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { DEFAULT_SETTINGS } from '../../src/modules/accounts/account-settings.ts'
 import { CACHE_TTL_MS } from '../../src/platform/credential-cache.ts'
 import { describeEachDialect, keyHeaders } from '../harness.ts'
 import { freePort } from '../local-server.ts'
@@ -232,9 +233,9 @@ describeEachDialect('ordo CLI', (dialect) => {
     assert.match(line, /OMS - Full access\tactive/)
 
     const set = ok(await ordo(['settings', 'set', '--account', 'acme', '--grace-period-minutes', '0']))
-    assert.deepEqual(JSON.parse(set), { cancellationGracePeriodMinutes: 0 })
+    assert.deepEqual(JSON.parse(set), { ...DEFAULT_SETTINGS, cancellationGracePeriodMinutes: 0 })
     const got = ok(await ordo(['settings', 'get', '--account', 'acme']))
-    assert.deepEqual(JSON.parse(got), { cancellationGracePeriodMinutes: 0 })
+    assert.deepEqual(JSON.parse(got), { ...DEFAULT_SETTINGS, cancellationGracePeriodMinutes: 0 })
   })
 
   it('refuses bad input with a non-zero exit and a message that says what is wrong', async (t) => {
@@ -257,9 +258,7 @@ describeEachDialect('ordo CLI', (dialect) => {
       assert.notEqual(badMinutes.code, 0, `--grace-period-minutes '${minutes}' was accepted`)
       assert.match(badMinutes.stderr, /cancellationGracePeriodMinutes must be a whole number/)
     }
-    assert.deepEqual(JSON.parse(ok(await ordo(['settings', 'get', '--account', 'acme']))), {
-      cancellationGracePeriodMinutes: 30,
-    })
+    assert.deepEqual(JSON.parse(ok(await ordo(['settings', 'get', '--account', 'acme']))), DEFAULT_SETTINGS)
   })
 
   it('works beside a live server: a key it creates is accepted at once and refused once revoked', async (t) => {
@@ -272,7 +271,7 @@ describeEachDialect('ordo CLI', (dialect) => {
     ) as { appKey: string; appToken: string }
     const before = await server.request('GET', '/api/ordo/pvt/settings', { headers: keyHeaders(pair) })
     assert.equal(before.status, 200, before.text)
-    assert.deepEqual(before.body, { cancellationGracePeriodMinutes: 30 })
+    assert.deepEqual(before.body, DEFAULT_SETTINGS)
 
     assert.match(ok(await ordo(['keys', 'revoke', pair.appKey])), new RegExp(`Revoked ${pair.appKey}`))
     // The server remembers a verified key for CACHE_TTL_MS; a revocation from another process lands within it.

@@ -2,7 +2,7 @@
 import type { Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
-import { MAX_GRACE_PERIOD_MINUTES, type AccountSettings } from './account-settings.ts'
+import { applySettingsPatch, type AccountSettings, type SettingsPatch } from './account-settings.ts'
 import * as accounts from './account.repository.ts'
 
 /** Account names appear in AppKeys and host names, so they follow host-name rules. */
@@ -38,22 +38,49 @@ export async function getSettings({ db }: Pick<Deps, 'db'>, account: string): Pr
 export async function changeSettings(
   deps: Deps,
   account: string,
-  patch: Partial<AccountSettings>,
+  patch: SettingsPatch,
 ): Promise<AccountSettings> {
-  const minutes = patch.cancellationGracePeriodMinutes
-  if (
-    minutes !== undefined &&
-    (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_GRACE_PERIOD_MINUTES)
-  ) {
-    throw validationFailed(
-      `cancellationGracePeriodMinutes must be a whole number of minutes between 0 and ${MAX_GRACE_PERIOD_MINUTES}.`,
-    )
-  }
-  return deps.db.transaction().execute(async (trx) => {
+  const settings = await deps.db.transaction().execute(async (trx) => {
     const found = await accounts.findAccount(trx, account)
     if (!found) throw new AppError('NOT_FOUND', `Account ${account} does not exist.`)
-    const settings = { ...found.settings, ...patch }
-    await accounts.updateSettings(trx, account, settings)
-    return settings
+    const changed = applySettingsPatch(found.settings, patch)
+    await accounts.updateSettings(trx, account, changed)
+    return changed
   })
+  cacheOf(deps.db).set(account, { settings, until: Date.now() + SETTINGS_CACHE_MS })
+  return settings
+}
+
+/**
+ * How long a process keeps an account's settings for the checks made on every request (rate limits): a
+ * change made through this process applies at once, one made through another within this time.
+ */
+const SETTINGS_CACHE_MS = 1000
+
+type SettingsCache = Map<string, { settings: AccountSettings; until: number }>
+const caches = new WeakMap<Db, SettingsCache>()
+
+function cacheOf(db: Db): SettingsCache {
+  const cached = caches.get(db)
+  if (cached) return cached
+  const cache: SettingsCache = new Map()
+  caches.set(db, cache)
+  return cache
+}
+
+/** The account's settings if this process read them less than a second ago. */
+export function cachedSettings({ db }: Pick<Deps, 'db'>, account: string): AccountSettings | undefined {
+  const cached = cacheOf(db).get(account)
+  return cached && cached.until > Date.now() ? cached.settings : undefined
+}
+
+/** The account's settings, read at most once a second per process: for checks on hot paths. */
+export async function recentSettings(deps: Pick<Deps, 'db'>, account: string): Promise<AccountSettings> {
+  const cached = cachedSettings(deps, account)
+  if (cached) return cached
+  const settings = await getSettings(deps, account)
+  const cache = cacheOf(deps.db)
+  if (cache.size > 10_000) cache.clear()
+  cache.set(account, { settings, until: Date.now() + SETTINGS_CACHE_MS })
+  return settings
 }

@@ -1,10 +1,9 @@
 // HTTP surface of Ordo's per-account settings.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
 import { errorResponses } from '../../platform/http-schemas.ts'
 import { principalOf } from '../../platform/principal.ts'
-import { SettingsSchema } from './account.schemas.ts'
+import { SettingsPatchSchema, SettingsSchema } from './account.schemas.ts'
 import { changeSettings, getSettings } from './account.service.ts'
 
 export const settingsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
@@ -30,9 +29,9 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       schema: {
         summary: 'Change account settings (Ordo)',
         description:
-          'Fields left out keep their value. A new grace period applies to orders approved from now on.',
+          'Fields left out keep their value and `null` resets one to its default (`"rateLimits": null` resets every limit). A field settings do not have is refused with 400, and nothing changes. A new grace period applies to orders approved from now on; a new rate limit within a second.',
         tags: ['Ordo'],
-        body: Type.Partial(SettingsSchema),
+        body: SettingsPatchSchema,
         response: { 200: SettingsSchema, ...errorResponses(400) },
       },
     },
