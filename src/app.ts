@@ -81,7 +81,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     return reply.send({ status: 'ok' })
   })
 
-  await registerRateLimits(app, deps)
+  registerRateLimits(app, deps)
   const routeDeps: RouteDeps = { deps, guard: createGuard(deps) }
   for (const routes of [
     accessRoutes,
