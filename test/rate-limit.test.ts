@@ -45,6 +45,13 @@ describeEachDialect('rate limits', (dialect) => {
     ]
     assert.deepEqual(statuses(first), [200, 200, 200])
     assertTooManyRequests(await client.get(order.orderId), 45)
+    // HEAD is Get order without the body: it is refused too, not a way around the limit.
+    const head = await test.app.inject({
+      method: 'HEAD',
+      url: `/api/oms/pvt/orders/${order.orderId}`,
+      headers: test.headers,
+    })
+    assert.equal(head.statusCode, 429)
     // Other groups of routes count on their own: the order group's limit is not used up.
     const group = await client.send('GET', `/api/oms/pvt/orders/order-group/${order.orderGroup}`)
     assert.equal(group.statusCode, 200, group.body)

@@ -53,7 +53,9 @@ export function registerRateLimits(app: FastifyInstance, deps: Deps): void {
       else recentSettings(deps, account).then(check, done)
     }
   app.addHook('onRoute', (route) => {
-    const group = RATE_LIMITED_ROUTES[`${String(route.method)} ${route.url}`]
+    // Fastify answers HEAD with the GET route's handler: it counts as that GET, or it would bypass the limit.
+    const method = route.method === 'HEAD' ? 'GET' : String(route.method)
+    const group = RATE_LIMITED_ROUTES[`${method} ${route.url}`]
     if (!group) return
     // After the route's own hooks, so the access guard has found the account and no body has been read.
     const own = route.onRequest === undefined ? [] : [route.onRequest].flat()
