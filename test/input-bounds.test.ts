@@ -205,6 +205,8 @@ describeEachDialect('input bounds', (dialect) => {
     )
     for (const [openTextField, expected] of [
       [{ [text(101)]: 'note' }, /openTextField keys must be at most 100 characters long/],
+      // A key with a line break once escaped the value check (the record's key pattern was `^.*$`).
+      [{ 'a\n': text(900_000) }, /must be at most 2000 characters long/],
       [
         Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'note'])),
         /openTextField must NOT have more than 10 properties/,

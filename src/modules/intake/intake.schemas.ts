@@ -137,7 +137,9 @@ export const IntakeBodySchema = Closed(
     ),
     openTextField: Type.Optional(
       Type.Union([
-        Type.Record(Type.String(), Type.String({ maxLength: 2000 }), {
+        // TypeBox writes a string-keyed record as the key pattern `^.*$`, which a key holding a line break
+        // does not match, so its value would go unchecked: this pattern matches every key.
+        Type.Record(Type.String({ pattern: '^[\\s\\S]*$' }), Type.String({ maxLength: 2000 }), {
           maxProperties: 10,
           propertyNames: { maxLength: 100 },
           description:
