@@ -115,6 +115,20 @@ describeEachDialect('settings', (dialect) => {
     )
   })
 
+  it('keep both of two changes of different fields made at the same time', async (t) => {
+    const test = await startTestApp(t, dialect)
+    for (let round = 1; round <= 10; round++) {
+      const answers = await Promise.all([
+        api(test).send('PUT', SETTINGS, { cancellationGracePeriodMinutes: round }),
+        api(test).send('PUT', SETTINGS, { rateLimits: { placeOrderPerMinute: 100 + round } }),
+      ])
+      for (const res of answers) assert.equal(res.statusCode, 200, res.body)
+      const settings = (await api(test).send('GET', SETTINGS)).json<AccountSettings>()
+      assert.equal(settings.cancellationGracePeriodMinutes, round)
+      assert.equal(settings.rateLimits.placeOrderPerMinute, 100 + round)
+    }
+  })
+
   it('read only the known fields of a row an earlier version filled with junk, and drop the junk on change', async (t) => {
     const test = await startTestApp(t, dialect)
     await test.deps.db

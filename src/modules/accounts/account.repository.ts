@@ -12,8 +12,17 @@ export async function insertAccount(db: Db, name: string, createdAt: string): Pr
   await db.insertInto('accounts').values({ name, settings_json: '{}', created_at: createdAt }).execute()
 }
 
-export async function findAccount(db: Db, name: string): Promise<Account | undefined> {
-  const row = await db.selectFrom('accounts').selectAll().where('name', '=', name).executeTakeFirst()
+/**
+ * `forUpdate` locks the row until the transaction ends (PostgreSQL only: SQLite has one writer at a time and
+ * no row locks), so that two changes of an account's settings cannot both start from the same version.
+ */
+export async function findAccount(
+  db: Db,
+  name: string,
+  { forUpdate = false }: { forUpdate?: boolean } = {},
+): Promise<Account | undefined> {
+  const query = db.selectFrom('accounts').selectAll().where('name', '=', name)
+  const row = await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
   return row && { name: row.name, settings: readSettings(row.settings_json), createdAt: row.created_at }
 }
 

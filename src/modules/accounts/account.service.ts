@@ -41,7 +41,7 @@ export async function changeSettings(
   patch: SettingsPatch,
 ): Promise<AccountSettings> {
   const settings = await deps.db.transaction().execute(async (trx) => {
-    const found = await accounts.findAccount(trx, account)
+    const found = await accounts.findAccount(trx, account, { forUpdate: deps.dialect === 'postgres' })
     if (!found) throw new AppError('NOT_FOUND', `Account ${account} does not exist.`)
     const changed = applySettingsPatch(found.settings, patch)
     await accounts.updateSettings(trx, account, changed)
