@@ -103,6 +103,8 @@ describeEachDialect('JSON parsing', (dialect) => {
       ],
       ['application/x-www-form-urlencoded', 'items=1001&quantity=1'],
       ['text/plain', 'please place my order'],
+      // Not a media type at all: refused the same way, even with a JSON body.
+      ['garbage', JSON.stringify(singleOrder('GARBAGE'))],
     ]
     for (const [type, payload] of notJson) {
       const res = await post(test, INTAKE, payload, type)

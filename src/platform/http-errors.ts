@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, type ErrorCode } from './errors.ts'
+import { notJson } from './json-body.ts'
 import { newRequestId, REQUEST_ID_HEADER } from './request-id.ts'
 
 interface ErrorShape {
@@ -44,6 +45,8 @@ function sendError(reply: FastifyReply, code: ErrorCode, message: string): Fasti
 /** Fastify's own client errors keep their meaning; everything unknown is a 500 that echoes nothing. */
 function fromFastifyError(err: FastifyError): AppError | undefined {
   if (err.validation) return new AppError('VALIDATION_FAILED', describeValidation(err))
+  // A Content-Type header that is not a media type at all (`garbage`) never reaches the body parser.
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return notJson()
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts.')
   }

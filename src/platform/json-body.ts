@@ -2,6 +2,10 @@
 import sjson from 'secure-json-parse'
 import { AppError, validationFailed } from './errors.ts'
 
+/** 415 OMS014: the body is declared as something else than JSON, or its content type is not one at all. */
+export const notJson = () =>
+  new AppError('UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON (Content-Type: application/json).')
+
 /** Deeper than any real VTEX payload (an order document is about 6 levels) and far from any recursion limit. */
 export const MAX_JSON_DEPTH = 64
 
@@ -35,10 +39,7 @@ export function parseJsonBody(bytes: Buffer, contentType: string | undefined): u
     if (contentType === undefined || JSON_TYPE.test(contentType)) {
       throw validationFailed('The request body is not valid JSON.')
     }
-    throw new AppError(
-      'UNSUPPORTED_MEDIA_TYPE',
-      'The request body must be JSON (Content-Type: application/json).',
-    )
+    throw notJson()
   }
   checkJsonText(text)
   return value
