@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEFAULT_SQLITE_PATH, loadConfig, type Config } from '../config.ts'
 import { openDatabase, type DbHandle } from '../db/database.ts'
-import { migrateToLatest } from '../db/migrate.ts'
+import { isOrdoDatabase, migrateToLatest } from '../db/migrate.ts'
 import type { Deps } from '../deps.ts'
 import { bootstrap, createKey, listKeys, revokeKey } from '../modules/access/access.service.ts'
 import { changeSettings, createAccount, getSettings } from '../modules/accounts/account.service.ts'
@@ -38,11 +38,15 @@ async function connect(config: Config, creates: boolean): Promise<Connected> {
   if (!config.databaseUrl) checkSqliteFile(config.sqlitePath, creates)
   const where = config.databaseUrl ? describePostgres(config.databaseUrl) : config.sqlitePath
   try {
-    const handle = openDatabase(config)
-    return { handle, applied: await migrateToLatest(handle) }
+    // A command that creates nothing must not turn someone else's database into Ordo's either.
+    if (creates || (await isOrdoDatabase(config))) {
+      const handle = openDatabase(config)
+      return { handle, applied: await migrateToLatest(handle) }
+    }
   } catch (error) {
     throw new CliError(`Cannot use the database ${where}: ${reason(error)}`)
   }
+  throw new CliError(`The database ${where} is not Ordo's: ordo serve or ordo migrate sets one up.`)
 }
 
 /** Creates only what the user asked for: a new file where a command may create one, and only ./data/. */

@@ -1,6 +1,7 @@
 // Brings a database to the latest schema. Migrations are listed explicitly so src/ and any bundle agree.
+import SQLite from 'better-sqlite3'
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely'
-import type { DbHandle, Dialect } from './database.ts'
+import { openDatabase, type DbHandle, type Dialect } from './database.ts'
 import * as core from './migrations/0001-core.ts'
 import * as jobs from './migrations/0002-jobs.ts'
 import * as orderCore from './migrations/0003-order-core.ts'
@@ -17,6 +18,31 @@ const MIGRATIONS: Record<string, MigrationModule> = {
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>
   migrate(handle, (migrator) => migrator.migrateToLatest())
+
+/**
+ * Whether Ordo's migrations ever ran in this database: someone else's database has no record of them. It
+ * only reads: a SQLite file is opened read-only, so a file that is not Ordo's is left exactly as it was.
+ */
+export async function isOrdoDatabase(target: Parameters<typeof openDatabase>[0]): Promise<boolean> {
+  const table = 'kysely_migration'
+  if (!target.databaseUrl) {
+    const file = new SQLite(target.sqlitePath, { readonly: true, fileMustExist: true })
+    try {
+      return (
+        file.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(table) !== undefined
+      )
+    } finally {
+      file.close()
+    }
+  }
+  const { db } = openDatabase(target)
+  try {
+    const tables = await db.introspection.getTables({ withInternalKyselyTables: true })
+    return tables.some((each) => each.name === table)
+  } finally {
+    await db.destroy()
+  }
+}
 
 /** Up to and including `name`: how an upgrade test builds a database as an older Ordo left it. */
 export const migrateTo = (handle: DbHandle, name: string): Promise<string[]> =>

@@ -5,6 +5,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import SQLite from 'better-sqlite3'
 import { DEFAULT_SETTINGS } from '../../src/modules/accounts/account-settings.ts'
 import { CACHE_TTL_MS } from '../../src/platform/credential-cache.ts'
 import { describeEachDialect, keyHeaders } from '../harness.ts'
@@ -290,5 +291,30 @@ describeEachDialect('ordo CLI', (dialect) => {
     const again = await ordo(['keys', 'revoke', pair.appKey])
     assert.notEqual(again.code, 0)
     assert.match(again.stderr, /No active key/)
+  })
+})
+
+describeEachDialect('a command that creates nothing', (dialect) => {
+  it("refuses a database that is not Ordo's and leaves it as it was", async (t) => {
+    const box = await sandbox(t, dialect)
+    const sqlitePath = join(box.dir, 'ordo.db')
+    if (dialect === 'sqlite') {
+      const foreign = new SQLite(sqlitePath)
+      foreign.exec('create table notes (body text)')
+      foreign.close()
+    }
+    assertOneLineError(
+      await box.ordo(['keys', 'list', '--account', 'ordo']),
+      /is not Ordo's: ordo serve or ordo migrate sets one up\./,
+    )
+    if (dialect === 'sqlite') {
+      const foreign = new SQLite(sqlitePath, { readonly: true })
+      t.after(() => foreign.close())
+      const tables = foreign.prepare("select name from sqlite_master where type = 'table'").pluck().all()
+      assert.deepEqual(tables, ['notes'])
+      assert.equal(foreign.pragma('journal_mode', { simple: true }), 'delete')
+    } else {
+      assert.deepEqual(await box.open().db.introspection.getTables(), [])
+    }
   })
 })
