@@ -169,3 +169,12 @@ export const keyHeaders = (pair: KeyPair): Record<string, string> => ({
   'x-vtex-api-appkey': pair.appKey,
   'x-vtex-api-apptoken': pair.appToken,
 })
+
+/** How many orders the test's database holds: a refused request must leave it as it was. */
+export async function countOrders(test: TestApp): Promise<number> {
+  const row = await test.deps.db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

@@ -6,7 +6,7 @@ import { MAX_ITEMS, MAX_SELLERS } from '../src/modules/intake/intake.ts'
 import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
 import { api, errorCode, type PlacedGroupBody } from './api.ts'
 import { exampleOrder } from './fixtures.ts'
-import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
+import { describeEachDialect, startTestApp, type TestApp, countOrders } from './harness.ts'
 
 /**
  * Bytes stored and answered for the largest intake Ordo accepts, at most these many times the request's bytes
@@ -153,14 +153,6 @@ function largestIntake(): IntakeBody {
   const perItem = bytes(2) - bytes(1)
   const count = Math.min(MAX_ITEMS, Math.floor((BODY_LIMIT_BYTES - bytes(0)) / perItem))
   return build(count)
-}
-
-const countOrders = async (test: TestApp) => {
-  const row = await test.deps.db
-    .selectFrom('orders')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
 }
 
 /** What the database keeps of one order group: both forms of each order, and the order events. */

@@ -6,7 +6,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { MAX_JSON_DEPTH } from '../src/platform/json-body.ts'
 import { api, errorCode } from './api.ts'
 import { exampleOrder, singleOrder } from './fixtures.ts'
-import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
+import { describeEachDialect, startTestApp, type TestApp, countOrders } from './harness.ts'
 
 const message = (res: LightMyRequestResponse) => res.json<{ error: { message: string } }>().error.message
 
@@ -17,16 +17,6 @@ const post = (test: TestApp, url: string, payload: string | Buffer, contentType?
     headers: { ...test.headers, ...(contentType ? { 'content-type': contentType } : {}) },
     payload,
   })
-
-const countOrders = async (test: TestApp) =>
-  Number(
-    (
-      await test.deps.db
-        .selectFrom('orders')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  )
 
 const settingsOf = async (test: TestApp) =>
   (await test.deps.db.selectFrom('accounts').select('settings_json').where('name', '=', 'acme').execute())[0]
