@@ -13,7 +13,7 @@ export interface PlacedGroupBody {
 export function api(test: TestApp, headers: Record<string, string> = test.headers) {
   const { app } = test
   const send = (
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
     url: string,
     payload?: unknown,
     extra: Record<string, string> = {},
@@ -52,6 +52,20 @@ export function api(test: TestApp, headers: Record<string, string> = test.header
       send('POST', `/api/checkout/pub/orders/${encodeURIComponent(id)}/user-cancel-request`, body),
     deny: (id: string, body: unknown) =>
       send('POST', `/api/orders/pvt/document/${encodeURIComponent(id)}/deny-cancellation-request`, body),
+    invoice: (id: string, body: unknown) => send('POST', `${order(id)}/invoice`, body),
+    updateTracking: (id: string, invoiceNumber: string, body: unknown) =>
+      send('PATCH', `${order(id)}/invoice/${encodeURIComponent(invoiceNumber)}`, body),
+    trackingStatus: (id: string, invoiceNumber: string, body: unknown) =>
+      send('PUT', `${order(id)}/invoice/${encodeURIComponent(invoiceNumber)}/tracking`, body),
+    registerChange: (id: string, body: unknown) => send('POST', `${order(id)}/changes`, body),
+    paymentTransaction: (id: string) => send('GET', `${order(id)}/payment-transaction`),
+    /** Places an order, approves it, ends the grace period and starts handling: ready to invoice. */
+    async handlingOrder(body: IntakeBody): Promise<OrderDocument> {
+      const approved = await this.approvedOrder(body)
+      const started = await this.startHandling(approved.orderId)
+      assert.equal(started.statusCode, 204, started.body)
+      return this.getOk(approved.orderId)
+    },
     timeline: (id: string) => send('GET', `/api/ordo/pvt/orders/${encodeURIComponent(id)}/timeline`),
     /** Places an order and approves all its payments. */
     async approvedOrder(body: IntakeBody): Promise<OrderDocument> {
