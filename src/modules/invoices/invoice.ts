@@ -109,12 +109,12 @@ function acceptReturn(draft: Draft, input: InvoiceInput, receipt: string, ctx: W
       `Order ${order.orderId} is ${order.status}: a return invoice (type Input) is accepted only once the order is invoiced in full.`,
     )
   }
-  const invoiced = packagedQuantities(order, 'Output')
+  // Invoiced in full, the order's every unit is invoiced, whether or not its invoices listed items.
   const returned = packagedQuantities(order, 'Input')
   const items = packageItems(
     order,
     input,
-    (index) => (invoiced[index] ?? 0) - (returned[index] ?? 0),
+    (index) => (order.items[index]?.quantity ?? 0) - (returned[index] ?? 0),
     'were invoiced and not yet returned',
   )
   const open = packagedValue(order, 'Output') - packagedValue(order, 'Input')
