@@ -16,7 +16,7 @@ import {
   packagedValue,
   roomFor,
 } from '../orders/order-packages.ts'
-import { charge, refund } from '../orders/order-payment.ts'
+import { charge, chargeablePayment, refund } from '../orders/order-payment.ts'
 import type { OrderStatus } from '../orders/order-status.ts'
 import { fire, record, type Rule } from '../orders/order-workflow.ts'
 
@@ -103,7 +103,7 @@ export const registerChange =
     const recorded = record(draft, changed, 'change', data, ctx)
     const paid =
       after > before
-        ? charge(recorded, after - before, ctx)
+        ? charge(recorded, chargedPayment(order, after - before), after - before, ctx)
         : after < before
           ? refund(recorded, before - after, ctx)
           : recorded
@@ -168,6 +168,18 @@ function assertValue(order: Order, before: number, after: number): void {
       `The modification would take order ${order.orderId} to ${after} cents, below the ${invoiced} cents already invoiced.`,
     )
   }
+}
+
+/** A change that raises the value is charged on a payment that can be charged again; refunds go to any. */
+function chargedPayment(order: Order, value: number): string {
+  const payment = chargeablePayment(order)
+  if (!payment) {
+    throw new AppError(
+      'CHANGE_PAYMENT_METHOD',
+      `It's not allowed to make modifications in orders without a credit card payment, promissory card, cash, or credit control: none of order ${order.orderId}'s payments can be charged the ${value} cents this change adds.`,
+    )
+  }
+  return payment.id
 }
 
 interface Changing {
