@@ -9,13 +9,7 @@ import {
   type RegisteredChange,
 } from '../orders/order.ts'
 import type { ChangeEventData } from '../orders/order.schemas.ts'
-import {
-  allocate,
-  isFullyInvoiced,
-  packagedQuantities,
-  packagedValue,
-  roomFor,
-} from '../orders/order-packages.ts'
+import { allocate, isFullyInvoiced, packagedValue, roomFor, unitsLeft } from '../orders/order-packages.ts'
 import { charge, chargeablePayment, refund } from '../orders/order-payment.ts'
 import type { OrderStatus } from '../orders/order-status.ts'
 import { fire, record, type Rule } from '../orders/order-workflow.ts'
@@ -203,8 +197,7 @@ function removeUnits({ order, items }: Changing, units: ItemUnits): Changing {
       `Invalid id for item ${units.id}: order ${order.orderId} has no item with that SKU.`,
     )
   }
-  const invoiced = packagedQuantities(order, 'Output')
-  const room = (index: number) => (order.items[index]?.quantity ?? 0) - (invoiced[index] ?? 0)
+  const room = unitsLeft(order, 'Output')
   const taken = allocate(order, units.id, units.quantity, room)
   if (!taken) {
     throw new AppError(
