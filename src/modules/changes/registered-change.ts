@@ -2,6 +2,7 @@
 // the order's totals, value and payments following. Pure.
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import {
+  MAX_TOTAL,
   orderValue,
   type ChangedItem,
   type Order,
@@ -50,8 +51,9 @@ export const registerChange =
   (input: ChangeInput, receipt: string): Rule =>
   (draft, ctx) => {
     const { order } = draft
-    assertWellFormed(input)
+    // A retry answers with the first change's receipt, whatever it sends this time.
     if (order.changes.some((c) => c.requestId === input.requestId)) return draft
+    assertWellFormed(input)
     assertChangeable(order)
 
     const removed = input.itemsRemoved.reduce<Changing>(removeUnits, { order, items: [] })
@@ -81,7 +83,7 @@ export const registerChange =
       ],
     }
     const after = orderValue(changed)
-    assertValue(order, before, after)
+    assertValue(order, changed, before, after)
 
     const units = ({ id, quantity, price }: ChangedItem) => ({ id, quantity, price })
     const data: ChangeEventData = {
@@ -148,7 +150,14 @@ function assertChangeable(order: Order): void {
   }
 }
 
-function assertValue(order: Order, before: number, after: number): void {
+function assertValue(order: Order, changed: Order, before: number, after: number): void {
+  const { items, discounts, tax, change } = changed.totals
+  if (after > MAX_TOTAL || [items, discounts, tax, change].some((total) => Math.abs(total) > MAX_TOTAL)) {
+    throw new AppError(
+      'INVALID_CHANGE',
+      `Invalid modification for order: it would take order ${order.orderId}'s totals beyond ${MAX_TOTAL} cents, the most an order can have.`,
+    )
+  }
   if (after <= 0) {
     throw new AppError(
       'CHANGE_EXCEEDS_VALUE',

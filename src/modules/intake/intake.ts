@@ -3,6 +3,7 @@
 import { validationFailed } from '../../platform/errors.ts'
 import { isKnownCurrency, isValidLocale } from '../orders/currency-format.ts'
 import {
+  MAX_TOTAL,
   STORE_SELLER,
   sumTotals,
   type Address,
@@ -37,9 +38,6 @@ const DEFAULT_CURRENCY = 'BRL'
  */
 export const MAX_SELLERS = 20
 export const MAX_ITEMS = 500
-
-/** 10^13 cents: far above any real order, and every sum of such values stays an exact integer. */
-export const MAX_TOTAL = 10_000_000_000_000
 
 /** Checks what a JSON schema cannot say and splits the order by seller (seller `1` first, then as they appear). */
 export function planIntake(body: IntakeBody): IntakePlan {

@@ -21,6 +21,9 @@ export type PaymentGroup = (typeof PAYMENT_GROUPS)[number]
 export const DELIVERY_CHANNELS = ['delivery', 'pickup-in-point'] as const
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number]
 
+/** 10^13 cents: far above any real order, and every sum of such values stays an exact integer. */
+export const MAX_TOTAL = 10_000_000_000_000
+
 /** The seller VTEX calls `1`: the store itself. */
 export const STORE_SELLER = '1'
 
