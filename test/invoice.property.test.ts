@@ -365,14 +365,14 @@ async function invoiceStep(test: TestApp, model: Model, cmd: InvoiceCommand): Pr
     resolveItems(cmd.items, (sku) =>
       output ? ordered(model, sku) - invoiced(model, sku) : invoiced(model, sku) - returned(model, sku),
     )
-  invoiceCount += 1
+  const n = ++invoiceCount
   const invoiceNumber =
     repeated?.invoiceNumber ??
     (broken === 'number-space'
-      ? `NF ${invoiceCount}`
+      ? `NF ${n}`
       : broken === 'number-long'
-        ? `NF-${invoiceCount}-`.padEnd(65, '0')
-        : `NF-${invoiceCount}`)
+        ? `NF-${n}-`.padEnd(65, '0')
+        : `NF-${n}`)
   const sentValue = broken && broken in BROKEN_VALUES ? BROKEN_VALUES[broken] : invoiceValue
   const body: Record<string, unknown> = {
     ...(cmd.omitType && output ? {} : { type: cmd.type }),
@@ -381,12 +381,12 @@ async function invoiceStep(test: TestApp, model: Model, cmd: InvoiceCommand): Pr
     ...(broken === 'no-date'
       ? {}
       : { issuanceDate: cmd.valueAsString ? '2026-03-02' : '2026-03-02T12:00:00.000Z' }),
-    invoiceKey: cmd.tracked ? `KEY-${invoiceCount}` : null,
+    invoiceKey: cmd.tracked ? `KEY-${n}` : null,
     ...(cmd.tracked
       ? {
-          trackingNumber: `TRK-${invoiceCount}`,
+          trackingNumber: `TRK-${n}`,
           courier: 'Correios',
-          trackingUrl: `https://t.example/${invoiceCount}`,
+          trackingUrl: `https://t.example/${n}`,
         }
       : {}),
     ...(cmd.dispatch === 'dispatchDate-null' ? { dispatchDate: null } : {}),
@@ -437,8 +437,8 @@ async function invoiceStep(test: TestApp, model: Model, cmd: InvoiceCommand): Pr
         invoiceNumber,
         invoiceValue,
         items: new Map((items ?? []).map(({ sku, quantity }) => [sku, quantity])),
-        trackingNumber: cmd.tracked ? `TRK-${invoiceCount}` : null,
-        trackingUrl: cmd.tracked ? `https://t.example/${invoiceCount}` : null,
+        trackingNumber: cmd.tracked ? `TRK-${n}` : null,
+        trackingUrl: cmd.tracked ? `https://t.example/${n}` : null,
         courier: cmd.tracked ? 'Correios' : null,
         events: [],
         status: null,
