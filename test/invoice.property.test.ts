@@ -348,6 +348,14 @@ interface Step {
   idempotent: boolean
 }
 
+/** A call whose answer the model decides: accepted exactly when none of `refusals` applies. */
+const decided = (
+  res: LightMyRequestResponse,
+  refusals: Outcome[],
+  entry: string,
+  accept: Step['accept'],
+): Step => ({ res, expected: refusals.length > 0 ? refusals : [OK], entry, idempotent: false, accept })
+
 async function invoiceStep(test: TestApp, model: Model, cmd: InvoiceCommand): Promise<Step> {
   const repeated =
     cmd.repeat === null || model.packages.length === 0
@@ -426,27 +434,21 @@ async function invoiceStep(test: TestApp, model: Model, cmd: InvoiceCommand): Pr
       : invoiced(model, sku) - returned(model, sku)
     if (!model.lines.some((l) => l.sku === sku) || quantity > room) expected.push(refused)
   }
-  return {
-    res,
-    expected: expected.length > 0 ? expected : [OK],
-    entry: 'invoice',
-    idempotent: false,
-    accept: () => {
-      model.packages.push({
-        type: cmd.type,
-        invoiceNumber,
-        invoiceValue,
-        items: new Map((items ?? []).map(({ sku, quantity }) => [sku, quantity])),
-        trackingNumber: cmd.tracked ? `TRK-${n}` : null,
-        trackingUrl: cmd.tracked ? `https://t.example/${n}` : null,
-        courier: cmd.tracked ? 'Correios' : null,
-        events: [],
-        status: null,
-      })
-      if (output && sumValues(ofType(model, 'Output')) === orderValue(model)) model.status = 'invoiced'
-      if (!output) model.refunded += invoiceValue
-    },
-  }
+  return decided(res, expected, 'invoice', () => {
+    model.packages.push({
+      type: cmd.type,
+      invoiceNumber,
+      invoiceValue,
+      items: new Map((items ?? []).map(({ sku, quantity }) => [sku, quantity])),
+      trackingNumber: cmd.tracked ? `TRK-${n}` : null,
+      trackingUrl: cmd.tracked ? `https://t.example/${n}` : null,
+      courier: cmd.tracked ? 'Correios' : null,
+      events: [],
+      status: null,
+    })
+    if (output && sumValues(ofType(model, 'Output')) === orderValue(model)) model.status = 'invoiced'
+    if (!output) model.refunded += invoiceValue
+  })
 }
 
 const UNKNOWN_INVOICE: Outcome = { status: 404, code: 'OMS017' }
@@ -469,18 +471,12 @@ async function patchStep(test: TestApp, model: Model, cmd: PatchCommand): Promis
     body,
   )
   const expected = [...(pkg ? [] : [UNKNOWN_INVOICE]), ...(cmd.trackingNumber ? [] : [{ status: 400 }])]
-  return {
-    res,
-    expected: expected.length > 0 ? expected : [OK],
-    entry: 'tracking',
-    idempotent: false,
-    accept: () => {
-      assert.ok(pkg)
-      if (body.trackingNumber !== undefined) pkg.trackingNumber = body.trackingNumber
-      if (body.trackingUrl !== undefined) pkg.trackingUrl = body.trackingUrl
-      if (body.courier !== undefined) pkg.courier = body.courier
-    },
-  }
+  return decided(res, expected, 'tracking', () => {
+    assert.ok(pkg)
+    if (body.trackingNumber !== undefined) pkg.trackingNumber = body.trackingNumber
+    if (body.trackingUrl !== undefined) pkg.trackingUrl = body.trackingUrl
+    if (body.courier !== undefined) pkg.courier = body.courier
+  })
 }
 
 async function trackingStep(test: TestApp, model: Model, cmd: TrackingCommand): Promise<Step> {
@@ -495,17 +491,11 @@ async function trackingStep(test: TestApp, model: Model, cmd: TrackingCommand): 
     deliveredDate,
     events,
   })
-  return {
-    res,
-    expected: pkg ? [OK] : [UNKNOWN_INVOICE],
-    entry: 'tracking',
-    idempotent: false,
-    accept: () => {
-      assert.ok(pkg)
-      for (const event of events) if (!pkg.events.includes(event)) pkg.events.push(event)
-      pkg.status = { isDelivered: cmd.isDelivered, deliveredDate }
-    },
-  }
+  return decided(res, pkg ? [] : [UNKNOWN_INVOICE], 'tracking', () => {
+    assert.ok(pkg)
+    for (const event of events) if (!pkg.events.includes(event)) pkg.events.push(event)
+    pkg.status = { isDelivered: cmd.isDelivered, deliveredDate }
+  })
 }
 
 async function changeStep(test: TestApp, model: Model, cmd: ChangeCommand): Promise<Step> {
@@ -575,31 +565,25 @@ async function changeStep(test: TestApp, model: Model, cmd: ChangeCommand): Prom
     expected.push({ status: 400, code: 'OMS019' })
   if (after <= 0) expected.push({ status: 400, code: 'CHK0034' })
   if (after < sumValues(ofType(model, 'Output'))) expected.push({ status: 400, code: 'OMS020' })
-  return {
-    res,
-    expected: expected.length > 0 ? expected : [OK],
-    entry: 'change',
-    idempotent: false,
-    accept: () => {
-      for (const { sku, quantity } of removed) {
-        const line = model.lines.find((l) => l.sku === sku)
-        assert.ok(line)
-        line.quantity -= quantity
-      }
-      for (const { sku, quantity, price } of added) {
-        const line = model.lines.find((l) => l.sku === sku)
-        if (line) line.quantity += quantity
-        else model.lines.push({ sku, price, quantity })
-      }
-      model.change += incrementValue - discountValue
-      assert.equal(orderValue(model), after)
-      if (after < before) model.refunded += before - after
-      else model.charged += after - before
-      model.changes.push({ requestId, receipt: res.json<{ receipt: string }>().receipt })
-      const outputs = sumValues(ofType(model, 'Output'))
-      if (outputs > 0 && outputs === after) model.status = 'invoiced'
-    },
-  }
+  return decided(res, expected, 'change', () => {
+    for (const { sku, quantity } of removed) {
+      const line = model.lines.find((l) => l.sku === sku)
+      assert.ok(line)
+      line.quantity -= quantity
+    }
+    for (const { sku, quantity, price } of added) {
+      const line = model.lines.find((l) => l.sku === sku)
+      if (line) line.quantity += quantity
+      else model.lines.push({ sku, price, quantity })
+    }
+    model.change += incrementValue - discountValue
+    assert.equal(orderValue(model), after)
+    if (after < before) model.refunded += before - after
+    else model.charged += after - before
+    model.changes.push({ requestId, receipt: res.json<{ receipt: string }>().receipt })
+    const outputs = sumValues(ofType(model, 'Output'))
+    if (outputs > 0 && outputs === after) model.status = 'invoiced'
+  })
 }
 
 async function cancelStep(test: TestApp, model: Model): Promise<Step> {
@@ -611,18 +595,12 @@ async function cancelStep(test: TestApp, model: Model): Promise<Step> {
         ? [{ status: 400, code: 'OMS006' }]
         : [OK]
       : [{ status: 400 }, { status: 409 }]
-  return {
-    res,
-    expected,
-    entry: 'transition',
-    idempotent: false,
-    accept: (after) => {
-      model.status = 'canceled'
-      // Canceling refunds the payments: the ledger's refunds are what it shows now.
-      const ledger = JSON.parse(after.transaction) as LedgerView
-      model.refunded = ledger.events.filter((e) => e.type === 'refund').reduce((s, e) => s + e.value, 0)
-    },
-  }
+  return decided(res, expected, 'transition', (after) => {
+    model.status = 'canceled'
+    // Canceling refunds the payments: the ledger's refunds are what it shows now.
+    const ledger = JSON.parse(after.transaction) as LedgerView
+    model.refunded = ledger.events.filter((e) => e.type === 'refund').reduce((s, e) => s + e.value, 0)
+  })
 }
 
 function run(test: TestApp, model: Model, cmd: Command): Promise<Step> {
