@@ -17,9 +17,11 @@ import { accessRoutes } from './modules/access/access.routes.ts'
 import { registerRateLimits } from './modules/accounts/rate-limit.guard.ts'
 import { settingsRoutes } from './modules/accounts/settings.routes.ts'
 import { cancellationRoutes } from './modules/cancellation/cancellation.routes.ts'
+import { changeRoutes } from './modules/changes/change.routes.ts'
 import { conversationRoutes } from './modules/conversation/conversation.routes.ts'
 import { fulfillmentRoutes } from './modules/fulfillment/fulfillment.routes.ts'
 import { intakeRoutes } from './modules/intake/intake.routes.ts'
+import { invoiceRoutes } from './modules/invoices/invoice.routes.ts'
 import { orderRoutes } from './modules/orders/order.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
 import { refuseUnparsable, refuseUnroutable, registerErrorHandler } from './platform/http-errors.ts'
@@ -90,6 +92,8 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     paymentRoutes,
     fulfillmentRoutes,
     cancellationRoutes,
+    invoiceRoutes,
+    changeRoutes,
     conversationRoutes,
     settingsRoutes,
   ]) {

@@ -23,6 +23,10 @@ describeEachDialect('docs and health', (dialect) => {
       '/api/oms/pvt/orders/{orderId}/cancel',
       '/api/oms/pvt/orders/{orderId}/payment-transaction',
       '/api/oms/pvt/orders/{orderId}/payments/{paymentId}/payment-notification',
+      '/api/oms/pvt/orders/{orderId}/invoice',
+      '/api/oms/pvt/orders/{orderId}/invoice/{invoiceNumber}',
+      '/api/oms/pvt/orders/{orderId}/invoice/{invoiceNumber}/tracking',
+      '/api/oms/pvt/orders/{orderId}/changes',
     ]) {
       assert.ok(doc.paths[path], `${path} is documented`)
     }

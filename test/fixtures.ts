@@ -94,6 +94,7 @@ export function invoicePackage(type: Package['type'], invoiceValue: number): Pac
     embeddedInvoice: '',
     cfop: null,
     volumes: 1,
+    extraValue: 0,
     refundedValue: 0,
     tracking: null,
   }

@@ -28,6 +28,12 @@ const TABLE: Record<string, Access> = {
   'GET /api/oms/pvt/orders/:orderId/conversation-message': { anyOf: ['Orders Full Access'] },
   'GET /api/oms/pvt/orders/:orderId/payment-transaction': { anyOf: ['View order'] },
   'POST /api/oms/pvt/orders/:orderId/payments/:paymentId/payment-notification': { anyOf: ['Notify payment'] },
+  'POST /api/oms/pvt/orders/:orderId/invoice': { anyOf: ['Notify invoice', 'Notify refund'] },
+  'PATCH /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber': { anyOf: ['Notify invoice'] },
+  'PUT /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber/tracking': { anyOf: ['Notify invoice'] },
+  'POST /api/oms/pvt/orders/:orderId/changes': {
+    anyOf: ['Orders Full Access', 'Cancel order', 'Change order'],
+  },
   // Checkout and Orders API routes §3a has no table for: the customer's request, and the store's answer to it.
   'POST /api/checkout/pub/orders/:orderId/user-cancel-request': { anyOf: ['Cancel order'], shoppers: true },
   'POST /api/orders/pvt/document/:orderId/deny-cancellation-request': { anyOf: ['Cancel order'] },

@@ -5,7 +5,7 @@ import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
 import type { Order } from '../src/modules/orders/order.ts'
 import type { OrderEvent } from '../src/modules/orders/order-event.ts'
 import { listEvents } from '../src/modules/orders/order-event.repository.ts'
-import { paymentStatus } from '../src/modules/payments/payment.ts'
+import { paymentStatus } from '../src/modules/orders/order-payment.ts'
 import { isOrderStatus, TRIGGERS, WORKFLOW } from '../src/modules/orders/order-status.ts'
 import { singleOrder } from './fixtures.ts'
 

@@ -6,6 +6,7 @@ import * as core from './migrations/0001-core.ts'
 import * as jobs from './migrations/0002-jobs.ts'
 import * as orderCore from './migrations/0003-order-core.ts'
 import * as settingsAndRateLimits from './migrations/0004-settings-and-rate-limits.ts'
+import * as invoicesAndChanges from './migrations/0005-invoices-and-changes.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0002-jobs': jobs,
   '0003-order-core': orderCore,
   '0004-settings-and-rate-limits': settingsAndRateLimits,
+  '0005-invoices-and-changes': invoicesAndChanges,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

@@ -29,6 +29,18 @@ const ERRORS: Record<ErrorCode, ErrorShape> = {
   PAYLOAD_TOO_LARGE: { status: 413, vtexCode: 'OMS013' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, vtexCode: 'OMS014' },
   TOO_MANY_REQUESTS: { status: 429, vtexCode: 'OMS015' },
+  INVALID_INVOICE: { status: 400, vtexCode: 'OMS016' },
+  INVOICE_NOT_FOUND: { status: 404, vtexCode: 'OMS017' },
+  CHANGE_LIMIT_EXCEEDED: { status: 400, vtexCode: 'OMS018' },
+  INVALID_CHANGE: { status: 400, vtexCode: 'OMS019' },
+  CHANGE_BELOW_INVOICED: { status: 400, vtexCode: 'OMS020' },
+  // Register modifications: VTEX's own codes for the same refusals (reference/vtex-behavior.md §5).
+  CHANGE_ITEM_NOT_FOUND: { status: 404, vtexCode: 'CHK0022' },
+  CHANGE_INVALID_QUANTITY: { status: 400, vtexCode: 'CHK0023' },
+  CHANGE_EXCEEDS_VALUE: { status: 400, vtexCode: 'CHK0034' },
+  CHAIN_ORDER_CHANGE: { status: 400, vtexCode: 'CHK0095' },
+  CHANGE_NEGATIVE_VALUE: { status: 400, vtexCode: 'CHK0098' },
+  CHANGE_NOT_ALLOWED: { status: 400, vtexCode: 'CHK0124' },
   INTERNAL: { status: 500, vtexCode: 'OMS500' },
 }
 

@@ -3,9 +3,12 @@ import { Type, type Static } from 'typebox'
 import { ORDER_STATUSES, WORKFLOW_INSTANCES } from '../orders/order-status.ts'
 import {
   CancellationRequestEventDataSchema,
+  ChangeEventDataSchema,
   InteractionEventDataSchema,
+  InvoiceEventDataSchema,
   Nullable,
   PaymentEventDataSchema,
+  TrackingEventDataSchema,
 } from '../orders/order.schemas.ts'
 
 const Participant = Type.Object({
@@ -60,6 +63,9 @@ export const TimelineEntrySchema = Type.Union([
     ...CancellationRequestEventDataSchema.properties,
   }),
   Type.Object({ type: Type.Literal('interaction'), ...EventEntry, ...InteractionEventDataSchema.properties }),
+  Type.Object({ type: Type.Literal('invoice'), ...EventEntry, ...InvoiceEventDataSchema.properties }),
+  Type.Object({ type: Type.Literal('tracking'), ...EventEntry, ...TrackingEventDataSchema.properties }),
+  Type.Object({ type: Type.Literal('change'), ...EventEntry, ...ChangeEventDataSchema.properties }),
   Type.Object({
     type: Type.Literal('message'),
     date: Type.String(),

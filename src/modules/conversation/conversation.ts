@@ -85,5 +85,11 @@ function timelineEntry(event: OrderEvent): TimelineEntry {
       return { type: 'cancellation-request', ...common, ...event.data }
     case 'interaction':
       return { type: 'interaction', ...common, ...event.data }
+    case 'invoice':
+      return { type: 'invoice', ...common, ...event.data }
+    case 'tracking':
+      return { type: 'tracking', ...common, ...event.data }
+    case 'change':
+      return { type: 'change', ...common, ...event.data }
   }
 }

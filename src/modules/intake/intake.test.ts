@@ -68,7 +68,7 @@ describe('computeTotals', () => {
         },
       },
     ])
-    assert.deepEqual(totals, { items: 3000, discounts: -300, shipping: 600, tax: 150 })
+    assert.deepEqual(totals, { items: 3000, discounts: -300, shipping: 600, tax: 150, change: 0 })
   })
 })
 

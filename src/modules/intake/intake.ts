@@ -141,7 +141,7 @@ export function computeTotals(lines: SellerPart['lines']): Totals {
     shipping += logistics.sellingPrice ?? logistics.price
     tax += (item.tax ?? 0) * item.quantity
   }
-  return { items, discounts, shipping, tax }
+  return { items, discounts, shipping, tax, change: 0 }
 }
 
 /**
@@ -243,6 +243,7 @@ export function buildOrders(body: IntakeBody, plan: IntakePlan, ctx: BuildContex
     cancellationRequests: [],
     pendingCancellation: null,
     packages: [],
+    changes: [],
   }))
 }
 

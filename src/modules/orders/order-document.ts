@@ -1,10 +1,19 @@
 // Renders the typed order as VTEX's Get order document. Pure: the write path stores the result, so Get order
 // returns stored bytes; fields Ordo has no value for are present with the empty value the reference's type allows.
 import { currencyFormat, isKnownCurrency, isValidLocale } from './currency-format.ts'
-import { orderValue, STORE_SELLER, type Address, type Order, type OrderItem, type Package } from './order.ts'
+import {
+  orderValue,
+  STORE_SELLER,
+  type Address,
+  type ChangedItem,
+  type Order,
+  type OrderItem,
+  type Package,
+} from './order.ts'
 import { isTransactionActive } from './order-payment.ts'
 import { allowsCancellation, WORKFLOW } from './order-status.ts'
 import type {
+  ChangesAttachmentDocument,
   GroupOrderDocument,
   ItemDocument,
   LogisticsInfoDocument,
@@ -57,6 +66,16 @@ export function renderDocument(order: Order): OrderDocument {
       },
       { id: 'Shipping', name: 'Total do Frete', value: order.totals.shipping, alternativeTotals: null },
       { id: 'Tax', name: 'Total da Taxa', value: order.totals.tax, alternativeTotals: null },
+      ...(order.changes.length > 0
+        ? [
+            {
+              id: 'Change' as const,
+              name: 'Total das mudanças',
+              value: order.totals.change,
+              alternativeTotals: null,
+            },
+          ]
+        : []),
     ],
     sellers: [{ id: order.seller.id, name: order.seller.name, logo: null, fulfillmentEndpoint: '' }],
     clientPreferencesData: { ...order.clientPreferences },
@@ -91,7 +110,7 @@ export function renderDocument(order: Order): OrderDocument {
     commercialConditionData: null,
     openTextField: order.openTextField,
     invoiceData: null,
-    changesAttachment: null,
+    changesAttachment: renderChanges(order),
     callCenterOperatorData: null,
     packageAttachment: { packages: order.packages.map((p) => renderPackage(p, order)) },
     paymentData: { giftCards: [], transactions: [renderTransaction(order)] },
@@ -245,7 +264,11 @@ function renderStorePreferences(order: Order): OrderDocument['storePreferencesDa
 }
 
 function renderPackage(pkg: Package, order: Order): PackageDocument {
-  const delivered = pkg.tracking?.isDelivered ?? false
+  const items = pkg.items.map((item) => ({
+    ...item,
+    description: item.description ?? order.items[item.itemIndex]?.name ?? null,
+    unitMultiplier: order.items[item.itemIndex]?.unitMultiplier ?? null,
+  }))
   return {
     type: pkg.type,
     invoiceNumber: pkg.invoiceNumber,
@@ -253,25 +276,65 @@ function renderPackage(pkg: Package, order: Order): PackageDocument {
     invoiceKey: pkg.invoiceKey,
     invoiceUrl: pkg.invoiceUrl,
     issuanceDate: pkg.issuanceDate,
-    items: pkg.items.map((item) => ({
-      ...item,
-      description: order.items[item.itemIndex]?.name ?? null,
-      unitMultiplier: order.items[item.itemIndex]?.unitMultiplier ?? null,
-    })),
+    items,
     courier: pkg.courier,
     trackingNumber: pkg.trackingNumber,
     trackingUrl: pkg.trackingUrl,
+    dispatchedDate: pkg.dispatchedDate,
     embeddedInvoice: pkg.embeddedInvoice,
     courierStatus: pkg.tracking && {
-      status: delivered ? 'delivered' : null,
-      finished: delivered,
-      deliveredDate: delivered ? (pkg.tracking.events.at(-1)?.date ?? null) : null,
-      data: pkg.tracking.events.map(({ date, ...event }) => ({ ...event, lastChange: date })),
+      status: 'ok',
+      finished: pkg.tracking.isDelivered,
+      deliveredDate: pkg.tracking.deliveredDate,
+      data: pkg.tracking.events.map((event) => ({
+        lastChange: event.date,
+        city: event.city,
+        state: event.state,
+        description: event.description,
+        createDate: event.receivedAt,
+      })),
     },
     cfop: pkg.cfop,
-    restitutions: { Refund: pkg.refundedValue > 0 ? { value: pkg.refundedValue } : null },
+    restitutions: {
+      Refund:
+        pkg.type === 'Input'
+          ? {
+              value: pkg.refundedValue,
+              giftCardData: null,
+              items: items.map((item) => ({
+                id: order.items[item.itemIndex]?.id ?? '',
+                quantity: item.quantity,
+                price: item.price,
+                description: item.description ?? '',
+                useFreight: null,
+                isCompensation: false,
+                compensationValue: 0,
+              })),
+            }
+          : null,
+    },
     volumes: pkg.volumes,
+    extraValue: pkg.extraValue,
     EnableInferItems: null,
+  }
+}
+
+function renderChanges(order: Order): ChangesAttachmentDocument | null {
+  if (order.changes.length === 0) return null
+  const item = ({ unitMultiplier, ...rest }: ChangedItem) => ({
+    ...rest,
+    unitMultiplier: String(unitMultiplier),
+  })
+  return {
+    id: 'changeAttachment',
+    changesData: order.changes.map((change) => ({
+      reason: change.reason,
+      discountValue: change.discountValue,
+      incrementValue: change.incrementValue,
+      itemsAdded: change.itemsAdded.map(item),
+      itemsRemoved: change.itemsRemoved.map(item),
+      receipt: { date: change.date, orderId: order.orderId, receipt: change.receipt },
+    })),
   }
 }
 

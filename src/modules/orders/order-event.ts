@@ -1,13 +1,30 @@
 // What an order's event log records. Every committed change of an order is one new version and at least one
 // event; feeds and hooks are derived from this log. Pure types and the values that name them.
-import type { CancellationRequestEventData, InteractionEventData, PaymentEventData } from './order.schemas.ts'
+import type {
+  CancellationRequestEventData,
+  ChangeEventData,
+  InteractionEventData,
+  InvoiceEventData,
+  PaymentEventData,
+  TrackingEventData,
+} from './order.schemas.ts'
 import type { OrderStatus, WorkflowInstance } from './order-status.ts'
 
-/** A new kind (invoice, tracking, change…) is one entry here and one in EventData. */
-export const ORDER_EVENT_KINDS = ['transition', 'payment', 'cancellation-request', 'interaction'] as const
+/** A new kind is one entry here and one in EventData. */
+export const ORDER_EVENT_KINDS = [
+  'transition',
+  'payment',
+  'cancellation-request',
+  'interaction',
+  'invoice',
+  'tracking',
+  'change',
+] as const
 export type OrderEventKind = (typeof ORDER_EVENT_KINDS)[number]
 
 export const CANCELLATION_REQUEST_ACTIONS = ['requested', 'denied'] as const
+export const INVOICE_ACTIONS = ['issued', 'receipt'] as const
+export const TRACKING_ACTIONS = ['tracking-number', 'status'] as const
 
 /** Each kind's own fields; their wire shapes are in order.schemas.ts, so timelines and feeds show them as stored. */
 export interface EventData {
@@ -16,6 +33,10 @@ export interface EventData {
   payment: PaymentEventData
   'cancellation-request': CancellationRequestEventData
   interaction: InteractionEventData
+  invoice: InvoiceEventData
+  tracking: TrackingEventData
+  /** A modification registered through the v1 changes call. */
+  change: ChangeEventData
 }
 
 /** The fields VTEX's feed and hook events carry, on every event: for other kinds `state` is `lastState`. */

@@ -8,7 +8,7 @@ import type { LedgerEntryType, Order } from './order.ts'
 import {
   closePayments,
   isTransactionActive,
-  shareClosedBy,
+  paymentStatus,
   transactionStatus,
   type TransactionStatus,
 } from './order-payment.ts'
@@ -60,8 +60,8 @@ describe('closePayments', () => {
         shares.map((p, i) => ['payment', { paymentId: p.id, action: types[i], value: p.share }]),
       )
       assert.deepEqual(
-        shares.map((p) => shareClosedBy(draft.order, p.id)),
-        types,
+        shares.map((p) => paymentStatus(draft.order, p.id)),
+        types.map((type) => (type === 'refund' ? 'refunded' : 'voided')),
       )
       // The payments themselves are the group's: closing this order's share leaves them as they were.
       assert.deepEqual(draft.order.payment.payments, order.payment.payments)
@@ -79,7 +79,7 @@ describe('closePayments', () => {
       draft.order.payment.entries.map((e) => [e.type, e.value]),
       [['void', 3000]],
     )
-    assert.equal(shareClosedBy(draft.order, only(paymentIds(partner))), null)
+    assert.equal(paymentStatus(draft.order, only(paymentIds(partner))), 'pending')
   })
 
   it('changes nothing on shares already closed', () => {
@@ -90,14 +90,14 @@ describe('closePayments', () => {
   })
 })
 
-describe('shareClosedBy', () => {
-  it('is null while the share is open, approved or not, and names the entry that closed it', () => {
+describe('paymentStatus', () => {
+  it('is approved or pending while the share is open, and refunded or voided once the order is canceled', () => {
     const order = halfPaid()
     const [first, second] = paymentIds(order)
     assert.ok(first && second)
-    assert.deepEqual([shareClosedBy(order, first), shareClosedBy(order, second)], [null, null])
+    assert.deepEqual([paymentStatus(order, first), paymentStatus(order, second)], ['approved', 'pending'])
     const closed = orderOf(decide(order, ctxAt(T_LATER), storeCancel))
-    assert.deepEqual([shareClosedBy(closed, first), shareClosedBy(closed, second)], ['refund', 'void'])
+    assert.deepEqual([paymentStatus(closed, first), paymentStatus(closed, second)], ['refunded', 'voided'])
   })
 })
 

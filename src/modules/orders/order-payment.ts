@@ -1,26 +1,43 @@
-// The order's payment ledger: what state its share of the group's transaction is in, and closing that share
-// when the order is canceled. Pure; features (payments, cancellation, returns) record through these.
+// The order's payment ledger: what state its share of the group's transaction is in, and the money that moves
+// on it after approval (charges and refunds when changes or returns move the value, and closing the share when
+// the order is canceled). Pure; features (payments, cancellation, returns, changes) record through these.
 import type { LedgerEntryType, Order, TransactionPayment } from './order.ts'
 import { record, type Draft, type WorkflowContext } from './order-workflow.ts'
 
 export const TRANSACTION_STATUSES = ['Authorizing', 'Approved', 'Cancelled', 'Refunded'] as const
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number]
 
-/** What this order's share of a payment became: open, or voided or refunded when the order was canceled. */
-export function shareClosedBy(order: Order, paymentId: string): LedgerEntryType | null {
-  const closing = order.payment.entries.find((e) => e.paymentId === paymentId && e.type !== 'approval')
-  return closing?.type ?? null
-}
+export const PAYMENT_STATUSES = ['pending', 'approved', 'voided', 'refunded'] as const
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
 
 const ownShares = (order: Order): TransactionPayment[] => order.payment.payments.filter((p) => p.share > 0)
 
-/** The transaction as this order sees it: a canceled order's is over even if its siblings' goes on. */
+const entriesOf = (order: Order, paymentId: string) =>
+  order.payment.entries.filter((e) => e.paymentId === paymentId)
+
+/** Cents of this order's share of an approved payment still held: approved and charged, less refunds. */
+export function shareBalance(order: Order, paymentId: string): number {
+  return entriesOf(order, paymentId).reduce((sum, e) => {
+    if (e.type === 'approval' || e.type === 'charge') return sum + e.value
+    return e.type === 'refund' ? sum - e.value : sum
+  }, 0)
+}
+
+/** A payment as one order of the group sees it; for a canceled order, none of it is taken any more. */
+export function paymentStatus(order: Order, paymentId: string): PaymentStatus {
+  const approved = order.payment.payments.find((p) => p.id === paymentId)?.approvedAt
+  const refunded =
+    entriesOf(order, paymentId).some((e) => e.type === 'refund') && shareBalance(order, paymentId) === 0
+  if (approved && refunded) return 'refunded'
+  if (order.cancellation || entriesOf(order, paymentId).some((e) => e.type === 'void')) return 'voided'
+  return approved ? 'approved' : 'pending'
+}
+
+/** The transaction as this order sees it: a canceled or wholly returned order's is over even if its siblings' goes on. */
 export function transactionStatus(order: Order): TransactionStatus {
-  const shares = ownShares(order)
-  const closings = shares.map((p) => shareClosedBy(order, p.id))
-  if (order.cancellation || (shares.length > 0 && closings.every((c) => c !== null))) {
-    return closings.includes('refund') ? 'Refunded' : 'Cancelled'
-  }
+  const statuses = ownShares(order).map((p) => paymentStatus(order, p.id))
+  if (order.cancellation) return statuses.includes('refunded') ? 'Refunded' : 'Cancelled'
+  if (statuses.length > 0 && statuses.every((s) => s === 'refunded')) return 'Refunded'
   return order.payment.payments.every((p) => p.approvedAt !== null) ? 'Approved' : 'Authorizing'
 }
 
@@ -29,29 +46,50 @@ export const isTransactionActive = (order: Order): boolean => {
   return status === 'Authorizing' || status === 'Approved'
 }
 
-/** Voids this order's share of every payment not yet approved and refunds its share of the approved ones. */
+function move(draft: Draft, type: LedgerEntryType, paymentId: string, value: number, ctx: WorkflowContext) {
+  const { order } = draft
+  const entries = [...order.payment.entries, { type, paymentId, value, date: ctx.now }]
+  const moved: Order = { ...order, payment: { ...order.payment, entries } }
+  return record(draft, moved, 'payment', { paymentId, action: type, value }, ctx)
+}
+
+/** Voids this order's share of every payment not yet approved and refunds what it still holds of the approved ones. */
 export function closePayments(draft: Draft, ctx: WorkflowContext): Draft {
   let current = draft
   for (const payment of ownShares(current.order)) {
-    if (shareClosedBy(current.order, payment.id)) continue
-    const type = payment.approvedAt ? 'refund' : 'void'
-    const order: Order = {
-      ...current.order,
-      payment: {
-        ...current.order.payment,
-        entries: [
-          ...current.order.payment.entries,
-          { type, paymentId: payment.id, value: payment.share, date: ctx.now },
-        ],
-      },
+    if (!payment.approvedAt) {
+      const voided = entriesOf(current.order, payment.id).some((e) => e.type === 'void')
+      if (!voided) current = move(current, 'void', payment.id, payment.share, ctx)
+    } else {
+      const balance = shareBalance(current.order, payment.id)
+      if (balance > 0) current = move(current, 'refund', payment.id, balance, ctx)
     }
-    current = record(
-      current,
-      order,
-      'payment',
-      { paymentId: payment.id, action: type, value: payment.share },
-      ctx,
-    )
   }
   return current
+}
+
+/**
+ * Gives `value` cents back to the customer from the approved shares, first payment first, each up to what it
+ * holds. The rules that call it keep the value returned within what was paid, so running short is a bug.
+ */
+export function refund(draft: Draft, value: number, ctx: WorkflowContext): Draft {
+  let current = draft
+  let left = value
+  for (const payment of ownShares(current.order)) {
+    if (left === 0) break
+    if (!payment.approvedAt) continue
+    const take = Math.min(left, shareBalance(current.order, payment.id))
+    if (take > 0) current = move(current, 'refund', payment.id, take, ctx)
+    left -= take
+  }
+  if (left > 0)
+    throw new Error(`Order ${draft.order.orderId} holds ${value - left} cents; cannot refund ${value}.`)
+  return current
+}
+
+/** Charges `value` cents more on the order's first approved payment (a change that raised the value). */
+export function charge(draft: Draft, value: number, ctx: WorkflowContext): Draft {
+  const payment = ownShares(draft.order).find((p) => p.approvedAt)
+  if (!payment) throw new Error(`Order ${draft.order.orderId} has no approved payment to charge.`)
+  return move(draft, 'charge', payment.id, value, ctx)
 }

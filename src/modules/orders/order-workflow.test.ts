@@ -340,6 +340,32 @@ describe('record', () => {
     payment: { paymentId: 'P1', action: 'approval', value: 100 },
     'cancellation-request': { requestId: 'req-1', action: 'requested', reason: null },
     interaction: { source: 'ERP', message: 'Imported' },
+    invoice: {
+      action: 'issued',
+      invoiceType: 'Output',
+      invoiceNumber: 'NF-1',
+      invoiceValue: 100,
+      receipt: 'r-1',
+      ignored: [],
+    },
+    tracking: {
+      action: 'tracking-number',
+      invoiceNumber: 'NF-1',
+      courier: 'Carrier',
+      trackingNumber: 'TR-1',
+      isDelivered: false,
+      newEvents: 0,
+    },
+    change: {
+      requestId: 'change-1',
+      receipt: 'r-2',
+      reason: 'Stock shortage',
+      discountValue: 100,
+      incrementValue: 0,
+      itemsAdded: [],
+      itemsRemoved: [],
+      valueChange: -100,
+    },
   }
   for (const kind of Object.keys(data) as (keyof typeof data)[]) {
     it(`records a ${kind} event with the order where it stands and its previous change`, () => {

@@ -9,7 +9,7 @@ import {
   PACKAGE_TYPES,
   PAYMENT_GROUPS,
 } from './order.ts'
-import { CANCELLATION_REQUEST_ACTIONS } from './order-event.ts'
+import { CANCELLATION_REQUEST_ACTIONS, INVOICE_ACTIONS, TRACKING_ACTIONS } from './order-event.ts'
 import { ORDER_STATUSES } from './order-status.ts'
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
@@ -262,6 +262,7 @@ export const PackageSchema = Type.Object({
   courier: Nullable(Type.String()),
   trackingNumber: Nullable(Type.String()),
   trackingUrl: Nullable(Type.String()),
+  dispatchedDate: Nullable(Type.String()),
   embeddedInvoice: Type.String(),
   courierStatus: Nullable(
     Type.Object({
@@ -270,18 +271,61 @@ export const PackageSchema = Type.Object({
       deliveredDate: Nullable(Type.String()),
       data: Type.Array(
         Type.Object({
+          lastChange: Type.String(),
           city: Nullable(Type.String()),
           state: Nullable(Type.String()),
           description: Type.String(),
-          lastChange: Type.String(),
+          createDate: Type.String(),
         }),
       ),
     }),
   ),
   cfop: Nullable(Type.String()),
-  restitutions: Type.Object({ Refund: Nullable(Type.Object({ value: Money })) }),
+  restitutions: Type.Object({
+    Refund: Nullable(
+      Type.Object({
+        value: Money,
+        giftCardData: Nullable(Type.String()),
+        items: Type.Array(
+          Type.Object({
+            id: Type.String(),
+            quantity: Type.Integer(),
+            price: Money,
+            description: Type.String(),
+            useFreight: Nullable(Type.Boolean()),
+            isCompensation: Type.Boolean(),
+            compensationValue: Money,
+          }),
+        ),
+      }),
+    ),
+  }),
   volumes: Type.Integer(),
+  extraValue: Money,
   EnableInferItems: Nullable(Type.Boolean()),
+})
+
+const ChangedItemSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  quantity: Type.Integer(),
+  price: Money,
+  unitMultiplier: Nullable(Type.String()),
+})
+
+/** Registered (v1) changes as Get order shows them: the reference's ChangesAttachmentUpdated. */
+export const ChangesAttachmentSchema = Type.Object({
+  id: Type.String(),
+  changesData: Type.Array(
+    Type.Object({
+      reason: Type.String(),
+      discountValue: Money,
+      incrementValue: Money,
+      itemsAdded: Type.Array(ChangedItemSchema),
+      itemsRemoved: Type.Array(ChangedItemSchema),
+      receipt: Type.Object({ date: Type.String(), orderId: Type.String(), receipt: Type.String() }),
+    }),
+  ),
 })
 
 const CurrencyFormatInfoSchema = Type.Object({
@@ -308,8 +352,50 @@ export const InteractionEventDataSchema = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 200 }),
   message: Type.String({ minLength: 1, maxLength: 10_000 }),
 })
+/** A field of a repeated invoice that differs from the invoice as stored: what the ignored body would have changed. */
+const IgnoredFieldSchema = Type.Object({
+  field: Type.String(),
+  stored: Nullable(Type.Union([Type.String(), Type.Number()])),
+  sent: Nullable(Type.Union([Type.String(), Type.Number()])),
+})
+export const InvoiceEventDataSchema = Type.Object({
+  action: Type.Enum(INVOICE_ACTIONS, {
+    description:
+      '`issued`: a new invoice; `receipt`: the same invoiceNumber again, which only renews the receipt.',
+  }),
+  invoiceType: Type.Enum(PACKAGE_TYPES),
+  invoiceNumber: Type.String(),
+  invoiceValue: Type.Integer({ description: 'Cents, as stored.' }),
+  receipt: Type.String(),
+  ignored: Type.Array(IgnoredFieldSchema),
+})
+export const TrackingEventDataSchema = Type.Object({
+  action: Type.Enum(TRACKING_ACTIONS, {
+    description: "`tracking-number`: the carrier and tracking number; `status`: the carrier's events.",
+  }),
+  invoiceNumber: Type.String(),
+  courier: Nullable(Type.String()),
+  trackingNumber: Nullable(Type.String()),
+  isDelivered: Type.Boolean(),
+  newEvents: Type.Integer({ description: 'Carrier events this update added.' }),
+})
+const ChangedUnitsSchema = Type.Object({
+  id: Type.String(),
+  quantity: Type.Integer(),
+  price: Type.Integer({ description: 'Unit price in cents.' }),
+})
+export const ChangeEventDataSchema = Type.Object({
+  requestId: Type.String(),
+  receipt: Type.String(),
+  reason: Type.String(),
+  discountValue: Type.Integer(),
+  incrementValue: Type.Integer(),
+  itemsAdded: Type.Array(ChangedUnitsSchema),
+  itemsRemoved: Type.Array(ChangedUnitsSchema),
+  valueChange: Type.Integer({ description: "Cents the order's value moved by." }),
+})
 
-export const TOTAL_IDS = ['Items', 'Discounts', 'Shipping', 'Tax'] as const
+export const TOTAL_IDS = ['Items', 'Discounts', 'Shipping', 'Tax', 'Change'] as const
 
 export const TotalSchema = Type.Object({
   id: Type.Enum(TOTAL_IDS),
@@ -401,7 +487,7 @@ export const OrderDocumentSchema = Type.Object(
     commercialConditionData: Nullable(Type.String()),
     openTextField: Nullable(Type.Record(Type.String(), Type.String())),
     invoiceData: Nullable(Type.Unknown()),
-    changesAttachment: Nullable(Type.Unknown()),
+    changesAttachment: Nullable(ChangesAttachmentSchema),
     callCenterOperatorData: Nullable(Type.Unknown()),
     packageAttachment: Type.Object({ packages: Type.Array(PackageSchema) }),
     paymentData: Type.Object({
@@ -456,6 +542,10 @@ export type TransactionDocument = Static<typeof TransactionSchema>
 export type PaymentEventData = Static<typeof PaymentEventDataSchema>
 export type CancellationRequestEventData = Static<typeof CancellationRequestEventDataSchema>
 export type InteractionEventData = Static<typeof InteractionEventDataSchema>
+export type InvoiceEventData = Static<typeof InvoiceEventDataSchema>
+export type TrackingEventData = Static<typeof TrackingEventDataSchema>
+export type ChangeEventData = Static<typeof ChangeEventDataSchema>
+export type ChangesAttachmentDocument = Static<typeof ChangesAttachmentSchema>
 export type PackageDocument = Static<typeof PackageSchema>
 export type CancellationRequest = Static<typeof CancellationRequestSchema>
 

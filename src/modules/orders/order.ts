@@ -57,8 +57,10 @@ export interface Order {
   cancellationRequests: CancellationRequest[]
   /** The customer's request waiting for the store, and where each workflow instance stood when it came. */
   pendingCancellation: { requestId: string; resume: WorkflowState['instances'] } | null
-  /** Invoices and returns with their tracking (filled by the invoices feature). */
+  /** Invoices and returns with their tracking, in the order they came. */
   packages: Package[]
+  /** Modifications registered through the v1 changes call, oldest first. */
+  changes: RegisteredChange[]
 }
 
 export interface WorkflowState {
@@ -95,12 +97,14 @@ export interface OrderItem {
   isGift: boolean
 }
 
-/** VTEX's four totals, in cents; the order's value is their sum. */
+/** VTEX's totals, in cents; the order's value is their sum. */
 export interface Totals {
   items: number
   discounts: number
   shipping: number
   tax: number
+  /** Registered changes' increments less their discounts (VTEX's `Change` total). */
+  change: number
 }
 
 export interface Client {
@@ -190,7 +194,8 @@ export interface TransactionPayment {
   approvedAt: string | null
 }
 
-export const LEDGER_ENTRY_TYPES = ['approval', 'void', 'refund'] as const
+/** Money taken (approval, and a charge when a change raised the value) or given back (void, refund). */
+export const LEDGER_ENTRY_TYPES = ['approval', 'charge', 'void', 'refund'] as const
 export type LedgerEntryType = (typeof LEDGER_ENTRY_TYPES)[number]
 
 export interface Cancellation {
@@ -216,8 +221,8 @@ export interface Package {
   invoiceKey: string | null
   invoiceUrl: string | null
   issuanceDate: string
-  /** What the invoice covers, by the order's item index. */
-  items: { itemIndex: number; quantity: number; price: number }[]
+  /** What the invoice covers, by the order's item index; `price` is the unit price in cents. */
+  items: PackageItem[]
   courier: string | null
   trackingNumber: string | null
   trackingUrl: string | null
@@ -225,20 +230,61 @@ export interface Package {
   embeddedInvoice: string
   cfop: string | null
   volumes: number
+  /** Cents beyond the items' value the invoice declares (freight, insurance…), as the ERP sent them. */
+  extraValue: number
   /** Cents of the order's payments returned for a return invoice. */
   refundedValue: number
-  tracking: { isDelivered: boolean; events: TrackingEvent[] } | null
+  /** What the carrier reported (the tracking call); null until it first reports. */
+  tracking: Tracking | null
+}
+
+export interface PackageItem {
+  itemIndex: number
+  quantity: number
+  price: number
+  description: string | null
+}
+
+export interface Tracking {
+  isDelivered: boolean
+  deliveredDate: string | null
+  events: TrackingEvent[]
 }
 
 export interface TrackingEvent {
   city: string | null
   state: string | null
   description: string
+  /** When it happened, as the carrier reports it. */
+  date: string
+  /** When Ordo learned of it. */
+  receivedAt: string
+}
+
+/** A modification registered through the v1 changes call, with the receipt a repeated request gets back. */
+export interface RegisteredChange {
+  requestId: string
+  reason: string
+  discountValue: number
+  incrementValue: number
+  itemsAdded: ChangedItem[]
+  itemsRemoved: ChangedItem[]
+  receipt: string
   date: string
 }
 
+export interface ChangedItem {
+  /** The SKU id. */
+  id: string
+  name: string
+  quantity: number
+  /** Unit price in cents. */
+  price: number
+  unitMultiplier: number
+}
+
 export const sumTotals = (totals: Totals): number =>
-  totals.items + totals.discounts + totals.shipping + totals.tax
+  totals.items + totals.discounts + totals.shipping + totals.tax + totals.change
 
 export const orderValue = (order: Order): number => sumTotals(order.totals)
 

@@ -1,8 +1,7 @@
 // Wire format of the Payment section: the payment transaction with Ordo's payment statuses and money movements.
 import { Type, type Static } from 'typebox'
-import { TRANSACTION_STATUSES } from '../orders/order-payment.ts'
+import { PAYMENT_STATUSES, TRANSACTION_STATUSES } from '../orders/order-payment.ts'
 import { LedgerEntrySchema, PaymentSchema } from '../orders/order.schemas.ts'
-import { PAYMENT_STATUSES } from './payment.ts'
 
 export const PaymentTransactionSchema = Type.Object({
   status: Type.Enum(TRANSACTION_STATUSES),

@@ -2,10 +2,10 @@
 import type { Deps } from '../../deps.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
-import { transactionStatus } from '../orders/order-payment.ts'
+import { paymentStatus, transactionStatus } from '../orders/order-payment.ts'
 import { renderTransaction } from '../orders/order-document.ts'
 import { changeOrderGroup, loadOrder } from '../orders/order.service.ts'
-import { approvePayment, paymentStatus } from './payment.ts'
+import { approvePayment } from './payment.ts'
 import type { PaymentTransaction } from './payment.schemas.ts'
 
 /** GET …/payment-transaction: the transaction Get order shows, plus each payment's status and the money moved. */

@@ -28,7 +28,8 @@ import {
   deepFreeze,
 } from '../../../test/rules.ts'
 import { decide, decideGroup } from '../orders/order-workflow.ts'
-import { approvePayment, paymentStatus, type PaymentStatus } from './payment.ts'
+import { paymentStatus, type PaymentStatus } from '../orders/order-payment.ts'
+import { approvePayment } from './payment.ts'
 
 const storeCancel = cancel({ reason: null, requestedByUser: false })
 const approve = (group: readonly Order[], paymentId: string, now: string, target = only(group), grace = 30) =>

@@ -1,20 +1,8 @@
 // Payment notifications: approving one payment of an order group's shared transaction. Pure.
 import { AppError } from '../../platform/errors.ts'
-import type { Order } from '../orders/order.ts'
-import { shareClosedBy } from '../orders/order-payment.ts'
+import { paymentStatus } from '../orders/order-payment.ts'
 import { canTake } from '../orders/order-status.ts'
 import { fire, record, type Draft, type GroupRule, type WorkflowContext } from '../orders/order-workflow.ts'
-
-export const PAYMENT_STATUSES = ['pending', 'approved', 'voided', 'refunded'] as const
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
-
-/** A payment as one order of the group sees it; for a canceled order, none of it is taken any more. */
-export function paymentStatus(order: Order, paymentId: string): PaymentStatus {
-  const closedBy = shareClosedBy(order, paymentId)
-  if (closedBy === 'refund') return 'refunded'
-  if (closedBy === 'void' || order.cancellation) return 'voided'
-  return order.payment.payments.find((p) => p.id === paymentId)?.approvedAt ? 'approved' : 'pending'
-}
 
 /**
  * Approves the payment for every order of the group that still holds an open share of it; each moves on once

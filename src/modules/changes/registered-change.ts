@@ -1,0 +1,286 @@
+// Register modifications (VTEX's v1 changes call): items removed and added, a discount or an increment, with
+// the order's totals, value and payments following. Pure.
+import { AppError, validationFailed } from '../../platform/errors.ts'
+import {
+  orderValue,
+  type ChangedItem,
+  type Order,
+  type OrderItem,
+  type RegisteredChange,
+} from '../orders/order.ts'
+import type { ChangeEventData } from '../orders/order.schemas.ts'
+import {
+  allocate,
+  isFullyInvoiced,
+  packagedQuantities,
+  packagedValue,
+  roomFor,
+} from '../orders/order-packages.ts'
+import { charge, refund } from '../orders/order-payment.ts'
+import type { OrderStatus } from '../orders/order-status.ts'
+import { fire, record, type Rule } from '../orders/order-workflow.ts'
+
+/** VTEX refuses the 51st modification of an order. */
+export const MAX_CHANGES = 50
+
+/** As many lines as an order can be placed with. */
+export const MAX_ITEM_LINES = 500
+
+/** VTEX also names waiting-for-fulfillment and ready-for-invoicing, statuses Ordo's workflow does not have. */
+const CHANGEABLE: readonly OrderStatus[] = ['handling']
+
+export interface ChangeInput {
+  requestId: string
+  reason: string | null
+  /** Cents taken off the order's value. */
+  discountValue: number
+  /** Cents added to the order's value. */
+  incrementValue: number
+  itemsAdded: ItemUnits[]
+  itemsRemoved: ItemUnits[]
+}
+
+export interface ItemUnits {
+  /** The SKU id. */
+  id: string
+  /** Unit price in cents: what added units cost. Removed units leave at the order's own price. */
+  price: number
+  quantity: number
+}
+
+/**
+ * POST …/changes. A request id the order already has returns that change's receipt and changes nothing.
+ * `receipt` is the new change's; its new lines' unique ids derive from it.
+ */
+export const registerChange =
+  (input: ChangeInput, receipt: string): Rule =>
+  (draft, ctx) => {
+    const { order } = draft
+    assertWellFormed(input)
+    if (order.changes.some((c) => c.requestId === input.requestId)) return draft
+    assertChangeable(order)
+
+    const removed = input.itemsRemoved.reduce<Changing>(removeUnits, { order, items: [] })
+    const added = input.itemsAdded.reduce<Changing>(
+      (acc, units, index) =>
+        addUnits(acc, units, `${receipt.slice(0, 28)}${index.toString(16).padStart(4, '0')}`.toUpperCase()),
+      { order: removed.order, items: [] },
+    )
+    const totals = { ...added.order.totals }
+    totals.change += input.incrementValue - input.discountValue
+    const before = orderValue(order)
+    const changed: Order = {
+      ...added.order,
+      totals,
+      changes: [
+        ...order.changes,
+        {
+          requestId: input.requestId,
+          reason: input.reason ?? '',
+          discountValue: input.discountValue,
+          incrementValue: input.incrementValue,
+          itemsAdded: added.items,
+          itemsRemoved: removed.items,
+          receipt,
+          date: ctx.now,
+        } satisfies RegisteredChange,
+      ],
+    }
+    const after = orderValue(changed)
+    assertValue(order, before, after)
+
+    const units = ({ id, quantity, price }: ChangedItem) => ({ id, quantity, price })
+    const data: ChangeEventData = {
+      requestId: input.requestId,
+      receipt,
+      reason: input.reason ?? '',
+      discountValue: input.discountValue,
+      incrementValue: input.incrementValue,
+      itemsAdded: added.items.map(units),
+      itemsRemoved: removed.items.map(units),
+      valueChange: after - before,
+    }
+    const recorded = record(draft, changed, 'change', data, ctx)
+    const paid =
+      after > before
+        ? charge(recorded, after - before, ctx)
+        : after < before
+          ? refund(recorded, before - after, ctx)
+          : recorded
+    // Partly invoiced orders whose value came down to what is invoiced are now invoiced in full.
+    return packagedValue(order, 'Output') > 0 && isFullyInvoiced(paid.order)
+      ? fire(paid, 'invoice', ctx)
+      : paid
+  }
+
+function assertWellFormed(input: ChangeInput): void {
+  if (!input.reason?.trim())
+    throw validationFailed('Field reason not set: say why the order is being modified.')
+  const values = [input.discountValue, input.incrementValue, ...input.itemsAdded.map((i) => i.price)]
+  if (values.some((value) => value < 0)) {
+    throw new AppError(
+      'CHANGE_NEGATIVE_VALUE',
+      'The modification value needs to be greater or equal than zero.',
+    )
+  }
+  const empty =
+    input.itemsAdded.length === 0 &&
+    input.itemsRemoved.length === 0 &&
+    input.discountValue === 0 &&
+    input.incrementValue === 0
+  if (empty) {
+    throw new AppError(
+      'INVALID_CHANGE',
+      'Invalid modification for order: it adds no items, removes none, and has no discount or increment.',
+    )
+  }
+}
+
+function assertChangeable(order: Order): void {
+  if (order.origin === 'Chain') {
+    throw new AppError('CHAIN_ORDER_CHANGE', 'It is not allowed to make modifications to chain orders.')
+  }
+  if (!CHANGEABLE.includes(order.status)) {
+    throw new AppError(
+      'CHANGE_NOT_ALLOWED',
+      `It is only allowed to register an order modification when the order is in handling: status = handling, waiting for fulfillment or ready for invoicing. Order ${order.orderId} is ${order.status}.`,
+    )
+  }
+  if (order.changes.length >= MAX_CHANGES) {
+    throw new AppError(
+      'CHANGE_LIMIT_EXCEEDED',
+      `Max allowed modifications for order exceeded: ${MAX_CHANGES}.`,
+    )
+  }
+}
+
+function assertValue(order: Order, before: number, after: number): void {
+  if (after <= 0) {
+    throw new AppError(
+      'CHANGE_EXCEEDS_VALUE',
+      `The value of the modification exceeds the order's price: it would take order ${order.orderId} from ${before} to ${after} cents.`,
+    )
+  }
+  const invoiced = packagedValue(order, 'Output')
+  if (after < invoiced) {
+    throw new AppError(
+      'CHANGE_BELOW_INVOICED',
+      `The modification would take order ${order.orderId} to ${after} cents, below the ${invoiced} cents already invoiced.`,
+    )
+  }
+}
+
+interface Changing {
+  order: Order
+  items: ChangedItem[]
+}
+
+const changedItem = (line: OrderItem, quantity: number): ChangedItem => ({
+  id: line.id,
+  name: line.name,
+  quantity,
+  price: line.sellingPrice,
+  unitMultiplier: line.unitMultiplier,
+})
+
+/** Units leave the lines of their SKU that have units not yet invoiced, with those lines' prices and tax. */
+function removeUnits({ order, items }: Changing, units: ItemUnits): Changing {
+  if (!order.items.some((line) => line.id === units.id)) {
+    throw new AppError(
+      'CHANGE_ITEM_NOT_FOUND',
+      `Invalid id for item ${units.id}: order ${order.orderId} has no item with that SKU.`,
+    )
+  }
+  const invoiced = packagedQuantities(order, 'Output')
+  const room = (index: number) => (order.items[index]?.quantity ?? 0) - (invoiced[index] ?? 0)
+  const taken = allocate(order, units.id, units.quantity, room)
+  if (!taken) {
+    throw new AppError(
+      'CHANGE_INVALID_QUANTITY',
+      `Invalid quantity to remove from item ${units.id}: ${units.quantity} asked, but order ${order.orderId} has ${roomFor(order, units.id, room)} of it not yet invoiced.`,
+    )
+  }
+  const lines = [...order.items]
+  const totals = { ...order.totals }
+  const removed = taken.map(({ itemIndex, quantity }) => {
+    const line = order.items[itemIndex] as OrderItem
+    lines[itemIndex] = { ...line, quantity: line.quantity - quantity }
+    totals.items -= line.price * quantity
+    totals.discounts -= (line.sellingPrice - line.price) * quantity
+    totals.tax -= line.tax * quantity
+    return changedItem(line, quantity)
+  })
+  return { order: { ...order, items: lines, totals }, items: [...items, ...removed] }
+}
+
+/** Units join the line of their SKU sold at the same price, or come in as a new line at the price given. */
+function addUnits({ order, items }: Changing, units: ItemUnits, uniqueId: string): Changing {
+  const totals = { ...order.totals }
+  const same = order.items.findIndex((line) => line.id === units.id && line.sellingPrice === units.price)
+  const existing = order.items[same]
+  if (existing) {
+    totals.items += existing.price * units.quantity
+    totals.discounts += (existing.sellingPrice - existing.price) * units.quantity
+    totals.tax += existing.tax * units.quantity
+    const lines = order.items.map((line, index) =>
+      index === same ? { ...line, quantity: line.quantity + units.quantity } : line,
+    )
+    return {
+      order: { ...order, items: lines, totals },
+      items: [...items, changedItem(existing, units.quantity)],
+    }
+  }
+  if (order.items.length >= MAX_ITEM_LINES) {
+    throw new AppError(
+      'INVALID_CHANGE',
+      `Invalid modification for order: order ${order.orderId} already has ${MAX_ITEM_LINES} item lines, the most an order can have.`,
+    )
+  }
+  const templateIndex = Math.max(
+    0,
+    order.items.findIndex((line) => line.id === units.id),
+  )
+  const line = newLine(order.items[templateIndex], units, uniqueId)
+  const logistics = order.shipping.logistics[templateIndex] ?? order.shipping.logistics[0]
+  if (!logistics) throw new Error(`Order ${order.orderId} has no shipping data to add an item to.`)
+  totals.items += units.price * units.quantity
+  const added: Order = {
+    ...order,
+    items: [...order.items, line],
+    shipping: {
+      ...order.shipping,
+      logistics: [
+        ...order.shipping.logistics,
+        { ...logistics, itemIndex: order.items.length, price: 0, listPrice: 0, sellingPrice: 0 },
+      ],
+    },
+    totals,
+  }
+  return { order: added, items: [...items, changedItem(line, units.quantity)] }
+}
+
+/** A line for units the order did not have at this price: the SKU's details from a line that has it, if any. */
+function newLine(template: OrderItem | undefined, units: ItemUnits, uniqueId: string): OrderItem {
+  const prices = {
+    quantity: units.quantity,
+    price: units.price,
+    listPrice: units.price,
+    sellingPrice: units.price,
+    tax: 0,
+  }
+  if (template?.id === units.id) return { ...template, uniqueId, ...prices, isGift: false }
+  return {
+    uniqueId,
+    id: units.id,
+    productId: '',
+    name: `SKU ${units.id}`,
+    ...prices,
+    refId: '',
+    ean: null,
+    imageUrl: '',
+    detailUrl: '',
+    measurementUnit: 'un',
+    unitMultiplier: 1,
+    isGift: false,
+  }
+}

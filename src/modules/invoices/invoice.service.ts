@@ -1,0 +1,120 @@
+// Use cases of invoices and tracking: each is one order change through the core's write path.
+import type { Deps } from '../../deps.ts'
+import { validationFailed } from '../../platform/errors.ts'
+import type { Receipt } from '../../platform/http-schemas.ts'
+import { lowerHexId } from '../../platform/ids.ts'
+import type { Principal } from '../../platform/principal.ts'
+import { getSettings } from '../accounts/account.service.ts'
+import { decidedAt, type Rule } from '../orders/order-workflow.ts'
+import { changeOrder } from '../orders/order.service.ts'
+import { notifyInvoice, type InvoiceInput } from './invoice.ts'
+import {
+  MAX_CENTS,
+  type InvoiceBody,
+  type TrackingNumberBody,
+  type TrackingStatusBody,
+} from './invoice.schemas.ts'
+import { updateTrackingNumber, updateTrackingStatus } from './tracking.ts'
+
+async function change(
+  deps: Deps,
+  principal: Principal,
+  orderId: string,
+  rule: Rule,
+  receipt = lowerHexId(),
+): Promise<Receipt> {
+  const settings = await getSettings(deps, principal.account)
+  const decision = await changeOrder(deps, { actor: principal, orderId, settings }, rule)
+  return { date: decidedAt(decision), orderId: decision.order.orderId, receipt }
+}
+
+/** POST …/invoice. The receipt is new on every call, also for an invoice number the order already has. */
+export async function invoiceOrder(
+  deps: Deps,
+  principal: Principal,
+  orderId: string,
+  body: InvoiceBody,
+): Promise<Receipt> {
+  const receipt = lowerHexId()
+  return change(deps, principal, orderId, notifyInvoice(invoiceInput(body), receipt), receipt)
+}
+
+export const updateInvoiceTracking = (
+  deps: Deps,
+  principal: Principal,
+  orderId: string,
+  invoiceNumber: string,
+  body: TrackingNumberBody,
+): Promise<Receipt> => {
+  const dispatchedDate = body.dispatchedDate === undefined ? body.dispatchDate : body.dispatchedDate
+  const input = {
+    trackingNumber: body.trackingNumber,
+    ...(body.trackingUrl === undefined ? {} : { trackingUrl: blankAsNull(body.trackingUrl) }),
+    ...(body.courier === undefined ? {} : { courier: blankAsNull(body.courier) }),
+    ...(dispatchedDate === undefined ? {} : { dispatchedDate }),
+  }
+  return change(deps, principal, orderId, updateTrackingNumber(invoiceNumber, input))
+}
+
+export const updateInvoiceTrackingStatus = (
+  deps: Deps,
+  principal: Principal,
+  orderId: string,
+  invoiceNumber: string,
+  body: TrackingStatusBody,
+): Promise<Receipt> =>
+  change(
+    deps,
+    principal,
+    orderId,
+    updateTrackingStatus(invoiceNumber, {
+      isDelivered: body.isDelivered,
+      deliveredDate: body.deliveredDate ?? null,
+      events: (body.events ?? []).map((event) => ({
+        city: event.city ?? null,
+        state: event.state ?? null,
+        description: event.description,
+        date: event.date,
+      })),
+    }),
+  )
+
+/** The body as the rules take it: one spelling per field, the value in cents as a number, "" as nothing. */
+function invoiceInput(body: InvoiceBody): InvoiceInput {
+  return {
+    type: body.type ?? 'Output',
+    invoiceNumber: body.invoiceNumber,
+    invoiceValue: invoiceValueOf(body.invoiceValue),
+    issuanceDate: body.issuanceDate,
+    invoiceKey: blankAsNull(body.invoiceKey),
+    invoiceUrl: blankAsNull(body.invoiceUrl),
+    embeddedInvoice: blankAsNull(body.embeddedInvoice),
+    courier: blankAsNull(body.courier),
+    trackingNumber: blankAsNull(body.trackingNumber),
+    trackingUrl: blankAsNull(body.trackingUrl),
+    dispatchedDate: (body.dispatchedDate === undefined ? body.dispatchDate : body.dispatchedDate) ?? null,
+    cfop: blankAsNull(body.cfop),
+    extraValue: body.extraValue ?? 0,
+    volumes: body.volumes ?? 0,
+    items: (body.items ?? []).map((item) => ({
+      id: item.id,
+      price: item.price,
+      quantity: item.quantity,
+      description: blankAsNull(item.description),
+    })),
+  }
+}
+
+/** VTEX types invoiceValue as a string of cents; clients send it either way. */
+function invoiceValueOf(value: number | string): number {
+  const cents = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isSafeInteger(cents) || cents < 1 || cents > MAX_CENTS) {
+    throw validationFailed(
+      `Invalid request body: invoiceValue must be a whole number of cents from 1 to ${MAX_CENTS}, as a number or a numeric string (for 24.99 send 2499); got ${JSON.stringify(value)}.`,
+    )
+  }
+  return cents
+}
+
+/** VTEX asks for "" in tracking fields an invoice does not carry yet: empty means absent. */
+const blankAsNull = (text: string | null | undefined): string | null => (text ? text : null)

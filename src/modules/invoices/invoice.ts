@@ -1,0 +1,255 @@
+// Invoices and return invoices: what an ERP may invoice, what it may return, and what each does to the order
+// and its payments. Pure.
+import { AppError } from '../../platform/errors.ts'
+import { orderValue, type Order, type Package, type PackageItem, type PackageType } from '../orders/order.ts'
+import type { InvoiceEventData } from '../orders/order.schemas.ts'
+import {
+  allocate,
+  isFullyInvoiced,
+  packagedQuantities,
+  packagedValue,
+  roomFor,
+} from '../orders/order-packages.ts'
+import { refund } from '../orders/order-payment.ts'
+import { canTake } from '../orders/order-status.ts'
+import { fire, record, type Draft, type Rule, type WorkflowContext } from '../orders/order-workflow.ts'
+
+/** Enough for real partial invoicing; bounds what one order's document can grow to. */
+export const MAX_PACKAGES = 100
+
+export interface InvoiceInput {
+  type: PackageType
+  invoiceNumber: string
+  /** Cents. */
+  invoiceValue: number
+  issuanceDate: string
+  invoiceKey: string | null
+  invoiceUrl: string | null
+  embeddedInvoice: string | null
+  courier: string | null
+  trackingNumber: string | null
+  trackingUrl: string | null
+  dispatchedDate: string | null
+  cfop: string | null
+  extraValue: number
+  volumes: number
+  /** The SKUs invoiced; empty when the invoice names none and covers value only. */
+  items: InvoiceItem[]
+}
+
+export interface InvoiceItem {
+  /** The SKU id. */
+  id: string
+  /** Unit price in cents. */
+  price: number
+  quantity: number
+  description: string | null
+}
+
+/**
+ * POST …/invoice. An invoice number the order already has only renews the receipt, whatever the body says
+ * (VTEX: "you cannot change other information, only the receipt"); the event records what was ignored.
+ */
+export const notifyInvoice =
+  (input: InvoiceInput, receipt: string): Rule =>
+  (draft, ctx) => {
+    const { order } = draft
+    const stored = order.packages.find((p) => p.invoiceNumber === input.invoiceNumber)
+    if (stored) {
+      return record(
+        draft,
+        order,
+        'invoice',
+        {
+          ...eventData(stored, receipt, 'receipt'),
+          ignored: ignoredFields(order, stored, input),
+        },
+        ctx,
+      )
+    }
+    if (order.packages.length >= MAX_PACKAGES) {
+      throw new AppError(
+        'INVALID_INVOICE',
+        `Order ${order.orderId} already has ${MAX_PACKAGES} invoices, the most one order can have.`,
+      )
+    }
+    return input.type === 'Output'
+      ? invoice(draft, input, receipt, ctx)
+      : acceptReturn(draft, input, receipt, ctx)
+  }
+
+/** An Output invoice: while the order is handling, within what is not invoiced yet; the last one invoices the order. */
+function invoice(draft: Draft, input: InvoiceInput, receipt: string, ctx: WorkflowContext): Draft {
+  const { order } = draft
+  assertInvoiceable(order)
+  const invoiced = packagedQuantities(order, 'Output')
+  const items = packageItems(
+    order,
+    input,
+    (index) => (order.items[index]?.quantity ?? 0) - (invoiced[index] ?? 0),
+    'remain to be invoiced',
+  )
+  const open = orderValue(order) - packagedValue(order, 'Output')
+  if (input.invoiceValue > open) {
+    throw new AppError(
+      'INVALID_INVOICE',
+      `Invoice ${input.invoiceNumber} of ${input.invoiceValue} cents exceeds the ${open} cents of order ${order.orderId} not yet invoiced (its value is ${orderValue(order)} cents).`,
+    )
+  }
+  const added = addPackage(draft, packageOf(input, items, 0), receipt, ctx)
+  return isFullyInvoiced(added.order) ? fire(added, 'invoice', ctx) : added
+}
+
+/** An Input (return) invoice: once the order is invoiced in full, within what was invoiced and not returned; it refunds its value. */
+function acceptReturn(draft: Draft, input: InvoiceInput, receipt: string, ctx: WorkflowContext): Draft {
+  const { order } = draft
+  if (order.status !== 'invoiced') {
+    throw new AppError(
+      'INVALID_INVOICE',
+      `Order ${order.orderId} is ${order.status}: a return invoice (type Input) is accepted only once the order is invoiced in full.`,
+    )
+  }
+  // Invoiced in full, the order's every unit is invoiced, whether or not its invoices listed items.
+  const returned = packagedQuantities(order, 'Input')
+  const items = packageItems(
+    order,
+    input,
+    (index) => (order.items[index]?.quantity ?? 0) - (returned[index] ?? 0),
+    'were invoiced and not yet returned',
+  )
+  const open = packagedValue(order, 'Output') - packagedValue(order, 'Input')
+  if (input.invoiceValue > open) {
+    throw new AppError(
+      'INVALID_INVOICE',
+      `Return invoice ${input.invoiceNumber} of ${input.invoiceValue} cents exceeds the ${open} cents invoiced and not yet returned in order ${order.orderId}.`,
+    )
+  }
+  const added = addPackage(draft, packageOf(input, items, input.invoiceValue), receipt, ctx)
+  return refund(added, input.invoiceValue, ctx)
+}
+
+function assertInvoiceable(order: Order): void {
+  const id = order.orderId
+  if (canTake(order.status, 'invoice')) return
+  const why = order.cancellation
+    ? 'is canceled and cannot be invoiced'
+    : order.status === 'invoiced'
+      ? 'is already invoiced in full; send a return invoice (type Input) for returned items'
+      : order.pendingCancellation
+        ? 'has a cancellation request waiting; accept it (cancel) or deny it before invoicing'
+        : `is ${order.status}; invoices are accepted only while it is handling (start handling first)`
+  throw new AppError('INVALID_TRANSITION', `Order ${id} ${why}.`)
+}
+
+/**
+ * The invoice's items on the order's lines: each SKU's units go to the lines that carry it, within what `room`
+ * leaves each line. Without items, the invoice covers value only.
+ */
+function packageItems(
+  order: Order,
+  input: InvoiceInput,
+  room: (itemIndex: number) => number,
+  roomMeans: string,
+): PackageItem[] {
+  const taken = new Map<number, number>()
+  const left = (index: number) => room(index) - (taken.get(index) ?? 0)
+  return input.items.flatMap((item) => {
+    const lines = allocate(order, item.id, item.quantity, left)
+    if (!lines) {
+      const what = order.items.some((line) => line.id === item.id)
+        ? `lists ${item.quantity} of item ${item.id}, but only ${roomFor(order, item.id, left)} of it ${roomMeans}`
+        : `lists item ${item.id}, which is not in the order`
+      throw new AppError(
+        'INVALID_INVOICE',
+        `Invoice ${input.invoiceNumber} ${what} (order ${order.orderId}).`,
+      )
+    }
+    for (const { itemIndex, quantity } of lines) taken.set(itemIndex, (taken.get(itemIndex) ?? 0) + quantity)
+    return lines.map(({ itemIndex, quantity }) => ({
+      itemIndex,
+      quantity,
+      price: item.price,
+      description: item.description,
+    }))
+  })
+}
+
+function packageOf(input: InvoiceInput, items: PackageItem[], refundedValue: number): Package {
+  return {
+    type: input.type,
+    invoiceNumber: input.invoiceNumber,
+    invoiceValue: input.invoiceValue,
+    invoiceKey: input.invoiceKey,
+    invoiceUrl: input.invoiceUrl,
+    issuanceDate: input.issuanceDate,
+    items,
+    courier: input.courier,
+    trackingNumber: input.trackingNumber,
+    trackingUrl: input.trackingUrl,
+    dispatchedDate: input.dispatchedDate,
+    embeddedInvoice: input.embeddedInvoice ?? '',
+    cfop: input.cfop,
+    volumes: input.volumes,
+    extraValue: input.extraValue,
+    refundedValue,
+    tracking: null,
+  }
+}
+
+function addPackage(draft: Draft, pkg: Package, receipt: string, ctx: WorkflowContext): Draft {
+  const order = { ...draft.order, packages: [...draft.order.packages, pkg] }
+  return record(draft, order, 'invoice', { ...eventData(pkg, receipt, 'issued'), ignored: [] }, ctx)
+}
+
+const eventData = (
+  pkg: Package,
+  receipt: string,
+  action: InvoiceEventData['action'],
+): Omit<InvoiceEventData, 'ignored'> => ({
+  action,
+  invoiceType: pkg.type,
+  invoiceNumber: pkg.invoiceNumber,
+  invoiceValue: pkg.invoiceValue,
+  receipt,
+})
+
+type Comparable = string | number | null
+
+/** The fields of a repeated invoice that differ from the stored one: what a correction would have changed. */
+function ignoredFields(order: Order, stored: Package, sent: InvoiceInput): InvoiceEventData['ignored'] {
+  const skuOf = (index: number) => order.items[index]?.id ?? `#${index}`
+  const fields: [string, Comparable, Comparable][] = [
+    ['type', stored.type, sent.type],
+    ['invoiceValue', stored.invoiceValue, sent.invoiceValue],
+    ['issuanceDate', stored.issuanceDate, sent.issuanceDate],
+    ['invoiceKey', stored.invoiceKey, sent.invoiceKey],
+    ['invoiceUrl', stored.invoiceUrl, sent.invoiceUrl],
+    ['courier', stored.courier, sent.courier],
+    ['trackingNumber', stored.trackingNumber, sent.trackingNumber],
+    ['trackingUrl', stored.trackingUrl, sent.trackingUrl],
+    ['dispatchedDate', stored.dispatchedDate, sent.dispatchedDate],
+    ['cfop', stored.cfop, sent.cfop],
+    ['volumes', stored.volumes, sent.volumes],
+    ['extraValue', stored.extraValue, sent.extraValue],
+    ['embeddedInvoice', characters(stored.embeddedInvoice), characters(sent.embeddedInvoice ?? '')],
+    ['items', itemList(stored.items.map((i) => ({ ...i, id: skuOf(i.itemIndex) }))), itemList(sent.items)],
+  ]
+  return fields.filter(([, a, b]) => a !== b).map(([field, stored, sent]) => ({ field, stored, sent }))
+}
+
+/** The invoice XML can be long: the log says how long, not what it says. */
+const characters = (text: string): string => `${text.length} characters`
+
+/** Units per SKU and unit price, as `1001×2@4990, 1002×1@990`: the same items however they were split over lines. */
+function itemList(items: readonly { id: string; quantity: number; price: number }[]): string {
+  const units = new Map<string, { id: string; price: number; quantity: number }>()
+  for (const { id, quantity, price } of items) {
+    const key = JSON.stringify([id, price])
+    const sum = units.get(key)
+    units.set(key, { id, price, quantity: (sum?.quantity ?? 0) + quantity })
+  }
+  return [...units.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, { id, quantity, price }]) => `${id}×${quantity}@${price}`)
+    .join(', ')
+}
