@@ -70,6 +70,7 @@ describeEachDialect('invoices, returns, tracking and changes', (dialect) => {
     const partial = await api(test).getOk(order.orderId)
     assert.equal(partial.status, 'handling')
     assert.equal(partial.invoicedDate, null)
+    assert.equal(partial.allowCancellation, false)
     assert.equal(partial.packageAttachment.packages.length, 1)
     assert.deepEqual(
       partial.packageAttachment.packages[0]?.items.map((i) => [
@@ -410,6 +411,33 @@ describeEachDialect('invoices, returns, tracking and changes', (dialect) => {
     assert.deepEqual([invoiced.status, invoiced.value], ['invoiced', 10000])
     const late = await refused(test, order.orderId, () => change({ requestId: 'late', discountValue: 1 }))
     assert.equal(errorCode(late), 'CHK0124')
+  })
+
+  it('refuses an increase on an order paid by a method that cannot be charged again; a decrease is refunded', async (t) => {
+    const test = await startTestApp(t, dialect)
+    await api(test).send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
+    const order = await api(test).handlingOrder(
+      exampleOrder({
+        items: [{ id: '1001', name: 'Blue T-shirt M', seller: '1', quantity: 1, price: 4000 }],
+        shippingData: {
+          ...exampleOrder().shippingData,
+          logisticsInfo: [{ itemIndex: 0, selectedSla: 'Normal', price: 1000, shippingEstimate: '3bd' }],
+        },
+        paymentData: {
+          payments: [{ paymentSystem: '6', paymentSystemName: 'Boleto', group: 'bankInvoice', value: 5000 }],
+        },
+      }),
+    )
+    const change = (body: object) => api(test).registerChange(order.orderId, { reason: 'x', ...body })
+    const increase = await refused(test, order.orderId, () =>
+      change({ requestId: 'up', incrementValue: 100 }),
+    )
+    assert.equal(errorCode(increase), 'CHK00342')
+    assert.match(
+      increase.json<{ error: { message: string } }>().error.message,
+      /without a credit card payment/,
+    )
+    assert.equal((await change({ requestId: 'down', discountValue: 100 })).statusCode, 200)
   })
 
   it('refuses the 51st change of an order', async (t) => {

@@ -144,6 +144,21 @@ describeEachDialect('upgrade from 0.1.0', (dialect) => {
       (await eventsOf(test.deps.db, legacy.orders.ready)).slice(-2).map((e) => e.state),
       ['start-handling', 'handling'],
     )
+    // An order from before invoices and changes existed takes both.
+    const changed = await erp.registerChange(legacy.orders.ready, {
+      requestId: 'after-upgrade',
+      reason: 'Upgrade check',
+      discountValue: 1,
+    })
+    assert.equal(changed.statusCode, 200, changed.body)
+    const { value } = await erp.getOk(legacy.orders.ready)
+    const invoiced = await erp.invoice(legacy.orders.ready, {
+      invoiceNumber: 'NF-UP-1',
+      invoiceValue: value,
+      issuanceDate: '2026-03-02',
+    })
+    assert.equal(invoiced.statusCode, 200, invoiced.body)
+    assert.equal((await erp.getOk(legacy.orders.ready)).status, 'invoiced')
 
     // A canceled order's money: refunded in both views.
     const money = await erp.send('GET', `/api/oms/pvt/orders/${legacy.orders.canceled}/payment-transaction`)

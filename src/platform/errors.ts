@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'CHANGE_LIMIT_EXCEEDED'
   | 'INVALID_CHANGE'
   | 'CHANGE_BELOW_INVOICED'
+  | 'CHANGE_PAYMENT_METHOD'
   | 'INTERNAL'
 
 export class AppError extends Error {

@@ -41,6 +41,7 @@ const ERRORS: Record<ErrorCode, ErrorShape> = {
   CHAIN_ORDER_CHANGE: { status: 400, vtexCode: 'CHK0095' },
   CHANGE_NEGATIVE_VALUE: { status: 400, vtexCode: 'CHK0098' },
   CHANGE_NOT_ALLOWED: { status: 400, vtexCode: 'CHK0124' },
+  CHANGE_PAYMENT_METHOD: { status: 400, vtexCode: 'CHK00342' },
   INTERNAL: { status: 500, vtexCode: 'OMS500' },
 }
 

@@ -9,14 +9,8 @@ import {
   type RegisteredChange,
 } from '../orders/order.ts'
 import type { ChangeEventData } from '../orders/order.schemas.ts'
-import {
-  allocate,
-  isFullyInvoiced,
-  packagedQuantities,
-  packagedValue,
-  roomFor,
-} from '../orders/order-packages.ts'
-import { charge, refund } from '../orders/order-payment.ts'
+import { allocate, isFullyInvoiced, packagedValue, roomFor, unitsLeft } from '../orders/order-packages.ts'
+import { charge, chargeablePayment, refund } from '../orders/order-payment.ts'
 import type { OrderStatus } from '../orders/order-status.ts'
 import { fire, record, type Rule } from '../orders/order-workflow.ts'
 
@@ -103,7 +97,7 @@ export const registerChange =
     const recorded = record(draft, changed, 'change', data, ctx)
     const paid =
       after > before
-        ? charge(recorded, after - before, ctx)
+        ? charge(recorded, chargedPayment(order, after - before), after - before, ctx)
         : after < before
           ? refund(recorded, before - after, ctx)
           : recorded
@@ -170,6 +164,18 @@ function assertValue(order: Order, before: number, after: number): void {
   }
 }
 
+/** A change that raises the value is charged on a payment that can be charged again; refunds go to any. */
+function chargedPayment(order: Order, value: number): string {
+  const payment = chargeablePayment(order)
+  if (!payment) {
+    throw new AppError(
+      'CHANGE_PAYMENT_METHOD',
+      `It's not allowed to make modifications in orders without a credit card payment, promissory card, cash, or credit control: none of order ${order.orderId}'s payments can be charged the ${value} cents this change adds.`,
+    )
+  }
+  return payment.id
+}
+
 interface Changing {
   order: Order
   items: ChangedItem[]
@@ -191,8 +197,7 @@ function removeUnits({ order, items }: Changing, units: ItemUnits): Changing {
       `Invalid id for item ${units.id}: order ${order.orderId} has no item with that SKU.`,
     )
   }
-  const invoiced = packagedQuantities(order, 'Output')
-  const room = (index: number) => (order.items[index]?.quantity ?? 0) - (invoiced[index] ?? 0)
+  const room = unitsLeft(order, 'Output')
   const taken = allocate(order, units.id, units.quantity, room)
   if (!taken) {
     throw new AppError(

@@ -3,13 +3,7 @@
 import { AppError } from '../../platform/errors.ts'
 import { orderValue, type Order, type Package, type PackageItem, type PackageType } from '../orders/order.ts'
 import type { InvoiceEventData } from '../orders/order.schemas.ts'
-import {
-  allocate,
-  isFullyInvoiced,
-  packagedQuantities,
-  packagedValue,
-  roomFor,
-} from '../orders/order-packages.ts'
+import { allocate, isFullyInvoiced, packagedValue, roomFor, unitsLeft } from '../orders/order-packages.ts'
 import { refund } from '../orders/order-payment.ts'
 import { canTake } from '../orders/order-status.ts'
 import { fire, record, type Draft, type Rule, type WorkflowContext } from '../orders/order-workflow.ts'
@@ -82,13 +76,7 @@ export const notifyInvoice =
 function invoice(draft: Draft, input: InvoiceInput, receipt: string, ctx: WorkflowContext): Draft {
   const { order } = draft
   assertInvoiceable(order)
-  const invoiced = packagedQuantities(order, 'Output')
-  const items = packageItems(
-    order,
-    input,
-    (index) => (order.items[index]?.quantity ?? 0) - (invoiced[index] ?? 0),
-    'remain to be invoiced',
-  )
+  const items = packageItems(order, input, unitsLeft(order, 'Output'), 'remain to be invoiced')
   const open = orderValue(order) - packagedValue(order, 'Output')
   if (input.invoiceValue > open) {
     throw new AppError(
@@ -110,13 +98,7 @@ function acceptReturn(draft: Draft, input: InvoiceInput, receipt: string, ctx: W
     )
   }
   // Invoiced in full, the order's every unit is invoiced, whether or not its invoices listed items.
-  const returned = packagedQuantities(order, 'Input')
-  const items = packageItems(
-    order,
-    input,
-    (index) => (order.items[index]?.quantity ?? 0) - (returned[index] ?? 0),
-    'were invoiced and not yet returned',
-  )
+  const items = packageItems(order, input, unitsLeft(order, 'Input'), 'were invoiced and not yet returned')
   const open = packagedValue(order, 'Output') - packagedValue(order, 'Input')
   if (input.invoiceValue > open) {
     throw new AppError(

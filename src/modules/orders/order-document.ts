@@ -2,6 +2,7 @@
 // returns stored bytes; fields Ordo has no value for are present with the empty value the reference's type allows.
 import { currencyFormat, isKnownCurrency, isValidLocale } from './currency-format.ts'
 import {
+  isPartiallyInvoiced,
   orderValue,
   STORE_SELLER,
   type Address,
@@ -49,7 +50,8 @@ export function renderDocument(order: Order): OrderDocument {
     isCompleted: true,
     roundingError: 0,
     orderFormId: '',
-    allowCancellation: allowsCancellation(order.status),
+    // A partially invoiced order is still handling, but cannot be canceled any more.
+    allowCancellation: allowsCancellation(order.status) && !isPartiallyInvoiced(order),
     allowEdition: false,
     isCheckedIn: false,
     authorizedDate: order.authorizedDate,

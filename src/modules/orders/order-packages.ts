@@ -7,7 +7,7 @@ export const packagedValue = (order: Order, type: PackageType): number =>
   order.packages.reduce((sum, p) => (p.type === type ? sum + p.invoiceValue : sum), 0)
 
 /** Units of each item line (by index) in the packages of a type. */
-export function packagedQuantities(order: Order, type: PackageType): number[] {
+function packagedQuantities(order: Order, type: PackageType): number[] {
   const quantities = order.items.map(() => 0)
   for (const pkg of order.packages) {
     if (pkg.type !== type) continue
@@ -15,6 +15,12 @@ export function packagedQuantities(order: Order, type: PackageType): number[] {
       quantities[itemIndex] = (quantities[itemIndex] ?? 0) + quantity
   }
   return quantities
+}
+
+/** Units of each line (by index) not yet in a package of the type: ordered less packaged. */
+export function unitsLeft(order: Order, type: PackageType): (itemIndex: number) => number {
+  const packaged = packagedQuantities(order, type)
+  return (index) => (order.items[index]?.quantity ?? 0) - (packaged[index] ?? 0)
 }
 
 /** Invoices add up to the order's value: the order is invoiced in full. */

@@ -1,7 +1,7 @@
 // The order's payment ledger: what state its share of the group's transaction is in, and the money that moves
 // on it after approval (charges and refunds when changes or returns move the value, and closing the share when
 // the order is canceled). Pure; features (payments, cancellation, returns, changes) record through these.
-import type { LedgerEntryType, Order, TransactionPayment } from './order.ts'
+import type { LedgerEntryType, Order, PaymentGroup, TransactionPayment } from './order.ts'
 import { record, type Draft, type WorkflowContext } from './order-workflow.ts'
 
 export const TRANSACTION_STATUSES = ['Authorizing', 'Approved', 'Cancelled', 'Refunded'] as const
@@ -87,9 +87,13 @@ export function refund(draft: Draft, value: number, ctx: WorkflowContext): Draft
   return current
 }
 
-/** Charges `value` cents more on the order's first approved payment (a change that raised the value). */
-export function charge(draft: Draft, value: number, ctx: WorkflowContext): Draft {
-  const payment = ownShares(draft.order).find((p) => p.approvedAt)
-  if (!payment) throw new Error(`Order ${draft.order.orderId} has no approved payment to charge.`)
-  return move(draft, 'charge', payment.id, value, ctx)
-}
+/** Payment methods that can be charged again after approval (VTEX: a credit card, a promissory note). */
+const CHARGEABLE_GROUPS: readonly PaymentGroup[] = ['creditCard', 'promissory']
+
+/** The approved payment a change that raises the order's value is charged on, if the order has one. */
+export const chargeablePayment = (order: Order): TransactionPayment | undefined =>
+  ownShares(order).find((p) => p.approvedAt && CHARGEABLE_GROUPS.includes(p.group))
+
+/** Charges `value` cents more on one of the order's payments (see chargeablePayment). */
+export const charge = (draft: Draft, paymentId: string, value: number, ctx: WorkflowContext): Draft =>
+  move(draft, 'charge', paymentId, value, ctx)
