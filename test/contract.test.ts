@@ -6,9 +6,10 @@ import { it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { Ajv, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
+import type { LightMyRequestResponse } from 'fastify'
 import { api } from './api.ts'
 import { exampleOrder } from './fixtures.ts'
-import { describeEachDialect, startTestApp } from './harness.ts'
+import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 
 const REFERENCE = resolve(
   dirname(fileURLToPath(import.meta.url)),
@@ -17,29 +18,64 @@ const REFERENCE = resolve(
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')
 
-function referenceValidator(path: string, method: string, status: string): ValidateFunction {
+function referenceValidator(
+  path: string,
+  method: string,
+  status: string,
+  contentType = 'application/json',
+): ValidateFunction {
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false })
   addFormats.default(ajv)
   ajv.addSchema(JSON.parse(readFileSync(REFERENCE, 'utf8')) as object, 'vtex')
-  const schemaPath = pointer(
-    'paths',
-    path,
-    method,
-    'responses',
-    status,
-    'content',
-    'application/json',
-    'schema',
-  )
+  const schemaPath = pointer('paths', path, method, 'responses', status, 'content', contentType, 'schema')
   return ajv.compile({ $ref: `vtex#/${schemaPath}` })
 }
 
 const getOrder = referenceValidator('/api/oms/pvt/orders/{orderId}', 'get', '200')
 const getOrderGroup = referenceValidator('/api/oms/pvt/orders/order-group/{orderGroup}', 'get', '200')
+const invoiceNotification = referenceValidator('/api/oms/pvt/orders/{orderId}/invoice', 'post', '200')
+const updateInvoice = referenceValidator(
+  '/api/oms/pvt/orders/{orderId}/invoice/{invoiceNumber}',
+  'patch',
+  '200',
+)
+const updateTrackingStatus = referenceValidator(
+  '/api/oms/pvt/orders/{orderId}/invoice/{invoiceNumber}/tracking',
+  'put',
+  '200',
+  'application/json; charset=utf-8',
+)
+const registerChange = referenceValidator('/api/oms/pvt/orders/{orderId}/changes', 'post', '200')
+const paymentTransaction = referenceValidator(
+  '/api/oms/pvt/orders/{orderId}/payment-transaction',
+  'get',
+  '200',
+)
 
 function assertValid(validate: ValidateFunction, value: unknown): void {
   const ok = validate(value)
   assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 10), null, 2))
+}
+
+/** One order of one seller in handling: 2 × SKU 1001 at 4990 and 1 × SKU 2002 at 2500, 1500 of shipping (13980). */
+async function handlingOneSellerOrder(test: TestApp) {
+  await api(test).send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
+  const base = exampleOrder()
+  const items = base.items.map((item) => ({ ...item, seller: '1' }))
+  return api(test).handlingOrder(exampleOrder({ items }))
+}
+
+/** The call answered 200 with a body valid for its operation, and Get order after it is valid too. */
+async function assertStepValid(
+  test: TestApp,
+  orderId: string,
+  res: LightMyRequestResponse,
+  validate: ValidateFunction,
+): Promise<void> {
+  assert.equal(res.statusCode, 200, res.body)
+  assertValid(validate, res.json())
+  assert.equal(res.json<{ orderId: string }>().orderId, orderId)
+  assertValid(getOrder, await api(test).getOk(orderId))
 }
 
 describeEachDialect('contract with the reference OpenAPI', (dialect) => {
@@ -117,5 +153,123 @@ describeEachDialect('contract with the reference OpenAPI', (dialect) => {
     const logistics = document.shippingData.logisticsInfo.map((l) => ({ ...l, pickupStoreInfo: null }))
     const shippingData = { ...document.shippingData, logisticsInfo: logistics }
     assert.equal(getOrderGroup([{ ...document, shippingData }]), false)
+  })
+
+  it('invoice, tracking and return responses, and Get order after each, validate against the reference', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await handlingOneSellerOrder(test)
+    const { orderId } = order
+    assert.equal(order.value, 13980)
+    const client = api(test)
+    const invoice = (invoiceNumber: string, invoiceValue: number, items: object[], type = 'Output') =>
+      client.invoice(orderId, {
+        type,
+        invoiceNumber,
+        invoiceValue,
+        issuanceDate: '2026-03-02T12:00:00.000Z',
+        invoiceKey: `KEY-${invoiceNumber}`,
+        invoiceUrl: `https://erp.example.com/${invoiceNumber}`,
+        courier: null,
+        trackingNumber: null,
+        trackingUrl: null,
+        items,
+      })
+
+    // A partial invoice: the order stays in handling.
+    await assertStepValid(
+      test,
+      orderId,
+      await invoice('NF-1', 4990, [{ id: '1001', price: 4990, quantity: 1 }]),
+      invoiceNotification,
+    )
+    assert.equal((await client.getOk(orderId)).status, 'handling')
+    // The same number again: a new receipt, still valid.
+    await assertStepValid(test, orderId, await invoice('NF-1', 4990, []), invoiceNotification)
+    // The rest: invoiced.
+    const rest = [
+      { id: '1001', price: 4990, quantity: 1 },
+      { id: '2002', price: 2500, quantity: 1 },
+    ]
+    await assertStepValid(test, orderId, await invoice('NF-2', 8990, rest), invoiceNotification)
+    assert.equal((await client.getOk(orderId)).status, 'invoiced')
+
+    const tracking = await client.updateTracking(orderId, 'NF-2', {
+      trackingNumber: 'TRK-2',
+      trackingUrl: 'https://track.example.com/TRK-2',
+      courier: 'Transportadora',
+      dispatchedDate: '2026-03-03T09:00:00.000Z',
+    })
+    await assertStepValid(test, orderId, tracking, updateInvoice)
+
+    const inTransit = await client.trackingStatus(orderId, 'NF-2', {
+      isDelivered: false,
+      deliveredDate: null,
+      events: [
+        { city: 'São Paulo', state: 'SP', description: 'Coletado', date: '2026-03-03T10:00:00.000Z' },
+        { city: 'Rio de Janeiro', state: 'RJ', description: 'Em trânsito', date: '2026-03-04T10:00:00.000Z' },
+      ],
+    })
+    await assertStepValid(test, orderId, inTransit, updateTrackingStatus)
+    const delivered = await client.trackingStatus(orderId, 'NF-2', {
+      isDelivered: true,
+      deliveredDate: '2026-03-05T15:00:00.000Z',
+      events: [
+        { city: 'Rio de Janeiro', state: 'RJ', description: 'Entregue', date: '2026-03-05T15:00:00.000Z' },
+      ],
+    })
+    await assertStepValid(test, orderId, delivered, updateTrackingStatus)
+
+    // A return of the mug: a refund in the ledger and on the package.
+    await assertStepValid(
+      test,
+      orderId,
+      await invoice('NF-R1', 2500, [{ id: '2002', price: 2500, quantity: 1 }], 'Input'),
+      invoiceNotification,
+    )
+    const transaction = await client.paymentTransaction(orderId)
+    assert.equal(transaction.statusCode, 200, transaction.body)
+    assertValid(paymentTransaction, transaction.json())
+    const refunds = transaction
+      .json<{ events: { type: string; value: number }[] }>()
+      .events.filter((e) => e.type === 'refund')
+    assert.equal(
+      refunds.reduce((sum, e) => sum + e.value, 0),
+      2500,
+      'the return is refunded',
+    )
+  })
+
+  it('Register modifications (v1) responses, and Get order after each, validate against the reference', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const { orderId } = await handlingOneSellerOrder(test)
+    const client = api(test)
+    const removal = {
+      requestId: 'chg-1',
+      reason: 'Out of stock',
+      discountValue: 100,
+      incrementValue: 0,
+      itemsAdded: [],
+      itemsRemoved: [{ id: '1001', price: 4990, quantity: 1 }],
+    }
+    await assertStepValid(test, orderId, await client.registerChange(orderId, removal), registerChange)
+    assert.equal((await client.getOk(orderId)).value, 13980 - 4990 - 100)
+    const addition = {
+      requestId: 'chg-2',
+      reason: 'Customer asked for a cap',
+      incrementValue: 250,
+      itemsAdded: [{ id: '3003', price: 1500, quantity: 2 }],
+      itemsRemoved: [],
+    }
+    await assertStepValid(test, orderId, await client.registerChange(orderId, addition), registerChange)
+    // A repeated requestId answers the first result, still valid.
+    await assertStepValid(test, orderId, await client.registerChange(orderId, removal), registerChange)
+    const changed = await client.getOk(orderId)
+    assert.equal(changed.value, 13980 - 4990 - 100 + 250 + 3000)
+    // A partial invoice after the changes, then the rest: Get order stays valid with both attachments.
+    const output = (invoiceNumber: string, invoiceValue: number) =>
+      client.invoice(orderId, { invoiceNumber, invoiceValue, issuanceDate: '2026-03-02' })
+    await assertStepValid(test, orderId, await output('NF-1', 5000), invoiceNotification)
+    await assertStepValid(test, orderId, await output('NF-2', changed.value - 5000), invoiceNotification)
+    assert.equal((await client.getOk(orderId)).status, 'invoiced')
   })
 })
