@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { Ajv, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { LightMyRequestResponse } from 'fastify'
+import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import { api } from './api.ts'
 import { exampleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
@@ -75,7 +76,18 @@ async function assertStepValid(
   assert.equal(res.statusCode, 200, res.body)
   assertValid(validate, res.json())
   assert.equal(res.json<{ orderId: string }>().orderId, orderId)
-  assertValid(getOrder, await api(test).getOk(orderId))
+  assertValid(getOrder, withoutChangeTotal(await api(test).getOk(orderId)))
+}
+
+/**
+ * The one deliberate difference (docs/compatibility.md): registered changes add VTEX's `Change` total, which
+ * VTEX's own examples show but the GetOrder schema's enumeration of total ids leaves out. Everything else of
+ * the document is validated; the entry itself must be shaped as every other total.
+ */
+function withoutChangeTotal(document: OrderDocument): OrderDocument {
+  const change = document.totals.find((total) => total.id === 'Change')
+  if (change) assertValid(getOrder, { ...document, totals: [{ ...change, id: 'Items' }] })
+  return { ...document, totals: document.totals.filter((total) => total !== change) }
 }
 
 describeEachDialect('contract with the reference OpenAPI', (dialect) => {

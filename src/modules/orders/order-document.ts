@@ -284,10 +284,11 @@ function renderPackage(pkg: Package, order: Order): PackageDocument {
     trackingUrl: pkg.trackingUrl,
     dispatchedDate: pkg.dispatchedDate,
     embeddedInvoice: pkg.embeddedInvoice,
+    // The reference types deliveredDate as a string: left out until the carrier reports one.
     courierStatus: pkg.tracking && {
       status: 'ok',
       finished: pkg.tracking.isDelivered,
-      deliveredDate: pkg.tracking.deliveredDate,
+      ...(pkg.tracking.deliveredDate === null ? {} : { deliveredDate: pkg.tracking.deliveredDate }),
       data: pkg.tracking.events.map((event) => ({
         lastChange: event.date,
         city: event.city,
@@ -297,10 +298,11 @@ function renderPackage(pkg: Package, order: Order): PackageDocument {
       })),
     },
     cfop: pkg.cfop,
-    restitutions: {
-      Refund:
-        pkg.type === 'Input'
-          ? {
+    // Only returns give money back; the reference's Refund is an object that is never null.
+    restitutions:
+      pkg.type === 'Input'
+        ? {
+            Refund: {
               value: pkg.refundedValue,
               giftCardData: null,
               items: items.map((item) => ({
@@ -312,9 +314,9 @@ function renderPackage(pkg: Package, order: Order): PackageDocument {
                 isCompensation: false,
                 compensationValue: 0,
               })),
-            }
-          : null,
-    },
+            },
+          }
+        : {},
     volumes: pkg.volumes,
     extraValue: pkg.extraValue,
     EnableInferItems: null,

@@ -268,7 +268,7 @@ export const PackageSchema = Type.Object({
     Type.Object({
       status: Nullable(Type.String()),
       finished: Type.Boolean(),
-      deliveredDate: Nullable(Type.String()),
+      deliveredDate: Type.Optional(Type.String()),
       data: Type.Array(
         Type.Object({
           lastChange: Type.String(),
@@ -282,7 +282,7 @@ export const PackageSchema = Type.Object({
   ),
   cfop: Nullable(Type.String()),
   restitutions: Type.Object({
-    Refund: Nullable(
+    Refund: Type.Optional(
       Type.Object({
         value: Money,
         giftCardData: Nullable(Type.String()),
