@@ -30,7 +30,7 @@ describeEachDialect('README tour', (dialect) => {
     const admin = printedKey(server.stdout())
     assert.ok(admin, server.stdout())
     const blocks = tourBlocks(README)
-    assert.equal(blocks.length, 4, 'the tour has its four steps')
+    assert.equal(blocks.length, 5, 'the tour has its five steps')
 
     // `set -euo pipefail` stops at the first command that fails; curl -f fails on an HTTP error. The README
     // defines ORDO itself; the environment points it at this server.
@@ -42,10 +42,12 @@ describeEachDialect('README tour', (dialect) => {
     const headers = keyHeaders(admin)
     const group = await server.request('GET', `/api/oms/pvt/orders/order-group/${orderGroup}`, { headers })
     assert.equal(group.status, 200, group.text)
-    // Step 4 approves the group's payment, with no grace period, and starts handling the first order only.
+    // Step 4 approves the group's payment, with no grace period, and starts handling the first order only;
+    // step 5 invoices that one in full and reports its delivery.
+    assert.match(tour.stdout, /invoiced true$/m)
     const statuses = (group.body as PlacedGroupBody['orders']).map((order) => [order.orderId, order.status])
     assert.deepEqual(statuses, [
-      [`${orderGroup}-01`, 'handling'],
+      [`${orderGroup}-01`, 'invoiced'],
       [`${orderGroup}-02`, 'ready-for-handling'],
     ])
     assert.equal(orderId, `${orderGroup}-01`)
