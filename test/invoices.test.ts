@@ -440,6 +440,52 @@ describeEachDialect('invoices, returns, tracking and changes', (dialect) => {
     assert.equal((await change({ requestId: 'down', discountValue: 100 })).statusCode, 200)
   })
 
+  it('an order worth nothing (a free item, free shipping) is invoiced with an invoice of 0', async (t) => {
+    const test = await startTestApp(t, dialect)
+    await api(test).send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
+    const example = exampleOrder()
+    const [paid, free] = example.items
+    assert.ok(paid && free)
+    const placed = await api(test).approvedOrder(
+      exampleOrder({
+        items: [paid, { ...free, price: 0, listPrice: 0, sellingPrice: 0 }],
+        shippingData: {
+          ...example.shippingData,
+          logisticsInfo: example.shippingData.logisticsInfo.map((l, i) => (i === 1 ? { ...l, price: 0 } : l)),
+        },
+        paymentData: {
+          payments: [{ paymentSystem: '2', paymentSystemName: 'Visa', group: 'creditCard', value: 10980 }],
+        },
+      }),
+    )
+    const orderId = `${placed.orderGroup}-02`
+    assert.equal((await api(test).startHandling(orderId)).statusCode, 204)
+    assert.equal((await api(test).getOk(orderId)).value, 0)
+    const res = await api(test).invoice(orderId, invoice('NF-0', 0))
+    assert.equal(res.statusCode, 200, res.body)
+    assert.equal((await api(test).getOk(orderId)).status, 'invoiced')
+  })
+
+  it('takes a dispatch date in either spelling, a date over null; a call that changes nothing is dated now', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await handlingOrder(test)
+    const sent = invoice('NF-1', 13980, { dispatchedDate: null, dispatchDate: '2026-03-03T09:00:00Z' })
+    assert.equal((await api(test).invoice(order.orderId, sent)).statusCode, 200)
+    const pkg = () =>
+      api(test)
+        .getOk(order.orderId)
+        .then((o) => o.packageAttachment.packages[0])
+    assert.equal((await pkg())?.dispatchedDate, '2026-03-03T09:00:00Z')
+    const patch = { trackingNumber: 'TR-1', dispatchDate: '2026-03-04T09:00:00Z' }
+    assert.equal((await api(test).updateTracking(order.orderId, 'NF-1', patch)).statusCode, 200)
+    assert.equal((await pkg())?.dispatchedDate, '2026-03-04T09:00:00Z')
+
+    test.clock.advanceMinutes(10)
+    const again = await api(test).updateTracking(order.orderId, 'NF-1', patch)
+    assert.equal(again.statusCode, 200, again.body)
+    assert.equal(again.json<{ date: string }>().date, test.clock.now().toISOString())
+  })
+
   it('refuses the 51st change of an order', async (t) => {
     const test = await startTestApp(t, dialect)
     const order = await handlingOrder(test)

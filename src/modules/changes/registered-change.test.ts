@@ -480,6 +480,8 @@ describe('registerChange: a run of changes, invoices and returns', () => {
     },
   )
   const REFUSALS: ErrorCode[] = [
+    // An invoice of the 0 cents left of a return or of an invoiced order.
+    'VALIDATION_FAILED',
     'INVALID_INVOICE',
     'INVALID_TRANSITION',
     'CHANGE_NOT_ALLOWED',

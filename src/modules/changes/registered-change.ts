@@ -53,10 +53,11 @@ export const registerChange =
     const { order } = draft
     // A retry answers with the first change's receipt, whatever it sends this time.
     if (order.changes.some((c) => c.requestId === input.requestId)) return draft
-    assertWellFormed(input)
     assertChangeable(order)
+    assertWellFormed(input)
 
     const removed = input.itemsRemoved.reduce<Changing>(removeUnits, { order, items: [] })
+    // A new line's unique id: 32 hex digits like VTEX's, from this change's receipt and the line's place in it.
     const added = input.itemsAdded.reduce<Changing>(
       (acc, units, index) =>
         addUnits(acc, units, `${receipt.slice(0, 28)}${index.toString(16).padStart(4, '0')}`.toUpperCase()),

@@ -77,9 +77,9 @@ export const TrackingStatusBodySchema = Type.Object({
   events: Type.Optional(
     Type.Array(
       Type.Object({
-        city: Text(200),
-        state: Text(100),
-        description: Type.String({ maxLength: 2000 }),
+        city: Text(100),
+        state: Text(50),
+        description: Type.String({ maxLength: 500 }),
         date: Type.String({ minLength: 1, maxLength: 40 }),
       }),
       { maxItems: 500 },

@@ -25,7 +25,9 @@ async function change(
 ): Promise<Receipt> {
   const settings = await getSettings(deps, principal.account)
   const decision = await changeOrder(deps, { actor: principal, orderId, settings }, rule)
-  return { date: decidedAt(decision), orderId: decision.order.orderId, receipt }
+  // A call that changed nothing was still received now, not when the order last changed.
+  const date = decision.changed ? decidedAt(decision) : deps.clock.now().toISOString()
+  return { date, orderId: decision.order.orderId, receipt }
 }
 
 /** POST …/invoice. The receipt is new on every call, also for an invoice number the order already has. */
@@ -39,16 +41,17 @@ export async function invoiceOrder(
   return change(deps, principal, orderId, notifyInvoice(invoiceInput(body), receipt), receipt)
 }
 
-export const updateInvoiceTracking = (
+/** PATCH …/invoice/{invoiceNumber}: the tracking number, and the carrier's details that are sent. */
+export async function updateInvoiceTracking(
   deps: Deps,
   principal: Principal,
   orderId: string,
   invoiceNumber: string,
   body: TrackingNumberBody,
-): Promise<Receipt> => {
-  const dispatchedDate = body.dispatchedDate === undefined ? body.dispatchDate : body.dispatchedDate
+): Promise<Receipt> {
+  const dispatchedDate = dispatchedDateOf(body)
   const input = {
-    trackingNumber: body.trackingNumber,
+    trackingNumber: blankAsNull(body.trackingNumber),
     ...(body.trackingUrl === undefined ? {} : { trackingUrl: blankAsNull(body.trackingUrl) }),
     ...(body.courier === undefined ? {} : { courier: blankAsNull(body.courier) }),
     ...(dispatchedDate === undefined ? {} : { dispatchedDate }),
@@ -56,28 +59,35 @@ export const updateInvoiceTracking = (
   return change(deps, principal, orderId, updateTrackingNumber(invoiceNumber, input))
 }
 
-export const updateInvoiceTrackingStatus = (
+/** PUT …/invoice/{invoiceNumber}/tracking: the carrier's events and whether the package arrived. */
+export async function updateInvoiceTrackingStatus(
   deps: Deps,
   principal: Principal,
   orderId: string,
   invoiceNumber: string,
   body: TrackingStatusBody,
-): Promise<Receipt> =>
-  change(
-    deps,
-    principal,
-    orderId,
-    updateTrackingStatus(invoiceNumber, {
-      isDelivered: body.isDelivered,
-      deliveredDate: body.deliveredDate ?? null,
-      events: (body.events ?? []).map((event) => ({
-        city: event.city ?? null,
-        state: event.state ?? null,
-        description: event.description,
-        date: event.date,
-      })),
-    }),
-  )
+): Promise<Receipt> {
+  const input = {
+    isDelivered: body.isDelivered,
+    deliveredDate: body.deliveredDate ?? null,
+    events: (body.events ?? []).map((event) => ({
+      city: event.city ?? null,
+      state: event.state ?? null,
+      description: event.description,
+      date: event.date,
+    })),
+  }
+  return change(deps, principal, orderId, updateTrackingStatus(invoiceNumber, input))
+}
+
+/** Either spelling; a date in one wins over null in the other; undefined when neither was sent. */
+function dispatchedDateOf(body: {
+  dispatchedDate?: string | null | undefined
+  dispatchDate?: string | null | undefined
+}): string | null | undefined {
+  const sent = [body.dispatchedDate, body.dispatchDate]
+  return sent.find((date) => typeof date === 'string') ?? (sent.includes(null) ? null : undefined)
+}
 
 /** The body as the rules take it: one spelling per field, the value in cents as a number, "" as nothing. */
 function invoiceInput(body: InvoiceBody): InvoiceInput {
@@ -92,7 +102,7 @@ function invoiceInput(body: InvoiceBody): InvoiceInput {
     courier: blankAsNull(body.courier),
     trackingNumber: blankAsNull(body.trackingNumber),
     trackingUrl: blankAsNull(body.trackingUrl),
-    dispatchedDate: (body.dispatchedDate === undefined ? body.dispatchDate : body.dispatchedDate) ?? null,
+    dispatchedDate: dispatchedDateOf(body) ?? null,
     cfop: blankAsNull(body.cfop),
     extraValue: body.extraValue ?? 0,
     volumes: body.volumes ?? 0,
@@ -108,9 +118,9 @@ function invoiceInput(body: InvoiceBody): InvoiceInput {
 /** VTEX types invoiceValue as a string of cents; clients send it either way. */
 function invoiceValueOf(value: number | string): number {
   const cents = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN
-  if (!Number.isSafeInteger(cents) || cents < 1 || cents > MAX_CENTS) {
+  if (!Number.isSafeInteger(cents) || cents < 0 || cents > MAX_CENTS) {
     throw validationFailed(
-      `Invalid request body: invoiceValue must be a whole number of cents from 1 to ${MAX_CENTS}, as a number or a numeric string (for 24.99 send 2499); got ${JSON.stringify(value)}.`,
+      `Invalid request body: invoiceValue must be a whole number of cents up to ${MAX_CENTS}, as a number or a numeric string (for 24.99 send 2499); got ${JSON.stringify(value)}.`,
     )
   }
   return cents

@@ -36,7 +36,7 @@ import {
   TWO_PAYMENTS,
   withPackage,
 } from '../../../test/rules.ts'
-import { MAX_PACKAGES, notifyInvoice, type InvoiceInput } from './invoice.ts'
+import { MAX_EMBEDDED_INVOICE_CHARACTERS, MAX_PACKAGES, notifyInvoice, type InvoiceInput } from './invoice.ts'
 
 const T_NEXT = after(T_LATER, 60)
 
@@ -479,5 +479,34 @@ describe('notifyInvoice: at most MAX_PACKAGES packages', () => {
   it('bounds returns too', () => {
     const order = withPackages(fullyInvoiced(), MAX_PACKAGES)
     expectError(() => notify(order, invoiceInput('RET-1', 1, { type: 'Input' })), 'INVALID_INVOICE')
+  })
+})
+
+describe('notifyInvoice: the invoice XML an order keeps', () => {
+  it(`refuses an invoice that takes it past ${MAX_EMBEDDED_INVOICE_CHARACTERS} characters`, () => {
+    const xml = (characters: number) => ({ embeddedInvoice: 'x'.repeat(characters) })
+    const half = MAX_EMBEDDED_INVOICE_CHARACTERS / 2
+    const first = orderOf(notify(handling(), invoiceInput('NF-1', 1, xml(half))))
+    const second = orderOf(notify(first, invoiceInput('NF-2', 1, xml(half))))
+    expectRefusal(
+      () => notify(second, invoiceInput('NF-3', 1, xml(1))),
+      'INVALID_INVOICE',
+      /past 1048576 characters/,
+    )
+    assert.equal(notify(second, invoiceInput('NF-3', 1)).changed, true)
+  })
+})
+
+describe('notifyInvoice: an order worth nothing', () => {
+  it('takes an invoice of 0 and is invoiced; any other order refuses 0', () => {
+    const order = handling()
+    const free: Order = { ...order, totals: { ...order.totals, items: 0, discounts: 0, shipping: 0, tax: 0 } }
+    const invoiced = orderOf(notify(free, invoiceInput('NF-0', 0)))
+    assert.equal(invoiced.status, 'invoiced')
+    expectError(() => notify(order, invoiceInput('NF-0', 0)), 'VALIDATION_FAILED')
+    expectError(
+      () => notify(fullyInvoiced(), invoiceInput('RET-0', 0, { type: 'Input' })),
+      'VALIDATION_FAILED',
+    )
   })
 })

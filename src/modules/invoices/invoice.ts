@@ -1,6 +1,6 @@
 // Invoices and return invoices: what an ERP may invoice, what it may return, and what each does to the order
 // and its payments. Pure.
-import { AppError } from '../../platform/errors.ts'
+import { AppError, validationFailed } from '../../platform/errors.ts'
 import { orderValue, type Order, type Package, type PackageItem, type PackageType } from '../orders/order.ts'
 import type { InvoiceEventData } from '../orders/order.schemas.ts'
 import { allocate, isFullyInvoiced, packagedValue, roomFor, unitsLeft } from '../orders/order-packages.ts'
@@ -10,6 +10,9 @@ import { fire, record, type Draft, type Rule, type WorkflowContext } from '../or
 
 /** Enough for real partial invoicing; bounds what one order's document can grow to. */
 export const MAX_PACKAGES = 100
+
+/** The invoice XML of all of an order's invoices: a Brazilian NF-e is 5–20 KB, so dozens fit. */
+export const MAX_EMBEDDED_INVOICE_CHARACTERS = 1_048_576
 
 export interface InvoiceInput {
   type: PackageType
@@ -61,11 +64,10 @@ export const notifyInvoice =
         ctx,
       )
     }
-    if (order.packages.length >= MAX_PACKAGES) {
-      throw new AppError(
-        'INVALID_INVOICE',
-        `Order ${order.orderId} already has ${MAX_PACKAGES} invoices, the most one order can have.`,
-      )
+    // VTEX wants more than 0; only an order worth nothing (free items, free shipping) is invoiced for 0.
+    const open = orderValue(order) - packagedValue(order, 'Output')
+    if (input.invoiceValue === 0 && !(input.type === 'Output' && open === 0)) {
+      throw validationFailed('Invalid request body: invoiceValue must be more than 0 cents.')
     }
     return input.type === 'Output'
       ? invoice(draft, input, receipt, ctx)
@@ -76,6 +78,7 @@ export const notifyInvoice =
 function invoice(draft: Draft, input: InvoiceInput, receipt: string, ctx: WorkflowContext): Draft {
   const { order } = draft
   assertInvoiceable(order)
+  assertRoom(order, input)
   const items = packageItems(order, input, unitsLeft(order, 'Output'), 'remain to be invoiced')
   const open = orderValue(order) - packagedValue(order, 'Output')
   if (input.invoiceValue > open) {
@@ -97,6 +100,7 @@ function acceptReturn(draft: Draft, input: InvoiceInput, receipt: string, ctx: W
       `Order ${order.orderId} is ${order.status}: a return invoice (type Input) is accepted only once the order is invoiced in full.`,
     )
   }
+  assertRoom(order, input)
   // Invoiced in full, the order's every unit is invoiced, whether or not its invoices listed items.
   const items = packageItems(order, input, unitsLeft(order, 'Input'), 'were invoiced and not yet returned')
   const open = packagedValue(order, 'Output') - packagedValue(order, 'Input')
@@ -108,6 +112,23 @@ function acceptReturn(draft: Draft, input: InvoiceInput, receipt: string, ctx: W
   }
   const added = addPackage(draft, packageOf(input, items, input.invoiceValue), receipt, ctx)
   return refund(added, input.invoiceValue, ctx)
+}
+
+/** Bounds what one order's document can grow to: invoices, and the invoice XML they carry. */
+function assertRoom(order: Order, input: InvoiceInput): void {
+  if (order.packages.length >= MAX_PACKAGES) {
+    throw new AppError(
+      'INVALID_INVOICE',
+      `Order ${order.orderId} already has ${MAX_PACKAGES} invoices, the most one order can have.`,
+    )
+  }
+  const xml = order.packages.reduce((sum, p) => sum + p.embeddedInvoice.length, 0)
+  if (xml + (input.embeddedInvoice?.length ?? 0) > MAX_EMBEDDED_INVOICE_CHARACTERS) {
+    throw new AppError(
+      'INVALID_INVOICE',
+      `Invoice ${input.invoiceNumber} would take the invoice XML (embeddedInvoice) of order ${order.orderId} past ${MAX_EMBEDDED_INVOICE_CHARACTERS} characters, the most one order keeps.`,
+    )
+  }
 }
 
 function assertInvoiceable(order: Order): void {
@@ -213,14 +234,18 @@ function ignoredFields(order: Order, stored: Package, sent: InvoiceInput): Invoi
     ['cfop', stored.cfop, sent.cfop],
     ['volumes', stored.volumes, sent.volumes],
     ['extraValue', stored.extraValue, sent.extraValue],
-    ['embeddedInvoice', characters(stored.embeddedInvoice), characters(sent.embeddedInvoice ?? '')],
+    ['embeddedInvoice', ...xmlSummaries(stored.embeddedInvoice, sent.embeddedInvoice ?? '')],
     ['items', itemList(stored.items.map((i) => ({ ...i, id: skuOf(i.itemIndex) }))), itemList(sent.items)],
   ]
   return fields.filter(([, a, b]) => a !== b).map(([field, stored, sent]) => ({ field, stored, sent }))
 }
 
-/** The invoice XML can be long: the log says how long, not what it says. */
-const characters = (text: string): string => `${text.length} characters`
+/** The invoice XML can be long: the log says how long, and whether a text of the same length differs. */
+function xmlSummaries(stored: string, sent: string): [string, string] {
+  if (stored === sent) return ['', '']
+  const size = (text: string) => `${text.length} characters`
+  return [size(stored), stored.length === sent.length ? `${size(sent)}, a different text` : size(sent)]
+}
 
 /** Units per SKU and unit price, as `1001×2@4990, 1002×1@990`: the same items however they were split over lines. */
 function itemList(items: readonly { id: string; quantity: number; price: number }[]): string {

@@ -7,7 +7,7 @@ import { record, type Draft, type Rule, type WorkflowContext } from '../orders/o
 
 /** PATCH …/invoice/{invoiceNumber}: fields left out keep their value; `null` clears one. */
 export interface TrackingNumberInput {
-  trackingNumber: string
+  trackingNumber: string | null
   trackingUrl?: string | null
   courier?: string | null
   dispatchedDate?: string | null
@@ -20,8 +20,8 @@ export interface TrackingStatusInput {
   events: Omit<TrackingEvent, 'receivedAt'>[]
 }
 
-/** At most this many carrier events per package: a long journey has a few dozen. */
-export const MAX_TRACKING_EVENTS = 500
+/** At most this many carrier events per order, over all its packages: a long journey has a few dozen. */
+export const MAX_TRACKING_EVENTS = 1000
 
 export const updateTrackingNumber =
   (invoiceNumber: string, input: TrackingNumberInput): Rule =>
@@ -56,10 +56,11 @@ export const updateTrackingStatus =
       fresh.push({ ...event, receivedAt: ctx.now })
     }
     const events = [...(pkg.tracking?.events ?? []), ...fresh]
-    if (events.length > MAX_TRACKING_EVENTS) {
+    const stored = draft.order.packages.reduce((sum, p) => sum + (p.tracking?.events.length ?? 0), 0)
+    if (stored + fresh.length > MAX_TRACKING_EVENTS) {
       throw new AppError(
         'VALIDATION_FAILED',
-        `Invoice ${invoiceNumber} would have ${events.length} tracking events; a package keeps at most ${MAX_TRACKING_EVENTS}.`,
+        `Order ${draft.order.orderId} would have ${stored + fresh.length} tracking events; an order keeps at most ${MAX_TRACKING_EVENTS}.`,
       )
     }
     const unchanged =

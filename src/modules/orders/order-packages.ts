@@ -40,7 +40,7 @@ export function allocate(
   let left = quantity
   order.items.forEach((item, itemIndex) => {
     if (item.id !== sku || left === 0) return
-    const take = Math.min(left, room(itemIndex))
+    const take = Math.min(left, Math.max(0, room(itemIndex)))
     if (take > 0) taken.push({ itemIndex, quantity: take })
     left -= take
   })
