@@ -218,22 +218,27 @@ const eventData = (
 
 type Comparable = string | number | null
 
+/** The fields an invoice stores as sent. */
+const COMPARED = [
+  'type',
+  'invoiceValue',
+  'issuanceDate',
+  'invoiceKey',
+  'invoiceUrl',
+  'courier',
+  'trackingNumber',
+  'trackingUrl',
+  'dispatchedDate',
+  'cfop',
+  'volumes',
+  'extraValue',
+] as const satisfies readonly (keyof Package & keyof InvoiceInput)[]
+
 /** The fields of a repeated invoice that differ from the stored one: what a correction would have changed. */
 function ignoredFields(order: Order, stored: Package, sent: InvoiceInput): InvoiceEventData['ignored'] {
   const skuOf = (index: number) => order.items[index]?.id ?? `#${index}`
   const fields: [string, Comparable, Comparable][] = [
-    ['type', stored.type, sent.type],
-    ['invoiceValue', stored.invoiceValue, sent.invoiceValue],
-    ['issuanceDate', stored.issuanceDate, sent.issuanceDate],
-    ['invoiceKey', stored.invoiceKey, sent.invoiceKey],
-    ['invoiceUrl', stored.invoiceUrl, sent.invoiceUrl],
-    ['courier', stored.courier, sent.courier],
-    ['trackingNumber', stored.trackingNumber, sent.trackingNumber],
-    ['trackingUrl', stored.trackingUrl, sent.trackingUrl],
-    ['dispatchedDate', stored.dispatchedDate, sent.dispatchedDate],
-    ['cfop', stored.cfop, sent.cfop],
-    ['volumes', stored.volumes, sent.volumes],
-    ['extraValue', stored.extraValue, sent.extraValue],
+    ...COMPARED.map((field): [string, Comparable, Comparable] => [field, stored[field], sent[field]]),
     ['embeddedInvoice', ...xmlSummaries(stored.embeddedInvoice, sent.embeddedInvoice ?? '')],
     ['items', itemList(stored.items.map((i) => ({ ...i, id: skuOf(i.itemIndex) }))), itemList(sent.items)],
   ]
