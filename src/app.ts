@@ -19,6 +19,7 @@ import { settingsRoutes } from './modules/accounts/settings.routes.ts'
 import { cancellationRoutes } from './modules/cancellation/cancellation.routes.ts'
 import { changeRoutes } from './modules/changes/change.routes.ts'
 import { conversationRoutes } from './modules/conversation/conversation.routes.ts'
+import { feedRoutes } from './modules/feed/feed.routes.ts'
 import { fulfillmentRoutes } from './modules/fulfillment/fulfillment.routes.ts'
 import { intakeRoutes } from './modules/intake/intake.routes.ts'
 import { invoiceRoutes } from './modules/invoices/invoice.routes.ts'
@@ -94,6 +95,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     cancellationRoutes,
     invoiceRoutes,
     changeRoutes,
+    feedRoutes,
     conversationRoutes,
     settingsRoutes,
   ]) {

@@ -19,6 +19,7 @@ import { ManualClock } from '../src/platform/clock.ts'
 import { CredentialCache } from '../src/platform/credential-cache.ts'
 import { createJobQueue, type JobQueue } from '../src/worker/job-queue.ts'
 import { runDueJobs } from '../src/worker/worker.ts'
+import { fanOutAll } from '../src/modules/feed/feed.service.ts'
 
 // eslint-disable-next-line no-restricted-properties -- tests choose their databases from the environment
 const POSTGRES_URL = process.env.ORDO_TEST_DATABASE_URL
@@ -83,6 +84,8 @@ export interface TestApp {
   queue: JobQueue
   /** Runs every job due by the test clock, as the server's worker would; resolves to how many ran. */
   runDueJobs: () => Promise<number>
+  /** Turns every event committed so far into feed items, as the server's fan-out does. */
+  fanOut: () => Promise<number>
 }
 
 export interface TestAppOptions {
@@ -154,6 +157,7 @@ export async function startTestApp(
     headers: keyHeaders(admin),
     newKey,
     queue,
+    fanOut: () => fanOutAll(deps),
     // A failing job is a failing test: rethrow instead of retrying later.
     runDueJobs: () =>
       runDueJobs(queue, handlers, {

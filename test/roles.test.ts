@@ -31,6 +31,12 @@ const TABLE: Record<string, Access> = {
   'POST /api/oms/pvt/orders/:orderId/invoice': { anyOf: ['Notify invoice', 'Notify refund'] },
   'PATCH /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber': { anyOf: ['Notify invoice'] },
   'PUT /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber/tracking': { anyOf: ['Notify invoice'] },
+  'GET /api/orders/feed/config': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
+  // §3a lists both resources for writes too; Ordo lets the view-only one read only (docs/compatibility.md).
+  'POST /api/orders/feed/config': { anyOf: ['Feed v3 and Hook Admin'] },
+  'DELETE /api/orders/feed/config': { anyOf: ['Feed v3 and Hook Admin'] },
+  'GET /api/orders/feed': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
+  'POST /api/orders/feed': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
   'POST /api/oms/pvt/orders/:orderId/changes': {
     anyOf: ['Orders Full Access', 'Cancel order', 'Change order'],
   },

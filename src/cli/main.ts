@@ -13,11 +13,16 @@ import { FileClock, systemClock } from '../platform/clock.ts'
 import { CredentialCache } from '../platform/credential-cache.ts'
 import { AppError } from '../platform/errors.ts'
 import { createJobQueue, type JobQueue } from '../worker/job-queue.ts'
+import { followStream } from '../worker/stream-follower.ts'
 import { runDueJobs, startWorker } from '../worker/worker.ts'
+import { fanOutEvents } from '../modules/feed/feed.service.ts'
 import { jobHandlers } from '../job-handlers.ts'
 import { COMMANDS, OPTIONS, helpFor, optionsOf, resolveCommand, type CommandName } from './usage.ts'
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
+
+/** How soon the fan-out looks again once it found nothing new: a transition reaches feeds within about this. */
+const FAN_OUT_IDLE_MS = 100
 
 /** A mistake the user can fix (arguments, environment, database, port): one line on stderr, exit 2. */
 class CliError extends Error {}
@@ -117,7 +122,13 @@ async function serve(config: Config): Promise<void> {
     pollIntervalMs: config.timerIntervalMs,
     onError,
   })
+  const fanOut = followStream({
+    step: () => fanOutEvents(deps),
+    idleMs: FAN_OUT_IDLE_MS,
+    onError: (error) => app.log.error({ err: error }, 'fan-out failed'),
+  })
   const close = async () => {
+    await fanOut.stop()
     await worker.stop()
     await app.close()
     await deps.db.destroy()

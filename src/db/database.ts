@@ -5,6 +5,7 @@ import pg from 'pg'
 import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table.ts'
 import type { AccountTable } from '../modules/accounts/account.table.ts'
 import type { RateLimitCountTable } from '../modules/accounts/rate-limit.table.ts'
+import type { FeedConfigTable, FeedItemTable, StreamCursorTable } from '../modules/feed/feed.table.ts'
 import type { OrderGroupTable, OrderSequenceTable } from '../modules/intake/intake.table.ts'
 import type { OrderEventTable, OrderTable } from '../modules/orders/order.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
@@ -19,6 +20,9 @@ export interface Database {
   order_events: OrderEventTable
   jobs: JobTable
   rate_limit_counts: RateLimitCountTable
+  feed_configs: FeedConfigTable
+  feed_items: FeedItemTable
+  stream_cursors: StreamCursorTable
 }
 
 /** A connection or a transaction: repositories accept either. */

@@ -7,6 +7,7 @@ import * as jobs from './migrations/0002-jobs.ts'
 import * as orderCore from './migrations/0003-order-core.ts'
 import * as settingsAndRateLimits from './migrations/0004-settings-and-rate-limits.ts'
 import * as invoicesAndChanges from './migrations/0005-invoices-and-changes.ts'
+import * as feeds from './migrations/0006-feeds.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0003-order-core': orderCore,
   '0004-settings-and-rate-limits': settingsAndRateLimits,
   '0005-invoices-and-changes': invoicesAndChanges,
+  '0006-feeds': feeds,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

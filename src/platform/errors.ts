@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'INVALID_CHANGE'
   | 'CHANGE_BELOW_INVOICED'
   | 'CHANGE_PAYMENT_METHOD'
+  | 'FILTER_CONFLICT'
   | 'INTERNAL'
 
 export class AppError extends Error {

@@ -34,6 +34,7 @@ const ERRORS: Record<ErrorCode, ErrorShape> = {
   CHANGE_LIMIT_EXCEEDED: { status: 400, vtexCode: 'OMS018' },
   INVALID_CHANGE: { status: 400, vtexCode: 'OMS019' },
   CHANGE_BELOW_INVOICED: { status: 400, vtexCode: 'OMS020' },
+  FILTER_CONFLICT: { status: 409, vtexCode: 'OMS021' },
   // Register modifications: VTEX's own codes for the same refusals (reference/vtex-behavior.md §5).
   CHANGE_ITEM_NOT_FOUND: { status: 404, vtexCode: 'CHK0022' },
   CHANGE_INVALID_QUANTITY: { status: 400, vtexCode: 'CHK0023' },

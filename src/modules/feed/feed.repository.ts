@@ -1,0 +1,169 @@
+// All SQL for feeds: configurations, the items of each feed's queue, and the fan-out's cursor.
+import type { Insertable, Selectable } from 'kysely'
+import type { Db, DbHandle } from '../../db/database.ts'
+import type { FeedConfigTable, FeedItemTable } from './feed.table.ts'
+
+export type FeedConfigRow = Selectable<FeedConfigTable>
+export type FeedItemRow = Selectable<FeedItemTable>
+
+/** A place in the order event stream (the orders core's StreamPosition). */
+interface Position {
+  tx: number
+  id: number
+}
+
+export const findConfig = (db: Db, account: string, appKey: string): Promise<FeedConfigRow | undefined> =>
+  db
+    .selectFrom('feed_configs')
+    .selectAll()
+    .where('account', '=', account)
+    .where('app_key', '=', appKey)
+    .executeTakeFirst()
+
+export const listConfigs = (db: Db): Promise<FeedConfigRow[]> =>
+  db.selectFrom('feed_configs').selectAll().execute()
+
+/** Creates the configuration, or changes its filter and queue: an update keeps the feed's items and start. */
+export async function saveConfig(db: Db, row: FeedConfigRow): Promise<void> {
+  await db
+    .insertInto('feed_configs')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['account', 'app_key']).doUpdateSet({
+        filter_json: row.filter_json,
+        visibility_timeout_s: row.visibility_timeout_s,
+        retention_s: row.retention_s,
+      }),
+    )
+    .execute()
+}
+
+/** Deletes the configuration and what its queue held. Whether there was one. */
+export async function deleteConfig(db: Db, account: string, appKey: string): Promise<boolean> {
+  await db.deleteFrom('feed_items').where('account', '=', account).where('app_key', '=', appKey).execute()
+  const deleted = await db
+    .deleteFrom('feed_configs')
+    .where('account', '=', account)
+    .where('app_key', '=', appKey)
+    .executeTakeFirst()
+  return deleted.numDeletedRows > 0n
+}
+
+/** An event already in a feed is not added again: fan-out runs again after a crash without duplicating. */
+export async function insertItems(db: Db, items: readonly Insertable<FeedItemTable>[]): Promise<void> {
+  if (items.length === 0) return
+  await db
+    .insertInto('feed_items')
+    .values([...items])
+    .onConflict((oc) => oc.columns(['account', 'app_key', 'event_id']).doNothing())
+    .execute()
+}
+
+/** Drops the items older than the feed's retention. */
+export async function dropExpired(
+  db: Db,
+  account: string,
+  appKey: string,
+  enqueuedBefore: string,
+): Promise<void> {
+  await db
+    .deleteFrom('feed_items')
+    .where('account', '=', account)
+    .where('app_key', '=', appKey)
+    .where('enqueued_at', '<', enqueuedBefore)
+    .execute()
+}
+
+/**
+ * Takes up to `limit` visible items, oldest first, hides them until `hiddenUntil` and gives each its handle.
+ * On PostgreSQL a concurrent reader skips the rows another one is taking, so an item goes to one reader at a time.
+ */
+export async function takeVisible(
+  { db, dialect }: Pick<DbHandle, 'db' | 'dialect'>,
+  feed: { account: string; appKey: string },
+  now: string,
+  limit: number,
+  hiddenUntil: string,
+  handleOf: (item: FeedItemRow) => string,
+): Promise<FeedItemRow[]> {
+  const query = db
+    .selectFrom('feed_items')
+    .selectAll()
+    .where('account', '=', feed.account)
+    .where('app_key', '=', feed.appKey)
+    .where('visible_at', '<=', now)
+    .orderBy('id')
+    .limit(limit)
+  const visible =
+    dialect === 'postgres' ? await query.forUpdate().skipLocked().execute() : await query.execute()
+  const taken: FeedItemRow[] = []
+  for (const item of visible) {
+    const handle = handleOf(item)
+    await db
+      .updateTable('feed_items')
+      .set({ handle, visible_at: hiddenUntil })
+      .where('id', '=', item.id)
+      .execute()
+    taken.push({ ...item, handle, visible_at: hiddenUntil })
+  }
+  return taken
+}
+
+/** Deletes the items the handles name in this feed; a stale or foreign handle matches nothing. */
+export async function deleteByHandles(
+  db: Db,
+  feed: { account: string; appKey: string },
+  handles: readonly string[],
+): Promise<number> {
+  if (handles.length === 0) return 0
+  const deleted = await db
+    .deleteFrom('feed_items')
+    .where('account', '=', feed.account)
+    .where('app_key', '=', feed.appKey)
+    .where('handle', 'in', [...handles])
+    .executeTakeFirst()
+  return Number(deleted.numDeletedRows)
+}
+
+export async function queueStats(
+  db: Db,
+  account: string,
+  appKey: string,
+): Promise<{ quantity: number; oldest: string | null }> {
+  const row = await db
+    .selectFrom('feed_items')
+    .select((eb) => [eb.fn.countAll<number | string>().as('quantity'), eb.fn.min('enqueued_at').as('oldest')])
+    .where('account', '=', account)
+    .where('app_key', '=', appKey)
+    .executeTakeFirst()
+  return { quantity: Number(row?.quantity ?? 0), oldest: row?.oldest ?? null }
+}
+
+/**
+ * The cursor of a stream reader, locked for the rest of the transaction on PostgreSQL so that one process at a
+ * time moves it (SQLite's single writer does the same by itself). Created at the start on first use.
+ */
+export async function lockCursor(
+  { db, dialect }: Pick<DbHandle, 'db' | 'dialect'>,
+  name: string,
+): Promise<Position> {
+  await db
+    .insertInto('stream_cursors')
+    .values({ name, tx: 0, event_id: 0 })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute()
+  const query = db.selectFrom('stream_cursors').select(['tx', 'event_id']).where('name', '=', name)
+  const row =
+    dialect === 'postgres'
+      ? await query.forUpdate().executeTakeFirstOrThrow()
+      : await query.executeTakeFirstOrThrow()
+  return { tx: Number(row.tx), id: Number(row.event_id) }
+}
+
+export async function moveCursor(db: Db, name: string, to: Position): Promise<void> {
+  await db
+    .updateTable('stream_cursors')
+    .set({ tx: to.tx, event_id: to.id })
+    .where('name', '=', name)
+    .execute()
+}

@@ -1,0 +1,117 @@
+// HTTP surface of Feed v3: the configuration of the caller's AppKey's feed, retrieving and committing items.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { RouteDeps } from '../../deps.ts'
+import { errorResponses } from '../../platform/http-schemas.ts'
+import { principalOf } from '../../platform/principal.ts'
+import { MAX_LOT } from './feed.ts'
+import {
+  CommitBodySchema,
+  FeedConfigBodySchema,
+  FeedConfigSchema,
+  FeedItemSchema,
+  FeedQuerySchema,
+} from './feed.schemas.ts'
+import {
+  commitFeedItems,
+  deleteFeedConfig,
+  getFeedConfig,
+  retrieveFeedItems,
+  saveFeedConfig,
+} from './feed.service.ts'
+
+/** The reference lists both resources even for writes; Ordo lets the view-only one read only. */
+const VIEW = { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] } as const
+const ADMIN = { anyOf: ['Feed v3 and Hook Admin'] } as const
+
+/** Ordo's report of a commit: how many handles named nothing (stale, committed already, or another feed's). */
+const IGNORED_HANDLES_HEADER = 'x-ordo-ignored-handles'
+
+export const feedRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
+  app.get(
+    '/api/orders/feed/config',
+    {
+      onRequest: guard(VIEW),
+      schema: {
+        operationId: 'GetFeedConfiguration',
+        summary: 'Get feed configuration',
+        tags: ['Feed v3'],
+        response: { 200: FeedConfigSchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => getFeedConfig(deps, principalOf(request)),
+  )
+
+  app.post(
+    '/api/orders/feed/config',
+    {
+      onRequest: guard(ADMIN),
+      schema: {
+        operationId: 'FeedConfiguration',
+        summary: 'Create or update feed configuration',
+        description:
+          "One feed per AppKey. A FromWorkflow filter takes status changes of the listed statuses (all when none). A new feed receives what happens after it is created; an update keeps the feed's items.",
+        tags: ['Feed v3'],
+        body: FeedConfigBodySchema,
+        response: { 200: Type.Unknown({ description: 'Empty body.' }), ...errorResponses(400, 409) },
+      },
+    },
+    async (request, reply) => {
+      await saveFeedConfig(deps, principalOf(request), request.body)
+      return reply.status(200).send()
+    },
+  )
+
+  app.delete(
+    '/api/orders/feed/config',
+    {
+      onRequest: guard(ADMIN),
+      schema: {
+        operationId: 'FeedConfigurationDelete',
+        summary: 'Delete feed configuration',
+        tags: ['Feed v3'],
+        response: { 200: Type.Unknown({ description: 'Empty body.' }), ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      await deleteFeedConfig(deps, principalOf(request))
+      return reply.status(200).send()
+    },
+  )
+
+  app.get(
+    '/api/orders/feed',
+    {
+      onRequest: guard(VIEW),
+      schema: {
+        operationId: 'Getfeedorderstatus1',
+        summary: 'Retrieve feed items',
+        description: `Up to maxlot (also maxLot; default and most ${MAX_LOT}) visible items, oldest first. Each is hidden for the feed's visibility timeout and gets a new handle to commit it with.`,
+        tags: ['Feed v3'],
+        querystring: FeedQuerySchema,
+        response: { 200: Type.Array(FeedItemSchema), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) =>
+      retrieveFeedItems(deps, principalOf(request), request.query.maxlot ?? request.query.maxLot ?? MAX_LOT),
+  )
+
+  app.post(
+    '/api/orders/feed',
+    {
+      onRequest: guard(VIEW),
+      schema: {
+        operationId: 'Commititemfeedorderstatus',
+        summary: 'Commit feed items',
+        description: `Deletes the items the handles name. A handle that names nothing is ignored, as SQS does; the ${IGNORED_HANDLES_HEADER} header says how many were.`,
+        tags: ['Feed v3'],
+        body: CommitBodySchema,
+        response: { 200: Type.Unknown({ description: 'Empty body.' }), ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const { ignored } = await commitFeedItems(deps, principalOf(request), request.body.handles)
+      return reply.header(IGNORED_HANDLES_HEADER, String(ignored)).status(200).send()
+    },
+  )
+}

@@ -1,0 +1,69 @@
+// Wire formats of Feed v3: the configuration in both of VTEX's spellings of the retention, and feed items.
+import { Type, type Static } from 'typebox'
+import { MAX_LOT, MAX_RETENTION_S, MAX_VISIBILITY_TIMEOUT_S, MIN_RETENTION_S } from './feed.ts'
+
+const Retention = Type.Integer({ minimum: MIN_RETENTION_S, maximum: MAX_RETENTION_S })
+
+export const FeedConfigBodySchema = Type.Object({
+  filter: Type.Optional(
+    Type.Object({
+      type: Type.Optional(Type.String({ maxLength: 20, description: 'FromWorkflow or FromOrders.' })),
+      status: Type.Optional(
+        Type.Union(
+          [Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100 }), Type.Null()],
+          {
+            description:
+              'Statuses the feed takes; left out, every status. Names Ordo does not know are kept as given.',
+          },
+        ),
+      ),
+      expression: Type.Optional(Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()])),
+      disableSingleFire: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+    }),
+  ),
+  queue: Type.Optional(
+    Type.Object({
+      visibilityTimeoutInSeconds: Type.Optional(
+        Type.Integer({ minimum: 0, maximum: MAX_VISIBILITY_TIMEOUT_S }),
+      ),
+      MessageRetentionPeriodInSeconds: Type.Optional(Retention),
+      messageRetentionPeriodInSeconds: Type.Optional(Retention),
+    }),
+  ),
+})
+export type FeedConfigBody = Static<typeof FeedConfigBodySchema>
+
+export const FeedConfigSchema = Type.Object({
+  filter: Type.Object({ type: Type.String(), status: Type.Optional(Type.Array(Type.String())) }),
+  queue: Type.Object({
+    visibilityTimeoutInSeconds: Type.Integer(),
+    MessageRetentionPeriodInSeconds: Type.Integer(),
+    messageRetentionPeriodInSeconds: Type.Integer(),
+  }),
+  quantity: Type.Integer(),
+  approximateAgeOfOldestMessageInSeconds: Type.Number(),
+})
+export type FeedConfigDocument = Static<typeof FeedConfigSchema>
+
+export const FeedItemSchema = Type.Object({
+  eventId: Type.String(),
+  handle: Type.String(),
+  domain: Type.String(),
+  state: Type.String(),
+  lastState: Type.String(),
+  orderId: Type.String(),
+  lastChange: Type.String(),
+  currentChange: Type.String(),
+  availableDate: Type.String(),
+})
+export type FeedItemDocument = Static<typeof FeedItemSchema>
+
+const Lot = Type.Integer({ minimum: 1, maximum: MAX_LOT })
+export const FeedQuerySchema = Type.Object({
+  maxlot: Type.Optional(Lot),
+  maxLot: Type.Optional(Lot),
+})
+
+export const CommitBodySchema = Type.Object({
+  handles: Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 }),
+})

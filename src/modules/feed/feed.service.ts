@@ -1,0 +1,178 @@
+// Use cases of Feed v3: an AppKey's feed configuration, retrieving and committing its items, and the fan-out
+// that turns the order event stream into feed items.
+import type { Deps } from '../../deps.ts'
+import { AppError } from '../../platform/errors.ts'
+import { lowerHexId } from '../../platform/ids.ts'
+import type { Principal } from '../../platform/principal.ts'
+import { retryOnConflict } from '../../platform/retry.ts'
+import { readEventStream } from '../orders/order.service.ts'
+import { feedEventId, feedFilterOf, QUEUE_DEFAULTS, reachesFeed, type FeedFilter } from './feed.ts'
+import * as feeds from './feed.repository.ts'
+import type { FeedConfigBody, FeedConfigDocument, FeedItemDocument } from './feed.schemas.ts'
+
+/** The fan-out's row in stream_cursors. */
+const FAN_OUT = 'feed-fan-out'
+
+/** Events read per fan-out transaction. */
+export const FAN_OUT_BATCH = 500
+
+interface Feed {
+  account: string
+  appKey: string
+}
+
+/** A feed belongs to an AppKey (VTEX: "one feed per account and AppKey"). */
+function feedOf(principal: Principal): Feed {
+  if (!principal.appKey) {
+    throw new AppError('FORBIDDEN', 'A feed belongs to an application key; this credential has none.')
+  }
+  return { account: principal.account, appKey: principal.appKey }
+}
+
+const noFeed = ({ appKey }: Feed) =>
+  new AppError('NOT_FOUND', `There is no feed configuration for the application key ${appKey}.`)
+
+export async function getFeedConfig(deps: Deps, principal: Principal): Promise<FeedConfigDocument> {
+  const feed = feedOf(principal)
+  const row = await feeds.findConfig(deps.db, feed.account, feed.appKey)
+  if (!row) throw noFeed(feed)
+  const { quantity, oldest } = await feeds.queueStats(deps.db, feed.account, feed.appKey)
+  const filter = JSON.parse(row.filter_json) as FeedFilter
+  const age = oldest === null ? 0 : Math.max(0, deps.clock.now().getTime() - Date.parse(oldest)) / 1000
+  return {
+    filter: filter.status === null ? { type: filter.type } : { type: filter.type, status: filter.status },
+    queue: {
+      visibilityTimeoutInSeconds: row.visibility_timeout_s,
+      MessageRetentionPeriodInSeconds: row.retention_s,
+      messageRetentionPeriodInSeconds: row.retention_s,
+    },
+    quantity,
+    approximateAgeOfOldestMessageInSeconds: age,
+  }
+}
+
+/** Creates or changes the feed; a new feed receives only what happens after it is created. */
+export async function saveFeedConfig(deps: Deps, principal: Principal, body: FeedConfigBody): Promise<void> {
+  const feed = feedOf(principal)
+  const filter = feedFilterOf(body.filter)
+  const retention = body.queue?.MessageRetentionPeriodInSeconds ?? body.queue?.messageRetentionPeriodInSeconds
+  await feeds.saveConfig(deps.db, {
+    account: feed.account,
+    app_key: feed.appKey,
+    filter_json: JSON.stringify(filter),
+    visibility_timeout_s: body.queue?.visibilityTimeoutInSeconds ?? QUEUE_DEFAULTS.visibilityTimeoutInSeconds,
+    retention_s: retention ?? QUEUE_DEFAULTS.messageRetentionPeriodInSeconds,
+    created_at: deps.clock.now().toISOString(),
+  })
+}
+
+export async function deleteFeedConfig(deps: Deps, principal: Principal): Promise<void> {
+  const feed = feedOf(principal)
+  const deleted = await deps.db
+    .transaction()
+    .execute((trx) => feeds.deleteConfig(trx, feed.account, feed.appKey))
+  if (!deleted) throw noFeed(feed)
+}
+
+/** GET /api/orders/feed: up to `maxlot` visible items, oldest first, each hidden for the visibility timeout. */
+export async function retrieveFeedItems(
+  deps: Deps,
+  principal: Principal,
+  maxlot: number,
+): Promise<FeedItemDocument[]> {
+  const feed = feedOf(principal)
+  return retryOnConflict(() =>
+    deps.db.transaction().execute(async (trx) => {
+      const config = await feeds.findConfig(trx, feed.account, feed.appKey)
+      if (!config) throw noFeed(feed)
+      const now = deps.clock.now()
+      const at = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString()
+      await feeds.dropExpired(trx, feed.account, feed.appKey, at(-config.retention_s))
+      const items = await feeds.takeVisible(
+        { db: trx, dialect: deps.dialect },
+        feed,
+        now.toISOString(),
+        maxlot,
+        at(config.visibility_timeout_s),
+        () => lowerHexId(24),
+      )
+      return items.map((item) => ({
+        eventId: feedEventId(Number(item.event_id)),
+        handle: item.handle ?? '',
+        domain: item.domain,
+        state: item.state,
+        lastState: item.last_state ?? '',
+        orderId: item.order_id,
+        lastChange: item.last_change ?? '',
+        currentChange: item.current_change,
+        availableDate: item.enqueued_at,
+      }))
+    }),
+  )
+}
+
+/** POST /api/orders/feed: deletes the items the handles name. Handles that name nothing are ignored, as SQS does. */
+export async function commitFeedItems(
+  deps: Deps,
+  principal: Principal,
+  handles: readonly string[],
+): Promise<{ committed: number; ignored: number }> {
+  const feed = feedOf(principal)
+  const unique = [...new Set(handles)]
+  const committed = await feeds.deleteByHandles(deps.db, feed, unique)
+  return { committed, ignored: unique.length - committed }
+}
+
+/**
+ * One step of the fan-out: the next events of the stream become items of the feeds they reach, and the cursor
+ * moves past them, in one transaction: an event is never lost and never queued twice. Returns how many events
+ * it read (0: the stream is drained).
+ */
+export function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<number> {
+  return retryOnConflict(() =>
+    deps.db.transaction().execute(async (trx) => {
+      const handle = { db: trx, dialect: deps.dialect }
+      const cursor = await feeds.lockCursor(handle, FAN_OUT)
+      const { events, next } = await readEventStream(handle, cursor, batch)
+      if (events.length === 0) return 0
+      const configs = (await feeds.listConfigs(trx)).map((row) => ({
+        row,
+        filter: JSON.parse(row.filter_json) as FeedFilter,
+      }))
+      const now = deps.clock.now().toISOString()
+      const items = events.flatMap((event) =>
+        configs
+          .filter(
+            ({ row, filter }) =>
+              row.account === event.account &&
+              event.currentChange >= row.created_at &&
+              reachesFeed(filter, event),
+          )
+          .map(({ row }) => ({
+            account: row.account,
+            app_key: row.app_key,
+            event_id: event.id,
+            order_id: event.orderId,
+            domain: event.domain,
+            state: event.state,
+            last_state: event.lastState,
+            last_change: event.lastChange,
+            current_change: event.currentChange,
+            enqueued_at: now,
+            visible_at: now,
+            handle: null,
+          })),
+      )
+      await feeds.insertItems(trx, items)
+      await feeds.moveCursor(trx, FAN_OUT, next)
+      return events.length
+    }),
+  )
+}
+
+/** Runs the fan-out until the stream is drained; what a test or a start-up catch-up calls. */
+export async function fanOutAll(deps: Deps): Promise<number> {
+  let total = 0
+  for (let read = await fanOutEvents(deps); read > 0; read = await fanOutEvents(deps)) total += read
+  return total
+}

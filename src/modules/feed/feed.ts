@@ -1,0 +1,71 @@
+// Feed v3 rules: what a feed configuration may say, which events reach a feed, and how an item looks. Pure.
+import { AppError, validationFailed } from '../../platform/errors.ts'
+import type { OrderEvent } from '../orders/order-event.ts'
+
+/** `status` null: every status, as VTEX does when a FromWorkflow filter names none. */
+export interface FeedFilter {
+  type: 'FromWorkflow'
+  status: string[] | null
+}
+
+export interface FeedQueue {
+  visibilityTimeoutInSeconds: number
+  messageRetentionPeriodInSeconds: number
+}
+
+/** The reference's example values, and its maximum retention (14 days); SQS's own bounds elsewhere. */
+export const QUEUE_DEFAULTS: FeedQueue = {
+  visibilityTimeoutInSeconds: 240,
+  messageRetentionPeriodInSeconds: 345_600,
+}
+export const MAX_VISIBILITY_TIMEOUT_S = 43_200
+export const MIN_RETENTION_S = 60
+export const MAX_RETENTION_S = 1_209_600
+
+/** At most this many items per retrieval, as VTEX documents for `maxlot`. */
+export const MAX_LOT = 10
+
+export interface FilterInput {
+  type?: string | undefined
+  status?: string[] | null | undefined
+  expression?: string | null | undefined
+  disableSingleFire?: boolean | null | undefined
+}
+
+/** The filter a configuration asks for; a filter left out is FromWorkflow on every status. */
+export function feedFilterOf(input: FilterInput | undefined): FeedFilter {
+  const type = input?.type ?? 'FromWorkflow'
+  const hasStatus = input?.status !== undefined && input.status !== null
+  const hasExpression = typeof input?.expression === 'string'
+  if (type === 'FromWorkflow' && hasExpression) {
+    throw new AppError(
+      'FILTER_CONFLICT',
+      'A FromWorkflow filter takes a status list, not an expression: use a FromOrders filter for a JSONata expression.',
+    )
+  }
+  if (type === 'FromOrders') {
+    if (hasStatus) {
+      throw new AppError(
+        'FILTER_CONFLICT',
+        'A FromOrders filter takes a JSONata expression, not a status list: use a FromWorkflow filter for statuses.',
+      )
+    }
+    throw validationFailed(
+      'Invalid request body: FromOrders filters (JSONata expressions) are not available in this version of Ordo; use a FromWorkflow filter with a status list.',
+    )
+  }
+  if (type !== 'FromWorkflow') {
+    throw validationFailed(
+      `Invalid request body: filter.type must be FromWorkflow or FromOrders, not ${type}.`,
+    )
+  }
+  const status = input?.status ?? null
+  return { type, status: status === null ? null : [...new Set(status)] }
+}
+
+/** A FromWorkflow feed takes status changes, of the statuses it names (all when it names none). */
+export const reachesFeed = (filter: FeedFilter, event: OrderEvent): boolean =>
+  event.kind === 'transition' && (filter.status === null || filter.status.includes(event.state))
+
+/** VTEX's event ids are 32 hex digits; Ordo's are the event's place in the log, spelled the same way. */
+export const feedEventId = (eventId: number): string => eventId.toString(16).toUpperCase().padStart(32, '0')

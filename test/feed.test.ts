@@ -1,0 +1,171 @@
+// Feed v3 through the HTTP API: configuration, the fan-out from the event stream, retrieval with visibility
+// timeouts and handles, commits, retention, and the request shapes real clients send.
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { api, errorCode } from './api.ts'
+import { singleOrder } from './fixtures.ts'
+import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
+
+interface FeedItem {
+  eventId: string
+  handle: string
+  domain: string
+  state: string
+  lastState: string
+  orderId: string
+  lastChange: string
+  currentChange: string
+  availableDate: string
+}
+
+function feed(test: TestApp, headers = test.headers) {
+  const client = api(test, headers)
+  return {
+    configure: (body: unknown) => client.send('POST', '/api/orders/feed/config', body),
+    config: () => client.send('GET', '/api/orders/feed/config'),
+    async items(query = 'maxlot=10'): Promise<FeedItem[]> {
+      const res = await client.send('GET', `/api/orders/feed?${query}`)
+      assert.equal(res.statusCode, 200, res.body)
+      return res.json<FeedItem[]>()
+    },
+    commit: (handles: string[]) => client.send('POST', '/api/orders/feed', { handles }),
+  }
+}
+
+const QUEUE = { visibilityTimeoutInSeconds: 60, MessageRetentionPeriodInSeconds: 345_600 }
+
+/** An order through approval and start-handling: its Fulfillment transitions end in handling. */
+async function handledOrder(test: TestApp, tag: string): Promise<string> {
+  await api(test).send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
+  return (await api(test).handlingOrder(singleOrder(tag))).orderId
+}
+
+describeEachDialect('feed v3', (dialect) => {
+  it('a FromWorkflow feed gets the status changes it names, in event order, once each', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const status = ['ready-for-handling', 'start-handling', 'invoiced']
+    const configured = await feed(test).configure({ filter: { type: 'FromWorkflow', status }, queue: QUEUE })
+    assert.equal(configured.statusCode, 200, configured.body)
+    const orderId = await handledOrder(test, 'FEED-1')
+    assert.ok((await test.fanOut()) > 0)
+    assert.equal(await test.fanOut(), 0)
+
+    const items = await feed(test).items()
+    assert.deepEqual(
+      items.map((i) => [i.orderId, i.lastState, i.state, i.domain]),
+      [
+        [orderId, 'window-to-cancel', 'ready-for-handling', 'Fulfillment'],
+        [orderId, 'ready-for-handling', 'start-handling', 'Fulfillment'],
+      ],
+    )
+    for (const item of items) {
+      assert.match(item.eventId, /^[0-9A-F]{32}$/)
+      assert.match(item.handle, /^[0-9a-f]{48}$/)
+    }
+    // Hidden for the visibility timeout, then back with new handles until committed.
+    assert.deepEqual(await feed(test).items(), [])
+    test.clock.advance(60_000)
+    const again = await feed(test).items()
+    assert.deepEqual(
+      again.map((i) => i.eventId),
+      items.map((i) => i.eventId),
+    )
+    assert.ok(again.every((item, i) => item.handle !== items[i]?.handle))
+
+    // A stale handle commits nothing, without an error; the fresh ones commit.
+    const stale = await feed(test).commit(items.map((i) => i.handle))
+    assert.equal(stale.statusCode, 200, stale.body)
+    assert.equal(stale.headers['x-ordo-ignored-handles'], '2')
+    const fresh = await feed(test).commit(again.map((i) => i.handle))
+    assert.equal(fresh.headers['x-ordo-ignored-handles'], '0')
+    test.clock.advance(60_000)
+    assert.deepEqual(await feed(test).items(), [])
+    const config = (await feed(test).config()).json<{ quantity: number; filter: { status: string[] } }>()
+    assert.equal(config.quantity, 0)
+    assert.deepEqual(config.filter.status, status)
+  })
+
+  it('each AppKey has its own feed; a handle of one cannot commit in another', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const other = await test.newKey(['IntegrationProfile - Fulfillment Oms'])
+    for (const headers of [test.headers, other]) {
+      assert.equal((await feed(test, headers).configure({ queue: QUEUE })).statusCode, 200)
+    }
+    await handledOrder(test, 'FEED-2')
+    await test.fanOut()
+    const mine = await feed(test).items('maxLot=3')
+    assert.equal(mine.length, 3)
+    const commit = await feed(test, other).commit(mine.map((i) => i.handle))
+    assert.equal(commit.headers['x-ordo-ignored-handles'], '3')
+    const theirs = await feed(test, other).items()
+    assert.equal(theirs.length, 10)
+    assert.deepEqual(
+      theirs.slice(0, 3).map((i) => i.eventId),
+      mine.map((i) => i.eventId),
+    )
+  })
+
+  it('a new feed starts empty; an update keeps its items; retention drops old ones', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const orderId = await handledOrder(test, 'FEED-3')
+    test.clock.advance(1000)
+    assert.equal((await feed(test).configure({ queue: QUEUE })).statusCode, 200)
+    await test.fanOut()
+    assert.deepEqual(await feed(test).items(), [])
+
+    const invoice = { invoiceNumber: 'NF-1', invoiceValue: 5000, issuanceDate: '2026-03-02' }
+    assert.equal((await api(test).invoice(orderId, invoice)).statusCode, 200)
+    await test.fanOut()
+    const updated = await feed(test).configure({
+      filter: { type: 'FromWorkflow', status: ['invoiced', 'made-up-status'] },
+      queue: { visibilityTimeoutInSeconds: 30, messageRetentionPeriodInSeconds: 3600 },
+    })
+    assert.equal(updated.statusCode, 200, updated.body)
+    const config = (await feed(test).config()).json<{
+      quantity: number
+      filter: { status: string[] }
+      queue: Record<string, number>
+    }>()
+    assert.equal(config.quantity, 2, 'invoice and invoiced, queued before the update')
+    assert.deepEqual(config.filter.status, ['invoiced', 'made-up-status'])
+    assert.deepEqual(config.queue, {
+      visibilityTimeoutInSeconds: 30,
+      MessageRetentionPeriodInSeconds: 3600,
+      messageRetentionPeriodInSeconds: 3600,
+    })
+    test.clock.advance(3601_000)
+    assert.deepEqual(await feed(test).items(), [])
+    assert.equal((await feed(test).config()).json<{ quantity: number }>().quantity, 0)
+  })
+
+  it('refuses mixed filters (409), FromOrders for now, bad lots; 404 without a configuration', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const missing = await api(test).send('GET', '/api/orders/feed?maxlot=1')
+    assert.equal(missing.statusCode, 404)
+    assert.equal((await feed(test).config()).statusCode, 404)
+    const mixed = await feed(test).configure({
+      filter: { type: 'FromWorkflow', status: ['handling'], expression: 'value > 1' },
+      queue: QUEUE,
+    })
+    assert.equal(mixed.statusCode, 409)
+    assert.equal(errorCode(mixed), 'OMS021')
+    const fromOrders = await feed(test).configure({ filter: { type: 'FromOrders', expression: 'value > 1' } })
+    assert.equal(fromOrders.statusCode, 400)
+    const tooLong = await feed(test).configure({ queue: { MessageRetentionPeriodInSeconds: 1_209_601 } })
+    assert.equal(tooLong.statusCode, 400)
+    assert.equal((await feed(test).configure({})).statusCode, 200)
+    for (const query of ['maxlot=11', 'maxlot=0', 'maxLot=abc']) {
+      const res = await api(test).send('GET', `/api/orders/feed?${query}`)
+      assert.equal(res.statusCode, 400, query)
+    }
+    // Trailing slashes and an empty-body DELETE, as clients send them.
+    assert.equal((await api(test).send('GET', '/api/orders/feed/?maxlot=1')).statusCode, 200)
+    const deleted = await test.app.inject({
+      method: 'DELETE',
+      url: '/api/orders/feed/config',
+      headers: { ...test.headers, 'content-type': 'application/json' },
+    })
+    assert.equal(deleted.statusCode, 200, deleted.body)
+    assert.equal((await feed(test).config()).statusCode, 404)
+  })
+})
