@@ -168,4 +168,33 @@ describeEachDialect('feed v3', (dialect) => {
     assert.equal(deleted.statusCode, 200, deleted.body)
     assert.equal((await feed(test).config()).statusCode, 404)
   })
+
+  it('tests a JSONata expression against a document sent as a string or as an object', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const run = (body: unknown) => api(test).send('POST', '/api/orders/expressions/jsonata', body)
+    const canceled = await run({ Expression: 'status = "canceled"', Document: '{"status":"canceled"}' })
+    assert.equal(canceled.statusCode, 200, canceled.body)
+    assert.equal(canceled.body, 'true')
+    assert.equal((await run({ Expression: 'value > 100', Document: { value: 50 } })).body, 'false')
+    assert.equal(
+      (await run({ Expression: 'items[quantity > 1]', Document: { items: [{ quantity: 2 }] } })).body,
+      'true',
+    )
+    const broken = await run({ Expression: 'status = ', Document: '{}' })
+    assert.equal(broken.statusCode, 400)
+    assert.match(
+      broken.json<{ error: { message: string } }>().error.message,
+      /Invalid JSONata expression: .*S0207/,
+    )
+    const notJson = await run({ Expression: 'status', Document: '{not json' })
+    assert.equal(notJson.statusCode, 400)
+    // An expression that never ends is stopped by JSONata's own time limit.
+    const endless = await run({ Expression: '($f := function($x){ $f($x + 1) }; $f(0))', Document: '{}' })
+    assert.equal(endless.statusCode, 400, endless.body)
+    // A FromOrders filter that does not compile gets JSONata's message too.
+    const filter = await api(test).send('POST', '/api/orders/feed/config', {
+      filter: { type: 'FromOrders', expression: 'status = ' },
+    })
+    assert.match(filter.json<{ error: { message: string } }>().error.message, /Invalid JSONata expression/)
+  })
 })

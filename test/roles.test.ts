@@ -35,6 +35,7 @@ const TABLE: Record<string, Access> = {
   // §3a lists both resources for writes too; Ordo lets the view-only one read only (docs/compatibility.md).
   'POST /api/orders/feed/config': { anyOf: ['Feed v3 and Hook Admin'] },
   'DELETE /api/orders/feed/config': { anyOf: ['Feed v3 and Hook Admin'] },
+  'POST /api/orders/expressions/jsonata': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
   'GET /api/orders/feed': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
   'POST /api/orders/feed': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
   'POST /api/oms/pvt/orders/:orderId/changes': {

@@ -7,6 +7,7 @@ import { principalOf } from '../../platform/principal.ts'
 import { MAX_LOT } from './feed.ts'
 import {
   CommitBodySchema,
+  ExpressionTestBodySchema,
   FeedConfigBodySchema,
   FeedConfigSchema,
   FeedItemSchema,
@@ -18,6 +19,7 @@ import {
   getFeedConfig,
   retrieveFeedItems,
   saveFeedConfig,
+  testExpression,
 } from './feed.service.ts'
 
 /** The reference lists both resources even for writes; Ordo lets the view-only one read only. */
@@ -77,6 +79,23 @@ export const feedRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { de
       await deleteFeedConfig(deps, principalOf(request))
       return reply.status(200).send()
     },
+  )
+
+  app.post(
+    '/api/orders/expressions/jsonata',
+    {
+      onRequest: guard(VIEW),
+      schema: {
+        operationId: 'TestJSONataExpression',
+        summary: 'Test JSONata expression',
+        description:
+          "Whether the document (a JSON string, or the object itself) meets the expression. An expression that does not compile, or fails on the document, is a 400 with JSONata's message.",
+        tags: ['Feed v3'],
+        body: ExpressionTestBodySchema,
+        response: { 200: Type.Boolean(), ...errorResponses(400) },
+      },
+    },
+    async (request) => testExpression(request.body),
   )
 
   app.get(

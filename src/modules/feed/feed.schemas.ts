@@ -67,3 +67,10 @@ export const FeedQuerySchema = Type.Object({
 export const CommitBodySchema = Type.Object({
   handles: Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 }),
 })
+
+/** The reference sends the document as a JSON string; a client that sends the object itself works too. */
+export const ExpressionTestBodySchema = Type.Object({
+  Expression: Type.String({ minLength: 1, maxLength: 10_000 }),
+  Document: Type.Union([Type.String(), Type.Record(Type.String(), Type.Unknown())]),
+})
+export type ExpressionTestBody = Static<typeof ExpressionTestBodySchema>

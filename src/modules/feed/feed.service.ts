@@ -1,14 +1,20 @@
 // Use cases of Feed v3: an AppKey's feed configuration, retrieving and committing its items, and the fan-out
 // that turns the order event stream into feed items.
 import type { Deps } from '../../deps.ts'
-import { AppError } from '../../platform/errors.ts'
+import { AppError, validationFailed } from '../../platform/errors.ts'
 import { lowerHexId } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import { readEventStream } from '../orders/order.service.ts'
 import { feedEventId, feedFilterOf, QUEUE_DEFAULTS, reachesFeed, type FeedFilter } from './feed.ts'
 import * as feeds from './feed.repository.ts'
-import type { FeedConfigBody, FeedConfigDocument, FeedItemDocument } from './feed.schemas.ts'
+import { compileExpression, meetsExpression } from './expression.ts'
+import type {
+  ExpressionTestBody,
+  FeedConfigBody,
+  FeedConfigDocument,
+  FeedItemDocument,
+} from './feed.schemas.ts'
 
 /** The fan-out's row in stream_cursors. */
 const FAN_OUT = 'feed-fan-out'
@@ -175,4 +181,20 @@ export async function fanOutAll(deps: Deps): Promise<number> {
   let total = 0
   for (let read = await fanOutEvents(deps); read > 0; read = await fanOutEvents(deps)) total += read
   return total
+}
+
+/** POST /api/orders/expressions/jsonata: whether the document meets the expression. */
+export async function testExpression(body: ExpressionTestBody): Promise<boolean> {
+  const expression = compileExpression(body.Expression)
+  let document: unknown = body.Document
+  if (typeof document === 'string') {
+    try {
+      document = JSON.parse(document)
+    } catch {
+      throw validationFailed(
+        'Invalid request body: Document must be a JSON document (as a string or an object).',
+      )
+    }
+  }
+  return meetsExpression(expression, document)
 }

@@ -1,6 +1,7 @@
 // Feed v3 rules: what a feed configuration may say, which events reach a feed, and how an item looks. Pure.
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
+import { compileExpression } from './expression.ts'
 
 /** `status` null: every status, as VTEX does when a FromWorkflow filter names none. */
 export interface FeedFilter {
@@ -50,6 +51,7 @@ export function feedFilterOf(input: FilterInput | undefined): FeedFilter {
         'A FromOrders filter takes a JSONata expression, not a status list: use a FromWorkflow filter for statuses.',
       )
     }
+    if (typeof input?.expression === 'string') compileExpression(input.expression)
     throw validationFailed(
       'Invalid request body: FromOrders filters (JSONata expressions) are not available in this version of Ordo; use a FromWorkflow filter with a status list.',
     )
