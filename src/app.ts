@@ -22,6 +22,7 @@ import { conversationRoutes } from './modules/conversation/conversation.routes.t
 import { feedRoutes } from './modules/feed/feed.routes.ts'
 import { fulfillmentRoutes } from './modules/fulfillment/fulfillment.routes.ts'
 import { intakeRoutes } from './modules/intake/intake.routes.ts'
+import { metricsRoutes } from './modules/metrics/metrics.routes.ts'
 import { invoiceRoutes } from './modules/invoices/invoice.routes.ts'
 import { orderRoutes } from './modules/orders/order.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
@@ -98,6 +99,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     feedRoutes,
     conversationRoutes,
     settingsRoutes,
+    metricsRoutes,
   ]) {
     await app.register(routes, routeDeps)
   }
