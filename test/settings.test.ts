@@ -101,7 +101,10 @@ describeEachDialect('settings', (dialect) => {
     assert.deepEqual(changed, {
       cancellationGracePeriodMinutes: 5,
       rateLimits: { ...DEFAULT_SETTINGS.rateLimits, getOrderPerMinute: 10, placeOrderPerMinute: 20 },
+      allowInsecureHooks: false,
     })
+    assert.equal((await put({ allowInsecureHooks: true })).allowInsecureHooks, true)
+    assert.equal((await put({ allowInsecureHooks: null })).allowInsecureHooks, false)
     const graceReset = await put({ cancellationGracePeriodMinutes: null })
     assert.deepEqual(graceReset, { ...changed, cancellationGracePeriodMinutes: 30 })
     const oneLimitReset = await put({ rateLimits: { getOrderPerMinute: null } })
@@ -150,6 +153,7 @@ describeEachDialect('settings', (dialect) => {
     assert.deepEqual(JSON.parse(await storedJson(test)), {
       cancellationGracePeriodMinutes: 12,
       rateLimits: { ...DEFAULT_SETTINGS.rateLimits, getOrderPerMinute: 7 },
+      allowInsecureHooks: false,
     })
   })
 

@@ -32,6 +32,7 @@ export const DEFAULT_SETTINGS: AccountSettings = {
     changeOrderPerMinute: 0,
     orderDetailsPerMinute: 0,
   },
+  allowInsecureHooks: false,
 }
 
 /** The requests per minute an account may make to a group of routes; 0 means no limit. */
@@ -63,10 +64,11 @@ export function readSettings(json: string): AccountSettings {
       ? grace
       : DEFAULT_SETTINGS.cancellationGracePeriodMinutes,
     rateLimits,
+    allowInsecureHooks: fields.allowInsecureHooks === true,
   }
 }
 
-const KNOWN_FIELDS = new Set(['cancellationGracePeriodMinutes', 'rateLimits'])
+const KNOWN_FIELDS = new Set(['cancellationGracePeriodMinutes', 'rateLimits', 'allowInsecureHooks'])
 const KNOWN_LIMITS = new Set<string>(RATE_LIMIT_GROUPS.map(limitField))
 
 /** The fields of a change that settings do not have, as paths (`rateLimits.x`). */
@@ -129,5 +131,9 @@ export function applySettingsPatch(current: AccountSettings, patch: SettingsPatc
       MAX_GRACE_PERIOD_MINUTES,
     ),
     rateLimits,
+    allowInsecureHooks:
+      patch.allowInsecureHooks === undefined
+        ? current.allowInsecureHooks
+        : (patch.allowInsecureHooks ?? DEFAULT_SETTINGS.allowInsecureHooks),
   }
 }

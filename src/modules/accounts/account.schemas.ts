@@ -33,6 +33,10 @@ export const SettingsSchema = Type.Object(
         'Minutes after payment approval in which the customer cancels without approval; 0 = none. Default 30.',
     }),
     rateLimits: RateLimitsSchema,
+    allowInsecureHooks: Type.Boolean({
+      description:
+        'Whether hook URLs may use plain http (an ERP on a local network). Default false: https only.',
+    }),
   },
   { additionalProperties: false },
 )
@@ -55,6 +59,7 @@ export const SettingsPatchSchema = Type.Object({
       orderDetailsPerMinute: patchOf(RateLimitsSchema.properties.orderDetailsPerMinute),
     }),
   ),
+  allowInsecureHooks: patchOf(SettingsSchema.properties.allowInsecureHooks),
 })
 
 export type AccountSettings = Static<typeof SettingsSchema>
