@@ -138,13 +138,8 @@ export async function startTestApp(
   const { handle, close } = await migratedDatabase(dialect, options)
   const clock = new ManualClock('2026-03-02T12:00:00.000Z')
   const queue = createJobQueue(handle)
-  const deps: Deps = {
-    ...handle,
-    clock,
-    credentials: new CredentialCache(),
-    jobs: queue,
-    metrics: createMetrics(),
-  }
+  const metrics = createMetrics()
+  const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue, metrics }
   const handlers = jobHandlers(deps)
   const app = await buildApp(deps, options.app)
   // node:test runs t.after hooks in registration order: one hook keeps close-then-drop explicit.

@@ -89,13 +89,8 @@ async function open(config: Config, creates: boolean): Promise<Opened> {
     ? new FileClock(config.clockFile, (path) => readFileSync(path, 'utf8'))
     : systemClock
   const queue = createJobQueue(handle)
-  const deps: Deps = {
-    ...handle,
-    clock,
-    credentials: new CredentialCache(),
-    jobs: queue,
-    metrics: createMetrics(),
-  }
+  const metrics = createMetrics()
+  const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue, metrics }
   return { deps, queue }
 }
 
