@@ -20,6 +20,7 @@ import { cancellationRoutes } from './modules/cancellation/cancellation.routes.t
 import { changeRoutes } from './modules/changes/change.routes.ts'
 import { conversationRoutes } from './modules/conversation/conversation.routes.ts'
 import { feedRoutes } from './modules/feed/feed.routes.ts'
+import { hookRoutes } from './modules/feed/hook.routes.ts'
 import { fulfillmentRoutes } from './modules/fulfillment/fulfillment.routes.ts'
 import { intakeRoutes } from './modules/intake/intake.routes.ts'
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts'
@@ -97,6 +98,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     invoiceRoutes,
     changeRoutes,
     feedRoutes,
+    hookRoutes,
     conversationRoutes,
     settingsRoutes,
     metricsRoutes,

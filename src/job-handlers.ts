@@ -2,9 +2,11 @@
 // modules never import the worker and the worker never imports modules.
 import type { Deps } from './deps.ts'
 import { getSettings } from './modules/accounts/account.service.ts'
+import { HOOK_DELIVERY_JOB, sendHookDeliveries } from './modules/feed/hook.service.ts'
 import { applyOrderTimeout, ORDER_TIMEOUT_JOB } from './modules/orders/order.service.ts'
 import type { JobHandlers } from './worker/worker.ts'
 
 export const jobHandlers = (deps: Deps): JobHandlers => ({
   [ORDER_TIMEOUT_JOB]: (payload) => applyOrderTimeout(deps, payload, (account) => getSettings(deps, account)),
+  [HOOK_DELIVERY_JOB]: (payload) => sendHookDeliveries(deps, payload),
 })

@@ -36,6 +36,12 @@ const TABLE: Record<string, Access> = {
   'POST /api/orders/feed/config': { anyOf: ['Feed v3 and Hook Admin'] },
   'DELETE /api/orders/feed/config': { anyOf: ['Feed v3 and Hook Admin'] },
   'POST /api/orders/expressions/jsonata': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
+  'GET /api/orders/hook/config': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
+  'POST /api/orders/hook/config': { anyOf: ['Feed v3 and Hook Admin'] },
+  'DELETE /api/orders/hook/config': { anyOf: ['Feed v3 and Hook Admin'] },
+  'GET /api/ordo/pvt/hook/deliveries': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
+  'POST /api/ordo/pvt/hook/deliveries/redeliver': { anyOf: ['Feed v3 and Hook Admin'] },
+  'POST /api/ordo/pvt/hook/deliveries/:deliveryId/redeliver': { anyOf: ['Feed v3 and Hook Admin'] },
   'GET /api/orders/feed': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
   'POST /api/orders/feed': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
   'POST /api/oms/pvt/orders/:orderId/changes': {

@@ -125,7 +125,12 @@ async function serve(config: Config): Promise<void> {
     onError,
   })
   const fanOut = followStream({
-    step: () => fanOutEvents(deps),
+    // New events may have queued hook deliveries: the worker looks for them at once.
+    step: async () => {
+      const read = await fanOutEvents(deps)
+      if (read > 0) worker.wake()
+      return read
+    },
     idleMs: FAN_OUT_IDLE_MS,
     onError: (error) => app.log.error({ err: error }, 'fan-out failed'),
   })

@@ -6,6 +6,7 @@ import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table
 import type { AccountTable } from '../modules/accounts/account.table.ts'
 import type { RateLimitCountTable } from '../modules/accounts/rate-limit.table.ts'
 import type { FeedConfigTable, FeedItemTable, StreamCursorTable } from '../modules/feed/feed.table.ts'
+import type { HookAttemptTable, HookConfigTable, HookDeliveryTable } from '../modules/feed/hook.table.ts'
 import type { OrderGroupTable, OrderSequenceTable } from '../modules/intake/intake.table.ts'
 import type { OrderEventTable, OrderTable } from '../modules/orders/order.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
@@ -23,6 +24,9 @@ export interface Database {
   feed_configs: FeedConfigTable
   feed_items: FeedItemTable
   stream_cursors: StreamCursorTable
+  hook_configs: HookConfigTable
+  hook_deliveries: HookDeliveryTable
+  hook_attempts: HookAttemptTable
 }
 
 /** A connection or a transaction: repositories accept either. */

@@ -8,6 +8,7 @@ import * as orderCore from './migrations/0003-order-core.ts'
 import * as settingsAndRateLimits from './migrations/0004-settings-and-rate-limits.ts'
 import * as invoicesAndChanges from './migrations/0005-invoices-and-changes.ts'
 import * as feeds from './migrations/0006-feeds.ts'
+import * as hooks from './migrations/0007-hooks.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0004-settings-and-rate-limits': settingsAndRateLimits,
   '0005-invoices-and-changes': invoicesAndChanges,
   '0006-feeds': feeds,
+  '0007-hooks': hooks,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

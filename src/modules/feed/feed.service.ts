@@ -6,6 +6,7 @@ import { lowerHexId } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import { readEventStream } from '../orders/order.service.ts'
+import { queueHookDeliveries } from './hook.service.ts'
 import { feedEventId, feedFilterOf, QUEUE_DEFAULTS, reachesFeed, type FeedFilter } from './feed.ts'
 import * as feeds from './feed.repository.ts'
 import { compileExpression, meetsExpression } from './expression.ts'
@@ -187,6 +188,7 @@ export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<n
           })),
       )
       await feeds.insertItems(trx, items)
+      await queueHookDeliveries(deps, trx, events)
       await feeds.moveCursor(trx, FAN_OUT, next)
       return events.length
     }),

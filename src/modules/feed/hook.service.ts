@@ -1,0 +1,291 @@
+// Use cases of the order hook: an AppKey's hook configuration (checked with VTEX's ping), the deliveries the
+// fan-out queues for it, sending them in order per order with retries, and the delivery log.
+import { lookup } from 'node:dns/promises'
+import { Webhook } from 'standardwebhooks'
+import type { Db } from '../../db/database.ts'
+import type { Deps } from '../../deps.ts'
+import { AppError, validationFailed } from '../../platform/errors.ts'
+import type { JobRequest } from '../../platform/jobs.ts'
+import type { Principal } from '../../platform/principal.ts'
+import { getSettings } from '../accounts/account.service.ts'
+import type { OrderEvent } from '../orders/order-event.ts'
+import { feedFilterOf, reachesFeed, type FeedFilter } from './feed.ts'
+import {
+  checkHookUrl,
+  DELIVERY_TIMEOUT_MS,
+  isForbiddenAddress,
+  nextAttemptAt,
+  notificationOf,
+  PING,
+} from './hook.ts'
+import * as hooks from './hook.repository.ts'
+import type { HookConfigBody, HookConfigDocument, HookDeliveryDocument } from './hook.schemas.ts'
+import type { DeliveryStatus } from './hook.table.ts'
+
+/** The job that sends a hook's pending deliveries of one order, oldest first. */
+export const HOOK_DELIVERY_JOB = 'hook-delivery'
+
+/** A worker holds a delivery this long; if it dies meanwhile, another takes the delivery over. */
+const LEASE_MS = 60_000
+
+function hookOf(principal: Principal): hooks.HookKey {
+  if (!principal.appKey) {
+    throw new AppError('FORBIDDEN', 'A hook belongs to an application key; this credential has none.')
+  }
+  return { account: principal.account, appKey: principal.appKey }
+}
+
+const noHook = ({ appKey }: hooks.HookKey) =>
+  new AppError('NOT_FOUND', `There is no hook configuration for the application key ${appKey}.`)
+
+export async function getHookConfig(deps: Deps, principal: Principal): Promise<HookConfigDocument> {
+  const key = hookOf(principal)
+  const row = await hooks.findHook(deps.db, key)
+  if (!row) throw noHook(key)
+  const filter = JSON.parse(row.filter_json) as FeedFilter
+  return {
+    filter: filter.status === null ? { type: filter.type } : { type: filter.type, status: filter.status },
+    hook: { url: row.url, headers: JSON.parse(row.headers_json) as Record<string, string> },
+    signed: row.secret !== null,
+  }
+}
+
+/** Saves the hook once its URL answers VTEX's ping with 200; a new hook receives what happens after it. */
+export async function saveHookConfig(deps: Deps, principal: Principal, body: HookConfigBody): Promise<void> {
+  const key = hookOf(principal)
+  const filter = feedFilterOf(body.filter)
+  const settings = await getSettings(deps, key.account)
+  const url = checkHookUrl(body.hook.url, settings.allowInsecureHooks)
+  const headers = body.hook.headers ?? {}
+  const ping = await post(url, headers, JSON.stringify(PING), null)
+  if (ping.status !== 200) {
+    throw validationFailed(
+      `Unable to check address: ${url.href} answered the ping ${ping.status === null ? `with no response (${ping.error ?? 'no answer'})` : `with ${ping.status}`}; a hook's URL must answer {"hookConfig":"ping"} with 200 within 5 s.`,
+    )
+  }
+  await hooks.saveHook(deps.db, {
+    account: key.account,
+    app_key: key.appKey,
+    filter_json: JSON.stringify(filter),
+    url: url.href,
+    headers_json: JSON.stringify(headers),
+    secret: body.secret ?? null,
+    created_at: deps.clock.now().toISOString(),
+  })
+}
+
+export async function deleteHookConfig(deps: Deps, principal: Principal): Promise<void> {
+  const key = hookOf(principal)
+  if (!(await hooks.deleteHook(deps.db, key))) throw noHook(key)
+}
+
+/**
+ * Inside the fan-out's transaction: a delivery for every hook each event reaches, and a job per hook and order
+ * to send them. A job that finds nothing to send does nothing, so an extra one is harmless.
+ */
+export async function queueHookDeliveries(
+  deps: Deps,
+  trx: Db,
+  events: readonly OrderEvent[],
+): Promise<number> {
+  const configs = (await hooks.listHooks(trx)).map((row) => ({
+    row,
+    filter: JSON.parse(row.filter_json) as FeedFilter,
+  }))
+  if (configs.length === 0) return 0
+  const now = deps.clock.now().toISOString()
+  const rows = events.flatMap((event) =>
+    configs
+      .filter(
+        ({ row, filter }) =>
+          row.account === event.account &&
+          event.currentChange >= row.created_at &&
+          reachesFeed(filter, event),
+      )
+      .map(({ row }) => ({
+        account: row.account,
+        app_key: row.app_key,
+        event_id: event.id,
+        order_id: event.orderId,
+        body_json: JSON.stringify(notificationOf(event, { account: row.account, appKey: row.app_key })),
+        status: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: now,
+        lease_until: null,
+        created_at: now,
+        finished_at: null,
+      })),
+  )
+  await hooks.insertDeliveries(trx, rows)
+  const orders = new Map(rows.map((row) => [`${row.account}\n${row.app_key}\n${row.order_id}`, row]))
+  await deps.jobs.enqueue(
+    trx,
+    [...orders.values()].map((row) =>
+      deliveryJob({ account: row.account, appKey: row.app_key }, row.order_id, now),
+    ),
+  )
+  return rows.length
+}
+
+const deliveryJob = (key: hooks.HookKey, orderId: string, dueAt: string): JobRequest => ({
+  kind: HOOK_DELIVERY_JOB,
+  payload: { account: key.account, appKey: key.appKey, orderId },
+  dueAt,
+  // The job only finds the next delivery; the delivery keeps its own count of attempts.
+  maxAttempts: 3,
+})
+
+/**
+ * The hook-delivery job: sends the order's pending deliveries to the hook one at a time, oldest first. A
+ * failure schedules the next attempt (and a job for it) and stops: later events of the order wait behind it.
+ */
+export async function sendHookDeliveries(deps: Deps, payload: unknown): Promise<void> {
+  const { account, appKey, orderId } = payload as { account?: unknown; appKey?: unknown; orderId?: unknown }
+  if (typeof account !== 'string' || typeof appKey !== 'string' || typeof orderId !== 'string') {
+    throw new Error(`Malformed ${HOOK_DELIVERY_JOB} payload: ${JSON.stringify(payload)}`)
+  }
+  const key = { account, appKey }
+  for (;;) {
+    const config = await hooks.findHook(deps.db, key)
+    if (!config) return
+    const now = deps.clock.now()
+    const delivery = await hooks.firstOpenDelivery(deps.db, key, orderId)
+    if (!delivery) return
+    const leased = delivery.status === 'delivering' && (delivery.lease_until ?? '') > now.toISOString()
+    if (leased || delivery.next_attempt_at > now.toISOString()) return
+    const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString()
+    if (!(await hooks.takeDelivery(deps.db, delivery, leaseUntil))) return
+    const attempts = delivery.attempts + 1
+    const result = await post(
+      new URL(config.url),
+      JSON.parse(config.headers_json) as Record<string, string>,
+      delivery.body_json,
+      {
+        secret: config.secret,
+        id: `msg_${delivery.id}`,
+      },
+    )
+    const at = deps.clock.now().toISOString()
+    const retryAt = result.status === 200 ? null : nextAttemptAt(attempts, delivery.created_at, at)
+    const status: DeliveryStatus = result.status === 200 ? 'delivered' : retryAt ? 'pending' : 'failed'
+    const recorded = await deps.db.transaction().execute(async (trx) => {
+      const done = await hooks.finishAttempt(
+        trx,
+        { id: delivery.id, attempts },
+        { attempted_at: at, status: result.status, latency_ms: result.latencyMs, error: result.error },
+        status === 'pending' && retryAt ? { status, nextAttemptAt: retryAt } : { status, finishedAt: at },
+      )
+      if (done && retryAt && status === 'pending')
+        await deps.jobs.enqueue(trx, [deliveryJob(key, orderId, retryAt)])
+      return done
+    })
+    if (!recorded || status === 'pending') return
+  }
+}
+
+export interface DeliveryQuery {
+  status?: DeliveryStatus | undefined
+  orderId?: string | undefined
+}
+
+/** The delivery log of the caller's hook, newest first, each delivery with its attempts. */
+export async function listHookDeliveries(
+  deps: Deps,
+  principal: Principal,
+  query: DeliveryQuery,
+): Promise<HookDeliveryDocument[]> {
+  const key = hookOf(principal)
+  const deliveries = await hooks.listDeliveries(deps.db, key, { ...query, limit: 100 })
+  const attempts = await hooks.attemptsOf(
+    deps.db,
+    deliveries.map((d) => Number(d.id)),
+  )
+  return deliveries.map((d) => ({
+    id: Number(d.id),
+    orderId: d.order_id,
+    status: d.status,
+    attempts: attempts
+      .filter((a) => Number(a.delivery_id) === Number(d.id))
+      .map((a) => ({ at: a.attempted_at, status: a.status, latencyMs: a.latency_ms, error: a.error })),
+    nextAttemptAt: d.status === 'pending' ? d.next_attempt_at : null,
+    body: JSON.parse(d.body_json) as HookDeliveryDocument['body'],
+    createdAt: d.created_at,
+    finishedAt: d.finished_at,
+  }))
+}
+
+/** Sends failed deliveries again: one, or every failed one of the caller's hook. Returns how many orders resume. */
+export async function redeliverHook(deps: Deps, principal: Principal, deliveryId?: number): Promise<number> {
+  const key = hookOf(principal)
+  const now = deps.clock.now().toISOString()
+  return deps.db.transaction().execute(async (trx) => {
+    const orders = await hooks.reopenFailed(trx, key, now, deliveryId)
+    if (deliveryId !== undefined && orders.length === 0) {
+      throw new AppError('NOT_FOUND', `Hook delivery ${deliveryId} does not exist or has not failed.`)
+    }
+    await deps.jobs.enqueue(
+      trx,
+      orders.map((orderId) => deliveryJob(key, orderId, now)),
+    )
+    return orders.length
+  })
+}
+
+interface PostResult {
+  status: number | null
+  latencyMs: number
+  error: string | null
+}
+
+/**
+ * One POST with the hook's headers, 5 s at most, never following redirects. The host is resolved first and
+ * refused when it points at link-local or metadata addresses; Standard Webhooks headers when there is a secret.
+ */
+async function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  signing: { secret: string | null; id: string } | null,
+): Promise<PostResult> {
+  const started = performance.now()
+  const latencyMs = () => Math.round(performance.now() - started)
+  try {
+    const host = url.hostname.replace(/^\[|\]$/g, '')
+    const addresses = await lookup(host, { all: true })
+    if (addresses.some(({ address }) => isForbiddenAddress(address))) {
+      return {
+        status: null,
+        latencyMs: latencyMs(),
+        error: `${host} resolves to a link-local or metadata address`,
+      }
+    }
+    // Receivers check the signature's timestamp against their own clock: it is the wall clock's.
+    const signed = signing?.secret
+      ? (() => {
+          const timestamp = new Date()
+          return {
+            'webhook-id': signing.id,
+            'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+            'webhook-signature': new Webhook(signing.secret).sign(signing.id, timestamp, body),
+          }
+        })()
+      : {}
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, ...signed, 'content-type': 'application/json' },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+    })
+    await res.body?.cancel()
+    return { status: res.status, latencyMs: latencyMs(), error: null }
+  } catch (error) {
+    const cause = (error as { cause?: { code?: unknown } }).cause?.code
+    const message = error instanceof Error ? error.message : String(error)
+    return {
+      status: null,
+      latencyMs: latencyMs(),
+      error: typeof cause === 'string' ? `${message} (${cause})` : message,
+    }
+  }
+}
