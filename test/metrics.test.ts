@@ -1,6 +1,8 @@
 // GET /metrics: Prometheus text with the fan-out counter, the caller's account's feed gauges and the job
 // gauges, for keys holding `Ordo settings` only.
 import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { it } from 'node:test'
 import { createKey } from '../src/modules/access/access.service.ts'
 import { createAccount } from '../src/modules/accounts/account.service.ts'
@@ -97,5 +99,36 @@ describeEachDialect('metrics', (dialect) => {
     const refused = await api(test, integration).send('GET', '/metrics')
     assert.equal(refused.statusCode, 403, refused.body)
     assert.equal((await test.app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401)
+  })
+
+  it('counts hook deliveries by outcome and times them', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const answer = { status: 200 }
+    const server = createServer((req, res) => {
+      req.resume().on('end', () => res.writeHead(answer.status).end())
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+    await api(test).send('PUT', '/api/ordo/pvt/settings', {
+      allowInsecureHooks: true,
+      cancellationGracePeriodMinutes: 0,
+    })
+    const filter = { type: 'FromWorkflow', status: ['handling'] }
+    const configured = await api(test).send('POST', '/api/orders/hook/config', { filter, hook: { url } })
+    assert.equal(configured.statusCode, 200, configured.body)
+    await api(test).handlingOrder(singleOrder('METRICS-2'))
+    answer.status = 500
+    await test.fanOut()
+    await test.runDueJobs()
+    answer.status = 200
+    test.clock.advance(60 * 60_000)
+    await test.runDueJobs()
+
+    const all = await scrape(test)
+    assert.equal(valueOf(all, 'ordo_hook_deliveries_total', { outcome: 'retry' }), 1)
+    assert.equal(valueOf(all, 'ordo_hook_deliveries_total', { outcome: 'delivered' }), 1)
+    assert.equal(valueOf(all, 'ordo_hook_deliveries_total', { outcome: 'failed' }), 0)
+    assert.equal(valueOf(all, 'ordo_hook_delivery_seconds_count'), 2)
   })
 })
