@@ -149,8 +149,8 @@ describeEachDialect('feed v3', (dialect) => {
     })
     assert.equal(mixed.statusCode, 409)
     assert.equal(errorCode(mixed), 'OMS021')
-    const fromOrders = await feed(test).configure({ filter: { type: 'FromOrders', expression: 'value > 1' } })
-    assert.equal(fromOrders.statusCode, 400)
+    const noExpression = await feed(test).configure({ filter: { type: 'FromOrders' } })
+    assert.equal(noExpression.statusCode, 400)
     const tooLong = await feed(test).configure({ queue: { MessageRetentionPeriodInSeconds: 1_209_601 } })
     assert.equal(tooLong.statusCode, 400)
     assert.equal((await feed(test).configure({})).statusCode, 200)
@@ -167,6 +167,58 @@ describeEachDialect('feed v3', (dialect) => {
     })
     assert.equal(deleted.statusCode, 200, deleted.body)
     assert.equal((await feed(test).config()).statusCode, 404)
+  })
+
+  it('a FromOrders feed fires once when its expression starts to hold, or on every version that holds', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const once = await test.newKey(['IntegrationProfile - Fulfillment Oms'])
+    const every = test.headers
+    const expression = 'status = "handling"'
+    const configured = [
+      await feed(test, once).configure({
+        filter: { type: 'FromOrders', expression, disableSingleFire: false },
+      }),
+      await feed(test, every).configure({
+        filter: { type: 'FromOrders', expression, disableSingleFire: true },
+      }),
+    ]
+    assert.deepEqual(
+      configured.map((res) => res.statusCode),
+      [200, 200],
+    )
+    const orderId = await handledOrder(test, 'FROM-ORDERS')
+    // A burst of 50 changes, each a version of the order, all read by the fan-out in one go.
+    for (let i = 0; i < 50; i++) {
+      const res = await api(test).send('POST', `/api/oms/pvt/orders/${orderId}/interactions`, {
+        source: 'ERP',
+        message: `note ${i}`,
+      })
+      assert.equal(res.statusCode, 200, res.body)
+    }
+    await test.fanOut()
+    const fired = async (headers: Record<string, string>) => {
+      const all: FeedItem[] = []
+      for (
+        let lot = await feed(test, headers).items();
+        lot.length > 0;
+        lot = await feed(test, headers).items()
+      ) {
+        all.push(...lot)
+      }
+      return all
+    }
+    const onceItems = await fired(once)
+    assert.deepEqual(
+      onceItems.map((i) => [i.orderId, i.state]),
+      [[orderId, 'handling']],
+    )
+    assert.equal(
+      (await fired(every)).length,
+      51,
+      'the version that entered handling and each of the 50 after it',
+    )
+    const config = (await feed(test, once).config()).json<{ filter: object }>()
+    assert.deepEqual(config.filter, { type: 'FromOrders', expression, disableSingleFire: false })
   })
 
   it('tests a JSONata expression against a document sent as a string or as an object', async (t) => {

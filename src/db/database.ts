@@ -5,10 +5,15 @@ import pg from 'pg'
 import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table.ts'
 import type { AccountTable } from '../modules/accounts/account.table.ts'
 import type { RateLimitCountTable } from '../modules/accounts/rate-limit.table.ts'
-import type { FeedConfigTable, FeedItemTable, StreamCursorTable } from '../modules/feed/feed.table.ts'
+import type {
+  FeedConfigTable,
+  FeedItemTable,
+  FilterStateTable,
+  StreamCursorTable,
+} from '../modules/feed/feed.table.ts'
 import type { HookAttemptTable, HookConfigTable, HookDeliveryTable } from '../modules/feed/hook.table.ts'
 import type { OrderGroupTable, OrderSequenceTable } from '../modules/intake/intake.table.ts'
-import type { OrderEventTable, OrderTable } from '../modules/orders/order.table.ts'
+import type { OrderEventTable, OrderTable, OrderVersionDocumentTable } from '../modules/orders/order.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
 
 export interface Database {
@@ -27,6 +32,8 @@ export interface Database {
   hook_configs: HookConfigTable
   hook_deliveries: HookDeliveryTable
   hook_attempts: HookAttemptTable
+  order_version_documents: OrderVersionDocumentTable
+  filter_states: FilterStateTable
 }
 
 /** A connection or a transaction: repositories accept either. */

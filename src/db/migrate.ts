@@ -9,6 +9,7 @@ import * as settingsAndRateLimits from './migrations/0004-settings-and-rate-limi
 import * as invoicesAndChanges from './migrations/0005-invoices-and-changes.ts'
 import * as feeds from './migrations/0006-feeds.ts'
 import * as hooks from './migrations/0007-hooks.ts'
+import * as versionDocuments from './migrations/0008-version-documents.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0005-invoices-and-changes': invoicesAndChanges,
   '0006-feeds': feeds,
   '0007-hooks': hooks,
+  '0008-version-documents': versionDocuments,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

@@ -12,7 +12,9 @@ const messageOf = (error: unknown): string => {
   return typeof code === 'string' ? `${text} (${code})` : text
 }
 
-export function compileExpression(text: string): jsonata.Expression {
+export type Expression = jsonata.Expression
+
+export function compileExpression(text: string): Expression {
   try {
     return jsonata(text, EXPRESSION_LIMITS)
   } catch (error) {
@@ -21,7 +23,7 @@ export function compileExpression(text: string): jsonata.Expression {
 }
 
 /** Whether the document meets the expression. An expression that fails on it (or runs too long) is a 400. */
-export async function meetsExpression(expression: jsonata.Expression, document: unknown): Promise<boolean> {
+export async function meetsExpression(expression: Expression, document: unknown): Promise<boolean> {
   let result: unknown
   try {
     result = await expression.evaluate(document)

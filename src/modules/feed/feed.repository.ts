@@ -189,3 +189,56 @@ export async function moveCursor(db: Db, name: string, to: Position): Promise<vo
     .where('name', '=', name)
     .execute()
 }
+
+export interface FilterStateKey {
+  account: string
+  appKey: string
+  channel: string
+  orderId: string
+}
+
+/** Whether each JSONata filter held for each order at the last version the fan-out read. */
+export async function findFilterStates(
+  db: Db,
+  keys: readonly FilterStateKey[],
+): Promise<Map<string, boolean>> {
+  const states = new Map<string, boolean>()
+  const orderIds = [...new Set(keys.map((key) => key.orderId))]
+  if (orderIds.length === 0) return states
+  const rows = await db.selectFrom('filter_states').selectAll().where('order_id', 'in', orderIds).execute()
+  for (const row of rows) {
+    states.set(
+      filterStateId({
+        account: row.account,
+        appKey: row.app_key,
+        channel: row.channel,
+        orderId: row.order_id,
+      }),
+      row.matched === 1,
+    )
+  }
+  return states
+}
+
+export const filterStateId = ({ account, appKey, channel, orderId }: FilterStateKey): string =>
+  JSON.stringify([account, appKey, channel, orderId])
+
+export async function saveFilterStates(
+  db: Db,
+  states: readonly (FilterStateKey & { matched: boolean; error: string | null })[],
+): Promise<void> {
+  for (const state of states) {
+    const values = { matched: state.matched ? 1 : 0, last_error: state.error }
+    await db
+      .insertInto('filter_states')
+      .values({
+        account: state.account,
+        app_key: state.appKey,
+        channel: state.channel,
+        order_id: state.orderId,
+        ...values,
+      })
+      .onConflict((oc) => oc.columns(['account', 'app_key', 'channel', 'order_id']).doUpdateSet(values))
+      .execute()
+  }
+}

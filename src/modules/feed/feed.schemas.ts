@@ -34,7 +34,12 @@ export const FeedConfigBodySchema = Type.Object({
 export type FeedConfigBody = Static<typeof FeedConfigBodySchema>
 
 export const FeedConfigSchema = Type.Object({
-  filter: Type.Object({ type: Type.String(), status: Type.Optional(Type.Array(Type.String())) }),
+  filter: Type.Object({
+    type: Type.String(),
+    status: Type.Optional(Type.Array(Type.String())),
+    expression: Type.Optional(Type.String()),
+    disableSingleFire: Type.Optional(Type.Boolean()),
+  }),
   queue: Type.Object({
     visibilityTimeoutInSeconds: Type.Integer(),
     MessageRetentionPeriodInSeconds: Type.Integer(),

@@ -1,15 +1,25 @@
 // Use cases of Feed v3: an AppKey's feed configuration, retrieving and committing its items, and the fan-out
 // that turns the order event stream into feed items.
+import type { Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import { lowerHexId } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
-import { readEventStream } from '../orders/order.service.ts'
-import { queueHookDeliveries } from './hook.service.ts'
-import { feedEventId, feedFilterOf, QUEUE_DEFAULTS, reachesFeed, type FeedFilter } from './feed.ts'
+import { readEventStream, takeVersionDocuments } from '../orders/order.service.ts'
+import type { OrderEvent } from '../orders/order-event.ts'
+import { hookSubscriptions, queueHookDeliveries } from './hook.service.ts'
+import {
+  feedEventId,
+  feedFilterOf,
+  filterDocument,
+  firesOnVersion,
+  QUEUE_DEFAULTS,
+  takesStatusChange,
+  type FeedFilter,
+} from './feed.ts'
 import * as feeds from './feed.repository.ts'
-import { compileExpression, meetsExpression } from './expression.ts'
+import { compileExpression, meetsExpression, type Expression } from './expression.ts'
 import type {
   ExpressionTestBody,
   FeedConfigBody,
@@ -47,7 +57,7 @@ export async function getFeedConfig(deps: Deps, principal: Principal): Promise<F
   const filter = JSON.parse(row.filter_json) as FeedFilter
   const age = ageInSeconds(deps, oldest)
   return {
-    filter: filter.status === null ? { type: filter.type } : { type: filter.type, status: filter.status },
+    filter: filterDocument(filter),
     queue: {
       visibilityTimeoutInSeconds: row.visibility_timeout_s,
       MessageRetentionPeriodInSeconds: row.retention_s,
@@ -159,36 +169,41 @@ export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<n
       const cursor = await feeds.lockCursor(handle, FAN_OUT)
       const { events, next } = await readEventStream(handle, cursor, batch)
       if (events.length === 0) return 0
-      const configs = (await feeds.listConfigs(trx)).map((row) => ({
-        row,
+      const feedSubscriptions = (await feeds.listConfigs(trx)).map((row) => ({
+        channel: 'feed' as const,
+        account: row.account,
+        appKey: row.app_key,
         filter: JSON.parse(row.filter_json) as FeedFilter,
+        createdAt: row.created_at,
       }))
-      const now = deps.clock.now().toISOString()
-      const items = events.flatMap((event) =>
-        configs
-          .filter(
-            ({ row, filter }) =>
-              row.account === event.account &&
-              event.currentChange >= row.created_at &&
-              reachesFeed(filter, event),
-          )
-          .map(({ row }) => ({
-            account: row.account,
-            app_key: row.app_key,
-            event_id: event.id,
-            order_id: event.orderId,
-            domain: event.domain,
-            state: event.state,
-            last_state: event.lastState,
-            last_change: event.lastChange,
-            current_change: event.currentChange,
-            enqueued_at: now,
-            visible_at: now,
-            handle: null,
-          })),
+      const matches = await matchEvents(
+        trx,
+        [...feedSubscriptions, ...(await hookSubscriptions(trx))],
+        events,
       )
+      const now = deps.clock.now().toISOString()
+      const items = matches
+        .filter(({ subscription }) => subscription.channel === 'feed')
+        .map(({ subscription, event }) => ({
+          account: subscription.account,
+          app_key: subscription.appKey,
+          event_id: event.id,
+          order_id: event.orderId,
+          domain: event.domain,
+          state: event.state,
+          last_state: event.lastState,
+          last_change: event.lastChange,
+          current_change: event.currentChange,
+          enqueued_at: now,
+          visible_at: now,
+          handle: null,
+        }))
       await feeds.insertItems(trx, items)
-      await queueHookDeliveries(deps, trx, events)
+      await queueHookDeliveries(
+        deps,
+        trx,
+        matches.filter(({ subscription }) => subscription.channel === 'hook'),
+      )
       await feeds.moveCursor(trx, FAN_OUT, next)
       return events.length
     }),
@@ -218,4 +233,105 @@ export async function testExpression(body: ExpressionTestBody): Promise<boolean>
     }
   }
   return meetsExpression(expression, document)
+}
+
+/** A feed or a hook, as the fan-out matches events against it. */
+export interface Subscription {
+  channel: 'feed' | 'hook'
+  account: string
+  appKey: string
+  filter: FeedFilter
+  /** Events before this are not the subscription's. */
+  createdAt: string
+}
+
+export interface Match {
+  subscription: Subscription
+  event: OrderEvent
+}
+
+/**
+ * Which subscriptions each event reaches, in stream order. Status filters look at transitions; JSONata filters
+ * at the document of every version the events belong to (its last event stands for it), each evaluated within
+ * JSONata's limits: one that fails on a document counts as not holding, and the error is kept with the
+ * filter's state. The versions' documents are forgotten once read.
+ */
+async function matchEvents(trx: Db, subscriptions: readonly Subscription[], events: readonly OrderEvent[]) {
+  const position = new Map(events.map((event, index) => [event.id, index]))
+  const ownedBy = (subscription: Subscription, event: OrderEvent) =>
+    subscription.account === event.account && event.currentChange >= subscription.createdAt
+  const matches: Match[] = []
+  for (const event of events) {
+    for (const subscription of subscriptions) {
+      if (ownedBy(subscription, event) && takesStatusChange(subscription.filter, event)) {
+        matches.push({ subscription, event })
+      }
+    }
+  }
+  // The last event of each version, by order: what a document filter sees, version after version.
+  const versions = new Map<string, Map<number, OrderEvent>>()
+  for (const event of events) {
+    const key = JSON.stringify([event.account, event.orderId])
+    const byVersion = versions.get(key) ?? new Map<number, OrderEvent>()
+    byVersion.set(event.orderVersion, event)
+    versions.set(key, byVersion)
+  }
+  const documentFilters = subscriptions.filter(
+    (s): s is Subscription & { filter: FeedFilter & { type: 'FromOrders' } } =>
+      s.filter.type === 'FromOrders',
+  )
+  const compiled = new Map(
+    documentFilters.map((s) => [s.filter.expression, compileExpression(s.filter.expression)]),
+  )
+  const stateKeys = [...versions.values()].flatMap((byVersion) => {
+    const [first] = byVersion.values()
+    return first
+      ? documentFilters.map((s) => ({
+          account: s.account,
+          appKey: s.appKey,
+          channel: s.channel,
+          orderId: first.orderId,
+        }))
+      : []
+  })
+  const held = await feeds.findFilterStates(trx, stateKeys)
+  const changedStates = new Map<string, feeds.FilterStateKey & { matched: boolean; error: string | null }>()
+  for (const byVersion of versions.values()) {
+    const [first] = byVersion.values()
+    if (!first) continue
+    const documents = await takeVersionDocuments(
+      trx,
+      first.account,
+      first.orderId,
+      Math.max(...byVersion.keys()),
+    )
+    for (const [version, event] of [...byVersion.entries()].sort(([a], [b]) => a - b)) {
+      const text = documents.get(version)
+      if (text === undefined) continue
+      const document: unknown = JSON.parse(text)
+      for (const subscription of documentFilters) {
+        if (!ownedBy(subscription, event)) continue
+        const key = {
+          account: subscription.account,
+          appKey: subscription.appKey,
+          channel: subscription.channel,
+          orderId: event.orderId,
+        }
+        const id = feeds.filterStateId(key)
+        let holds = false
+        let error: string | null = null
+        try {
+          holds = await meetsExpression(compiled.get(subscription.filter.expression) as Expression, document)
+        } catch (failure) {
+          error = failure instanceof Error ? failure.message : String(failure)
+        }
+        if (firesOnVersion(subscription.filter, holds, held.get(id) ?? false))
+          matches.push({ subscription, event })
+        held.set(id, holds)
+        changedStates.set(id, { ...key, matched: holds, error })
+      }
+    }
+  }
+  await feeds.saveFilterStates(trx, [...changedStates.values()])
+  return matches.sort((a, b) => (position.get(a.event.id) ?? 0) - (position.get(b.event.id) ?? 0))
 }

@@ -38,3 +38,15 @@ export interface StreamCursorTable {
   tx: number
   event_id: number
 }
+
+/** A JSONata filter's answer for an order at its last version read, so a single-fire filter fires on a change. */
+export interface FilterStateTable {
+  account: string
+  app_key: string
+  channel: string
+  order_id: string
+  /** 1 when the expression held. */
+  matched: number
+  /** Why the expression could not be evaluated on the last version, if it could not. */
+  last_error: string | null
+}

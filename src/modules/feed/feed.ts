@@ -3,11 +3,14 @@ import { AppError, validationFailed } from '../../platform/errors.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
 import { compileExpression } from './expression.ts'
 
-/** `status` null: every status, as VTEX does when a FromWorkflow filter names none. */
-export interface FeedFilter {
-  type: 'FromWorkflow'
-  status: string[] | null
-}
+/**
+ * FromWorkflow: status changes, of `status` (null: every status, as VTEX does when the filter names none).
+ * FromOrders: every version of an order whose document meets the JSONata expression; once, when it starts to
+ * meet it, unless `disableSingleFire`.
+ */
+export type FeedFilter =
+  | { type: 'FromWorkflow'; status: string[] | null }
+  | { type: 'FromOrders'; expression: string; disableSingleFire: boolean }
 
 export interface FeedQueue {
   visibilityTimeoutInSeconds: number
@@ -51,10 +54,11 @@ export function feedFilterOf(input: FilterInput | undefined): FeedFilter {
         'A FromOrders filter takes a JSONata expression, not a status list: use a FromWorkflow filter for statuses.',
       )
     }
-    if (typeof input?.expression === 'string') compileExpression(input.expression)
-    throw validationFailed(
-      'Invalid request body: FromOrders filters (JSONata expressions) are not available in this version of Ordo; use a FromWorkflow filter with a status list.',
-    )
+    if (typeof input?.expression !== 'string') {
+      throw validationFailed('Invalid request body: a FromOrders filter needs a JSONata expression.')
+    }
+    compileExpression(input.expression)
+    return { type, expression: input.expression, disableSingleFire: input.disableSingleFire ?? false }
   }
   if (type !== 'FromWorkflow') {
     throw validationFailed(
@@ -65,9 +69,26 @@ export function feedFilterOf(input: FilterInput | undefined): FeedFilter {
   return { type, status: status === null ? null : [...new Set(status)] }
 }
 
-/** A FromWorkflow feed takes status changes, of the statuses it names (all when it names none). */
-export const reachesFeed = (filter: FeedFilter, event: OrderEvent): boolean =>
-  event.kind === 'transition' && (filter.status === null || filter.status.includes(event.state))
+/** A FromWorkflow filter takes status changes, of the statuses it names (all when it names none). */
+export const takesStatusChange = (filter: FeedFilter, event: OrderEvent): boolean =>
+  filter.type === 'FromWorkflow' &&
+  event.kind === 'transition' &&
+  (filter.status === null || filter.status.includes(event.state))
+
+/** Whether a FromOrders filter fires on a version, given whether it held at the order's previous version read. */
+export const firesOnVersion = (
+  filter: FeedFilter & { type: 'FromOrders' },
+  holds: boolean,
+  held: boolean,
+): boolean => holds && (filter.disableSingleFire || !held)
+
+/** The filter as GET shows it: what was configured. */
+export const filterDocument = (filter: FeedFilter) =>
+  filter.type === 'FromOrders'
+    ? { type: filter.type, expression: filter.expression, disableSingleFire: filter.disableSingleFire }
+    : filter.status === null
+      ? { type: filter.type }
+      : { type: filter.type, status: filter.status }
 
 /** VTEX's event ids are 32 hex digits; Ordo's are the event's place in the log, spelled the same way. */
 export const feedEventId = (eventId: number): string => eventId.toString(16).toUpperCase().padStart(32, '0')

@@ -27,7 +27,12 @@ export const HookConfigBodySchema = Type.Object({
 export type HookConfigBody = Static<typeof HookConfigBodySchema>
 
 export const HookConfigSchema = Type.Object({
-  filter: Type.Object({ type: Type.String(), status: Type.Optional(Type.Array(Type.String())) }),
+  filter: Type.Object({
+    type: Type.String(),
+    status: Type.Optional(Type.Array(Type.String())),
+    expression: Type.Optional(Type.String()),
+    disableSingleFire: Type.Optional(Type.Boolean()),
+  }),
   hook: Type.Object({ url: Type.String(), headers: Type.Record(Type.String(), Type.String()) }),
   signed: Type.Boolean({
     description: 'Ordo: whether notifications are signed (the secret is never shown).',

@@ -9,7 +9,7 @@ import type { JobRequest } from '../../platform/jobs.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
-import { feedFilterOf, reachesFeed, type FeedFilter } from './feed.ts'
+import { feedFilterOf, filterDocument, type FeedFilter } from './feed.ts'
 import {
   checkHookUrl,
   DELIVERY_TIMEOUT_MS,
@@ -44,7 +44,7 @@ export async function getHookConfig(deps: Deps, principal: Principal): Promise<H
   if (!row) throw noHook(key)
   const filter = JSON.parse(row.filter_json) as FeedFilter
   return {
-    filter: filter.status === null ? { type: filter.type } : { type: filter.type, status: filter.status },
+    filter: filterDocument(filter),
     hook: { url: row.url, headers: JSON.parse(row.headers_json) as Record<string, string> },
     signed: row.secret !== null,
   }
@@ -79,52 +79,48 @@ export async function deleteHookConfig(deps: Deps, principal: Principal): Promis
   if (!(await hooks.deleteHook(deps.db, key))) throw noHook(key)
 }
 
+/** Every hook, as the fan-out matches events against it. */
+export const hookSubscriptions = async (trx: Db) =>
+  (await hooks.listHooks(trx)).map((row) => ({
+    channel: 'hook' as const,
+    account: row.account,
+    appKey: row.app_key,
+    filter: JSON.parse(row.filter_json) as FeedFilter,
+    createdAt: row.created_at,
+  }))
+
 /**
- * Inside the fan-out's transaction: a delivery for every hook each event reaches, and a job per hook and order
- * to send them. A job that finds nothing to send does nothing, so an extra one is harmless.
+ * Inside the fan-out's transaction: a delivery for each event a hook takes, and a job per hook and order to
+ * send them. A job that finds nothing to send does nothing, so an extra one is harmless.
  */
 export async function queueHookDeliveries(
   deps: Deps,
   trx: Db,
-  events: readonly OrderEvent[],
-): Promise<number> {
-  const configs = (await hooks.listHooks(trx)).map((row) => ({
-    row,
-    filter: JSON.parse(row.filter_json) as FeedFilter,
-  }))
-  if (configs.length === 0) return 0
+  matches: readonly { subscription: hooks.HookKey; event: OrderEvent }[],
+): Promise<void> {
+  if (matches.length === 0) return
   const now = deps.clock.now().toISOString()
-  const rows = events.flatMap((event) =>
-    configs
-      .filter(
-        ({ row, filter }) =>
-          row.account === event.account &&
-          event.currentChange >= row.created_at &&
-          reachesFeed(filter, event),
-      )
-      .map(({ row }) => ({
-        account: row.account,
-        app_key: row.app_key,
-        event_id: event.id,
-        order_id: event.orderId,
-        body_json: JSON.stringify(notificationOf(event, { account: row.account, appKey: row.app_key })),
-        status: 'pending' as const,
-        attempts: 0,
-        next_attempt_at: now,
-        lease_until: null,
-        created_at: now,
-        finished_at: null,
-      })),
-  )
+  const rows = matches.map(({ subscription: hook, event }) => ({
+    account: hook.account,
+    app_key: hook.appKey,
+    event_id: event.id,
+    order_id: event.orderId,
+    body_json: JSON.stringify(notificationOf(event, hook)),
+    status: 'pending' as const,
+    attempts: 0,
+    next_attempt_at: now,
+    lease_until: null,
+    created_at: now,
+    finished_at: null,
+  }))
   await hooks.insertDeliveries(trx, rows)
-  const orders = new Map(rows.map((row) => [`${row.account}\n${row.app_key}\n${row.order_id}`, row]))
+  const orders = new Map(rows.map((row) => [JSON.stringify([row.account, row.app_key, row.order_id]), row]))
   await deps.jobs.enqueue(
     trx,
     [...orders.values()].map((row) =>
       deliveryJob({ account: row.account, appKey: row.app_key }, row.order_id, now),
     ),
   )
-  return rows.length
 }
 
 const deliveryJob = (key: hooks.HookKey, orderId: string, dueAt: string): JobRequest => ({

@@ -229,3 +229,37 @@ function documentReads(reader: ReadConnection): DocumentReads {
   }
   return reads
 }
+
+/** The document of a version, for the stream's readers that filter on documents (see readVersionDocuments). */
+export async function insertVersionDocument(db: Db, order: Order, document: string): Promise<void> {
+  await db
+    .insertInto('order_version_documents')
+    .values({ account: order.account, order_id: order.orderId, version: order.version, document })
+    .execute()
+}
+
+/** The documents of an order's versions up to `version`, oldest first. */
+export const findVersionDocuments = (db: Db, account: string, orderId: string, upTo: number) =>
+  db
+    .selectFrom('order_version_documents')
+    .select(['version', 'document'])
+    .where('account', '=', account)
+    .where('order_id', '=', orderId)
+    .where('version', '<=', upTo)
+    .orderBy('version')
+    .execute()
+
+/** Forgets the documents of an order's versions up to `version`: every reader has read them. */
+export async function deleteVersionDocuments(
+  db: Db,
+  account: string,
+  orderId: string,
+  upTo: number,
+): Promise<void> {
+  await db
+    .deleteFrom('order_version_documents')
+    .where('account', '=', account)
+    .where('order_id', '=', orderId)
+    .where('version', '<=', upTo)
+    .execute()
+}

@@ -159,6 +159,7 @@ async function save(
   const write = { order, document, renderVersion: RENDER_VERSION }
   if (before) await orders.updateOrder(trx, write)
   else await orders.insertOrder(trx, write)
+  await orders.insertVersionDocument(trx, order, document)
   await events.insertEvents(trx, {
     account: order.account,
     orderId: order.orderId,
@@ -251,3 +252,19 @@ export const readEventStream = (
   after: events.StreamPosition,
   limit: number,
 ): Promise<events.StreamBatch> => events.readEventStream(deps, after, limit)
+
+/**
+ * The Get order documents of the versions the stream's events belong to, for the fan-out's document filters,
+ * then forgotten: `take` reads an order's versions up to the one given and deletes them, in the caller's
+ * transaction (the one that moves its cursor past those events).
+ */
+export async function takeVersionDocuments(
+  trx: Db,
+  account: string,
+  orderId: string,
+  upTo: number,
+): Promise<Map<number, string>> {
+  const rows = await orders.findVersionDocuments(trx, account, orderId, upTo)
+  await orders.deleteVersionDocuments(trx, account, orderId, upTo)
+  return new Map(rows.map((row) => [row.version, row.document]))
+}

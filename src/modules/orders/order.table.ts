@@ -48,3 +48,11 @@ export interface OrderEventTable {
   origin_key: string
   created_at: string
 }
+
+/** The Get order document of each version, kept until the fan-out has read that version's events. */
+export interface OrderVersionDocumentTable {
+  account: string
+  order_id: string
+  version: number
+  document: string
+}
