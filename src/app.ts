@@ -23,6 +23,7 @@ import { feedRoutes } from './modules/feed/feed.routes.ts'
 import { hookRoutes } from './modules/feed/hook.routes.ts'
 import { fulfillmentRoutes } from './modules/fulfillment/fulfillment.routes.ts'
 import { intakeRoutes } from './modules/intake/intake.routes.ts'
+import { metricsRoutes } from './modules/metrics/metrics.routes.ts'
 import { invoiceRoutes } from './modules/invoices/invoice.routes.ts'
 import { orderRoutes } from './modules/orders/order.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
@@ -100,6 +101,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     hookRoutes,
     conversationRoutes,
     settingsRoutes,
+    metricsRoutes,
   ]) {
     await app.register(routes, routeDeps)
   }

@@ -3,12 +3,14 @@ import type { DbHandle } from './db/database.ts'
 import type { Clock } from './platform/clock.ts'
 import type { CredentialCache } from './platform/credential-cache.ts'
 import type { JobScheduler } from './platform/jobs.ts'
+import type { Metrics } from './platform/metrics.ts'
 import type { Guard } from './platform/principal.ts'
 
 export interface Deps extends DbHandle {
   clock: Clock
   credentials: CredentialCache
   jobs: JobScheduler
+  metrics: Metrics
 }
 
 /** What route plugins receive: the use-case dependencies and the access guard built over them. */

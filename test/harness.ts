@@ -17,6 +17,7 @@ import { accountExists, createAccount } from '../src/modules/accounts/account.se
 import { prepareStoredOrders } from '../src/modules/orders/order.service.ts'
 import { ManualClock } from '../src/platform/clock.ts'
 import { CredentialCache } from '../src/platform/credential-cache.ts'
+import { createMetrics } from '../src/platform/metrics.ts'
 import { createJobQueue, type JobQueue } from '../src/worker/job-queue.ts'
 import { runDueJobs } from '../src/worker/worker.ts'
 import { fanOutAll } from '../src/modules/feed/feed.service.ts'
@@ -137,7 +138,8 @@ export async function startTestApp(
   const { handle, close } = await migratedDatabase(dialect, options)
   const clock = new ManualClock('2026-03-02T12:00:00.000Z')
   const queue = createJobQueue(handle)
-  const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue }
+  const metrics = createMetrics()
+  const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue, metrics }
   const handlers = jobHandlers(deps)
   const app = await buildApp(deps, options.app)
   // node:test runs t.after hooks in registration order: one hook keeps close-then-drop explicit.

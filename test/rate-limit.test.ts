@@ -12,6 +12,7 @@ import { createAccount } from '../src/modules/accounts/account.service.ts'
 import { RATE_LIMITED_ROUTES } from '../src/modules/accounts/rate-limit.guard.ts'
 import { ManualClock } from '../src/platform/clock.ts'
 import { CredentialCache } from '../src/platform/credential-cache.ts'
+import { createMetrics } from '../src/platform/metrics.ts'
 import { createJobQueue } from '../src/worker/job-queue.ts'
 import { api, errorCode } from './api.ts'
 import { singleOrder } from './fixtures.ts'
@@ -118,6 +119,7 @@ it(
           clock,
           credentials: new CredentialCache(),
           jobs: createJobQueue(handle),
+          metrics: createMetrics(),
         }
         return { deps, app: await buildApp(deps) }
       }),

@@ -57,6 +57,7 @@ const TABLE: Record<string, Access> = {
   'POST /api/ordo/pvt/shopper-tokens': { anyOf: ['Orders Full Access'] },
   'GET /api/ordo/pvt/settings': { anyOf: ['Ordo settings'] },
   'PUT /api/ordo/pvt/settings': { anyOf: ['Ordo settings'] },
+  'GET /metrics': { anyOf: ['Ordo settings'] },
   'GET /healthz': 'public',
   // Swagger UI and the OpenAPI document.
   'GET /docs': 'public',

@@ -12,6 +12,7 @@ import { ORDER_TIMEOUT_JOB, prepareStoredOrders } from '../modules/orders/order.
 import { FileClock, systemClock } from '../platform/clock.ts'
 import { CredentialCache } from '../platform/credential-cache.ts'
 import { AppError } from '../platform/errors.ts'
+import { createMetrics } from '../platform/metrics.ts'
 import { createJobQueue, type JobQueue } from '../worker/job-queue.ts'
 import { followStream } from '../worker/stream-follower.ts'
 import { runDueJobs, startWorker } from '../worker/worker.ts'
@@ -88,7 +89,8 @@ async function open(config: Config, creates: boolean): Promise<Opened> {
     ? new FileClock(config.clockFile, (path) => readFileSync(path, 'utf8'))
     : systemClock
   const queue = createJobQueue(handle)
-  const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue }
+  const metrics = createMetrics()
+  const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue, metrics }
   return { deps, queue }
 }
 

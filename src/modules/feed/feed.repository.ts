@@ -139,6 +139,28 @@ export async function queueStats(
   return { quantity: Number(row?.quantity ?? 0), oldest: row?.oldest ?? null }
 }
 
+/** queueStats of every feed of the account, an empty one too. */
+export async function queueStatsOfAccount(
+  db: Db,
+  account: string,
+): Promise<{ appKey: string; quantity: number; oldest: string | null }[]> {
+  const rows = await db
+    .selectFrom('feed_configs as c')
+    .leftJoin('feed_items as i', (join) =>
+      join.onRef('i.account', '=', 'c.account').onRef('i.app_key', '=', 'c.app_key'),
+    )
+    .select((eb) => [
+      'c.app_key',
+      eb.fn.count<number | string>('i.id').as('quantity'),
+      eb.fn.min('i.enqueued_at').as('oldest'),
+    ])
+    .where('c.account', '=', account)
+    .groupBy('c.app_key')
+    .orderBy('c.app_key')
+    .execute()
+  return rows.map((row) => ({ appKey: row.app_key, quantity: Number(row.quantity), oldest: row.oldest }))
+}
+
 /**
  * The cursor of a stream reader, locked for the rest of the transaction on PostgreSQL so that one process at a
  * time moves it (SQLite's single writer does the same by itself). Created at the start on first use.

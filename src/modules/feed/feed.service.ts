@@ -55,7 +55,7 @@ export async function getFeedConfig(deps: Deps, principal: Principal): Promise<F
   if (!row) throw noFeed(feed)
   const { quantity, oldest } = await feeds.queueStats(deps.db, feed.account, feed.appKey)
   const filter = JSON.parse(row.filter_json) as FeedFilter
-  const age = oldest === null ? 0 : Math.max(0, deps.clock.now().getTime() - Date.parse(oldest)) / 1000
+  const age = ageInSeconds(deps, oldest)
   return {
     filter: filterDocument(filter),
     queue: {
@@ -66,6 +66,23 @@ export async function getFeedConfig(deps: Deps, principal: Principal): Promise<F
     quantity,
     approximateAgeOfOldestMessageInSeconds: age,
   }
+}
+
+/** How long ago the oldest item entered its feed; 0 for an empty feed. */
+const ageInSeconds = (deps: Deps, oldest: string | null): number =>
+  oldest === null ? 0 : Math.max(0, deps.clock.now().getTime() - Date.parse(oldest)) / 1000
+
+/** Every feed of the account with its queue: items waiting, hidden or not, and the oldest one's age. */
+export async function feedQueues(
+  deps: Deps,
+  account: string,
+): Promise<{ appKey: string; quantity: number; oldestAgeSeconds: number }[]> {
+  const queues = await feeds.queueStatsOfAccount(deps.db, account)
+  return queues.map(({ appKey, quantity, oldest }) => ({
+    appKey,
+    quantity,
+    oldestAgeSeconds: ageInSeconds(deps, oldest),
+  }))
 }
 
 /** Creates or changes the feed; a new feed receives only what happens after it is created. */
@@ -145,8 +162,8 @@ export async function commitFeedItems(
  * moves past them, in one transaction: an event is never lost and never queued twice. Returns how many events
  * it read (0: the stream is drained).
  */
-export function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<number> {
-  return retryOnConflict(() =>
+export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<number> {
+  const read = await retryOnConflict(() =>
     deps.db.transaction().execute(async (trx) => {
       const handle = { db: trx, dialect: deps.dialect }
       const cursor = await feeds.lockCursor(handle, FAN_OUT)
@@ -191,6 +208,8 @@ export function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<number>
       return events.length
     }),
   )
+  deps.metrics.feedEventsFannedOut.inc(read)
+  return read
 }
 
 /** Runs the fan-out until the stream is drained; what a test or a start-up catch-up calls. */

@@ -175,6 +175,10 @@ export async function sendHookDeliveries(deps: Deps, payload: unknown): Promise<
         await deps.jobs.enqueue(trx, [deliveryJob(key, orderId, retryAt)])
       return done
     })
+    if (recorded) {
+      deps.metrics.hookDeliveries.inc({ outcome: status === 'pending' ? 'retry' : status })
+      deps.metrics.hookDeliverySeconds.observe(result.latencyMs / 1000)
+    }
     if (!recorded || status === 'pending') return
   }
 }
