@@ -1,6 +1,7 @@
 // What `npm run bench` prints and writes to BENCHMARKS.md: the machine, the method and the figures.
 import { arch, cpus, release, totalmem, type } from 'node:os'
 import type { StartupFigures } from './startup.ts'
+import type { Percentiles, TransitionFigures } from './transitions.ts'
 
 /** One measured run of one server. */
 export interface Sample {
@@ -38,9 +39,10 @@ export interface BenchRun {
     loadAverage: number
     targetMs: number
   }
+  transitions: TransitionFigures
 }
 
-const median = (values: number[]): number => {
+export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
@@ -159,6 +161,86 @@ function startupLines({ startup }: BenchRun): string[] {
 
 const STARTUP_HEADINGS = ['start-up', 'runs', 'median ms', 'max ms']
 
+/** Active over none, medians of the rounds. */
+const fanOutRatio = ({ throughput }: TransitionFigures) => median(throughput.active) / median(throughput.none)
+
+const cpuRatio = ({ cpuNone, cpuActive }: TransitionFigures['throughput']) =>
+  cpuNone.length && cpuActive.length ? (median(cpuNone) / median(cpuActive)).toFixed(2) : 'n/a'
+
+function transitionLines({ transitions: t }: BenchRun): string[] {
+  const { latency, throughput, settings } = t
+  const hookP99 = latency.hook.fromAck.p99Ms
+  const atTarget = latency.achievedRate >= settings.targetRate * 0.98
+  const hookVerdict = !atTarget
+    ? `NOT MEASURED at ${settings.targetRate}/s: this machine sustains ${median(throughput.active).toFixed(0)}/s with a feed and a hook, so the run went at ${latency.rate.toFixed(0)}/s`
+    : hookP99 < settings.hookP99TargetMs
+      ? 'meets the target'
+      : 'MISSES the target'
+  const ratio = fanOutRatio(t)
+  const rounds = throughput.active.map((active, i) => active / (throughput.none[i] ?? NaN))
+  return [
+    `Hook p99 from the write's acknowledgement: ${hookP99.toFixed(0)} ms at ${latency.achievedRate.toFixed(0)} transitions/s ` +
+      `(target < ${settings.hookP99TargetMs} ms at ${settings.targetRate}/s on SQLite: ${hookVerdict})`,
+    `Sustained transitions/s, a feed and a hook / neither: ${ratio.toFixed(2)} (target ≥ ${settings.ratioTarget}: ` +
+      `${ratio >= settings.ratioTarget ? 'meets the target' : 'BELOW the target'}; rounds ${rounds.map((r) => r.toFixed(2)).join(', ')})`,
+    `Server CPU per transition, neither / a feed and a hook: ${cpuRatio(throughput)}`,
+    `1-minute load average as the rounds began: ${throughput.loadAverage.toFixed(2)}; as the timed run began: ` +
+      `${latency.loadAverage.toFixed(2)}, with the server at ${percent(latency.serverCpuShare)} CPU and the bench ` +
+      `process (load, feed reader, hook receiver) at ${percent(latency.loadCpuShare)}`,
+  ]
+}
+
+const LATENCY_HEADINGS = [
+  'transition →',
+  'transitions',
+  'p50 ms',
+  'p99 ms',
+  'p50 ms from currentChange',
+  'p99 ms from currentChange',
+]
+
+function latencyRows({ transitions: { latency } }: BenchRun): string[][] {
+  const row = (what: string, { fromAck, fromChange }: { fromAck: Percentiles; fromChange: Percentiles }) => [
+    what,
+    String(fromAck.count),
+    fromAck.p50Ms.toFixed(0),
+    fromAck.p99Ms.toFixed(0),
+    fromChange.p50Ms.toFixed(0),
+    fromChange.p99Ms.toFixed(0),
+  ]
+  return [row('feed item read', latency.feed), row('hook received', latency.hook)]
+}
+
+const RATE_HEADINGS = [
+  'server',
+  'transitions/s',
+  'rounds',
+  'server CPU µs/transition',
+  'drained after the last write, s',
+]
+
+const cpuOf = (values: number[]) => (values.length ? median(values).toFixed(0) : 'n/a')
+
+function rateRows({ transitions: { throughput } }: BenchRun): string[][] {
+  const list = (values: number[], digits: number) => values.map((v) => v.toFixed(digits)).join(', ')
+  return [
+    [
+      'neither feed nor hook',
+      median(throughput.none).toFixed(0),
+      list(throughput.none, 0),
+      cpuOf(throughput.cpuNone),
+      '–',
+    ],
+    [
+      'one feed and one hook',
+      median(throughput.active).toFixed(0),
+      list(throughput.active, 0),
+      cpuOf(throughput.cpuActive),
+      list(throughput.drainSeconds, 2),
+    ],
+  ]
+}
+
 /** Columns padded to their widest cell, the first left-aligned and the others right-aligned. */
 function aligned(table: string[][]): string[] {
   const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((row) => row[i]?.length ?? 0)))
@@ -177,6 +259,12 @@ export function textTable(run: BenchRun): string {
     ...aligned([HEADINGS, ...rows(run)]),
     '',
     ...ratioLines(run),
+    '',
+    ...aligned([LATENCY_HEADINGS, ...latencyRows(run)]),
+    '',
+    ...aligned([RATE_HEADINGS, ...rateRows(run)]),
+    '',
+    ...transitionLines(run),
   ].join('\n')
 }
 
@@ -190,6 +278,7 @@ function markdownTable(headings: string[], body: string[][]): string[] {
 
 /** BENCHMARKS.md, rewritten whole by each run. */
 export function markdown(run: BenchRun): string {
+  const tr = run.transitions
   return `# Benchmarks
 
 Written by \`npm run bench\` (bench/run.ts); each run replaces this file. Absolute figures from different
@@ -214,6 +303,16 @@ ${ratioLines(run)
   .join('\n')}
 
 ${markdownTable(HEADINGS, rows(run)).join('\n')}
+
+## Order transitions to the feed and the hook
+
+${transitionLines(run)
+  .map((line) => `- ${line}`)
+  .join('\n')}
+
+${markdownTable(LATENCY_HEADINGS, latencyRows(run)).join('\n')}
+
+${markdownTable(RATE_HEADINGS, rateRows(run)).join('\n')}
 
 ## Method
 
@@ -242,5 +341,25 @@ ${markdownTable(HEADINGS, rows(run)).join('\n')}
   takes time unseen, a busy process can show well under 100 %. The load generator shares the machine:
   when it is as busy as the server (compare the two CPU columns), the client caps the bare route's req/s,
   the req/s ratio then overstates Ordo, and the CPU-per-request ratio is the better guide.
+- Transitions (bench/transitions.ts): two more \`ordo serve\` on fresh databases, both with
+  \`cancellationGracePeriodMinutes: 0\` and \`allowInsecureHooks: true\`; one has neither feed nor hook, the
+  other a feed and a hook on every status (\`POST /api/orders/feed/config\` and \`/hook/config\` with \`{}\`
+  filters), a feed reader (\`GET /api/orders/feed?maxlot=10\`, then \`POST /api/orders/feed\` with the handles
+  read; ${tr.settings.feedIdleMs} ms pause after an empty read) and a hook receiver (Node's http server on 127.0.0.1
+  answering 200), both inside the bench process. A unit of load is \`POST /api/oms/pvt/orders\` (the example
+  order, so two orders) then the payment notification of its one payment, which approves both:
+  ${tr.transitionsPerUnit.toFixed(0)} transitions per unit, counted at the hook in the warm-up.
+- Rate: rounds of ${tr.settings.unitsPerRound} units, ${tr.settings.concurrency} at a time, each started as the one before it answered; a round of
+  the server with the feed and hook ends when its feed reader and hook receiver have every transition of
+  the round (\`ready-for-handling\` for each order), so its rate counts delivery too. A warm-up round of
+  ${tr.settings.warmupUnits} units each, then ${tr.settings.rounds} rounds each, alternating; the ratio is of the medians. Server CPU per
+  transition is the server process's CPU time over the round (delivery included) over its transitions.
+- Latency: on the server with the feed and hook, units started at a steady pace (open loop, at most
+  ${tr.settings.maxInFlight} in flight, ${tr.latency.skipped} skipped for that) for ${tr.settings.latencySeconds} s, at ${tr.settings.targetRate} transitions/s or, when the
+  rate measured before is lower, ${Math.round(tr.settings.sustainableShare * 100)} % of it. Each transition's delay runs from the moment the bench
+  got the answer to the write that made it (placement or notification; a transition stamped before the
+  placement answered is the placement's) to the feed retrieval that returned it or the hook request that
+  carried it, on the wall clock of this one machine. \`from currentChange\` is from the time Ordo stamped
+  on the event instead. Percentiles are nearest-rank over every transition of the run.
 `
 }

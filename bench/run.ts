@@ -1,6 +1,6 @@
 // `npm run bench`: start-up time of `ordo`, then Get order throughput on a fresh database as a ratio of a bare
-// Fastify route that sends the same bytes from memory, both measured in this one run. Prints tables and rewrites
-// BENCHMARKS.md.
+// Fastify route that sends the same bytes from memory, both measured in this one run, then order transitions
+// through the feed and the hook (bench/transitions.ts). Prints tables and rewrites BENCHMARKS.md.
 import autocannon from 'autocannon'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -12,6 +12,7 @@ import { assertCurrentBuild, freePort, printedKey } from '../test/local-server.t
 import { startServer, stopAll, untilPrinted, waitUntilAnswering, type Server } from './processes.ts'
 import { describeMachine, markdown, textTable, type BenchRun, type Figures, type Sample } from './report.ts'
 import { measureStartup } from './startup.ts'
+import { measureTransitions } from './transitions.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -42,7 +43,7 @@ const SETTINGS = {
   /** `ordo serve` answers /healthz within this long of its start (the issue's acceptance). */
   startupTargetMs: 1500,
   /** The whole run, start to finish; past it everything is stopped and the bench fails. */
-  deadlineMs: 180_000,
+  deadlineMs: 330_000,
 } as const
 
 type Headers = Record<string, string>
@@ -227,6 +228,17 @@ async function bench(workDir: string): Promise<BenchRun> {
   }
   await Promise.all([ordo.server.stop(), bare.stop()])
 
+  say('Transitions to the feed and the hook: two Ordo on fresh SQLite databases, one with a feed and a hook…')
+  const [none, fanned] = await Promise.all(
+    ['none.db', 'fanned.db'].map(async (file) => {
+      const started = await startOrdo(join(workDir, file))
+      return { ...started, headers: await bootstrapKey(started.server) }
+    }),
+  )
+  if (!none || !fanned) throw new Error('Two servers were started')
+  const transitions = await measureTransitions(none, fanned, say)
+  await Promise.all([none.server.stop(), fanned.server.stop()])
+
   const sizes = [...documents.values()].map((text) => Buffer.byteLength(text))
   return {
     date,
@@ -242,6 +254,7 @@ async function bench(workDir: string): Promise<BenchRun> {
     startup: { ...startup, loadAverage, targetMs: SETTINGS.startupTargetMs },
     bare: targets[0].figures,
     ordo: targets[1].figures,
+    transitions,
   }
 }
 

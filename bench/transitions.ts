@@ -1,0 +1,410 @@
+// Order transitions through the fan-out, for `npm run bench`: how long after a write is acknowledged its
+// transitions are read from the feed and received by the hook, at a steady rate; and the sustained transition
+// rate of a server with one feed and one hook active as a ratio of one with neither, in alternating rounds.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { loadavg } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { exampleOrder } from '../test/fixtures.ts'
+import type { Server } from './processes.ts'
+import { median } from './report.ts'
+
+/** A running `ordo serve` and the admin key it printed. */
+export interface Ordo {
+  server: Server
+  base: string
+  headers: Record<string, string>
+}
+
+export const TRANSITION_SETTINGS = {
+  /** The issue's target: p99 from a transition to the hook under this, at `targetRate`, on SQLite. */
+  hookP99TargetMs: 1000,
+  targetRate: 500,
+  /** Below the sustained rate measured first, the latency run goes at this share of it. */
+  sustainableShare: 0.8,
+  latencySeconds: 10,
+  /** Units (a placement and its approval) in flight at most in the latency run; past it a unit is skipped. */
+  maxInFlight: 64,
+  /** Closed loop for the rate: this many units at once, each round a fixed number of them. */
+  concurrency: 4,
+  warmupUnits: 8,
+  unitsPerRound: 40,
+  rounds: 4,
+  ratioTarget: 0.7,
+  /** How long a feed reader waits after an empty retrieval before it asks again. */
+  feedIdleMs: 10,
+  /** Every transition written must reach the feed and the hook within this of the last write. */
+  drainTimeoutMs: 30_000,
+} as const
+
+/**
+ * The last transition of each order of a unit: with no grace period an approved order goes on to it at once.
+ * A channel has everything of an order once it has this, since both hand out an order's events in order.
+ */
+const FINAL_STATE = 'ready-for-handling'
+
+async function send(ordo: Ordo, method: string, path: string, body?: unknown): Promise<string> {
+  const response = await fetch(`${ordo.base}${path}`, {
+    method,
+    headers: { ...ordo.headers, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
+  return text
+}
+
+interface Arrival {
+  orderId: string
+  state: string
+  currentChange: string
+  /** Date.now() as it arrived. */
+  at: number
+}
+
+/** A placement and the approval of its payment: two orders (the two-seller example) and their transitions. */
+interface Unit {
+  orderIds: string[]
+  /** Date.now() as each write's answer arrived. */
+  placedAt: number
+  approvedAt: number
+}
+
+/** What one server's feed reader and hook receiver got, and which orders each has seen to the end. */
+class Channels {
+  readonly feed: Arrival[] = []
+  readonly hook: Arrival[] = []
+  private readonly finished = { feed: new Set<string>(), hook: new Set<string>() }
+
+  add(channel: 'feed' | 'hook', arrival: Arrival): void {
+    this[channel].push(arrival)
+    if (arrival.state === FINAL_STATE) this.finished[channel].add(arrival.orderId)
+  }
+
+  /** Resolves once both channels have every transition of `units`. */
+  async drained(units: readonly Unit[]): Promise<void> {
+    const deadline = performance.now() + TRANSITION_SETTINGS.drainTimeoutMs
+    const done = () =>
+      units.every((unit) =>
+        unit.orderIds.every((id) => this.finished.feed.has(id) && this.finished.hook.has(id)),
+      )
+    while (!done()) {
+      if (performance.now() > deadline) {
+        throw new Error(
+          `the feed and the hook did not get every transition within ${TRANSITION_SETTINGS.drainTimeoutMs} ms`,
+        )
+      }
+      await sleep(5)
+    }
+  }
+
+  clear(): void {
+    this.feed.length = 0
+    this.hook.length = 0
+  }
+}
+
+/** A hook receiver on 127.0.0.1 that answers 200 and records each notification as it arrives. */
+async function startReceiver(channels: Channels): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')))
+    req.on('end', () => {
+      const at = Date.now()
+      const json = JSON.parse(body) as { OrderId?: string; State?: string; CurrentChange?: string }
+      if (json.OrderId && json.State && json.CurrentChange) {
+        channels.add('hook', {
+          orderId: json.OrderId,
+          state: json.State,
+          currentChange: json.CurrentChange,
+          at,
+        })
+      }
+      res.end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** Reads the feed as a client does, `maxlot=10` then a commit of what it read, until `stop` says so. */
+async function readFeed(ordo: Ordo, channels: Channels, stop: () => boolean): Promise<void> {
+  while (!stop()) {
+    const items = JSON.parse(await send(ordo, 'GET', '/api/orders/feed?maxlot=10')) as (Omit<
+      Arrival,
+      'at'
+    > & { handle: string })[]
+    const at = Date.now()
+    for (const { orderId, state, currentChange } of items) {
+      channels.add('feed', { orderId, state, currentChange, at })
+    }
+    if (items.length > 0) {
+      await send(ordo, 'POST', '/api/orders/feed', { handles: items.map((item) => item.handle) })
+    } else await sleep(TRANSITION_SETTINGS.feedIdleMs)
+  }
+}
+
+let placements = 0
+
+async function placeAndApprove(ordo: Ordo): Promise<Unit> {
+  const placed = JSON.parse(
+    await send(
+      ordo,
+      'POST',
+      '/api/oms/pvt/orders',
+      exampleOrder({ marketplaceOrderId: `FAN-${placements++}` }),
+    ),
+  ) as { orders: { orderId: string; paymentData: { transactions: { payments: { id: string }[] }[] } }[] }
+  const placedAt = Date.now()
+  const [first] = placed.orders
+  if (!first) throw new Error('Placing an order answered no order')
+  // One payment for the whole group: its notification approves every order of it.
+  for (const payment of first.paymentData.transactions[0]?.payments ?? []) {
+    await send(
+      ordo,
+      'POST',
+      `/api/oms/pvt/orders/${first.orderId}/payments/${payment.id}/payment-notification`,
+    )
+  }
+  return { orderIds: placed.orders.map((order) => order.orderId), placedAt, approvedAt: Date.now() }
+}
+
+export interface Percentiles {
+  count: number
+  p50Ms: number
+  p99Ms: number
+}
+
+const percentiles = (values: number[]): Percentiles => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN
+  return { count: sorted.length, p50Ms: rank(0.5), p99Ms: rank(0.99) }
+}
+
+/**
+ * Each arrival's delay from the acknowledgement of the write that made its transition (the placement's
+ * transitions are stamped before it answered, the approval's after), and from its own currentChange.
+ */
+function delays(arrivals: readonly Arrival[], units: readonly Unit[]) {
+  const unitOf = new Map(units.flatMap((unit) => unit.orderIds.map((id) => [id, unit] as const)))
+  const fromAck: number[] = []
+  const fromChange: number[] = []
+  for (const arrival of arrivals) {
+    const unit = unitOf.get(arrival.orderId)
+    if (!unit) continue
+    const changed = Date.parse(arrival.currentChange)
+    fromAck.push(arrival.at - (changed <= unit.placedAt ? unit.placedAt : unit.approvedAt))
+    fromChange.push(arrival.at - changed)
+  }
+  return { fromAck: percentiles(fromAck), fromChange: percentiles(fromChange) }
+}
+
+export interface TransitionFigures {
+  transitionsPerUnit: number
+  latency: {
+    rate: number
+    achievedRate: number
+    seconds: number
+    units: number
+    skipped: number
+    feed: { fromAck: Percentiles; fromChange: Percentiles }
+    hook: { fromAck: Percentiles; fromChange: Percentiles }
+    serverCpuShare: number | undefined
+    loadCpuShare: number
+    loadAverage: number
+  }
+  throughput: {
+    /** Transitions per second, one entry per round. */
+    none: number[]
+    active: number[]
+    /** Seconds from the last write of a round to the feed and the hook having all of it. */
+    drainSeconds: number[]
+    /** The server's CPU time per transition, µs, one entry per round; empty where /proc is missing. */
+    cpuNone: number[]
+    cpuActive: number[]
+    loadAverage: number
+  }
+  settings: typeof TRANSITION_SETTINGS
+}
+
+/** Both channels of the `active` server, with a feed reader running only while a load is on. */
+interface Active {
+  ordo: Ordo
+  channels: Channels
+  /** Reads the feed until the returned function is called; that function resolves once the reader stopped. */
+  readWhile: () => () => Promise<void>
+}
+
+function readerOf(ordo: Ordo, channels: Channels): Active['readWhile'] {
+  return () => {
+    let stopped = false
+    const reading = readFeed(ordo, channels, () => stopped)
+    return async () => {
+      stopped = true
+      await reading
+    }
+  }
+}
+
+/** `count` units, `concurrency` at a time (closed loop), then (with channels) until both have all of them. */
+async function round(ordo: Ordo, count: number, active?: Active) {
+  const stopReading = active?.readWhile()
+  const units: Unit[] = []
+  const cpuBefore = ordo.server.cpuSeconds()
+  const started = performance.now()
+  let next = 0
+  const worker = async () => {
+    while (next++ < count) units.push(await placeAndApprove(ordo))
+  }
+  try {
+    await Promise.all(Array.from({ length: TRANSITION_SETTINGS.concurrency }, worker))
+    const written = performance.now()
+    await active?.channels.drained(units)
+    const ended = performance.now()
+    const cpuAfter = ordo.server.cpuSeconds()
+    return {
+      units,
+      seconds: (ended - started) / 1000,
+      drainSeconds: (ended - written) / 1000,
+      serverCpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
+    }
+  } finally {
+    await stopReading?.()
+  }
+}
+
+/** Units launched at a steady pace for the rate asked (open loop), at most `maxInFlight` at once. */
+async function steadyLoad(ordo: Ordo, unitsPerSecond: number) {
+  const { latencySeconds, maxInFlight } = TRANSITION_SETTINGS
+  const units: Unit[] = []
+  const inFlight = new Set<Promise<void>>()
+  let launched = 0
+  let skipped = 0
+  const started = performance.now()
+  for (;;) {
+    const elapsed = performance.now() - started
+    if (elapsed >= latencySeconds * 1000) break
+    for (const due = Math.floor((elapsed / 1000) * unitsPerSecond) + 1; launched < due; launched++) {
+      if (inFlight.size >= maxInFlight) {
+        skipped++
+        continue
+      }
+      const running: Promise<void> = placeAndApprove(ordo).then((unit) => {
+        units.push(unit)
+        inFlight.delete(running)
+      })
+      inFlight.add(running)
+    }
+    await sleep(Math.max(1, ((launched / unitsPerSecond) * 1000 - elapsed) | 0))
+  }
+  await Promise.all(inFlight)
+  return { units, skipped, seconds: (performance.now() - started) / 1000 }
+}
+
+async function prepare(ordo: Ordo): Promise<void> {
+  await send(ordo, 'PUT', '/api/ordo/pvt/settings', {
+    allowInsecureHooks: true,
+    cancellationGracePeriodMinutes: 0,
+  })
+}
+
+/**
+ * `none` has neither feed nor hook; `active` gets one of each (every status), a feed reader and a hook
+ * receiver in this process. Both must be fresh servers of the same build on their own SQLite files.
+ */
+export async function measureTransitions(
+  none: Ordo,
+  ordo: Ordo,
+  say: (text: string) => void,
+): Promise<TransitionFigures> {
+  const settings = TRANSITION_SETTINGS
+  const channels = new Channels()
+  const receiver = await startReceiver(channels)
+  try {
+    await Promise.all([prepare(none), prepare(ordo)])
+    await send(ordo, 'POST', '/api/orders/feed/config', {})
+    await send(ordo, 'POST', '/api/orders/hook/config', { hook: { url: receiver.url } })
+    const active: Active = { ordo, channels, readWhile: readerOf(ordo, channels) }
+
+    say(`  warm-up, ${settings.warmupUnits} units each`)
+    await round(none, settings.warmupUnits)
+    const warm = await round(ordo, settings.warmupUnits, active)
+    const perUnit = channels.hook.length / Math.max(warm.units.length, 1)
+    channels.clear()
+    const rate = (result: { units: Unit[]; seconds: number }) =>
+      (result.units.length * perUnit) / result.seconds
+    const cpu = (result: { units: Unit[]; serverCpuSeconds: number | undefined }, into: number[]) => {
+      if (result.serverCpuSeconds !== undefined) {
+        into.push((result.serverCpuSeconds * 1e6) / (result.units.length * perUnit))
+      }
+    }
+
+    const throughput: TransitionFigures['throughput'] = {
+      none: [],
+      active: [],
+      drainSeconds: [],
+      cpuNone: [],
+      cpuActive: [],
+      loadAverage: loadavg()[0] ?? 0,
+    }
+    for (let index = 1; index <= settings.rounds; index++) {
+      say(`  round ${index} of ${settings.rounds}, ${settings.unitsPerRound} units each`)
+      const alone = await round(none, settings.unitsPerRound)
+      throughput.none.push(rate(alone))
+      cpu(alone, throughput.cpuNone)
+      const fanned = await round(ordo, settings.unitsPerRound, active)
+      channels.clear()
+      throughput.active.push(rate(fanned))
+      cpu(fanned, throughput.cpuActive)
+      throughput.drainSeconds.push(fanned.drainSeconds)
+      say(
+        `    none ${rate(alone).toFixed(0)}/s, a feed and a hook ${rate(fanned).toFixed(0)}/s ` +
+          `(drained ${fanned.drainSeconds.toFixed(2)} s after the last write)`,
+      )
+    }
+
+    const sustained = median(throughput.active)
+    const target = Math.min(settings.targetRate, sustained * settings.sustainableShare)
+    say(`  transitions at ${target.toFixed(0)}/s for ${settings.latencySeconds} s, feed and hook timed…`)
+    const loadAverage = loadavg()[0] ?? 0
+    const serverBefore = ordo.server.cpuSeconds()
+    const loadBefore = process.cpuUsage()
+    const stopReading = active.readWhile()
+    let steady: Awaited<ReturnType<typeof steadyLoad>>
+    try {
+      steady = await steadyLoad(ordo, target / perUnit)
+      await channels.drained(steady.units)
+    } finally {
+      await stopReading()
+    }
+    const serverAfter = ordo.server.cpuSeconds()
+    const load = process.cpuUsage(loadBefore)
+    return {
+      transitionsPerUnit: perUnit,
+      latency: {
+        rate: target,
+        achievedRate: (steady.units.length * perUnit) / steady.seconds,
+        seconds: steady.seconds,
+        units: steady.units.length,
+        skipped: steady.skipped,
+        feed: delays(channels.feed, steady.units),
+        hook: delays(channels.hook, steady.units),
+        serverCpuShare:
+          serverBefore === undefined || serverAfter === undefined
+            ? undefined
+            : (serverAfter - serverBefore) / steady.seconds,
+        loadCpuShare: (load.user + load.system) / 1e6 / steady.seconds,
+        loadAverage,
+      },
+      throughput,
+      settings,
+    }
+  } finally {
+    await receiver.close()
+  }
+}
