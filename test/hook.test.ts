@@ -1,43 +1,12 @@
 // The order hook through the HTTP API with a real HTTP receiver: the ping, delivery in order per order,
 // retries while the receiver is down (on the injectable clock), giving up and redelivering, signatures.
 import assert from 'node:assert/strict'
-import { createServer, type IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { it, type TestContext } from 'node:test'
+import { it } from 'node:test'
 import { Webhook } from 'standardwebhooks'
 import { api, errorCode } from './api.ts'
 import { singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
-
-interface Received {
-  headers: IncomingHttpHeaders
-  body: string
-  json: { OrderId?: string; State?: string; hookConfig?: string }
-}
-
-/** A hook receiver on 127.0.0.1 that answers with `status` (changeable) and keeps what it received. */
-async function receiver(t: TestContext) {
-  const received: Received[] = []
-  const state = { status: 200 }
-  const server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')))
-    req.on('end', () => {
-      received.push({ headers: req.headers, body, json: JSON.parse(body) as Received['json'] })
-      res.statusCode = state.status
-      res.end()
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    state,
-    received,
-    notifications: () => received.filter((r) => r.json.hookConfig === undefined),
-  }
-}
+import { hookReceiver } from './hook-receiver.ts'
 
 const HOOK_FILTER = { type: 'FromWorkflow', status: ['ready-for-handling', 'start-handling', 'handling'] }
 
@@ -63,7 +32,7 @@ async function deliver(test: TestApp) {
 describeEachDialect('order hook', (dialect) => {
   it('is saved once its URL answers the ping; https unless the account allows http; never link-local', async (t) => {
     const test = await startTestApp(t, dialect)
-    const hook = await receiver(t)
+    const hook = await hookReceiver(t)
     const post = (body: unknown) => api(test).send('POST', '/api/orders/hook/config', body)
     const body = { filter: HOOK_FILTER, hook: { url: hook.url, headers: {} } }
     const insecure = await post(body)
@@ -97,7 +66,7 @@ describeEachDialect('order hook', (dialect) => {
 
   it('posts each event once, in order, with the PascalCase body and the configured headers', async (t) => {
     const test = await startTestApp(t, dialect)
-    const hook = await receiver(t)
+    const hook = await hookReceiver(t)
     await configure(test, hook.url)
     const order = await api(test).handlingOrder(singleOrder('HOOK-1'))
     await deliver(test)
@@ -133,7 +102,7 @@ describeEachDialect('order hook', (dialect) => {
 
   it('keeps every event while the receiver is down and delivers them afterwards, in order per order', async (t) => {
     const test = await startTestApp(t, dialect)
-    const hook = await receiver(t)
+    const hook = await hookReceiver(t)
     await configure(test, hook.url)
     hook.state.status = 503
     const orders = [
@@ -170,7 +139,7 @@ describeEachDialect('order hook', (dialect) => {
 
   it('gives up after four days, keeps the delivery as failed, and redelivers it on request', async (t) => {
     const test = await startTestApp(t, dialect)
-    const hook = await receiver(t)
+    const hook = await hookReceiver(t)
     await configure(test, hook.url)
     hook.state.status = 500
     await api(test).handlingOrder(singleOrder('GIVE-UP'))
@@ -196,7 +165,7 @@ describeEachDialect('order hook', (dialect) => {
 
   it('signs deliveries the Standard Webhooks way when the hook has a secret', async (t) => {
     const test = await startTestApp(t, dialect)
-    const hook = await receiver(t)
+    const hook = await hookReceiver(t)
     const secret = `whsec_${Buffer.from('a'.repeat(32)).toString('base64')}`
     await configure(test, hook.url, { secret })
     await api(test).handlingOrder(singleOrder('SIGNED'))
