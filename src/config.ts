@@ -7,6 +7,8 @@ export interface Config {
   sqlitePath: string
   logLevel: LogLevel
   timerIntervalMs: number
+  /** How long a job whose process stopped renewing it (killed) waits before another process takes it over. */
+  jobLeaseMs: number
   /** Tests only: a file holding an ISO timestamp that the server reads as "now". */
   clockFile: string | undefined
 }
@@ -43,6 +45,12 @@ export function loadConfig(
   if (!Number.isFinite(timerIntervalMs) || timerIntervalMs <= 0) {
     throw new Error(`Invalid ORDO_TIMER_INTERVAL_MS: ${String(env.ORDO_TIMER_INTERVAL_MS)}`)
   }
+  const jobLeaseMs = Number(env.ORDO_JOB_LEASE_MS ?? 30_000)
+  if (!Number.isInteger(jobLeaseMs) || jobLeaseMs < 1000) {
+    throw new Error(
+      `Invalid ORDO_JOB_LEASE_MS: ${String(env.ORDO_JOB_LEASE_MS)} (a whole number of ms, 1000 or more)`,
+    )
+  }
   const logLevel = flags['log-level'] ?? env.LOG_LEVEL ?? 'info'
   if (!isLogLevel(logLevel)) {
     throw new Error(`Invalid log level: ${logLevel}. Use one of ${LOG_LEVELS.join(', ')}.`)
@@ -65,6 +73,7 @@ export function loadConfig(
     sqlitePath: flags.db ?? env.ORDO_DB ?? DEFAULT_SQLITE_PATH,
     logLevel,
     timerIntervalMs,
+    jobLeaseMs,
     clockFile: env.ORDO_CLOCK_FILE,
   })
 }

@@ -122,6 +122,7 @@ async function serve(config: Config): Promise<void> {
     handlers,
     clock: deps.clock,
     pollIntervalMs: config.timerIntervalMs,
+    leaseMs: config.jobLeaseMs,
     onError,
   })
   const fanOut = followStream({

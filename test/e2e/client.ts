@@ -117,9 +117,10 @@ export async function serverWithHook(
   t: TestContext,
   dialect: Dialect,
   headers: Record<string, string> = {},
+  env: Record<string, string> = {},
 ): Promise<ServerWithHook> {
   const box = await sandbox(t, dialect)
-  const server = await box.serve()
+  const server = await box.serve(env)
   const hook = await hookReceiver(t)
   const client = adminClient(server)
   await client.call(server, 'PUT', '/api/ordo/pvt/settings', {

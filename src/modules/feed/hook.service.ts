@@ -25,8 +25,8 @@ import type { DeliveryStatus } from './hook.table.ts'
 /** The job that sends a hook's pending deliveries of one order, oldest first. */
 export const HOOK_DELIVERY_JOB = 'hook-delivery'
 
-/** A worker holds a delivery this long; if it dies meanwhile, another takes the delivery over. */
-const LEASE_MS = 60_000
+/** A worker holds a delivery for an attempt's 5 s and a margin; if its process dies, another takes it over. */
+const LEASE_MS = 10_000
 
 function hookOf(principal: Principal): hooks.HookKey {
   if (!principal.appKey) {
@@ -148,7 +148,12 @@ export async function sendHookDeliveries(deps: Deps, payload: unknown): Promise<
     const delivery = await hooks.firstOpenDelivery(deps.db, key, orderId)
     if (!delivery) return
     const leased = delivery.status === 'delivering' && (delivery.lease_until ?? '') > now.toISOString()
-    if (leased || delivery.next_attempt_at > now.toISOString()) return
+    // Held by a worker that may have died: look again when its lease ends, or the order would stop here.
+    if (leased) {
+      await deps.jobs.enqueue(deps.db, [deliveryJob(key, orderId, delivery.lease_until ?? now.toISOString())])
+      return
+    }
+    if (delivery.next_attempt_at > now.toISOString()) return
     const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString()
     if (!(await hooks.takeDelivery(deps.db, delivery, leaseUntil))) return
     const attempts = delivery.attempts + 1
