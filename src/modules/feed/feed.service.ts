@@ -6,7 +6,7 @@ import { AppError, validationFailed } from '../../platform/errors.ts'
 import { lowerHexId } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
-import { readEventStream, takeVersionDocuments } from '../orders/order.service.ts'
+import { eventsAfter, readEventStream, takeVersionDocuments } from '../orders/order.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
 import { hookSubscriptions, queueHookDeliveries } from './hook.service.ts'
 import {
@@ -212,11 +212,21 @@ export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<n
   return read
 }
 
-/** Runs the fan-out until the stream is drained; what a test or a start-up catch-up calls. */
+/**
+ * Runs the fan-out until it has read every event committed before the call. On PostgreSQL the stream holds
+ * back events while any older transaction of the server is open, in any database (see readEventStream), so
+ * a read that finds nothing is tried again while committed events are still ahead of the cursor.
+ */
 export async function fanOutAll(deps: Deps): Promise<number> {
   let total = 0
-  for (let read = await fanOutEvents(deps); read > 0; read = await fanOutEvents(deps)) total += read
-  return total
+  for (;;) {
+    const read = await fanOutEvents(deps)
+    total += read
+    if (read > 0) continue
+    const cursor = await feeds.lockCursor(deps, FAN_OUT)
+    if (!(await eventsAfter(deps, cursor))) return total
+    await new Promise((resolve) => setImmediate(resolve))
+  }
 }
 
 /** POST /api/orders/expressions/jsonata: whether the document meets the expression. */

@@ -102,6 +102,19 @@ export async function readEventStream(
   return { events, next: events.at(-1)?.position ?? after }
 }
 
+/** Whether an event past the position is committed, whether or not the stream would return it yet. */
+export async function anyEventAfter(
+  { db, dialect }: Pick<DbHandle, 'db' | 'dialect'>,
+  after: StreamPosition,
+): Promise<boolean> {
+  const query = db.selectFrom('order_events').select('id').limit(1)
+  const row =
+    dialect === 'postgres'
+      ? await query.where(sql<boolean>`(tx_id, id) > (${after.tx}, ${after.id})`).executeTakeFirst()
+      : await query.where('id', '>', after.id).executeTakeFirst()
+  return row !== undefined
+}
+
 /**
  * A database restored from a dump onto another PostgreSQL server keeps its events' transaction ids while the
  * server's own ids may be far behind: new events would sort before old ones and readers would wait for ever.

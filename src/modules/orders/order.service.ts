@@ -268,3 +268,9 @@ export async function takeVersionDocuments(
   await orders.deleteVersionDocuments(trx, account, orderId, upTo)
   return new Map(rows.map((row) => [row.version, row.document]))
 }
+
+/** Whether any event is committed after the position, visible to readers of the stream or not yet. */
+export const eventsAfter = (
+  deps: Pick<Deps, 'db' | 'dialect'>,
+  after: events.StreamPosition,
+): Promise<boolean> => events.anyEventAfter(deps, after)
