@@ -33,13 +33,16 @@ export const FeedConfigBodySchema = Type.Object({
 })
 export type FeedConfigBody = Static<typeof FeedConfigBodySchema>
 
+/** A filter as GET shows it, for feeds and hooks alike: what was configured. */
+export const FilterDocumentSchema = Type.Object({
+  type: Type.String(),
+  status: Type.Optional(Type.Array(Type.String())),
+  expression: Type.Optional(Type.String()),
+  disableSingleFire: Type.Optional(Type.Boolean()),
+})
+
 export const FeedConfigSchema = Type.Object({
-  filter: Type.Object({
-    type: Type.String(),
-    status: Type.Optional(Type.Array(Type.String())),
-    expression: Type.Optional(Type.String()),
-    disableSingleFire: Type.Optional(Type.Boolean()),
-  }),
+  filter: FilterDocumentSchema,
   queue: Type.Object({
     visibilityTimeoutInSeconds: Type.Integer(),
     MessageRetentionPeriodInSeconds: Type.Integer(),

@@ -1,7 +1,7 @@
 // Wire formats of the order hook: its configuration (VTEX's, plus Ordo's optional signing secret), the
 // notification it posts, and Ordo's delivery log.
 import { Type, type Static } from 'typebox'
-import { FeedConfigBodySchema } from './feed.schemas.ts'
+import { FeedConfigBodySchema, FilterDocumentSchema } from './feed.schemas.ts'
 import { DELIVERY_STATUSES } from './hook.table.ts'
 
 export const HookConfigBodySchema = Type.Object({
@@ -27,12 +27,7 @@ export const HookConfigBodySchema = Type.Object({
 export type HookConfigBody = Static<typeof HookConfigBodySchema>
 
 export const HookConfigSchema = Type.Object({
-  filter: Type.Object({
-    type: Type.String(),
-    status: Type.Optional(Type.Array(Type.String())),
-    expression: Type.Optional(Type.String()),
-    disableSingleFire: Type.Optional(Type.Boolean()),
-  }),
+  filter: FilterDocumentSchema,
   hook: Type.Object({ url: Type.String(), headers: Type.Record(Type.String(), Type.String()) }),
   signed: Type.Boolean({
     description: 'Ordo: whether notifications are signed (the secret is never shown).',

@@ -264,17 +264,7 @@ async function post(
         error: `${host} resolves to a link-local or metadata address`,
       }
     }
-    // Receivers check the signature's timestamp against their own clock: it is the wall clock's.
-    const signed = signing?.secret
-      ? (() => {
-          const timestamp = new Date()
-          return {
-            'webhook-id': signing.id,
-            'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-            'webhook-signature': new Webhook(signing.secret).sign(signing.id, timestamp, body),
-          }
-        })()
-      : {}
+    const signed = signing?.secret ? signatureHeaders(signing.secret, signing.id, body) : {}
     const res = await fetch(url, {
       method: 'POST',
       headers: { ...headers, ...signed, 'content-type': 'application/json' },
@@ -292,5 +282,15 @@ async function post(
       latencyMs: latencyMs(),
       error: typeof cause === 'string' ? `${message} (${cause})` : message,
     }
+  }
+}
+
+/** Standard Webhooks headers. Receivers check the timestamp against their own clock: it is the wall clock's. */
+function signatureHeaders(secret: string, id: string, body: string): Record<string, string> {
+  const timestamp = new Date()
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(id, timestamp, body),
   }
 }
