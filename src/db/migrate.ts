@@ -10,6 +10,7 @@ import * as invoicesAndChanges from './migrations/0005-invoices-and-changes.ts'
 import * as feeds from './migrations/0006-feeds.ts'
 import * as hooks from './migrations/0007-hooks.ts'
 import * as versionDocuments from './migrations/0008-version-documents.ts'
+import * as feedItemIndexes from './migrations/0009-feed-item-indexes.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0006-feeds': feeds,
   '0007-hooks': hooks,
   '0008-version-documents': versionDocuments,
+  '0009-feed-item-indexes': feedItemIndexes,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

@@ -87,17 +87,21 @@ export async function readEventStream(
   after: StreamPosition,
   limit: number,
 ): Promise<StreamBatch> {
-  const query = db.selectFrom('order_events').selectAll().orderBy('tx_id').orderBy('id').limit(limit)
+  const query = db.selectFrom('order_events').selectAll().limit(limit)
   const rows =
     dialect === 'postgres'
       ? await query
+          .orderBy('tx_id')
+          .orderBy('id')
           .where(sql<boolean>`(tx_id, id) > (${after.tx}, ${after.id})`)
           .where(
             sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
               + (select coalesce(max(tx_offset), 0) from order_stream_offsets)`,
           )
           .execute()
-      : await query.where('id', '>', after.id).execute()
+      : // Ordered by id alone: SQLite's planner does not know tx_id is always 0 there, and would scan the
+        // stream from its start for an order by (tx_id, id).
+        await query.where('id', '>', after.id).orderBy('id').execute()
   const events = rows.map((row) => ({ ...toEvent(row), position: { tx: row.tx_id, id: row.id } }))
   return { events, next: events.at(-1)?.position ?? after }
 }
