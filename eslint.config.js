@@ -5,7 +5,8 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x'
 import tseslint from 'typescript-eslint'
 
 // A file's role is its suffix (`order.service.ts`); a file under src/modules with none of these is a pure rule file.
-const ROLES = ['table', 'repository', 'service', 'schemas', 'routes', 'guard', 'test']
+// A client calls systems outside Ordo (a hook's URL).
+const ROLES = ['table', 'repository', 'client', 'service', 'schemas', 'routes', 'guard', 'test']
 // The core: every feature depends on it, so it depends on no other module.
 const CORE = 'orders'
 
@@ -81,6 +82,13 @@ const roleRules = {
       group: ['*.service.ts', '*.routes.ts', '*.guard.ts', ...fastify],
       message:
         'Repositories are SQL only: services call them, never the reverse, and they know nothing of HTTP.',
+    },
+  ],
+  client: [
+    {
+      group: ['*.repository.ts', '*.service.ts', '*.routes.ts', '*.guard.ts', '**/db/**', ...fastify],
+      message:
+        "Clients only talk to systems outside Ordo (HTTP out): services call them, and they know nothing of the database or of Ordo's own HTTP.",
     },
   ],
   service: [

@@ -9,6 +9,10 @@ export interface Config {
   timerIntervalMs: number
   /** How long a job whose process stopped renewing it (killed) waits before another process takes it over. */
   jobLeaseMs: number
+  /** Hook deliveries this process sends at once, in a pool of their own beside the other jobs. */
+  hookConcurrency: number
+  /** Of those, how many may go to one hook: a slow receiver leaves the rest to the other hooks. */
+  hookConcurrencyPerHook: number
   /** Tests only: a file holding an ISO timestamp that the server reads as "now". */
   clockFile: string | undefined
 }
@@ -51,6 +55,8 @@ export function loadConfig(
       `Invalid ORDO_JOB_LEASE_MS: ${String(env.ORDO_JOB_LEASE_MS)} (a whole number of ms, 1000 or more)`,
     )
   }
+  const hookConcurrency = wholeNumber(env, 'ORDO_HOOK_CONCURRENCY', 32)
+  const hookConcurrencyPerHook = wholeNumber(env, 'ORDO_HOOK_CONCURRENCY_PER_HOOK', 16)
   const logLevel = flags['log-level'] ?? env.LOG_LEVEL ?? 'info'
   if (!isLogLevel(logLevel)) {
     throw new Error(`Invalid log level: ${logLevel}. Use one of ${LOG_LEVELS.join(', ')}.`)
@@ -74,6 +80,17 @@ export function loadConfig(
     logLevel,
     timerIntervalMs,
     jobLeaseMs,
+    hookConcurrency,
+    hookConcurrencyPerHook,
     clockFile: env.ORDO_CLOCK_FILE,
   })
+}
+
+function wholeNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const text = env[name]
+  const value = text === undefined ? fallback : Number(text)
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`Invalid ${name}: ${String(text)} (a whole number, 1 or more)`)
+  }
+  return value
 }

@@ -10,3 +10,6 @@ export const jobHandlers = (deps: Deps): JobHandlers => ({
   [ORDER_TIMEOUT_JOB]: (payload) => applyOrderTimeout(deps, payload, (account) => getSettings(deps, account)),
   [HOOK_DELIVERY_JOB]: (payload) => sendHookDeliveries(deps, payload),
 })
+
+/** Kinds with a pool of workers of their own: hook deliveries wait on other systems' answers. */
+export const OWN_POOL_KINDS = [HOOK_DELIVERY_JOB]

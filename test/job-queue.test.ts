@@ -78,6 +78,7 @@ describeEachDialect('job queue', (dialect) => {
       attempt: 1,
       maxAttempts: 10,
       leasedBy: 'worker-a',
+      concurrencyKey: null,
     })
     assert.equal(await claim(), undefined)
     clock.advance(60_000)

@@ -5,7 +5,7 @@ import { it } from 'node:test'
 import type { ClaimedJob, JobQueue } from '../src/worker/job-queue.ts'
 import { runDueJobs, startWorker, type JobHandlers } from '../src/worker/worker.ts'
 import { describeEachDialect } from './harness.ts'
-import { T0, W0, at, deferred, enqueueOne, queueFixture } from './jobs.ts'
+import { T0, W0, at, deferred, enqueueOne, queueFixture, type Deferred } from './jobs.ts'
 
 /** Only a broken worker waits this long: every test below waits for events, never for time. */
 const HANG = { timeout: 120_000 }
@@ -86,6 +86,8 @@ describeEachDialect('job worker', (dialect) => {
       },
       clock,
       leaseMs,
+      // One slot: another slot of this worker would take the job over in the moment its lease has run out.
+      concurrency: 1,
       onError: (error) => assert.fail(String(error)),
     })
     await started.promise
@@ -157,6 +159,98 @@ describeEachDialect('job worker', (dialect) => {
     assert.equal((await ran.promise).id, id)
     await worker.stop()
   })
+
+  it(
+    'runs at most perKeyConcurrency jobs of one key at once, gives other jobs the free slots, and wakes for the rest',
+    HANG,
+    async (t) => {
+      const fixture = await queueFixture(t, dialect)
+      const { queue, clock } = fixture
+      for (let n = 0; n < 3; n++) {
+        await enqueueOne(fixture, { payload: { n }, concurrencyKey: 'slow', dueAt: at(T0, n - 10_000) })
+      }
+      await enqueueOne(fixture, { kind: 'other', dueAt: at(T0, -1) }) // due after the three
+      const running = new Map<number, Deferred<void>>()
+      const startedSlow: number[] = []
+      const firstTwo = deferred()
+      const otherRan = deferred()
+      const thirdStarted = deferred()
+      const worker = startWorker({
+        queue,
+        handlers: {
+          test: async (payload) => {
+            const { n } = payload as { n: number }
+            const release = deferred()
+            running.set(n, release)
+            startedSlow.push(n)
+            assert.ok(running.size <= 2, `${running.size} jobs of one key ran at once`)
+            if (startedSlow.length === 2) firstTwo.resolve()
+            if (startedSlow.length === 3) thirdStarted.resolve()
+            await release.promise
+            running.delete(n)
+          },
+          other: async () => otherRan.resolve(),
+        },
+        clock,
+        concurrency: 4,
+        perKeyConcurrency: 2,
+        pollIntervalMs: 3_600_000, // only wakes move it during the test
+        onError: (error) => assert.fail(String(error)),
+      })
+      await firstTwo.promise
+      await otherRan.promise // a slot the busy key may not use runs the other job
+      assert.deepEqual(startedSlow.sort(), [0, 1])
+      running.get(0)?.resolve() // a slot of the key frees: the job passed over runs without waiting for a poll
+      await thirdStarted.promise
+      for (const release of running.values()) release.resolve()
+      await worker.stop()
+      const rows = await fixture.handle.db.selectFrom('jobs').select('status').execute()
+      assert.deepEqual(
+        rows.map((row) => row.status),
+        ['done', 'done', 'done', 'done'],
+      )
+    },
+  )
+
+  it(
+    'wake() reaches every slot when many jobs are due: each slot that finds one wakes the next',
+    HANG,
+    async (t) => {
+      const fixture = await queueFixture(t, dialect)
+      const idle = deferred()
+      const queue: JobQueue = {
+        ...fixture.queue,
+        claim: async (options) => {
+          const job = await fixture.queue.claim(options)
+          if (!job) idle.resolve()
+          return job
+        },
+      }
+      const all = deferred()
+      let inFlight = 0
+      const release = deferred()
+      const worker = startWorker({
+        queue,
+        handlers: {
+          test: async () => {
+            inFlight += 1
+            if (inFlight === 3) all.resolve()
+            await release.promise
+          },
+        },
+        clock: fixture.clock,
+        concurrency: 3,
+        pollIntervalMs: 3_600_000,
+        onError: (error) => assert.fail(String(error)),
+      })
+      await idle.promise
+      for (let n = 0; n < 3; n++) await enqueueOne(fixture, { payload: { n } })
+      worker.wake()
+      await all.promise // one wake, three jobs running at once
+      release.resolve()
+      await worker.stop()
+    },
+  )
 
   it('runDueJobs runs each job due when it was called once, and returns even when they keep failing', async (t) => {
     const fixture = await queueFixture(t, dialect)

@@ -127,6 +127,19 @@ describe('2. repositories import no service, route, guard or Fastify', () => {
   )
 })
 
+describe('2b. clients call out and import no repository, service, route, db/ or Fastify', () => {
+  const client = 'src/modules/feed/hook.client.ts'
+  for (const code of [
+    value('findHook', './hook.repository.ts'),
+    value('saveHookConfig', './hook.service.ts'),
+    type('Db', '../../db/database.ts'),
+    type('FastifyInstance', 'fastify'),
+  ]) {
+    fires(client, code, 'no-restricted-imports', /Clients only talk to systems outside Ordo/)
+  }
+  passes(client, [value('request', 'node:http'), value('isForbiddenAddress', './hook.ts')].join(''))
+})
+
 describe('3. services import no Fastify, route or guard', () => {
   const service = 'src/modules/payments/payment.service.ts'
   for (const code of [

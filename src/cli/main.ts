@@ -17,7 +17,7 @@ import { createJobQueue, type JobQueue } from '../worker/job-queue.ts'
 import { followStream } from '../worker/stream-follower.ts'
 import { runDueJobs, startWorker } from '../worker/worker.ts'
 import { fanOutEvents } from '../modules/feed/feed.service.ts'
-import { jobHandlers } from '../job-handlers.ts'
+import { jobHandlers, OWN_POOL_KINDS } from '../job-handlers.ts'
 import { COMMANDS, OPTIONS, helpFor, optionsOf, resolveCommand, type CommandName } from './usage.ts'
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -117,19 +117,32 @@ async function serve(config: Config): Promise<void> {
   const onError = (error: unknown) => app.log.error({ err: error }, 'job failed')
   // Grace periods that ended while the server was down are applied before the first request is answered.
   await runDueJobs(queue, handlers, { clock: deps.clock, kinds: [ORDER_TIMEOUT_JOB], onError })
-  const worker = startWorker({
+  const pool = {
     queue,
     handlers,
     clock: deps.clock,
     pollIntervalMs: config.timerIntervalMs,
     leaseMs: config.jobLeaseMs,
     onError,
-  })
+  }
+  const workers = [
+    startWorker({
+      ...pool,
+      kinds: Object.keys(handlers).filter((kind) => !OWN_POOL_KINDS.includes(kind)),
+    }),
+    // A receiver that takes its 5 s to answer holds a sender that long: many at once, and never the order jobs'.
+    startWorker({
+      ...pool,
+      kinds: OWN_POOL_KINDS,
+      concurrency: config.hookConcurrency,
+      perKeyConcurrency: config.hookConcurrencyPerHook,
+    }),
+  ]
   const fanOut = followStream({
     // New events may have queued hook deliveries: the worker looks for them at once.
     step: async () => {
       const read = await fanOutEvents(deps)
-      if (read > 0) worker.wake()
+      if (read > 0) for (const worker of workers) worker.wake()
       return read
     },
     idleMs: FAN_OUT_IDLE_MS,
@@ -137,7 +150,7 @@ async function serve(config: Config): Promise<void> {
   })
   const close = async () => {
     await fanOut.stop()
-    await worker.stop()
+    await Promise.all(workers.map((worker) => worker.stop()))
     await app.close()
     await deps.db.destroy()
   }

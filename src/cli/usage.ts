@@ -120,7 +120,8 @@ ${COMMAND_NAMES.map((name) => `  ${COMMANDS[name].synopsis}`).join('\n')}
 
 Every command takes --db FILE (SQLite, default ${DEFAULT_SQLITE_PATH}) or --database-url postgres://…,
 or the environment variables ORDO_DB / DATABASE_URL, so it can run beside a live server.
-Other environment: PORT, HOST, LOG_LEVEL, ORDO_TIMER_INTERVAL_MS, ORDO_JOB_LEASE_MS.
+Other environment: PORT, HOST, LOG_LEVEL, ORDO_TIMER_INTERVAL_MS, ORDO_JOB_LEASE_MS,
+ORDO_HOOK_CONCURRENCY, ORDO_HOOK_CONCURRENCY_PER_HOOK.
 \`ordo COMMAND --help\` describes one command.
 
 Roles: ${ROLE_NAMES.join(', ')}

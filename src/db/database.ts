@@ -1,6 +1,6 @@
 // The whole schema as one type, and the one function that opens a connection on either dialect.
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
+import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table.ts'
 import type { AccountTable } from '../modules/accounts/account.table.ts'
@@ -59,6 +59,34 @@ export interface ReadConnection {
    * transaction open, because what is read then may change at its commit: such reads must not be cached.
    */
   commitMark: () => number | undefined
+}
+
+/**
+ * A transaction whose commit does not wait for the disk, for bookkeeping that is redone when lost: claiming
+ * and settling jobs, handing out feed items, recording hook attempts, the fan-out's progress. A power failure
+ * may lose the latest such commits; a crash of the process never does, and neither does any commit that
+ * waited, nor anything before it (both databases write their log in commit order). Whatever a client was
+ * answered 2xx for is written with `db.transaction()`, which waits.
+ */
+export async function unflushedTransaction<T>(
+  { db, dialect }: Pick<DbHandle, 'db' | 'dialect'>,
+  work: (trx: Db) => Promise<T>,
+): Promise<T> {
+  if (dialect === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx)
+      return work(trx)
+    })
+  }
+  // A pragma, not part of any transaction: set and reset on the one connection while this holds it.
+  return db.connection().execute(async (connection) => {
+    await sql`pragma synchronous = NORMAL`.execute(connection)
+    try {
+      return await connection.transaction().execute(work)
+    } finally {
+      await sql`pragma synchronous = FULL`.execute(connection)
+    }
+  })
 }
 
 /**

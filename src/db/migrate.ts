@@ -11,6 +11,7 @@ import * as feeds from './migrations/0006-feeds.ts'
 import * as hooks from './migrations/0007-hooks.ts'
 import * as versionDocuments from './migrations/0008-version-documents.ts'
 import * as feedItemIndexes from './migrations/0009-feed-item-indexes.ts'
+import * as jobConcurrencyKeys from './migrations/0010-job-concurrency-keys.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0007-hooks': hooks,
   '0008-version-documents': versionDocuments,
   '0009-feed-item-indexes': feedItemIndexes,
+  '0010-job-concurrency-keys': jobConcurrencyKeys,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

@@ -10,6 +10,8 @@ export interface JobRequest {
   dueAt: string
   /** Attempts before the job is dead; default 10. */
   maxAttempts?: number
+  /** Jobs with the same key run at most so many at once in one worker, e.g. deliveries to one hook. */
+  concurrencyKey?: string
 }
 
 export interface JobScheduler {

@@ -2,14 +2,14 @@
 // retried with backoff in business time, and fenced so that only the current holder can finish one.
 import { sql, type ExpressionBuilder, type Insertable, type Selectable, type Updateable } from 'kysely'
 import { inspect } from 'node:util'
-import type { Database, Db, DbHandle } from '../db/database.ts'
+import { unflushedTransaction, type Database, type Db, type DbHandle } from '../db/database.ts'
 import { lowerHexId } from '../platform/ids.ts'
 import type { JobRequest, JobScheduler } from '../platform/jobs.ts'
 import type { JobStatus, JobTable } from './job.table.ts'
 
 const DEFAULT_MAX_ATTEMPTS = 10
 const MAX_RETRY_DELAY_MS = 60 * 60_000
-/** Both dialects cap the parameters of one statement; a row binds 12. */
+/** Both dialects cap the parameters of one statement; a row binds 13. */
 const INSERT_BATCH = 500
 /** An error may carry a whole response body; the row keeps its start. */
 const MAX_ERROR_LENGTH = 2000
@@ -25,6 +25,7 @@ export interface ClaimedJob {
   maxAttempts: number
   /** With `attempt`, the fencing token: only this holder may renew, complete or fail the job. */
   leasedBy: string
+  concurrencyKey: string | null
 }
 
 /** A job as stored, for inspection. */
@@ -50,6 +51,8 @@ export interface ClaimOptions {
   leaseMs: number
   /** Only jobs of these kinds; every kind when absent. */
   kinds?: readonly string[]
+  /** Not jobs with these concurrency keys: the worker runs as many of them as it may. */
+  busyKeys?: readonly string[]
 }
 
 export interface JobQueue extends JobScheduler {
@@ -76,22 +79,28 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
   const wallClock = options.wallClock ?? Date.now
   const wallTime = (afterMs = 0) => new Date(wallClock() + afterMs).toISOString()
 
+  // Claims and results are bookkeeping: one lost to a power failure makes the job run again, and a handler
+  // must bear that anyway (see worker.ts).
+  const bookkeeping = <T>(work: (trx: Db) => Promise<T>) => unflushedTransaction({ db, dialect }, work)
+
   /** Writes `values` only while `job` is held by the claim that produced it. */
-  async function updateHeld(job: ClaimedJob, values: Updateable<JobTable>): Promise<boolean> {
-    const result = await db
-      .updateTable('jobs')
-      .set(values)
-      .where('id', '=', job.id)
-      .where('status', '=', 'pending')
-      .where('leased_by', '=', job.leasedBy)
-      .where('attempts', '=', job.attempt)
-      // Failing clears the lease: a heartbeat that lands after it must not take the job back.
-      .where('lease_until', 'is not', null)
-      .executeTakeFirst()
-    return result.numUpdatedRows > 0n
+  function updateHeld(job: ClaimedJob, values: Updateable<JobTable>): Promise<boolean> {
+    return bookkeeping(async (trx) => {
+      const result = await trx
+        .updateTable('jobs')
+        .set(values)
+        .where('id', '=', job.id)
+        .where('status', '=', 'pending')
+        .where('leased_by', '=', job.leasedBy)
+        .where('attempts', '=', job.attempt)
+        // Failing clears the lease: a heartbeat that lands after it must not take the job back.
+        .where('lease_until', 'is not', null)
+        .executeTakeFirst()
+      return result.numUpdatedRows > 0n
+    })
   }
 
-  async function claimOne({ workerId, dueBy, leaseMs, kinds }: ClaimOptions) {
+  async function claimOne(trx: Db, { workerId, dueBy, leaseMs, kinds, busyKeys }: ClaimOptions) {
     const now = wallClock()
     const claimable = (eb: ExpressionBuilder<Database, 'jobs'>) =>
       eb.and([
@@ -99,12 +108,17 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
         eb('due_at', '<=', dueBy.toISOString()),
         eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', new Date(now).toISOString())]),
       ])
-    let next = db.selectFrom('jobs').select('id').where(claimable).orderBy('due_at').limit(1)
+    let next = trx.selectFrom('jobs').select('id').where(claimable).orderBy('due_at').limit(1)
     if (kinds) next = next.where('kind', 'in', kinds)
+    if (busyKeys?.length) {
+      next = next.where((eb) =>
+        eb.or([eb('concurrency_key', 'is', null), eb('concurrency_key', 'not in', busyKeys)]),
+      )
+    }
     // PostgreSQL processes claim side by side, each skipping the rows another is taking. SQLite runs one
     // writing statement at a time and has no row locks (FOR UPDATE is a syntax error there).
     if (dialect === 'postgres') next = next.forUpdate().skipLocked()
-    return db
+    return trx
       .updateTable('jobs')
       .set((eb) => ({
         lease_until: new Date(now + leaseMs).toISOString(),
@@ -122,7 +136,7 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
       }))
       .where('id', '=', next)
       .where(claimable) // checked again here, so that no claim relies on the sub-select's lock alone
-      .returning(['id', 'kind', 'payload_json', 'due_at', 'attempts', 'max_attempts'])
+      .returning(['id', 'kind', 'payload_json', 'due_at', 'attempts', 'max_attempts', 'concurrency_key'])
       .executeTakeFirst()
   }
 
@@ -141,7 +155,7 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
     async claim(claim) {
       if (claim.kinds?.length === 0) return undefined
       for (;;) {
-        const row = await claimOne(claim)
+        const row = await bookkeeping((trx) => claimOne(trx, claim))
         if (!row) return undefined
         const job: ClaimedJob = {
           id: row.id,
@@ -151,6 +165,7 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
           attempt: row.attempts,
           maxAttempts: row.max_attempts,
           leasedBy: claim.workerId,
+          concurrencyKey: row.concurrency_key,
         }
         if (job.attempt <= job.maxAttempts) return job
         // The holder of the last attempt vanished: no attempt is left, and last_error says what happened.
@@ -212,6 +227,7 @@ function toRow(request: JobRequest, createdAt: string): Insertable<JobTable> {
     lease_until: null,
     leased_by: null,
     last_error: null,
+    concurrency_key: request.concurrencyKey ?? null,
     created_at: createdAt,
     finished_at: null,
   }

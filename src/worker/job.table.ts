@@ -15,6 +15,8 @@ export interface JobTable {
   lease_until: string | null
   leased_by: string | null
   last_error: string | null
+  /** Jobs sharing a key run at most so many at once per worker (WorkerOptions.perKeyConcurrency). */
+  concurrency_key: string | null
   /** Wall time, for operators: when the job was written and when it ended. */
   created_at: string
   finished_at: string | null

@@ -20,8 +20,12 @@ export interface WorkerOptions {
   clock: Clock
   /** Written to `leased_by`; unique per process by default. */
   workerId?: string
-  /** Jobs run at once by this process. */
+  /** Jobs run at once by this worker. */
   concurrency?: number
+  /** Only jobs of these kinds; every kind when absent. */
+  kinds?: readonly string[]
+  /** Jobs sharing a concurrency key that run at once; unbounded when absent. */
+  perKeyConcurrency?: number
   /** How long an idle worker waits before it looks again, unless woken. */
   pollIntervalMs?: number
   /** How long another process waits for a job whose worker stopped renewing it (e.g. was killed). */
@@ -33,7 +37,10 @@ export interface WorkerOptions {
 export interface JobWorker {
   /** Claims no more jobs and resolves once the jobs in flight have settled. */
   stop(): Promise<void>
-  /** Looks for due jobs now instead of at the next poll (e.g. after enqueueing one due at once). */
+  /**
+   * Looks for due jobs now instead of at the next poll (e.g. after enqueueing one due at once): one idle slot
+   * looks, and each slot that finds a job wakes another.
+   */
   wake(): void
 }
 
@@ -61,6 +68,9 @@ export function startWorker(options: WorkerOptions): JobWorker {
   const wakeAll = () => {
     for (const wake of sleepers) wake()
   }
+  // One at a time: a slot that finds a job wakes the next, so a few new jobs do not send every idle slot to
+  // the database, and many jobs still reach every slot.
+  const wakeOne = () => sleepers.values().next().value?.()
   const idle = () =>
     new Promise<void>((resolve) => {
       const done = () => {
@@ -72,12 +82,48 @@ export function startWorker(options: WorkerOptions): JobWorker {
       sleepers.add(done)
     })
 
+  // Jobs running per concurrency key. Claims go one at a time, so that each sees the keys the one before it took.
+  const running = new Map<string, number>()
+  const { perKeyConcurrency } = options
+  const busyKeys = () =>
+    perKeyConcurrency === undefined
+      ? []
+      : [...running].filter(([, count]) => count >= perKeyConcurrency).map(([key]) => key)
+  let claims: Promise<unknown> = Promise.resolve()
+  const claimNext = (): Promise<ClaimedJob | undefined> => {
+    const claimed = claims.then(async () => {
+      const { queue, workerId, leaseMs, clock } = runner
+      const job = await queue.claim({
+        workerId,
+        dueBy: clock.now(),
+        leaseMs,
+        kinds: options.kinds,
+        busyKeys: busyKeys(),
+      })
+      if (job?.concurrencyKey) running.set(job.concurrencyKey, (running.get(job.concurrencyKey) ?? 0) + 1)
+      // More may be due: a slot that finds a job wakes the next one.
+      if (job) wakeOne()
+      return job
+    })
+    claims = claimed.catch(() => undefined)
+    return claimed
+  }
+  const settled = (job: ClaimedJob) => {
+    const key = job.concurrencyKey
+    if (!key) return
+    const count = (running.get(key) ?? 1) - 1
+    if (count === 0) running.delete(key)
+    else running.set(key, count)
+    // Jobs of this key that were passed over while it was busy can run now.
+    if (perKeyConcurrency !== undefined && count === perKeyConcurrency - 1) wakeOne()
+  }
+
   async function slot(): Promise<void> {
     while (!stopping) {
       const wakesBefore = wakes
       let ran = false
       try {
-        ran = await runNext(runner, runner.clock.now())
+        ran = await runNext(runner, claimNext, settled)
       } catch (error) {
         runner.onError(error)
       }
@@ -95,7 +141,7 @@ export function startWorker(options: WorkerOptions): JobWorker {
     },
     wake() {
       wakes += 1
-      wakeAll()
+      wakeOne()
     },
   }
 }
@@ -121,8 +167,9 @@ export async function runDueJobs(
 ): Promise<number> {
   const runner = runnerOf({ queue, handlers, clock, workerId, onError })
   const dueBy = clock.now()
+  const claimNext = () => queue.claim({ workerId: runner.workerId, dueBy, leaseMs: runner.leaseMs, kinds })
   let ran = 0
-  while (await runNext(runner, dueBy, kinds)) ran += 1
+  while (await runNext(runner, claimNext)) ran += 1
   return ran
 }
 
@@ -145,11 +192,27 @@ function runnerOf(options: {
   }
 }
 
-/** Claims one job due by `dueBy` and runs it to completion or failure; false when none was due. */
-async function runNext(runner: Runner, dueBy: Date, kinds?: readonly string[]): Promise<boolean> {
-  const { queue, workerId, leaseMs } = runner
-  const job = await queue.claim({ workerId, dueBy, leaseMs, kinds })
+/**
+ * Claims one job and runs it to completion or failure; false when none was due. `settled` hears of the job
+ * once it is recorded either way.
+ */
+async function runNext(
+  runner: Runner,
+  claimNext: () => Promise<ClaimedJob | undefined>,
+  settled?: (job: ClaimedJob) => void,
+): Promise<boolean> {
+  const job = await claimNext()
   if (!job) return false
+  try {
+    await runClaimed(runner, job)
+  } finally {
+    settled?.(job)
+  }
+  return true
+}
+
+async function runClaimed(runner: Runner, job: ClaimedJob): Promise<void> {
+  const { queue } = runner
   try {
     await whileLeased(runner, job, () => handlerOf(runner.handlers, job)(job.payload, job))
   } catch (error) {
@@ -158,7 +221,7 @@ async function runNext(runner: Runner, dueBy: Date, kinds?: readonly string[]): 
     } finally {
       runner.onError(error, job)
     }
-    return true
+    return
   }
   if (!(await queue.complete(job))) {
     runner.onError(
@@ -168,7 +231,6 @@ async function runNext(runner: Runner, dueBy: Date, kinds?: readonly string[]): 
       job,
     )
   }
-  return true
 }
 
 function handlerOf(handlers: JobHandlers, job: ClaimedJob): JobHandlers[string] {

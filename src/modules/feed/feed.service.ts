@@ -1,6 +1,6 @@
 // Use cases of Feed v3: an AppKey's feed configuration, retrieving and committing its items, and the fan-out
 // that turns the order event stream into feed items.
-import type { Db } from '../../db/database.ts'
+import { unflushedTransaction, type Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import { lowerHexId } from '../../platform/ids.ts'
@@ -115,8 +115,10 @@ export async function retrieveFeedItems(
   maxlot: number,
 ): Promise<FeedItemDocument[]> {
   const feed = feedOf(principal)
+  // Handing items out is bookkeeping: if a power failure loses it, the items are visible again, as they are
+  // when a reader does not commit in time.
   return retryOnConflict(() =>
-    deps.db.transaction().execute(async (trx) => {
+    unflushedTransaction(deps, async (trx) => {
       const config = await feeds.findConfig(trx, feed.account, feed.appKey)
       if (!config) throw noFeed(feed)
       const now = deps.clock.now()
@@ -163,8 +165,10 @@ export async function commitFeedItems(
  * it read (0: the stream is drained).
  */
 export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<number> {
+  // The items come from the durable stream: if a power failure loses this commit, the cursor goes back with
+  // them and the fan-out writes them again.
   const read = await retryOnConflict(() =>
-    deps.db.transaction().execute(async (trx) => {
+    unflushedTransaction(deps, async (trx) => {
       const handle = { db: trx, dialect: deps.dialect }
       const cursor = await feeds.lockCursor(handle, FAN_OUT)
       const { events, next } = await readEventStream(handle, cursor, batch)

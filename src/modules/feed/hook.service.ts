@@ -1,8 +1,6 @@
 // Use cases of the order hook: an AppKey's hook configuration (checked with VTEX's ping), the deliveries the
 // fan-out queues for it, sending them in order per order with retries, and the delivery log.
-import { lookup } from 'node:dns/promises'
-import { Webhook } from 'standardwebhooks'
-import type { Db } from '../../db/database.ts'
+import { unflushedTransaction, type Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import type { JobRequest } from '../../platform/jobs.ts'
@@ -10,15 +8,9 @@ import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
 import { feedFilterOf, filterDocument, type FeedFilter } from './feed.ts'
-import {
-  checkHookUrl,
-  DELIVERY_TIMEOUT_MS,
-  isForbiddenAddress,
-  nextAttemptAt,
-  notificationOf,
-  PING,
-} from './hook.ts'
+import { checkHookUrl, nextAttemptAt, notificationOf, PING } from './hook.ts'
 import * as hooks from './hook.repository.ts'
+import { post } from './hook.client.ts'
 import type { HookConfigBody, HookConfigDocument, HookDeliveryDocument } from './hook.schemas.ts'
 import type { DeliveryStatus } from './hook.table.ts'
 
@@ -129,11 +121,16 @@ const deliveryJob = (key: hooks.HookKey, orderId: string, dueAt: string): JobReq
   dueAt,
   // The job only finds the next delivery; the delivery keeps its own count of attempts.
   maxAttempts: 3,
+  // A slow receiver holds only so many senders: the rest go to other hooks.
+  concurrencyKey: `hook ${JSON.stringify([key.account, key.appKey])}`,
 })
 
 /**
  * The hook-delivery job: sends the order's pending deliveries to the hook one at a time, oldest first. A
  * failure schedules the next attempt (and a job for it) and stops: later events of the order wait behind it.
+ * Taking a delivery and recording its attempt are bookkeeping: one lost to a power failure means the event is
+ * sent again, which at-least-once delivery allows. Each attempt is recorded in the transaction that takes the
+ * next delivery.
  */
 export async function sendHookDeliveries(deps: Deps, payload: unknown): Promise<void> {
   const { account, appKey, orderId } = payload as { account?: unknown; appKey?: unknown; orderId?: unknown }
@@ -141,51 +138,60 @@ export async function sendHookDeliveries(deps: Deps, payload: unknown): Promise<
     throw new Error(`Malformed ${HOOK_DELIVERY_JOB} payload: ${JSON.stringify(payload)}`)
   }
   const key = { account, appKey }
-  for (;;) {
-    const config = await hooks.findHook(deps.db, key)
-    if (!config) return
-    const now = deps.clock.now()
-    const delivery = await hooks.firstOpenDelivery(deps.db, key, orderId)
-    if (!delivery) return
-    const leased = delivery.status === 'delivering' && (delivery.lease_until ?? '') > now.toISOString()
-    // Held by a worker that may have died: look again when its lease ends, or the order would stop here.
-    if (leased) {
-      await deps.jobs.enqueue(deps.db, [deliveryJob(key, orderId, delivery.lease_until ?? now.toISOString())])
-      return
-    }
-    if (delivery.next_attempt_at > now.toISOString()) return
-    const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString()
-    if (!(await hooks.takeDelivery(deps.db, delivery, leaseUntil))) return
-    const attempts = delivery.attempts + 1
-    const result = await post(
-      new URL(config.url),
-      JSON.parse(config.headers_json) as Record<string, string>,
-      delivery.body_json,
-      {
-        secret: config.secret,
-        id: `msg_${delivery.id}`,
-      },
-    )
+  const config = await hooks.findHook(deps.db, key)
+  if (!config) return
+  const url = new URL(config.url)
+  const headers = JSON.parse(config.headers_json) as Record<string, string>
+  let delivery = await unflushedTransaction(deps, (trx) => takeNextDelivery(deps, trx, key, orderId))
+  while (delivery) {
+    const sent = delivery
+    const result = await post(url, headers, sent.body_json, { secret: config.secret, id: `msg_${sent.id}` })
     const at = deps.clock.now().toISOString()
-    const retryAt = result.status === 200 ? null : nextAttemptAt(attempts, delivery.created_at, at)
+    const attempts = sent.attempts + 1
+    const retryAt = result.status === 200 ? null : nextAttemptAt(attempts, sent.created_at, at)
     const status: DeliveryStatus = result.status === 200 ? 'delivered' : retryAt ? 'pending' : 'failed'
-    const recorded = await deps.db.transaction().execute(async (trx) => {
+    const { recorded, next } = await unflushedTransaction(deps, async (trx) => {
       const done = await hooks.finishAttempt(
         trx,
-        { id: delivery.id, attempts },
+        { id: sent.id, attempts },
         { attempted_at: at, status: result.status, latency_ms: result.latencyMs, error: result.error },
-        status === 'pending' && retryAt ? { status, nextAttemptAt: retryAt } : { status, finishedAt: at },
+        retryAt ? { status: 'pending', nextAttemptAt: retryAt } : { status, finishedAt: at },
       )
-      if (done && retryAt && status === 'pending')
+      if (!done) return { recorded: false, next: undefined }
+      if (retryAt) {
         await deps.jobs.enqueue(trx, [deliveryJob(key, orderId, retryAt)])
-      return done
+        return { recorded: true, next: undefined }
+      }
+      return { recorded: true, next: await takeNextDelivery(deps, trx, key, orderId) }
     })
     if (recorded) {
       deps.metrics.hookDeliveries.inc({ outcome: status === 'pending' ? 'retry' : status })
       deps.metrics.hookDeliverySeconds.observe(result.latencyMs / 1000)
     }
-    if (!recorded || status === 'pending') return
+    delivery = next
   }
+}
+
+/**
+ * Leases the order's oldest open delivery for an attempt, if it is due and nobody holds it. One held by a
+ * worker that may have died is looked at again when its lease ends, or the order would stop there.
+ */
+async function takeNextDelivery(
+  deps: Deps,
+  trx: Db,
+  key: hooks.HookKey,
+  orderId: string,
+): Promise<hooks.HookDeliveryRow | undefined> {
+  const now = deps.clock.now()
+  const delivery = await hooks.firstOpenDelivery(trx, key, orderId)
+  if (!delivery) return undefined
+  if (delivery.status === 'delivering' && (delivery.lease_until ?? '') > now.toISOString()) {
+    await deps.jobs.enqueue(trx, [deliveryJob(key, orderId, delivery.lease_until ?? now.toISOString())])
+    return undefined
+  }
+  if (delivery.next_attempt_at > now.toISOString()) return undefined
+  const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString()
+  return (await hooks.takeDelivery(trx, delivery, leaseUntil)) ? delivery : undefined
 }
 
 export interface DeliveryQuery {
@@ -234,63 +240,4 @@ export async function redeliverHook(deps: Deps, principal: Principal, deliveryId
     )
     return orders.length
   })
-}
-
-interface PostResult {
-  status: number | null
-  latencyMs: number
-  error: string | null
-}
-
-/**
- * One POST with the hook's headers, 5 s at most, never following redirects. The host is resolved first and
- * refused when it points at link-local or metadata addresses; Standard Webhooks headers when there is a secret.
- */
-async function post(
-  url: URL,
-  headers: Record<string, string>,
-  body: string,
-  signing: { secret: string | null; id: string } | null,
-): Promise<PostResult> {
-  const started = performance.now()
-  const latencyMs = () => Math.round(performance.now() - started)
-  try {
-    const host = url.hostname.replace(/^\[|\]$/g, '')
-    const addresses = await lookup(host, { all: true })
-    if (addresses.some(({ address }) => isForbiddenAddress(address))) {
-      return {
-        status: null,
-        latencyMs: latencyMs(),
-        error: `${host} resolves to a link-local or metadata address`,
-      }
-    }
-    const signed = signing?.secret ? signatureHeaders(signing.secret, signing.id, body) : {}
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { ...headers, ...signed, 'content-type': 'application/json' },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-    })
-    await res.body?.cancel()
-    return { status: res.status, latencyMs: latencyMs(), error: null }
-  } catch (error) {
-    const cause = (error as { cause?: { code?: unknown } }).cause?.code
-    const message = error instanceof Error ? error.message : String(error)
-    return {
-      status: null,
-      latencyMs: latencyMs(),
-      error: typeof cause === 'string' ? `${message} (${cause})` : message,
-    }
-  }
-}
-
-/** Standard Webhooks headers. Receivers check the timestamp against their own clock: it is the wall clock's. */
-function signatureHeaders(secret: string, id: string, body: string): Record<string, string> {
-  const timestamp = new Date()
-  return {
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(id, timestamp, body),
-  }
 }
