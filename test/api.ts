@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import type { LightMyRequestResponse } from 'fastify'
 import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
+import { singleOrder } from './fixtures.ts'
 import type { TestApp } from './harness.ts'
 
 export interface PlacedGroupBody {
@@ -83,3 +84,9 @@ export function api(test: TestApp, headers: Record<string, string> = test.header
 
 export const errorCode = (res: LightMyRequestResponse): string =>
   res.json<{ error: { code: string } }>().error.code
+
+/** An order through approval and start-handling, with no grace period: its Fulfillment transitions end in handling. */
+export async function handledOrder(test: TestApp, tag: string): Promise<string> {
+  await api(test).send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
+  return (await api(test).handlingOrder(singleOrder(tag))).orderId
+}

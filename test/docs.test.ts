@@ -5,7 +5,7 @@ import { describeEachDialect, startTestApp } from './harness.ts'
 
 interface OpenApi {
   openapi: string
-  paths: Record<string, Record<string, { tags?: string[]; operationId?: string }>>
+  paths: Record<string, Record<string, { tags?: string[]; operationId?: string; deprecated?: boolean }>>
 }
 
 describeEachDialect('docs and health', (dialect) => {
@@ -30,6 +30,18 @@ describeEachDialect('docs and health', (dialect) => {
     ]) {
       assert.ok(doc.paths[path], `${path} is documented`)
     }
+    // Feed v2 under the reference's operationId for its retrieval, and marked deprecated as VTEX has it.
+    const feedV2 = [
+      doc.paths['/api/oms/pvt/feed/orders/status']?.get,
+      doc.paths['/api/oms/pvt/feed/orders/status/confirm']?.post,
+    ]
+    assert.deepEqual(
+      feedV2.map((operation) => [operation?.operationId, operation?.tags, operation?.deprecated]),
+      [
+        ['Getfeedorderstatus', ['Feed v2 (deprecated)'], true],
+        ['Confirmitemfeedorderstatus', ['Feed v2 (deprecated)'], true],
+      ],
+    )
     const ui = await app.inject({ method: 'GET', url: '/docs/' })
     assert.equal(ui.statusCode, 200)
     assert.match(String(ui.headers['content-type']), /text\/html/)

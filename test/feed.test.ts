@@ -2,8 +2,7 @@
 // timeouts and handles, commits, retention, and the request shapes real clients send.
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import { api, errorCode } from './api.ts'
-import { singleOrder } from './fixtures.ts'
+import { api, errorCode, handledOrder } from './api.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 
 interface FeedItem {
@@ -33,12 +32,6 @@ function feed(test: TestApp, headers = test.headers) {
 }
 
 const QUEUE = { visibilityTimeoutInSeconds: 60, MessageRetentionPeriodInSeconds: 345_600 }
-
-/** An order through approval and start-handling: its Fulfillment transitions end in handling. */
-async function handledOrder(test: TestApp, tag: string): Promise<string> {
-  await api(test).send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
-  return (await api(test).handlingOrder(singleOrder(tag))).orderId
-}
 
 describeEachDialect('feed v3', (dialect) => {
   it('a FromWorkflow feed gets the status changes it names, in event order, once each', async (t) => {

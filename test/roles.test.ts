@@ -44,6 +44,11 @@ const TABLE: Record<string, Access> = {
   'POST /api/ordo/pvt/hook/deliveries/:deliveryId/redeliver': { anyOf: ['Feed v3 and Hook Admin'] },
   'GET /api/orders/feed': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
   'POST /api/orders/feed': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
+  // Feed v2 (deprecated) has no Permissions section in the reference: it takes what Feed v3's retrieve and commit do.
+  'GET /api/oms/pvt/feed/orders/status': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
+  'POST /api/oms/pvt/feed/orders/status/confirm': {
+    anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'],
+  },
   'POST /api/oms/pvt/orders/:orderId/changes': {
     anyOf: ['Orders Full Access', 'Cancel order', 'Change order'],
   },

@@ -38,6 +38,15 @@ export async function saveConfig(db: Db, row: FeedConfigRow): Promise<void> {
     .execute()
 }
 
+/** Creates the configuration unless the key has one already, which is kept as it is. */
+export async function createConfigIfMissing(db: Db, row: FeedConfigRow): Promise<void> {
+  await db
+    .insertInto('feed_configs')
+    .values(row)
+    .onConflict((oc) => oc.columns(['account', 'app_key']).doNothing())
+    .execute()
+}
+
 /** Deletes the configuration and what its queue held. Whether there was one. */
 export async function deleteConfig(db: Db, account: string, appKey: string): Promise<boolean> {
   await db.deleteFrom('feed_items').where('account', '=', account).where('app_key', '=', appKey).execute()
@@ -74,6 +83,9 @@ export async function dropExpired(
     .execute()
 }
 
+/** An item as a retrieval took it: it has the handle of that retrieval. */
+export type TakenItem = FeedItemRow & { handle: string }
+
 /**
  * Takes up to `limit` visible items, oldest first, hides them until `hiddenUntil` and gives each its handle.
  * On PostgreSQL a concurrent reader skips the rows another one is taking, so an item goes to one reader at a time.
@@ -85,7 +97,7 @@ export async function takeVisible(
   limit: number,
   hiddenUntil: string,
   handleOf: (item: FeedItemRow) => string,
-): Promise<FeedItemRow[]> {
+): Promise<TakenItem[]> {
   const query = db
     .selectFrom('feed_items')
     .selectAll()
@@ -96,7 +108,7 @@ export async function takeVisible(
     .limit(limit)
   const visible =
     dialect === 'postgres' ? await query.forUpdate().skipLocked().execute() : await query.execute()
-  const taken: FeedItemRow[] = []
+  const taken: TakenItem[] = []
   for (const item of visible) {
     const handle = handleOf(item)
     await db

@@ -1,5 +1,7 @@
-// HTTP surface of Feed v3: the configuration of the caller's AppKey's feed, retrieving and committing items.
+// HTTP surface of Feed v3: the configuration of the caller's AppKey's feed, retrieving and committing items; and
+// of Feed v2, VTEX's deprecated retrieve and confirm on the same queue.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
 import { errorResponses } from '../../platform/http-schemas.ts'
@@ -7,17 +9,20 @@ import { principalOf } from '../../platform/principal.ts'
 import { MAX_LOT } from './feed.ts'
 import {
   CommitBodySchema,
+  ConfirmBodySchema,
   ExpressionTestBodySchema,
   FeedConfigBodySchema,
   FeedConfigSchema,
   FeedItemSchema,
   FeedQuerySchema,
+  FeedV2ItemSchema,
 } from './feed.schemas.ts'
 import {
   commitFeedItems,
   deleteFeedConfig,
   getFeedConfig,
   retrieveFeedItems,
+  retrieveFeedV2Items,
   saveFeedConfig,
   testExpression,
 } from './feed.service.ts'
@@ -29,7 +34,15 @@ const ADMIN = { anyOf: ['Feed v3 and Hook Admin'] } as const
 /** Ordo's report of a commit: how many handles named nothing (stale, committed already, or another feed's). */
 const IGNORED_HANDLES_HEADER = 'x-ordo-ignored-handles'
 
+/** The reference spells it maxLot for v2 and maxlot for v3, with `{{maxLot}}` as v3's example: both take either. */
+const lotOf = (query: { maxlot?: number; maxLot?: number }): number => query.maxlot ?? query.maxLot ?? MAX_LOT
+
 export const feedRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
+  const commit = async (request: FastifyRequest, reply: FastifyReply, handles: readonly string[]) => {
+    const { ignored } = await commitFeedItems(deps, principalOf(request), handles)
+    return reply.header(IGNORED_HANDLES_HEADER, String(ignored)).status(200).send()
+  }
+
   app.get(
     '/api/orders/feed/config',
     {
@@ -111,8 +124,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { de
         response: { 200: Type.Array(FeedItemSchema), ...errorResponses(400, 404) },
       },
     },
-    async (request) =>
-      retrieveFeedItems(deps, principalOf(request), request.query.maxlot ?? request.query.maxLot ?? MAX_LOT),
+    async (request) => retrieveFeedItems(deps, principalOf(request), lotOf(request.query)),
   )
 
   app.post(
@@ -128,9 +140,45 @@ export const feedRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { de
         response: { 200: Type.Unknown({ description: 'Empty body.' }), ...errorResponses(400) },
       },
     },
-    async (request, reply) => {
-      const { ignored } = await commitFeedItems(deps, principalOf(request), request.body.handles)
-      return reply.header(IGNORED_HANDLES_HEADER, String(ignored)).status(200).send()
+    async (request, reply) => commit(request, reply, request.body.handles),
+  )
+
+  app.get(
+    '/api/oms/pvt/feed/orders/status',
+    {
+      onRequest: guard(VIEW),
+      schema: {
+        operationId: 'Getfeedorderstatus',
+        summary: 'Get feed order status (deprecated)',
+        description: `Feed v2: the items of the caller's feed, as Feed v3 retrieves them: up to maxLot (also maxlot; default and most ${MAX_LOT}), oldest first, each hidden for the visibility timeout. A key without a feed gets the default one (FromWorkflow, every status) at its first call, seen and changed through /api/orders/feed/config.`,
+        tags: ['Feed v2 (deprecated)'],
+        deprecated: true,
+        querystring: FeedQuerySchema,
+        response: { 200: Type.Array(FeedV2ItemSchema), ...errorResponses(400) },
+      },
     },
+    async (request) => retrieveFeedV2Items(deps, principalOf(request), lotOf(request.query)),
+  )
+
+  app.post(
+    '/api/oms/pvt/feed/orders/status/confirm',
+    {
+      onRequest: guard(VIEW),
+      schema: {
+        operationId: 'Confirmitemfeedorderstatus',
+        summary: 'Confirm feed order status items (deprecated)',
+        description: `Feed v2's commit: deletes the items the commitTokens name, as Feed v3's commit does with handles. A token that names nothing is ignored; the ${IGNORED_HANDLES_HEADER} header says how many were.`,
+        tags: ['Feed v2 (deprecated)'],
+        deprecated: true,
+        body: ConfirmBodySchema,
+        response: { 200: Type.Unknown({ description: 'Empty body.' }), ...errorResponses(400) },
+      },
+    },
+    async (request, reply) =>
+      commit(
+        request,
+        reply,
+        request.body.map((item) => item.commitToken),
+      ),
   )
 }

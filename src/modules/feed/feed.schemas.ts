@@ -1,4 +1,5 @@
-// Wire formats of Feed v3: the configuration in both of VTEX's spellings of the retention, and feed items.
+// Wire formats of Feed v3: the configuration in both of VTEX's spellings of the retention, and feed items; and
+// Feed v2's items and confirm body.
 import { Type, type Static } from 'typebox'
 import { MAX_LOT, MAX_RETENTION_S, MAX_VISIBILITY_TIMEOUT_S, MIN_RETENTION_S } from './feed.ts'
 
@@ -66,15 +67,34 @@ export const FeedItemSchema = Type.Object({
 })
 export type FeedItemDocument = Static<typeof FeedItemSchema>
 
+/** Feed v2's item: the legacy `{orderId, status, commitToken}` and the readme's `{eventId, handle, domain, state}`. */
+export const FeedV2ItemSchema = Type.Object({
+  orderId: Type.String(),
+  status: Type.String(),
+  dateTime: Type.String(),
+  commitToken: Type.String(),
+  eventId: Type.String(),
+  handle: Type.String(),
+  domain: Type.String(),
+  state: Type.String(),
+})
+export type FeedV2ItemDocument = Static<typeof FeedV2ItemSchema>
+
 const Lot = Type.Integer({ minimum: 1, maximum: MAX_LOT })
 export const FeedQuerySchema = Type.Object({
   maxlot: Type.Optional(Lot),
   maxLot: Type.Optional(Lot),
 })
 
+const Handle = Type.String({ maxLength: 200 })
+const HANDLES_PER_COMMIT = { maxItems: 100 }
+
 export const CommitBodySchema = Type.Object({
-  handles: Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 }),
+  handles: Type.Array(Handle, HANDLES_PER_COMMIT),
 })
+
+/** Feed v2's commit: a bare array, one commitToken (the handle) per item. */
+export const ConfirmBodySchema = Type.Array(Type.Object({ commitToken: Handle }), HANDLES_PER_COMMIT)
 
 /** The reference sends the document as a JSON string; a client that sends the object itself works too. */
 export const ExpressionTestBodySchema = Type.Object({

@@ -1,5 +1,5 @@
-// Use cases of Feed v3: an AppKey's feed configuration, retrieving and committing its items, and the fan-out
-// that turns the order event stream into feed items.
+// Use cases of Feed v3 (and of Feed v2, another view of the same queue): an AppKey's feed configuration,
+// retrieving and committing its items, and the fan-out that turns the order event stream into feed items.
 import { unflushedTransaction, type Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
@@ -17,6 +17,7 @@ import {
   QUEUE_DEFAULTS,
   takesStatusChange,
   type FeedFilter,
+  type FeedQueue,
 } from './feed.ts'
 import * as feeds from './feed.repository.ts'
 import { compileExpression, meetsExpression, type Expression } from './expression.ts'
@@ -25,6 +26,7 @@ import type {
   FeedConfigBody,
   FeedConfigDocument,
   FeedItemDocument,
+  FeedV2ItemDocument,
 } from './feed.schemas.ts'
 
 /** The fan-out's row in stream_cursors. */
@@ -90,14 +92,30 @@ export async function saveFeedConfig(deps: Deps, principal: Principal, body: Fee
   const feed = feedOf(principal)
   const filter = feedFilterOf(body.filter)
   const retention = body.queue?.MessageRetentionPeriodInSeconds ?? body.queue?.messageRetentionPeriodInSeconds
-  await feeds.saveConfig(deps.db, {
+  await feeds.saveConfig(
+    deps.db,
+    configRow(deps, feed, filter, {
+      visibilityTimeoutInSeconds: body.queue?.visibilityTimeoutInSeconds,
+      messageRetentionPeriodInSeconds: retention,
+    }),
+  )
+}
+
+/** A configuration starting now, with QUEUE_DEFAULTS for what the queue leaves out. */
+function configRow(
+  deps: Deps,
+  feed: Feed,
+  filter: FeedFilter,
+  queue: Partial<FeedQueue> = {},
+): feeds.FeedConfigRow {
+  return {
     account: feed.account,
     app_key: feed.appKey,
     filter_json: JSON.stringify(filter),
-    visibility_timeout_s: body.queue?.visibilityTimeoutInSeconds ?? QUEUE_DEFAULTS.visibilityTimeoutInSeconds,
-    retention_s: retention ?? QUEUE_DEFAULTS.messageRetentionPeriodInSeconds,
+    visibility_timeout_s: queue.visibilityTimeoutInSeconds ?? QUEUE_DEFAULTS.visibilityTimeoutInSeconds,
+    retention_s: queue.messageRetentionPeriodInSeconds ?? QUEUE_DEFAULTS.messageRetentionPeriodInSeconds,
     created_at: deps.clock.now().toISOString(),
-  })
+  }
 }
 
 export async function deleteFeedConfig(deps: Deps, principal: Principal): Promise<void> {
@@ -114,17 +132,67 @@ export async function retrieveFeedItems(
   principal: Principal,
   maxlot: number,
 ): Promise<FeedItemDocument[]> {
-  const feed = feedOf(principal)
+  const items = await takeItems(deps, feedOf(principal), maxlot, 'not-found')
+  return items.map((item) => ({
+    eventId: feedEventId(Number(item.event_id)),
+    handle: item.handle,
+    domain: item.domain,
+    state: item.state,
+    lastState: item.last_state ?? '',
+    orderId: item.order_id,
+    lastChange: item.last_change ?? '',
+    currentChange: item.current_change,
+    availableDate: item.enqueued_at,
+  }))
+}
+
+/**
+ * GET /api/oms/pvt/feed/orders/status: Feed v2's view of the same queue. Its token is the item's handle, under
+ * the legacy name and the readme's, so clients of either shape work.
+ */
+export async function retrieveFeedV2Items(
+  deps: Deps,
+  principal: Principal,
+  maxLot: number,
+): Promise<FeedV2ItemDocument[]> {
+  const items = await takeItems(deps, feedOf(principal), maxLot, 'create-default')
+  return items.map((item) => ({
+    orderId: item.order_id,
+    status: item.state,
+    dateTime: item.current_change,
+    commitToken: item.handle,
+    eventId: feedEventId(Number(item.event_id)),
+    handle: item.handle,
+    domain: item.domain,
+    state: item.state,
+  }))
+}
+
+/**
+ * A retrieval, in one transaction: drops the items past the retention, then takes up to `maxlot` visible ones,
+ * oldest first, each hidden for the visibility timeout under a new handle. Feed v2 had no configuration
+ * endpoint, so there a key without a feed gets the default one, in the same transaction and never in place of
+ * an existing one; Feed v3 answers 404.
+ */
+async function takeItems(
+  deps: Deps,
+  feed: Feed,
+  maxlot: number,
+  withoutFeed: 'not-found' | 'create-default',
+): Promise<feeds.TakenItem[]> {
   // Handing items out is bookkeeping: if a power failure loses it, the items are visible again, as they are
-  // when a reader does not commit in time.
+  // when a reader does not commit in time (and a v2 default feed is created again at the next retrieval).
   return retryOnConflict(() =>
     unflushedTransaction(deps, async (trx) => {
+      if (withoutFeed === 'create-default') {
+        await feeds.createConfigIfMissing(trx, configRow(deps, feed, feedFilterOf(undefined)))
+      }
       const config = await feeds.findConfig(trx, feed.account, feed.appKey)
       if (!config) throw noFeed(feed)
       const now = deps.clock.now()
       const at = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString()
       await feeds.dropExpired(trx, feed.account, feed.appKey, at(-config.retention_s))
-      const items = await feeds.takeVisible(
+      return feeds.takeVisible(
         { db: trx, dialect: deps.dialect },
         feed,
         now.toISOString(),
@@ -132,22 +200,14 @@ export async function retrieveFeedItems(
         at(config.visibility_timeout_s),
         () => lowerHexId(24),
       )
-      return items.map((item) => ({
-        eventId: feedEventId(Number(item.event_id)),
-        handle: item.handle ?? '',
-        domain: item.domain,
-        state: item.state,
-        lastState: item.last_state ?? '',
-        orderId: item.order_id,
-        lastChange: item.last_change ?? '',
-        currentChange: item.current_change,
-        availableDate: item.enqueued_at,
-      }))
     }),
   )
 }
 
-/** POST /api/orders/feed: deletes the items the handles name. Handles that name nothing are ignored, as SQS does. */
+/**
+ * POST /api/orders/feed, and Feed v2's confirm: deletes the items the handles name. Handles that name nothing are
+ * ignored, as SQS does.
+ */
 export async function commitFeedItems(
   deps: Deps,
   principal: Principal,
