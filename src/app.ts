@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Ajv } from 'ajv'
+import fastJsonStringify from 'fast-json-stringify'
 import Fastify, {
   LogController,
   type FastifyInstance,
@@ -164,8 +165,21 @@ function acceptLooseBodies(app: FastifyInstance): void {
  * Fastify's default would turn `{"cancellationGracePeriodMinutes": null}` into 0 and `true` into 1.
  */
 function validateBodiesStrictly(app: FastifyInstance): void {
-  const options = { useDefaults: true, removeAdditional: true, allErrors: false, strict: false } as const
-  const body = new Ajv({ ...options, coerceTypes: false })
-  const text = new Ajv({ ...options, coerceTypes: 'array' })
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema))
+  app.setSerializerCompiler(({ schema }) => serializerOf(schema))
 }
+
+// Compiled once per process: Ajv keeps what it compiled per schema object, the serialisers are kept here, and
+// the route schemas are module constants, so a second app (each test builds its own) compiles nothing again.
+const serializers = new WeakMap<object, (data: unknown) => string>()
+function serializerOf(schema: object): (data: unknown) => string {
+  let serialize = serializers.get(schema)
+  if (!serialize) {
+    serialize = fastJsonStringify(schema)
+    serializers.set(schema, serialize)
+  }
+  return serialize
+}
+const AJV_OPTIONS = { useDefaults: true, removeAdditional: true, allErrors: false, strict: false } as const
+const body = new Ajv({ ...AJV_OPTIONS, coerceTypes: false })
+const text = new Ajv({ ...AJV_OPTIONS, coerceTypes: 'array' })
