@@ -1,0 +1,77 @@
+// `npm test`: every *.test.ts under src/ and test/ (or the files named as arguments), shared among one process
+// per CPU core. Each process loads tsx, Fastify and the rest of Ordo once and runs its share with node:test;
+// a process per file loaded them once per file, which took two thirds of the suite's CPU time.
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join, relative, resolve } from 'node:path'
+import process from 'node:process'
+import { Buffer } from 'node:buffer'
+import { performance } from 'node:perf_hooks'
+import { URL, fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/**
+ * Every `*.test.ts` under `dir`, as paths relative to the root.
+ * @param {string} dir
+ */
+function testFiles(dir) {
+  return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => join(dir, name))
+}
+
+const files = (
+  process.argv.length > 2
+    ? process.argv.slice(2).map((file) => relative(root, resolve(file)))
+    : [...testFiles('src'), ...testFiles('test')]
+).sort()
+
+// The biggest files first (size is a fair guess at running time), each to the first process that asks for one,
+// so that the processes end close together.
+const queue = [...files].sort((a, b) => statSync(join(root, b)).size - statSync(join(root, a)).size)
+const processes = Math.max(
+  1,
+  Math.min(Number(process.env.ORDO_TEST_PROCESSES) || availableParallelism(), files.length),
+)
+
+/** Runs one process; resolves with its exit code once it ended, having printed what it printed. */
+function run(index) {
+  return new Promise((done) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test-reporter=spec', 'scripts/test-share.js'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+      },
+    )
+    let ran = 0
+    child.on('message', () => {
+      const file = queue.shift() ?? null
+      if (file) ran += 1
+      child.send(file)
+    })
+    // Shown once the process ends, so that the processes' reports do not interleave.
+    const output = []
+    child.stdout.on('data', (chunk) => output.push(chunk))
+    child.stderr.on('data', (chunk) => output.push(chunk))
+    child.on('close', (code, signal) => {
+      process.stdout.write(`\n── test process ${index + 1} of ${processes}: ${ran} files ──\n`)
+      process.stdout.write(Buffer.concat(output))
+      done(code ?? (signal ? 1 : 0))
+    })
+  })
+}
+
+const started = performance.now()
+const codes = await Promise.all(Array.from({ length: processes }, (_, index) => run(index)))
+const failed = codes.filter((code) => code !== 0).length
+const seconds = ((performance.now() - started) / 1000).toFixed(1)
+process.stdout.write(
+  `\n${files.length} test files in ${processes} processes, ${seconds} s: ` +
+    (failed === 0 ? 'all passed\n' : `${failed} of the processes had failures (see above)\n`),
+)
+process.exitCode = failed === 0 ? 0 : 1
