@@ -70,6 +70,7 @@ describeEachDialect('feed v2', (dialect) => {
       },
       quantity: 0,
       approximateAgeOfOldestMessageInSeconds: 0,
+      expressionErrors: { count: 0, orders: [] },
     })
 
     const orderId = await handledOrder(test, 'V2-AFTER')

@@ -214,6 +214,48 @@ describeEachDialect('feed v3', (dialect) => {
     assert.deepEqual(config.filter, { type: 'FromOrders', expression, disableSingleFire: false })
   })
 
+  it('skips a version its expression throws on or recurses too deep on, says so in GET, and goes on', async (t) => {
+    const test = await startTestApp(t, dialect)
+    // Throws on a handling order, holds on a ready one; the other feed recurses past JSONata's stack bound.
+    const expression = 'status = "handling" ? $error("no handling here") : status = "ready-for-handling"'
+    const deep = await test.newKey(['IntegrationProfile - Fulfillment Oms'])
+    const configured = [
+      await feed(test).configure({ filter: { type: 'FromOrders', expression, disableSingleFire: true } }),
+      await feed(test, deep).configure({
+        filter: { type: 'FromOrders', expression: '($f := function($n) { $f($n + 1) }; $f(0))' },
+      }),
+    ]
+    assert.deepEqual(
+      configured.map((res) => res.statusCode),
+      [200, 200],
+    )
+    const handled = await handledOrder(test, 'THROWS')
+    await test.fanOut()
+    const first = await feed(test).items()
+    assert.deepEqual(
+      first.map((i) => [i.orderId, i.state]),
+      [[handled, 'ready-for-handling']],
+      'the versions before handling were evaluated; the handling one threw and was skipped',
+    )
+    const errors = (await feed(test).config()).json<{
+      expressionErrors: { count: number; orders: { orderId: string; error: string }[] }
+    }>().expressionErrors
+    assert.equal(errors.count, 1)
+    assert.equal(errors.orders[0]?.orderId, handled)
+    assert.match(errors.orders[0]?.error ?? '', /no handling here/)
+    const deepErrors = (await feed(test, deep).config()).json<{ expressionErrors: { count: number } }>()
+    assert.ok(deepErrors.expressionErrors.count >= 1, 'every version of the order overflowed the stack')
+    assert.deepEqual(await feed(test, deep).items(), [])
+
+    // The stream goes on: another order reaching ready-for-handling is in the feed.
+    const next = await handledOrder(test, 'AFTER-THROWS')
+    await test.fanOut()
+    assert.ok(
+      (await feed(test).items()).some((i) => i.orderId === next && i.state === 'ready-for-handling'),
+      'an order after the failures still reaches the feed',
+    )
+  })
+
   it('tests a JSONata expression against a document sent as a string or as an object', async (t) => {
     const test = await startTestApp(t, dialect)
     const run = (body: unknown) => api(test).send('POST', '/api/orders/expressions/jsonata', body)

@@ -238,7 +238,7 @@ function parseCommandLine(argv: string[]): Invocation {
 
 interface Input extends Invocation {
   /** The value of an option the command cannot do without. */
-  need: (option: 'account' | 'grace-period-minutes') => string
+  need: (option: 'account') => string
 }
 
 type Runner = (config: Config, input: Input) => Promise<void>
@@ -290,12 +290,26 @@ const RUNNERS: Record<CommandName, Runner> = {
   'settings get': withDeps(async (deps, { need }) => {
     print(JSON.stringify(await getSettings(deps, need('account'))))
   }),
-  'settings set': withDeps(async (deps, { need }) => {
-    const minutes = need('grace-period-minutes')
-    // Number('') is 0: an empty value (an unset shell variable) must not silently remove the grace period.
-    const parsed = minutes.trim() === '' ? Number.NaN : Number(minutes)
+  'settings set': withDeps(async (deps, { values, need, name }) => {
     const account = need('account')
-    print(JSON.stringify(await changeSettings(deps, account, { cancellationGracePeriodMinutes: parsed })))
+    const minutes = values['grace-period-minutes']
+    const insecureHooks = values['allow-insecure-hooks']
+    if (minutes === undefined && insecureHooks === undefined) {
+      throw new CliError(
+        `ordo ${name} needs --grace-period-minutes or --allow-insecure-hooks. Run ordo ${name} --help.`,
+      )
+    }
+    if (insecureHooks !== undefined && insecureHooks !== 'true' && insecureHooks !== 'false') {
+      throw new CliError(`--allow-insecure-hooks must be true or false, not '${insecureHooks}'.`)
+    }
+    const patch = {
+      // Number('') is 0: an empty value (an unset shell variable) must not silently remove the grace period.
+      ...(minutes !== undefined && {
+        cancellationGracePeriodMinutes: minutes.trim() === '' ? Number.NaN : Number(minutes),
+      }),
+      ...(insecureHooks !== undefined && { allowInsecureHooks: insecureHooks === 'true' }),
+    }
+    print(JSON.stringify(await changeSettings(deps, account, patch)))
   }),
 }
 
@@ -311,7 +325,7 @@ async function run(argv: string[]): Promise<void> {
   } catch (error) {
     throw new CliError(reason(error))
   }
-  const need = (option: 'account' | 'grace-period-minutes'): string => {
+  const need = (option: 'account'): string => {
     const value = values[option]
     if (value === undefined) throw new CliError(`ordo ${name} needs --${option}. Run ordo ${name} --help.`)
     return value

@@ -14,6 +14,7 @@ export const OPTIONS = {
   label: { type: 'string' },
   json: { type: 'boolean' },
   'grace-period-minutes': { type: 'string' },
+  'allow-insecure-hooks': { type: 'string' },
   db: { type: 'string' },
   'database-url': { type: 'string' },
 } as const satisfies ParseArgsConfig['options']
@@ -32,6 +33,8 @@ const OPTION_HELP: Record<CommandOption, string> = {
   json: '--json               print JSON',
   'grace-period-minutes':
     '--grace-period-minutes N\n                       minutes an order can still be canceled after payment (0 turns it off)',
+  'allow-insecure-hooks':
+    '--allow-insecure-hooks true|false\n                       whether hooks may use plain http:// URLs (a receiver on the LAN); default false',
   db: `--db FILE            a SQLite file (ORDO_DB; default ${DEFAULT_SQLITE_PATH}; only the default's\n                       directory is created)`,
   'database-url': '--database-url URL   a PostgreSQL database, postgres://… or postgresql://… (DATABASE_URL)',
 }
@@ -101,10 +104,11 @@ export const COMMANDS = {
     createsDatabase: false,
   },
   'settings set': {
-    synopsis: 'ordo settings set --account NAME --grace-period-minutes N',
-    summary: "Changes the account's settings and prints them as JSON.",
+    synopsis:
+      'ordo settings set --account NAME [--grace-period-minutes N] [--allow-insecure-hooks true|false]',
+    summary: "Changes the account's settings (at least one) and prints them as JSON.",
     positionals: [],
-    options: ['account', 'grace-period-minutes'],
+    options: ['account', 'grace-period-minutes', 'allow-insecure-hooks'],
     createsDatabase: false,
   },
 } as const satisfies Record<string, CommandSpec>

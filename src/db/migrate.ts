@@ -10,7 +10,7 @@ import * as invoicesAndChanges from './migrations/0005-invoices-and-changes.ts'
 import * as feeds from './migrations/0006-feeds.ts'
 import * as hooks from './migrations/0007-hooks.ts'
 import * as versionDocuments from './migrations/0008-version-documents.ts'
-import * as feedItemIndexes from './migrations/0009-feed-item-indexes.ts'
+import * as feedIndexes from './migrations/0009-feed-indexes.ts'
 import * as jobConcurrencyKeys from './migrations/0010-job-concurrency-keys.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
@@ -24,7 +24,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0006-feeds': feeds,
   '0007-hooks': hooks,
   '0008-version-documents': versionDocuments,
-  '0009-feed-item-indexes': feedItemIndexes,
+  '0009-feed-indexes': feedIndexes,
   '0010-job-concurrency-keys': jobConcurrencyKeys,
 }
 

@@ -237,6 +237,14 @@ describeEachDialect('ordo CLI', (dialect) => {
     assert.deepEqual(JSON.parse(set), { ...DEFAULT_SETTINGS, cancellationGracePeriodMinutes: 0 })
     const got = ok(await ordo(['settings', 'get', '--account', 'acme']))
     assert.deepEqual(JSON.parse(got), { ...DEFAULT_SETTINGS, cancellationGracePeriodMinutes: 0 })
+
+    // One setting at a time: the other keeps its value.
+    const lan = ok(await ordo(['settings', 'set', '--account', 'acme', '--allow-insecure-hooks', 'true']))
+    assert.deepEqual(JSON.parse(lan), {
+      ...DEFAULT_SETTINGS,
+      cancellationGracePeriodMinutes: 0,
+      allowInsecureHooks: true,
+    })
   })
 
   it('refuses bad input with a non-zero exit and a message that says what is wrong', async (t) => {
@@ -259,6 +267,12 @@ describeEachDialect('ordo CLI', (dialect) => {
       assert.notEqual(badMinutes.code, 0, `--grace-period-minutes '${minutes}' was accepted`)
       assert.match(badMinutes.stderr, /cancellationGracePeriodMinutes must be a whole number/)
     }
+    const badFlag = await ordo(['settings', 'set', '--account', 'acme', '--allow-insecure-hooks', 'yes'])
+    assert.notEqual(badFlag.code, 0)
+    assert.match(badFlag.stderr, /--allow-insecure-hooks must be true or false, not 'yes'/)
+    const nothing = await ordo(['settings', 'set', '--account', 'acme'])
+    assert.notEqual(nothing.code, 0)
+    assert.match(nothing.stderr, /needs --grace-period-minutes or --allow-insecure-hooks/)
     assert.deepEqual(JSON.parse(ok(await ordo(['settings', 'get', '--account', 'acme']))), DEFAULT_SETTINGS)
   })
 

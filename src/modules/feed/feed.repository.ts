@@ -254,3 +254,23 @@ export async function saveFilterStates(
       .execute()
   }
 }
+
+/** Orders whose latest version a subscription's expression could not be evaluated on: how many, and a few. */
+export async function expressionErrors(
+  db: Db,
+  { account, appKey, channel }: Omit<FilterStateKey, 'orderId'>,
+  examples: number,
+): Promise<{ count: number; orders: { orderId: string; error: string }[] }> {
+  const failing = db
+    .selectFrom('filter_states')
+    .where('account', '=', account)
+    .where('app_key', '=', appKey)
+    .where('channel', '=', channel)
+    .where('last_error', 'is not', null)
+  const counted = await failing.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirst()
+  const rows = await failing.select(['order_id', 'last_error']).orderBy('order_id').limit(examples).execute()
+  return {
+    count: Number(counted?.count ?? 0),
+    orders: rows.map((row) => ({ orderId: row.order_id, error: row.last_error ?? '' })),
+  }
+}

@@ -42,6 +42,21 @@ export const FilterDocumentSchema = Type.Object({
   disableSingleFire: Type.Optional(Type.Boolean()),
 })
 
+/** How many orders a JSONata filter could not be evaluated on, for feeds and hooks alike. */
+export const ExpressionErrorsSchema = Type.Object(
+  {
+    count: Type.Integer(),
+    orders: Type.Array(Type.Object({ orderId: Type.String(), error: Type.String() }), {
+      description: 'A few of them, with what JSONata said.',
+    }),
+  },
+  {
+    description:
+      'Ordo: orders whose latest version the expression threw on or ran too long for. Those versions were skipped; a later version that evaluates clears the order from this list.',
+  },
+)
+export type ExpressionErrorsDocument = Static<typeof ExpressionErrorsSchema>
+
 export const FeedConfigSchema = Type.Object({
   filter: FilterDocumentSchema,
   queue: Type.Object({
@@ -51,6 +66,7 @@ export const FeedConfigSchema = Type.Object({
   }),
   quantity: Type.Integer(),
   approximateAgeOfOldestMessageInSeconds: Type.Number(),
+  expressionErrors: ExpressionErrorsSchema,
 })
 export type FeedConfigDocument = Static<typeof FeedConfigSchema>
 

@@ -14,6 +14,7 @@ import {
   feedFilterOf,
   filterDocument,
   firesOnVersion,
+  EXPRESSION_ERRORS_SHOWN,
   QUEUE_DEFAULTS,
   takesStatusChange,
   type FeedFilter,
@@ -67,6 +68,11 @@ export async function getFeedConfig(deps: Deps, principal: Principal): Promise<F
     },
     quantity,
     approximateAgeOfOldestMessageInSeconds: age,
+    expressionErrors: await feeds.expressionErrors(
+      deps.db,
+      { ...feed, channel: 'feed' },
+      EXPRESSION_ERRORS_SHOWN,
+    ),
   }
 }
 

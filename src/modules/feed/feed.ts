@@ -92,3 +92,6 @@ export const filterDocument = (filter: FeedFilter) =>
 
 /** VTEX's event ids are 32 hex digits; Ordo's are the event's place in the log, spelled the same way. */
 export const feedEventId = (eventId: number): string => eventId.toString(16).toUpperCase().padStart(32, '0')
+
+/** Orders a configuration's GET names among those its expression failed on. */
+export const EXPRESSION_ERRORS_SHOWN = 10

@@ -1,7 +1,7 @@
 // Wire formats of the order hook: its configuration (VTEX's, plus Ordo's optional signing secret), the
 // notification it posts, and Ordo's delivery log.
 import { Type, type Static } from 'typebox'
-import { FeedConfigBodySchema, FilterDocumentSchema } from './feed.schemas.ts'
+import { ExpressionErrorsSchema, FeedConfigBodySchema, FilterDocumentSchema } from './feed.schemas.ts'
 import { DELIVERY_STATUSES } from './hook.table.ts'
 
 export const HookConfigBodySchema = Type.Object({
@@ -32,6 +32,7 @@ export const HookConfigSchema = Type.Object({
   signed: Type.Boolean({
     description: 'Ordo: whether notifications are signed (the secret is never shown).',
   }),
+  expressionErrors: ExpressionErrorsSchema,
 })
 export type HookConfigDocument = Static<typeof HookConfigSchema>
 

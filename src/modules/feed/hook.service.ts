@@ -7,8 +7,9 @@ import type { JobRequest } from '../../platform/jobs.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
-import { feedFilterOf, filterDocument, type FeedFilter } from './feed.ts'
+import { EXPRESSION_ERRORS_SHOWN, feedFilterOf, filterDocument, type FeedFilter } from './feed.ts'
 import { checkHookUrl, nextAttemptAt, notificationOf, PING } from './hook.ts'
+import { expressionErrors } from './feed.repository.ts'
 import * as hooks from './hook.repository.ts'
 import { post } from './hook.client.ts'
 import type { HookConfigBody, HookConfigDocument, HookDeliveryDocument } from './hook.schemas.ts'
@@ -39,6 +40,7 @@ export async function getHookConfig(deps: Deps, principal: Principal): Promise<H
     filter: filterDocument(filter),
     hook: { url: row.url, headers: JSON.parse(row.headers_json) as Record<string, string> },
     signed: row.secret !== null,
+    expressionErrors: await expressionErrors(deps.db, { ...key, channel: 'hook' }, EXPRESSION_ERRORS_SHOWN),
   }
 }
 

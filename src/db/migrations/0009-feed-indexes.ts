@@ -1,6 +1,7 @@
 // Feed items get an index per way they are found, each led by the feed: in event order (retrieval), by age
 // (retention) and by handle (commit). 0006's one index by visibility made SQLite sort every visible item of
-// the feed on each retrieval, and scan the whole feed to commit or expire a few.
+// the feed on each retrieval, and scan the whole feed to commit or expire a few. The fan-out reads the
+// filter states of the orders it sees, across subscriptions: by order.
 import type { Kysely } from 'kysely'
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -21,4 +22,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('feed_items')
     .columns(['account', 'app_key', 'handle'])
     .execute()
+  await db.schema.createIndex('filter_states_order_idx').on('filter_states').column('order_id').execute()
 }
