@@ -49,9 +49,16 @@ function run(index) {
       },
     )
     let ran = 0
+    let current = { file: '', since: 0 }
     child.on('message', () => {
+      // Asking for the next file means the last one ended: a line of progress while the reports wait.
+      if (current.file) {
+        const seconds = ((performance.now() - current.since) / 1000).toFixed(1)
+        process.stdout.write(`  ${current.file} ran in ${seconds} s\n`)
+      }
       const file = queue.shift() ?? null
       if (file) ran += 1
+      current = { file: file ?? '', since: performance.now() }
       child.send(file)
     })
     // Shown once the process ends, so that the processes' reports do not interleave.
