@@ -74,13 +74,13 @@ export function startWorker(options: WorkerOptions): JobWorker {
   const idle = () =>
     new Promise<void>((resolve) => {
       const done = () => {
-        clearTimeout(timer)
         sleepers.delete(done)
         resolve()
       }
-      const timer = setTimeout(done, pollIntervalMs)
       sleepers.add(done)
     })
+  // Jobs falling due need no wake: one idle slot looks every poll interval, and wakes the next if it finds one.
+  const poll = setInterval(wakeOne, pollIntervalMs)
 
   // Jobs running per concurrency key. Claims go one at a time, so that each sees the keys the one before it took.
   const running = new Map<string, number>()
@@ -136,6 +136,7 @@ export function startWorker(options: WorkerOptions): JobWorker {
   return {
     async stop() {
       stopping = true
+      clearInterval(poll)
       wakeAll()
       await Promise.all(slots)
     },
