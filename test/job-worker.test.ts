@@ -135,15 +135,7 @@ describeEachDialect('job worker', (dialect) => {
 
   it('wake() makes an idle worker look for jobs at once', HANG, async (t) => {
     const fixture = await queueFixture(t, dialect)
-    const idle = deferred()
-    const queue: JobQueue = {
-      ...fixture.queue,
-      claim: async (options) => {
-        const job = await fixture.queue.claim(options)
-        if (!job) idle.resolve()
-        return job
-      },
-    }
+    const { queue, idle } = watchIdle(fixture.queue)
     const ran = deferred<ClaimedJob>()
     const worker = startWorker({
       queue,
@@ -153,7 +145,7 @@ describeEachDialect('job worker', (dialect) => {
       pollIntervalMs: 3_600_000, // it would not look again by itself during the test
       onError: (error) => assert.fail(String(error)),
     })
-    await idle.promise
+    await idle
     const id = await enqueueOne(fixture)
     worker.wake()
     assert.equal((await ran.promise).id, id)
@@ -217,15 +209,7 @@ describeEachDialect('job worker', (dialect) => {
     HANG,
     async (t) => {
       const fixture = await queueFixture(t, dialect)
-      const idle = deferred()
-      const queue: JobQueue = {
-        ...fixture.queue,
-        claim: async (options) => {
-          const job = await fixture.queue.claim(options)
-          if (!job) idle.resolve()
-          return job
-        },
-      }
+      const { queue, idle } = watchIdle(fixture.queue)
       const all = deferred()
       let inFlight = 0
       const release = deferred()
@@ -243,7 +227,7 @@ describeEachDialect('job worker', (dialect) => {
         pollIntervalMs: 3_600_000,
         onError: (error) => assert.fail(String(error)),
       })
-      await idle.promise
+      await idle
       for (let n = 0; n < 3; n++) await enqueueOne(fixture, { payload: { n } })
       worker.wake()
       await all.promise // one wake, three jobs running at once
@@ -282,3 +266,17 @@ describeEachDialect('job worker', (dialect) => {
     assert.equal((await queue.find(failing))?.attempts, 2)
   })
 })
+
+/** The queue, and a promise that resolves once a claim through it finds nothing: the worker has gone idle. */
+function watchIdle(inner: JobQueue): { queue: JobQueue; idle: Promise<void> } {
+  const idle = deferred()
+  const queue: JobQueue = {
+    ...inner,
+    claim: async (options) => {
+      const job = await inner.claim(options)
+      if (!job) idle.resolve()
+      return job
+    },
+  }
+  return { queue, idle: idle.promise }
+}
