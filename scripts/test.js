@@ -66,19 +66,24 @@ function run(index) {
     child.stdout.on('data', (chunk) => output.push(chunk))
     child.stderr.on('data', (chunk) => output.push(chunk))
     child.on('close', (code, signal) => {
+      // Ended without asking for another file: whatever it was running stopped short (process.exit in a test).
+      const cut = current.file !== ''
+      if (cut) output.push(Buffer.from(`\n✖ ${current.file} did not run to its end: its process exited\n`))
       process.stdout.write(`\n── test process ${index + 1} of ${processes}: ${ran} files ──\n`)
       process.stdout.write(Buffer.concat(output))
-      done(code ?? (signal ? 1 : 0))
+      done(cut ? 1 : (code ?? (signal ? 1 : 0)))
     })
   })
 }
 
 const started = performance.now()
 const codes = await Promise.all(Array.from({ length: processes }, (_, index) => run(index)))
-const failed = codes.filter((code) => code !== 0).length
+// Files no process took, had every process ended early.
+if (queue.length > 0) process.stdout.write(`\n✖ ${queue.length} test files never ran: ${queue.join(', ')}\n`)
+const passed = codes.every((code) => code === 0) && queue.length === 0
 const seconds = ((performance.now() - started) / 1000).toFixed(1)
 process.stdout.write(
   `\n${files.length} test files in ${processes} processes, ${seconds} s: ` +
-    (failed === 0 ? 'all passed\n' : `${failed} of the processes had failures (see above)\n`),
+    (passed ? 'all passed\n' : 'FAILED (see above)\n'),
 )
-process.exitCode = failed === 0 ? 0 : 1
+process.exitCode = passed ? 0 : 1

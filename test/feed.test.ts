@@ -254,6 +254,14 @@ describeEachDialect('feed v3', (dialect) => {
       (await feed(test).items()).some((i) => i.orderId === next && i.state === 'ready-for-handling'),
       'an order after the failures still reaches the feed',
     )
+
+    // Saving the same filter again (clients do on every start) keeps what it knew; a new expression starts over.
+    const errorCount = async () =>
+      (await feed(test).config()).json<{ expressionErrors: { count: number } }>().expressionErrors.count
+    await feed(test).configure({ filter: { type: 'FromOrders', expression, disableSingleFire: true } })
+    assert.equal(await errorCount(), 2)
+    await feed(test).configure({ filter: { type: 'FromOrders', expression: 'status = "invoiced"' } })
+    assert.equal(await errorCount(), 0)
   })
 
   it('tests a JSONata expression against a document sent as a string or as an object', async (t) => {

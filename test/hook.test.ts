@@ -49,6 +49,13 @@ describeEachDialect('order hook', (dialect) => {
     const metadata = await post({ ...body, hook: { url: 'http://169.254.169.254/latest', headers: {} } })
     assert.equal(metadata.statusCode, 400)
     assert.match(metadata.json<{ error: { message: string } }>().error.message, /link-local/)
+    // The same address as a URL writes an IPv4-mapped IPv6 literal.
+    const mapped = await post({ ...body, hook: { url: 'http://[::ffff:169.254.169.254]/', headers: {} } })
+    assert.equal(mapped.statusCode, 400)
+    assert.match(mapped.json<{ error: { message: string } }>().error.message, /link-local/)
+    // A value HTTP cannot carry is refused with the other bad input, not at send time.
+    const control = await post({ ...body, hook: { url: hook.url, headers: { 'X-Token': 'a\u0001b' } } })
+    assert.equal(control.statusCode, 400)
     hook.state.status = 200
     assert.equal((await post(body)).statusCode, 200)
     assert.deepEqual(

@@ -64,8 +64,9 @@ export interface ReadConnection {
 /**
  * A transaction whose commit does not wait for the disk, for bookkeeping that is redone when lost: claiming
  * and settling jobs, handing out feed items, recording hook attempts, the fan-out's progress. A power failure
- * may lose the latest such commits; a crash of the process never does, and neither does any commit that
- * waited, nor anything before it (both databases write their log in commit order). Whatever a client was
+ * (or a crash of the PostgreSQL server) may lose the latest such commits; a crash of Ordo's process never does,
+ * and neither does any commit that waited, nor anything before it (both databases write their log in commit
+ * order). Whatever a client was
  * answered 2xx for is written with `db.transaction()`, which waits.
  */
 export async function unflushedTransaction<T>(

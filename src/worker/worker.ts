@@ -92,6 +92,8 @@ export function startWorker(options: WorkerOptions): JobWorker {
   let claims: Promise<unknown> = Promise.resolve()
   const claimNext = (): Promise<ClaimedJob | undefined> => {
     const claimed = claims.then(async () => {
+      // A claim queued behind others when stop() came takes nothing: stopping waits only for running jobs.
+      if (stopping) return undefined
       const { queue, workerId, leaseMs, clock } = runner
       const job = await queue.claim({
         workerId,

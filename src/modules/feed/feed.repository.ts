@@ -274,3 +274,22 @@ export async function expressionErrors(
     orders: rows.map((row) => ({ orderId: row.order_id, error: row.last_error ?? '' })),
   }
 }
+
+/**
+ * A filter's states (single fire, failures) belong to its expression: a new expression, or a deleted filter,
+ * starts from nothing. `filterJson` is the filter being saved, undefined when it is deleted.
+ */
+export async function resetFilterStates(
+  db: Db,
+  key: Omit<FilterStateKey, 'orderId'>,
+  before: string | undefined,
+  filterJson?: string,
+): Promise<void> {
+  if (before !== undefined && before === filterJson) return
+  await db
+    .deleteFrom('filter_states')
+    .where('account', '=', key.account)
+    .where('app_key', '=', key.appKey)
+    .where('channel', '=', key.channel)
+    .execute()
+}

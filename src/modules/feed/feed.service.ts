@@ -98,13 +98,15 @@ export async function saveFeedConfig(deps: Deps, principal: Principal, body: Fee
   const feed = feedOf(principal)
   const filter = feedFilterOf(body.filter)
   const retention = body.queue?.MessageRetentionPeriodInSeconds ?? body.queue?.messageRetentionPeriodInSeconds
-  await feeds.saveConfig(
-    deps.db,
-    configRow(deps, feed, filter, {
-      visibilityTimeoutInSeconds: body.queue?.visibilityTimeoutInSeconds,
-      messageRetentionPeriodInSeconds: retention,
-    }),
-  )
+  const row = configRow(deps, feed, filter, {
+    visibilityTimeoutInSeconds: body.queue?.visibilityTimeoutInSeconds,
+    messageRetentionPeriodInSeconds: retention,
+  })
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await feeds.findConfig(trx, feed.account, feed.appKey)
+    await feeds.saveConfig(trx, row)
+    await feeds.resetFilterStates(trx, { ...feed, channel: 'feed' }, before?.filter_json, row.filter_json)
+  })
 }
 
 /** A configuration starting now, with QUEUE_DEFAULTS for what the queue leaves out. */
@@ -126,9 +128,11 @@ function configRow(
 
 export async function deleteFeedConfig(deps: Deps, principal: Principal): Promise<void> {
   const feed = feedOf(principal)
-  const deleted = await deps.db
-    .transaction()
-    .execute((trx) => feeds.deleteConfig(trx, feed.account, feed.appKey))
+  const deleted = await deps.db.transaction().execute(async (trx) => {
+    const before = await feeds.findConfig(trx, feed.account, feed.appKey)
+    await feeds.resetFilterStates(trx, { ...feed, channel: 'feed' }, before?.filter_json)
+    return feeds.deleteConfig(trx, feed.account, feed.appKey)
+  })
   if (!deleted) throw noFeed(feed)
 }
 

@@ -37,7 +37,7 @@ const guardedLookup = ((hostname, options, callback) => {
 }) as LookupFunction
 
 /** One POST, 5 s at most, never following redirects. Resolves with the outcome; never rejects. */
-export function post(
+export async function post(
   url: URL,
   headers: Record<string, string>,
   body: string,
@@ -52,31 +52,52 @@ export function post(
   const host = url.hostname.replace(/^\[|\]$/g, '')
   // An address literal is connected to without a lookup.
   if (isIP(host) && isForbiddenAddress(host)) {
-    return Promise.resolve(outcome(null, `${host} is a link-local or metadata address`))
+    return outcome(null, `${host} is a link-local or metadata address`)
   }
-  const signed = signing?.secret ? signatureHeaders(signing.secret, signing.id, body) : {}
-  const options: RequestOptions = {
-    method: 'POST',
-    headers: {
-      ...headers,
-      ...signed,
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-    },
-    agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
-    lookup: guardedLookup,
-    signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+  try {
+    const signed = signing?.secret ? signatureHeaders(signing.secret, signing.id, body) : {}
+    const options: RequestOptions = {
+      method: 'POST',
+      headers: {
+        ...headers,
+        ...signed,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      },
+      agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
+      lookup: guardedLookup,
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+    }
+    let sent = await sendOnce(url, options, body)
+    // The receiver closed an idle kept-alive connection as it was reused: Node's advice is to send again.
+    if (sent.staleConnection) sent = await sendOnce(url, options, body)
+    return outcome(sent.status, sent.error)
+  } catch (error) {
+    // Node throws at once on what it will not send, such as a header value it refuses.
+    return outcome(null, describe(error as Error))
   }
+}
+
+interface Sent {
+  status: number | null
+  error: string | null
+  staleConnection: boolean
+}
+
+function sendOnce(url: URL, options: RequestOptions, body: string): Promise<Sent> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve) => {
     const request = send(url, options, (response) => {
       const status = response.statusCode ?? null
       // The body is read and dropped, so that the connection can carry the next POST.
       response.resume()
-      response.once('end', () => resolve(outcome(status, null)))
-      response.once('error', (error) => resolve(outcome(status, describe(error))))
+      response.once('end', () => resolve({ status, error: null, staleConnection: false }))
+      response.once('error', (error) => resolve({ status, error: describe(error), staleConnection: false }))
     })
-    request.once('error', (error) => resolve(outcome(null, describe(error))))
+    request.once('error', (error) => {
+      const reset = (error as { code?: unknown }).code === 'ECONNRESET'
+      resolve({ status: null, error: describe(error), staleConnection: reset && request.reusedSocket })
+    })
     request.end(body)
   })
 }

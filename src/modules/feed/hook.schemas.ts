@@ -11,7 +11,8 @@ export const HookConfigBodySchema = Type.Object({
     headers: Type.Optional(
       Type.Record(
         Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" }),
-        Type.String({ maxLength: 2000, pattern: '^[^\\r\\n\\u0000]*$' }),
+        // What HTTP allows in a field value: tab, visible ASCII, and bytes above it; Node refuses the rest.
+        Type.String({ maxLength: 2000, pattern: '^[\\t\\u0020-\\u007e\\u0080-\\u00ff]*$' }),
         { maxProperties: 20, description: 'Headers sent with every notification (credentials, usually).' },
       ),
     ),

@@ -9,7 +9,7 @@ import { getSettings } from '../accounts/account.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
 import { EXPRESSION_ERRORS_SHOWN, feedFilterOf, filterDocument, type FeedFilter } from './feed.ts'
 import { checkHookUrl, nextAttemptAt, notificationOf, PING } from './hook.ts'
-import { expressionErrors } from './feed.repository.ts'
+import { expressionErrors, resetFilterStates } from './feed.repository.ts'
 import * as hooks from './hook.repository.ts'
 import { post } from './hook.client.ts'
 import type { HookConfigBody, HookConfigDocument, HookDeliveryDocument } from './hook.schemas.ts'
@@ -57,7 +57,7 @@ export async function saveHookConfig(deps: Deps, principal: Principal, body: Hoo
       `Unable to check address: ${url.href} answered the ping ${ping.status === null ? `with no response (${ping.error ?? 'no answer'})` : `with ${ping.status}`}; a hook's URL must answer {"hookConfig":"ping"} with 200 within 5 s.`,
     )
   }
-  await hooks.saveHook(deps.db, {
+  const row = {
     account: key.account,
     app_key: key.appKey,
     filter_json: JSON.stringify(filter),
@@ -65,12 +65,22 @@ export async function saveHookConfig(deps: Deps, principal: Principal, body: Hoo
     headers_json: JSON.stringify(headers),
     secret: body.secret ?? null,
     created_at: deps.clock.now().toISOString(),
+  }
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await hooks.findHook(trx, key)
+    await hooks.saveHook(trx, row)
+    await resetFilterStates(trx, { ...key, channel: 'hook' }, before?.filter_json, row.filter_json)
   })
 }
 
 export async function deleteHookConfig(deps: Deps, principal: Principal): Promise<void> {
   const key = hookOf(principal)
-  if (!(await hooks.deleteHook(deps.db, key))) throw noHook(key)
+  const deleted = await deps.db.transaction().execute(async (trx) => {
+    const before = await hooks.findHook(trx, key)
+    await resetFilterStates(trx, { ...key, channel: 'hook' }, before?.filter_json)
+    return hooks.deleteHook(trx, key)
+  })
+  if (!deleted) throw noHook(key)
 }
 
 /** Every hook, as the fan-out matches events against it. */
@@ -164,6 +174,12 @@ export async function sendHookDeliveries(deps: Deps, payload: unknown): Promise<
         await deps.jobs.enqueue(trx, [deliveryJob(key, orderId, retryAt)])
         return { recorded: true, next: undefined }
       }
+      // A hook changed or deleted meanwhile: the rest goes as it is configured now, or not at all.
+      const current = await hooks.findHook(trx, key)
+      if (!current || !sameTarget(current, config)) {
+        if (current) await deps.jobs.enqueue(trx, [deliveryJob(key, orderId, at)])
+        return { recorded: true, next: undefined }
+      }
       return { recorded: true, next: await takeNextDelivery(deps, trx, key, orderId) }
     })
     if (recorded) {
@@ -173,6 +189,9 @@ export async function sendHookDeliveries(deps: Deps, payload: unknown): Promise<
     delivery = next
   }
 }
+
+const sameTarget = (a: hooks.HookConfigRow, b: hooks.HookConfigRow): boolean =>
+  a.url === b.url && a.headers_json === b.headers_json && a.secret === b.secret
 
 /**
  * Leases the order's oldest open delivery for an attempt, if it is due and nobody holds it. One held by a

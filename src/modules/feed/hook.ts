@@ -69,8 +69,16 @@ export function isForbiddenAddress(address: string): boolean {
   }
   if (address.includes(':')) {
     const lower = address.toLowerCase()
-    if (lower.startsWith('::ffff:')) return isForbiddenAddress(lower.slice(7))
+    if (lower.startsWith('::ffff:')) return isForbiddenAddress(mappedIpv4(lower.slice(7)))
     return /^fe[89ab]/.test(lower) || lower === '::' || lower === 'fd00:ec2::254'
   }
   return false
+}
+
+/** The IPv4 address an IPv4-mapped IPv6 address carries: URLs write `::ffff:169.254.169.254` as `::ffff:a9fe:a9fe`. */
+function mappedIpv4(tail: string): string {
+  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(tail)
+  if (!hex) return tail
+  const [high, low] = [parseInt(hex[1] ?? '0', 16), parseInt(hex[2] ?? '0', 16)]
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.')
 }
