@@ -30,7 +30,8 @@ const files = (
 
 // The biggest files first (size is a fair guess at running time), each to the first process that asks for one,
 // so that the processes end close together.
-const queue = [...files].sort((a, b) => statSync(join(root, b)).size - statSync(join(root, a)).size)
+const sizes = new Map(files.map((file) => [file, statSync(join(root, file)).size]))
+const queue = [...files].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0))
 const processes = Math.max(
   1,
   Math.min(Number(process.env.ORDO_TEST_PROCESSES) || availableParallelism(), files.length),

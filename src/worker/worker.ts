@@ -114,10 +114,9 @@ export function startWorker(options: WorkerOptions): JobWorker {
     const key = job.concurrencyKey
     if (!key) return
     const count = (running.get(key) ?? 1) - 1
+    // The slot that ran it claims again at once, so jobs of this key passed over while it was busy need no wake.
     if (count === 0) running.delete(key)
     else running.set(key, count)
-    // Jobs of this key that were passed over while it was busy can run now.
-    if (perKeyConcurrency !== undefined && count === perKeyConcurrency - 1) wakeOne()
   }
 
   async function slot(): Promise<void> {

@@ -55,7 +55,6 @@ export const ExpressionErrorsSchema = Type.Object(
       'Ordo: orders whose latest version the expression threw on or ran too long for. Those versions were skipped; a later version that evaluates clears the order from this list.',
   },
 )
-export type ExpressionErrorsDocument = Static<typeof ExpressionErrorsSchema>
 
 export const FeedConfigSchema = Type.Object({
   filter: FilterDocumentSchema,
