@@ -1,6 +1,14 @@
 // The whole schema as one type, and the one function that opens a connection on either dialect.
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely'
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  sql,
+  SqliteDialect,
+  type Driver,
+  type SqliteDatabase,
+} from 'kysely'
 import pg from 'pg'
 import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table.ts'
 import type { AccountTable } from '../modules/accounts/account.table.ts'
@@ -119,10 +127,26 @@ export function openDatabase(target: { databaseUrl?: string | undefined; sqliteP
   const reader = path === ':memory:' ? undefined : readConnection(sqlite, path)
   return {
     db: new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite, reader) }),
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, reader) }),
     }),
     dialect: 'sqlite',
     reader,
+  }
+}
+
+/**
+ * Transactions begin IMMEDIATE, taking the write lock at once, waiting (busy_timeout) while another process (the
+ * CLI, a second server) holds it. A deferred BEGIN reads first and fails outright with SQLITE_BUSY_SNAPSHOT when
+ * that process commits before the first write: every use case would have to retry. In this process the one
+ * connection runs one transaction at a time anyway, so nothing waits here that did not before.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver()
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+    }
+    return driver
   }
 }
 
