@@ -9,9 +9,9 @@ export interface Config {
   timerIntervalMs: number
   /** How long a job whose process stopped renewing it (killed) waits before another process takes it over. */
   jobLeaseMs: number
-  /** Hook deliveries this process sends at once, in a pool of their own beside the other jobs. */
+  /** Hooks this process sends to at once, in a pool of its own beside the other jobs. */
   hookConcurrency: number
-  /** Of those, how many may go to one hook: a slow receiver leaves the rest to the other hooks. */
+  /** Deliveries in flight to one hook: a slow receiver holds only so many. */
   hookConcurrencyPerHook: number
   /** Tests only: a file holding an ISO timestamp that the server reads as "now". */
   clockFile: string | undefined

@@ -6,10 +6,15 @@ import { HOOK_DELIVERY_JOB, sendHookDeliveries } from './modules/feed/hook.servi
 import { applyOrderTimeout, ORDER_TIMEOUT_JOB } from './modules/orders/order.service.ts'
 import type { JobHandlers } from './worker/worker.ts'
 
-export const jobHandlers = (deps: Deps): JobHandlers => ({
+export interface JobOptions {
+  /** Deliveries in flight to one hook (ORDO_HOOK_CONCURRENCY_PER_HOOK). */
+  deliveriesPerHook?: number
+}
+
+export const jobHandlers = (deps: Deps, options: JobOptions = {}): JobHandlers => ({
   [ORDER_TIMEOUT_JOB]: (payload) => applyOrderTimeout(deps, payload, (account) => getSettings(deps, account)),
-  [HOOK_DELIVERY_JOB]: (payload) => sendHookDeliveries(deps, payload),
+  [HOOK_DELIVERY_JOB]: (payload) => sendHookDeliveries(deps, payload, options.deliveriesPerHook),
 })
 
-/** Kinds with a pool of workers of their own: hook deliveries wait on other systems' answers. */
+/** Kinds with a pool of workers of their own: a hook's sender waits on another system's answers. */
 export const OWN_POOL_KINDS = [HOOK_DELIVERY_JOB]

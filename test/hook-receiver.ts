@@ -29,6 +29,8 @@ export interface HookReceiver {
   notifications: () => Received[]
   /** How many requests have arrived and are not answered yet. */
   unanswered: () => number
+  /** The most that were ever unanswered at once. */
+  peakUnanswered: () => number
 }
 
 /** A hook receiver that answers with `state.status` and keeps what it received; closed after the test. */
@@ -36,12 +38,14 @@ export async function hookReceiver(t: TestContext): Promise<HookReceiver> {
   const received: Received[] = []
   const state = { status: 200, delayMs: 0 }
   let unanswered = 0
+  let peakUnanswered = 0
   const server = createServer((req, res) => {
     let body = ''
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')))
     req.on('end', () => {
       received.push({ headers: req.headers, body, json: JSON.parse(body) as Received['json'] })
       unanswered++
+      peakUnanswered = Math.max(peakUnanswered, unanswered)
       setTimeout(() => {
         unanswered--
         res.statusCode = state.status
@@ -62,5 +66,6 @@ export async function hookReceiver(t: TestContext): Promise<HookReceiver> {
     received,
     notifications: () => received.filter((r) => r.json.hookConfig === undefined),
     unanswered: () => unanswered,
+    peakUnanswered: () => peakUnanswered,
   }
 }

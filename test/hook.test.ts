@@ -7,6 +7,7 @@ import { api, errorCode } from './api.ts'
 import { singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 import { hookReceiver } from './hook-receiver.ts'
+import { DEFAULT_DELIVERIES_IN_FLIGHT, HOOK_DELIVERY_JOB } from '../src/modules/feed/hook.service.ts'
 
 const HOOK_FILTER = { type: 'FromWorkflow', status: ['ready-for-handling', 'start-handling', 'handling'] }
 
@@ -105,6 +106,36 @@ describeEachDialect('order hook', (dialect) => {
       unknown[]
     >()
     assert.equal(log.length, 3)
+  })
+
+  it('sends many orders side by side, each order one event at a time and in order, at most the bound at once', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const hook = await hookReceiver(t)
+    await configure(test, hook.url)
+    hook.state.delayMs = 20
+    const orders: string[] = []
+    for (let n = 0; n < 24; n++)
+      orders.push((await api(test).handlingOrder(singleOrder(`SIDE-${n}`))).orderId)
+    await deliver(test)
+    assert.equal(hook.notifications().length, orders.length * 3)
+    for (const orderId of orders) {
+      assert.deepEqual(
+        hook
+          .notifications()
+          .filter((r) => r.json.OrderId === orderId)
+          .map((r) => r.json.State),
+        ['ready-for-handling', 'start-handling', 'handling'],
+      )
+    }
+    const peak = hook.peakUnanswered()
+    assert.ok(peak > 1 && peak <= DEFAULT_DELIVERIES_IN_FLIGHT, `${peak} at once`)
+    // Every event of the burst woke the same sender: one job sent them all.
+    const senders = await test.deps.db
+      .selectFrom('jobs')
+      .select('status')
+      .where('kind', '=', HOOK_DELIVERY_JOB)
+      .execute()
+    assert.deepEqual(senders, [{ status: 'done' }])
   })
 
   it('keeps every event while the receiver is down and delivers them afterwards, in order per order', async (t) => {

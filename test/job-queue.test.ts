@@ -217,4 +217,43 @@ describeEachDialect('job queue', (dialect) => {
     const attempts = await handle.db.selectFrom('jobs').select('attempts').execute()
     assert.ok(attempts.every((row) => row.attempts === 1))
   })
+
+  it('coalesces: one job of a kind and key waits, a sooner request brings it forward, a running one does not count', async (t) => {
+    const { handle, queue, clock } = await queueFixture(t, dialect)
+    const coalescing = (dueAt: string, concurrencyKey = 'hook a') =>
+      jobRequest({ kind: 'sender', payload: { hook: concurrencyKey }, dueAt, concurrencyKey, coalesce: true })
+    const waiting = () =>
+      handle.db
+        .selectFrom('jobs')
+        .select(['concurrency_key', 'due_at'])
+        .where('status', '=', 'pending')
+        .execute()
+
+    assert.equal(await queue.enqueue(handle.db, [coalescing(at(T0, 60_000))]), 1, 'added')
+    assert.equal(
+      await queue.enqueue(handle.db, [coalescing(at(T0, 90_000))]),
+      0,
+      'later: the waiting one stays',
+    )
+    assert.equal(await queue.enqueue(handle.db, [coalescing(T0)]), 1, 'sooner: brought forward')
+    assert.equal(
+      await queue.enqueue(handle.db, [coalescing(T0, 'hook b')]),
+      1,
+      'another key: a job of its own',
+    )
+    assert.deepEqual((await waiting()).map((row) => [row.concurrency_key, row.due_at]).sort(), [
+      ['hook a', T0],
+      ['hook b', T0],
+    ])
+
+    const running = await queue.claim({ workerId: 'w', dueBy: clock.now(), leaseMs: LEASE_MS })
+    assert.ok(running)
+    assert.equal(await queue.enqueue(handle.db, [coalescing(T0, running.concurrencyKey ?? '')]), 1)
+    assert.equal((await waiting()).filter((row) => row.concurrency_key === running.concurrencyKey).length, 2)
+
+    await assert.rejects(
+      queue.enqueue(handle.db, [jobRequest({ coalesce: true })]),
+      /only a job with a concurrency key can coalesce/,
+    )
+  })
 })

@@ -171,6 +171,60 @@ describeEachDialect('upgrade from 0.1.0', (dialect) => {
       assert.equal((await erp.getOk(orderId)).status, 'payment-pending')
   })
 
+  it('gives each order one head delivery per hook, the rest queued behind it, a delivering head due at its lease end', async (t) => {
+    const lease = '2026-03-02T12:00:10.000Z'
+    const { handle, close } = await migratedDatabase(dialect, {
+      before: async (before) => {
+        await migrateTo(before, '0010-job-concurrency-keys')
+        const delivery = (id: number, orderId: string, status: string, leaseUntil: string | null = null) => ({
+          id,
+          account: 'acme',
+          app_key: 'key',
+          event_id: id,
+          order_id: orderId,
+          body_json: '{}',
+          status,
+          attempts: status === 'delivering' ? 1 : 0,
+          next_attempt_at: '2026-03-02T12:00:00.000Z',
+          lease_until: leaseUntil,
+          created_at: '2026-03-02T12:00:00.000Z',
+          finished_at: null,
+        })
+        await (before.db as unknown as LooseDb)
+          .insertInto('hook_deliveries')
+          .values([
+            delivery(1, 'A', 'delivered'),
+            delivery(2, 'A', 'pending'),
+            delivery(3, 'A', 'pending'),
+            delivery(4, 'B', 'delivering', lease),
+            delivery(5, 'B', 'pending'),
+            delivery(6, 'C', 'failed'),
+            delivery(7, 'C', 'pending'),
+          ])
+          .execute()
+      },
+    })
+    t.after(close)
+    const rows = await handle.db
+      .selectFrom('hook_deliveries')
+      .select(['id', 'status', 'next_attempt_at'])
+      .orderBy('id')
+      .execute()
+    assert.deepEqual(
+      rows.map((row) => [row.id, row.status]),
+      [
+        [1, 'delivered'],
+        [2, 'pending'],
+        [3, 'queued'],
+        [4, 'delivering'],
+        [5, 'queued'],
+        [6, 'failed'],
+        [7, 'pending'],
+      ],
+    )
+    assert.equal(rows[3]?.next_attempt_at, lease)
+  })
+
   it('takes orders 0.1.0 accepted with a locale or currency intake now refuses, and early interactions', async (t) => {
     const odd = legacy.orders.ready
     const tables = withDocument(odd, (document) => {

@@ -16,13 +16,16 @@ import { createMetrics } from '../platform/metrics.ts'
 import { createJobQueue, type JobQueue } from '../worker/job-queue.ts'
 import { followStream } from '../worker/stream-follower.ts'
 import { runDueJobs, startWorker } from '../worker/worker.ts'
-import { fanOutEvents } from '../modules/feed/feed.service.ts'
+import { FAN_OUT_BATCH, fanOutEvents } from '../modules/feed/feed.service.ts'
 import { jobHandlers, OWN_POOL_KINDS } from '../job-handlers.ts'
 import { COMMANDS, OPTIONS, helpFor, optionsOf, resolveCommand, type CommandName } from './usage.ts'
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
 
-/** How soon the fan-out looks again once it found nothing new: a transition reaches feeds within about this. */
+/**
+ * How soon the fan-out looks again once it found nothing new. Writes answered here wake it at once; this
+ * bounds the wait for events written elsewhere (another process, the CLI, a timer).
+ */
 const FAN_OUT_IDLE_MS = 100
 
 /** A mistake the user can fix (arguments, environment, database, port): one line on stderr, exit 2. */
@@ -113,7 +116,7 @@ async function serve(config: Config): Promise<void> {
   // Only serve needs Fastify and the routes: the other commands start faster without loading them.
   const { buildApp } = await import('../app.ts')
   const app = await buildApp(deps, { logger: { level: config.logLevel } })
-  const handlers = jobHandlers(deps)
+  const handlers = jobHandlers(deps, { deliveriesPerHook: config.hookConcurrencyPerHook })
   const onError = (error: unknown) => app.log.error({ err: error }, 'job failed')
   // Grace periods that ended while the server was down are applied before the first request is answered.
   await runDueJobs(queue, handlers, { clock: deps.clock, kinds: [ORDER_TIMEOUT_JOB], onError })
@@ -125,28 +128,34 @@ async function serve(config: Config): Promise<void> {
     leaseMs: config.jobLeaseMs,
     onError,
   }
-  const workers = [
-    startWorker({
-      ...pool,
-      kinds: Object.keys(handlers).filter((kind) => !OWN_POOL_KINDS.includes(kind)),
-    }),
-    // A receiver that takes its 5 s to answer holds a sender that long: many at once, and never the order jobs'.
-    startWorker({
-      ...pool,
-      kinds: OWN_POOL_KINDS,
-      concurrency: config.hookConcurrency,
-      perKeyConcurrency: config.hookConcurrencyPerHook,
-    }),
-  ]
+  const orderJobs = startWorker({
+    ...pool,
+    kinds: Object.keys(handlers).filter((kind) => !OWN_POOL_KINDS.includes(kind)),
+  })
+  // A receiver that takes its 5 s to answer holds its hook's sender that long: senders of many hooks run at
+  // once, one per hook (it has several deliveries in flight), and never in the order jobs' slots.
+  const hookSenders = startWorker({
+    ...pool,
+    kinds: OWN_POOL_KINDS,
+    concurrency: config.hookConcurrency,
+    perKeyConcurrency: 1,
+  })
+  const workers = [orderJobs, hookSenders]
   const fanOut = followStream({
-    // New events may have queued hook deliveries: the worker looks for them at once.
+    // New events may have queued hook deliveries: the senders look for them at once.
     step: async () => {
-      const read = await fanOutEvents(deps)
-      if (read > 0) for (const worker of workers) worker.wake()
-      return read
+      const { read, sendersDue } = await fanOutEvents(deps)
+      if (sendersDue > 0) hookSenders.wake()
+      // Less than a batch: the stream's end (on PostgreSQL, events held back are read at the next look).
+      return read === FAN_OUT_BATCH
     },
     idleMs: FAN_OUT_IDLE_MS,
     onError: (error) => app.log.error({ err: error }, 'fan-out failed'),
+  })
+  // A write answered 2xx may have committed order events.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 300) fanOut.wake()
+    done()
   })
   const close = async () => {
     await fanOut.stop()

@@ -12,6 +12,7 @@ import * as hooks from './migrations/0007-hooks.ts'
 import * as versionDocuments from './migrations/0008-version-documents.ts'
 import * as feedIndexes from './migrations/0009-feed-indexes.ts'
 import * as jobConcurrencyKeys from './migrations/0010-job-concurrency-keys.ts'
+import * as hookDeliveryHeads from './migrations/0011-hook-delivery-heads.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0008-version-documents': versionDocuments,
   '0009-feed-indexes': feedIndexes,
   '0010-job-concurrency-keys': jobConcurrencyKeys,
+  '0011-hook-delivery-heads': hookDeliveryHeads,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

@@ -12,9 +12,19 @@ export interface JobRequest {
   maxAttempts?: number
   /** Jobs with the same key run at most so many at once in one worker, e.g. deliveries to one hook. */
   concurrencyKey?: string
+  /**
+   * With a concurrency key: at most one job of the kind and key waits to be claimed, and asking for another
+   * brings its due time forward instead (so it must carry the same payload). One that is running does not
+   * count: work asked for while it runs gets a run of its own.
+   */
+  coalesce?: boolean
 }
 
 export interface JobScheduler {
-  /** Writes the jobs with `db`, which may be the caller's transaction: a rolled-back change leaves no job. */
-  enqueue(db: Db, jobs: readonly JobRequest[]): Promise<void>
+  /**
+   * Writes the jobs with `db`, which may be the caller's transaction: a rolled-back change leaves no job.
+   * Returns how many jobs are due sooner than before: those added, and waiting ones a coalescing request
+   * brought forward.
+   */
+  enqueue(db: Db, jobs: readonly JobRequest[]): Promise<number>
 }

@@ -100,6 +100,32 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
     })
   }
 
+  /**
+   * Moves the job of the row's kind and key that waits to be claimed up to the row's due time, if it is due
+   * later. 'none': there is no such job. On PostgreSQL the waiting job stays locked until the caller commits, so
+   * no worker claims it before the work it was asked for is visible.
+   */
+  async function bringForward(target: Db, row: Insertable<JobTable>): Promise<'none' | 'sooner' | 'as-is'> {
+    if (row.concurrency_key == null) {
+      throw new Error(`Job ${row.kind}: only a job with a concurrency key can coalesce.`)
+    }
+    let query = target
+      .selectFrom('jobs')
+      .select(['id', 'due_at'])
+      .where('status', '=', 'pending')
+      .where('kind', '=', row.kind)
+      .where('concurrency_key', '=', row.concurrency_key)
+      .where('lease_until', 'is', null)
+      .orderBy('due_at')
+      .limit(1)
+    if (dialect === 'postgres') query = query.forUpdate()
+    const waiting = await query.executeTakeFirst()
+    if (!waiting) return 'none'
+    if (waiting.due_at <= row.due_at) return 'as-is'
+    await target.updateTable('jobs').set({ due_at: row.due_at }).where('id', '=', waiting.id).execute()
+    return 'sooner'
+  }
+
   async function claimOne(trx: Db, { workerId, dueBy, leaseMs, kinds, busyKeys }: ClaimOptions) {
     const now = wallClock()
     const claimable = (eb: ExpressionBuilder<Database, 'jobs'>) =>
@@ -141,15 +167,23 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
   }
 
   return {
-    async enqueue(target: Db, requests: readonly JobRequest[]): Promise<void> {
+    async enqueue(target: Db, requests: readonly JobRequest[]): Promise<number> {
       const createdAt = wallTime()
-      const rows = requests.map((request) => toRow(request, createdAt))
+      const rows: Insertable<JobTable>[] = []
+      let broughtForward = 0
+      for (const request of requests) {
+        const row = toRow(request, createdAt)
+        const waiting = request.coalesce ? await bringForward(target, row) : 'none'
+        if (waiting === 'none') rows.push(row)
+        else if (waiting === 'sooner') broughtForward++
+      }
       for (let start = 0; start < rows.length; start += INSERT_BATCH) {
         await target
           .insertInto('jobs')
           .values(rows.slice(start, start + INSERT_BATCH))
           .execute()
       }
+      return rows.length + broughtForward
     },
 
     async claim(claim) {

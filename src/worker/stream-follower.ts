@@ -1,43 +1,54 @@
-// A loop that follows a stream: it runs a step until the step finds nothing new, then waits a little and
-// looks again. All its state is the step's (a cursor in the database), so it survives restarts.
+// A loop that follows a stream: it runs a step until the step says it reached the end, then waits a little and
+// looks again, or sooner when woken. All its state is the step's (a cursor in the database), so it survives
+// restarts.
 export interface StreamFollowerOptions {
-  /** Processes the next part of the stream; resolves to how much it found (0: nothing new). */
-  step: () => Promise<number>
-  /** How long to wait once the stream is drained. */
+  /** Processes the next part of the stream; resolves to whether more may be waiting right away. */
+  step: () => Promise<boolean>
+  /** How long to wait once the stream is drained, unless woken. */
   idleMs: number
   onError: (error: unknown) => void
 }
 
 export interface StreamFollower {
+  /** Something was just appended: the loop looks now (or again after the step under way), not after `idleMs`. */
+  wake(): void
   stop(): Promise<void>
 }
 
 export function followStream({ step, idleMs, onError }: StreamFollowerOptions): StreamFollower {
   let stopping = false
-  let wake = () => {}
+  // Set by a wake that came while a step ran: that step may have read before what it announces.
+  let woken = false
+  let endIdle = () => {}
   const idle = () =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, idleMs)
-      wake = () => {
+      endIdle = () => {
         clearTimeout(timer)
         resolve()
       }
     })
   const loop = (async () => {
     while (!stopping) {
-      let found = 0
+      woken = false
+      let more = false
       try {
-        found = await step()
+        more = await step()
       } catch (error) {
         onError(error)
       }
-      if (found === 0 && !stopping) await idle()
+      if (!more && !woken && !stopping) await idle()
+      endIdle = () => {}
     }
   })()
   return {
+    wake() {
+      woken = true
+      endIdle()
+    },
     async stop() {
       stopping = true
-      wake()
+      endIdle()
       await loop
     },
   }

@@ -30,9 +30,6 @@ import type {
   FeedV2ItemDocument,
 } from './feed.schemas.ts'
 
-/** The fan-out's row in stream_cursors. */
-const FAN_OUT = 'feed-fan-out'
-
 /** Events read per fan-out transaction. */
 export const FAN_OUT_BATCH = 500
 
@@ -229,20 +226,27 @@ export async function commitFeedItems(
   return { committed, ignored: unique.length - committed }
 }
 
+/** What one step of the fan-out did. */
+export interface FanOutStep {
+  /** Events read; 0: the stream is drained. */
+  read: number
+  /** Hook senders that are due sooner than before it: a worker should look for them now. */
+  sendersDue: number
+}
+
 /**
  * One step of the fan-out: the next events of the stream become items of the feeds they reach, and the cursor
- * moves past them, in one transaction: an event is never lost and never queued twice. Returns how many events
- * it read (0: the stream is drained).
+ * moves past them, in one transaction: an event is never lost and never queued twice.
  */
-export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<number> {
+export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<FanOutStep> {
   // The items come from the durable stream: if a power failure loses this commit, the cursor goes back with
   // them and the fan-out writes them again.
-  const read = await retryOnConflict(() =>
+  const step = await retryOnConflict(() =>
     unflushedTransaction(deps, async (trx) => {
       const handle = { db: trx, dialect: deps.dialect }
-      const cursor = await feeds.lockCursor(handle, FAN_OUT)
+      const cursor = await feeds.lockCursor(handle, feeds.FAN_OUT)
       const { events, next } = await readEventStream(handle, cursor, batch)
-      if (events.length === 0) return 0
+      if (events.length === 0) return { read: 0, sendersDue: 0 }
       const feedSubscriptions = (await feeds.listConfigs(trx)).map((row) => ({
         channel: 'feed' as const,
         account: row.account,
@@ -273,17 +277,17 @@ export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<n
           handle: null,
         }))
       await feeds.insertItems(trx, items)
-      await queueHookDeliveries(
+      const sendersDue = await queueHookDeliveries(
         deps,
         trx,
         matches.filter(({ subscription }) => subscription.channel === 'hook'),
       )
-      await feeds.moveCursor(trx, FAN_OUT, next)
-      return events.length
+      await feeds.moveCursor(trx, feeds.FAN_OUT, next)
+      return { read: events.length, sendersDue }
     }),
   )
-  deps.metrics.feedEventsFannedOut.inc(read)
-  return read
+  deps.metrics.feedEventsFannedOut.inc(step.read)
+  return step
 }
 
 /**
@@ -294,10 +298,10 @@ export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<n
 export async function fanOutAll(deps: Deps): Promise<number> {
   let total = 0
   for (;;) {
-    const read = await fanOutEvents(deps)
+    const { read } = await fanOutEvents(deps)
     total += read
     if (read > 0) continue
-    const cursor = await feeds.lockCursor(deps, FAN_OUT)
+    const cursor = await feeds.lockCursor(deps, feeds.FAN_OUT)
     if (!(await eventsAfter(deps, cursor))) return total
     await new Promise((resolve) => setImmediate(resolve))
   }

@@ -1,7 +1,13 @@
 // All SQL for hooks: configurations, deliveries and their attempts.
-import type { Insertable, Selectable } from 'kysely'
-import type { Db } from '../../db/database.ts'
-import type { DeliveryStatus, HookAttemptTable, HookConfigTable, HookDeliveryTable } from './hook.table.ts'
+import type { ExpressionBuilder, Insertable, Selectable } from 'kysely'
+import type { Database, Db, DbHandle } from '../../db/database.ts'
+import type {
+  DeliveryStatus,
+  HookAttemptTable,
+  HookConfigTable,
+  HookDeliveryTable,
+  StoredDeliveryStatus,
+} from './hook.table.ts'
 
 export type HookConfigRow = Selectable<HookConfigTable>
 export type HookDeliveryRow = Selectable<HookDeliveryTable>
@@ -62,60 +68,167 @@ export async function insertDeliveries(
     .execute()
 }
 
-/** The oldest delivery of an order to a hook that is neither delivered nor failed: the only one that may go. */
-export const firstOpenDelivery = (
-  db: Db,
+/** The statuses of a delivery that is neither delivered nor failed. */
+const OPEN: StoredDeliveryStatus[] = ['pending', 'delivering', 'queued']
+
+/**
+ * Which of `orderIds` have an open delivery to the hook, so that a new one queues behind it. On PostgreSQL the
+ * rows are locked: a sender finishing one of them commits first, and this then sees what it left.
+ */
+export async function ordersWithOpenDeliveries(
+  { db, dialect }: DbHandle,
   { account, appKey }: HookKey,
-  orderId: string,
-): Promise<HookDeliveryRow | undefined> =>
-  db
+  orderIds: readonly string[],
+): Promise<Set<string>> {
+  if (orderIds.length === 0) return new Set()
+  let query = db
     .selectFrom('hook_deliveries')
-    .selectAll()
+    .select(['id', 'order_id'])
     .where('account', '=', account)
     .where('app_key', '=', appKey)
-    .where('order_id', '=', orderId)
-    .where('status', 'in', ['pending', 'delivering'])
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst()
-
-/** Takes the delivery for an attempt if it is still as it was read; false when another worker took it first. */
-export async function takeDelivery(db: Db, delivery: HookDeliveryRow, leaseUntil: string): Promise<boolean> {
-  const taken = await db
-    .updateTable('hook_deliveries')
-    .set({ status: 'delivering', lease_until: leaseUntil, attempts: delivery.attempts + 1 })
-    .where('id', '=', delivery.id)
-    .where('status', '=', delivery.status)
-    .where('attempts', '=', delivery.attempts)
-    .executeTakeFirst()
-  return taken.numUpdatedRows > 0n
+    .where('order_id', 'in', [...orderIds])
+    .where('status', 'in', OPEN)
+  if (dialect === 'postgres') query = query.forUpdate()
+  return new Set((await query.execute()).map((row) => row.order_id))
 }
 
-export async function finishAttempt(
-  db: Db,
-  delivery: { id: number; attempts: number },
-  attempt: Omit<Insertable<HookAttemptTable>, 'delivery_id'>,
-  next: { status: DeliveryStatus; nextAttemptAt?: string; finishedAt?: string },
-): Promise<boolean> {
-  const updated = await db
+/**
+ * Leases up to `limit` deliveries that may be sent now, oldest first: heads whose time has come, or whose
+ * sender's lease ran out (it died). On PostgreSQL, rows another process is taking are skipped.
+ */
+export async function takeDue(
+  { db, dialect }: DbHandle,
+  { account, appKey }: HookKey,
+  now: string,
+  leaseUntil: string,
+  limit: number,
+): Promise<HookDeliveryRow[]> {
+  let due = db
+    .selectFrom('hook_deliveries')
+    .select('id')
+    .where('account', '=', account)
+    .where('app_key', '=', appKey)
+    .where('status', 'in', ['pending', 'delivering'])
+    .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit)
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked()
+  const taken = await db
     .updateTable('hook_deliveries')
-    .set({
-      status: next.status,
-      lease_until: null,
-      ...(next.nextAttemptAt ? { next_attempt_at: next.nextAttemptAt } : {}),
-      ...(next.finishedAt ? { finished_at: next.finishedAt } : {}),
-    })
-    .where('id', '=', delivery.id)
-    .where('status', '=', 'delivering')
-    .where('attempts', '=', delivery.attempts)
-    .executeTakeFirst()
-  // A worker whose lease ran out and whose delivery another took records nothing: the other one will.
-  if (updated.numUpdatedRows === 0n) return false
-  await db
-    .insertInto('hook_attempts')
-    .values({ ...attempt, delivery_id: delivery.id })
+    .set((eb) => ({
+      status: 'delivering',
+      lease_until: leaseUntil,
+      next_attempt_at: leaseUntil,
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', 'in', due)
+    .returningAll()
     .execute()
-  return true
+  return taken.sort((a, b) => a.id - b.id)
+}
+
+/** The end of one attempt: the delivery (held by its `attempts`-th take) and what happens to it next. */
+export interface AttemptOutcome {
+  id: number
+  attempts: number
+  attempt: Omit<Insertable<HookAttemptTable>, 'delivery_id'>
+  next: { status: 'delivered' | 'failed' } | { status: 'pending'; nextAttemptAt: string }
+}
+
+/**
+ * Records attempts, as of `now`, and moves each finished order's next delivery up. A delivery whose lease ran out and that
+ * another sender took since records nothing: the other one will. Returns the ids recorded.
+ */
+export async function finishAttempts(
+  db: Db,
+  key: HookKey,
+  outcomes: readonly AttemptOutcome[],
+  now: string,
+): Promise<Set<number>> {
+  const recorded: { id: number; order_id: string; status: StoredDeliveryStatus }[] = []
+  const held = (eb: ExpressionBuilder<Database, 'hook_deliveries'>, some: readonly AttemptOutcome[]) =>
+    eb.and([
+      eb('status', '=', 'delivering'),
+      eb.or(some.map((o) => eb.and([eb('id', '=', o.id), eb('attempts', '=', o.attempts)]))),
+    ])
+  for (const status of ['delivered', 'failed'] as const) {
+    const ended = outcomes.filter((o) => o.next.status === status)
+    if (ended.length === 0) continue
+    recorded.push(
+      ...(await db
+        .updateTable('hook_deliveries')
+        .set({ status, lease_until: null, finished_at: now })
+        .where((eb) => held(eb, ended))
+        .returning(['id', 'order_id', 'status'])
+        .execute()),
+    )
+  }
+  for (const outcome of outcomes) {
+    if (outcome.next.status !== 'pending') continue
+    recorded.push(
+      ...(await db
+        .updateTable('hook_deliveries')
+        .set({ status: 'pending', lease_until: null, next_attempt_at: outcome.next.nextAttemptAt })
+        .where((eb) => held(eb, [outcome]))
+        .returning(['id', 'order_id', 'status'])
+        .execute()),
+    )
+  }
+  const ids = new Set(recorded.map((row) => row.id))
+  const attempts = outcomes.filter((o) => ids.has(o.id)).map((o) => ({ ...o.attempt, delivery_id: o.id }))
+  if (attempts.length > 0) await db.insertInto('hook_attempts').values(attempts).execute()
+  await moveUpNext(
+    db,
+    key,
+    recorded.filter((row) => row.status !== 'pending').map((row) => row.order_id),
+    now,
+  )
+  return ids
+}
+
+/** Makes the oldest queued delivery of each of `orderIds` the order's head, where it has none. */
+async function moveUpNext(db: Db, { account, appKey }: HookKey, orderIds: readonly string[], now: string) {
+  if (orderIds.length === 0) return
+  await db
+    .updateTable('hook_deliveries')
+    .set({ status: 'pending', next_attempt_at: now })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('hook_deliveries')
+        .select((inner) => inner.fn.min<number>('id').as('id'))
+        .where('account', '=', account)
+        .where('app_key', '=', appKey)
+        .where('order_id', 'in', [...new Set(orderIds)])
+        .where('status', '=', 'queued')
+        .groupBy('order_id'),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('hook_deliveries as head')
+            .select('head.id')
+            .whereRef('head.account', '=', 'hook_deliveries.account')
+            .whereRef('head.app_key', '=', 'hook_deliveries.app_key')
+            .whereRef('head.order_id', '=', 'hook_deliveries.order_id')
+            .where('head.status', 'in', ['pending', 'delivering']),
+        ),
+      ),
+    )
+    .execute()
+}
+
+/** When the hook's earliest open delivery falls due (a retry, or a lease that may run out); undefined: none. */
+export async function nextDueAt(db: Db, { account, appKey }: HookKey): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('hook_deliveries')
+    .select((eb) => eb.fn.min<string>('next_attempt_at').as('at'))
+    .where('account', '=', account)
+    .where('app_key', '=', appKey)
+    .where('status', 'in', ['pending', 'delivering'])
+    .executeTakeFirst()
+  return row?.at ?? undefined
 }
 
 export interface DeliveryFilter {
@@ -130,7 +243,9 @@ export const listDeliveries = (db: Db, { account, appKey }: HookKey, filter: Del
     .selectAll()
     .where('account', '=', account)
     .where('app_key', '=', appKey)
-  if (filter.status) query = query.where('status', '=', filter.status)
+  if (filter.status) {
+    query = query.where('status', 'in', filter.status === 'pending' ? ['pending', 'queued'] : [filter.status])
+  }
   if (filter.orderId) query = query.where('order_id', '=', filter.orderId)
   return query.orderBy('id', 'desc').limit(filter.limit).execute()
 }
@@ -145,20 +260,24 @@ export const attemptsOf = (db: Db, deliveryIds: readonly number[]): Promise<Hook
         .orderBy('id')
         .execute()
 
-/** Puts failed deliveries back in line (one, or all of a hook's); returns the orders they belong to. */
+/**
+ * Puts failed deliveries back in line (one, or all of a hook's), behind what their orders have open; returns
+ * the orders they belong to.
+ */
 export async function reopenFailed(
   db: Db,
-  { account, appKey }: HookKey,
+  key: HookKey,
   now: string,
   deliveryId?: number,
 ): Promise<string[]> {
   let query = db
     .updateTable('hook_deliveries')
-    .set({ status: 'pending', attempts: 0, next_attempt_at: now, created_at: now, finished_at: null })
-    .where('account', '=', account)
-    .where('app_key', '=', appKey)
+    .set({ status: 'queued', attempts: 0, next_attempt_at: now, created_at: now, finished_at: null })
+    .where('account', '=', key.account)
+    .where('app_key', '=', key.appKey)
     .where('status', '=', 'failed')
   if (deliveryId !== undefined) query = query.where('id', '=', deliveryId)
-  const reopened = await query.returning('order_id').execute()
-  return [...new Set(reopened.map((row) => row.order_id))]
+  const reopened = [...new Set((await query.returning('order_id').execute()).map((row) => row.order_id))]
+  await moveUpNext(db, key, reopened, now)
+  return reopened
 }

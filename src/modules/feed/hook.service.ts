@@ -9,9 +9,9 @@ import { getSettings } from '../accounts/account.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
 import { EXPRESSION_ERRORS_SHOWN, feedFilterOf, filterDocument, type FeedFilter } from './feed.ts'
 import { checkHookUrl, nextAttemptAt, notificationOf, PING } from './hook.ts'
-import { expressionErrors, resetFilterStates } from './feed.repository.ts'
+import { expressionErrors, FAN_OUT, lockCursor, resetFilterStates } from './feed.repository.ts'
 import * as hooks from './hook.repository.ts'
-import { post } from './hook.client.ts'
+import { post, type PostResult } from './hook.client.ts'
 import type { HookConfigBody, HookConfigDocument, HookDeliveryDocument } from './hook.schemas.ts'
 import type { DeliveryStatus } from './hook.table.ts'
 
@@ -94,59 +94,89 @@ export const hookSubscriptions = async (trx: Db) =>
   }))
 
 /**
- * Inside the fan-out's transaction: a delivery for each event a hook takes, and a job per hook and order to
- * send them. A job that finds nothing to send does nothing, so an extra one is harmless.
+ * Inside the fan-out's transaction: a delivery for each event a hook takes, queued behind what its order
+ * already has open, and its hook's sender due now. Returns how many senders that made due sooner.
  */
 export async function queueHookDeliveries(
   deps: Deps,
   trx: Db,
   matches: readonly { subscription: hooks.HookKey; event: OrderEvent }[],
-): Promise<void> {
-  if (matches.length === 0) return
+): Promise<number> {
+  if (matches.length === 0) return 0
   const now = deps.clock.now().toISOString()
-  const rows = matches.map(({ subscription: hook, event }) => ({
-    account: hook.account,
-    app_key: hook.appKey,
-    event_id: event.id,
-    order_id: event.orderId,
-    body_json: JSON.stringify(notificationOf(event, hook)),
-    status: 'pending' as const,
-    attempts: 0,
-    next_attempt_at: now,
-    lease_until: null,
-    created_at: now,
-    finished_at: null,
-  }))
-  await hooks.insertDeliveries(trx, rows)
-  const orders = new Map(rows.map((row) => [JSON.stringify([row.account, row.app_key, row.order_id]), row]))
-  await deps.jobs.enqueue(
+  const byHook = new Map<string, { key: hooks.HookKey; events: OrderEvent[] }>()
+  for (const { subscription, event } of matches) {
+    const id = JSON.stringify([subscription.account, subscription.appKey])
+    const hook = byHook.get(id) ?? { key: subscription, events: [] }
+    hook.events.push(event)
+    byHook.set(id, hook)
+  }
+  for (const { key, events } of byHook.values()) {
+    const open = await hooks.ordersWithOpenDeliveries(
+      { db: trx, dialect: deps.dialect },
+      key,
+      events.map((event) => event.orderId),
+    )
+    const rows = events.map((event) => {
+      const behind = open.has(event.orderId)
+      open.add(event.orderId)
+      return {
+        account: key.account,
+        app_key: key.appKey,
+        event_id: event.id,
+        order_id: event.orderId,
+        body_json: JSON.stringify(notificationOf(event, key)),
+        status: behind ? ('queued' as const) : ('pending' as const),
+        attempts: 0,
+        next_attempt_at: now,
+        lease_until: null,
+        created_at: now,
+        finished_at: null,
+      }
+    })
+    await hooks.insertDeliveries(trx, rows)
+  }
+  return deps.jobs.enqueue(
     trx,
-    [...orders.values()].map((row) =>
-      deliveryJob({ account: row.account, appKey: row.app_key }, row.order_id, now),
-    ),
+    [...byHook.values()].map(({ key }) => senderJob(key, now)),
   )
 }
 
-const deliveryJob = (key: hooks.HookKey, orderId: string, dueAt: string): JobRequest => ({
+/**
+ * A hook's sender, due at `dueAt`. One waits per hook at most: asking for another only brings it forward, so
+ * many events make one run that sends them all.
+ */
+const senderJob = (key: hooks.HookKey, dueAt: string): JobRequest => ({
   kind: HOOK_DELIVERY_JOB,
-  payload: { account: key.account, appKey: key.appKey, orderId },
+  payload: { account: key.account, appKey: key.appKey },
   dueAt,
-  // The job only finds the next delivery; the delivery keeps its own count of attempts.
+  // The job only finds what is due; each delivery keeps its own count of attempts.
   maxAttempts: 3,
-  // A slow receiver holds only so many senders: the rest go to other hooks.
   concurrencyKey: `hook ${JSON.stringify([key.account, key.appKey])}`,
+  coalesce: true,
 })
 
+/** Deliveries a sender has in flight to one hook unless told otherwise (ORDO_HOOK_CONCURRENCY_PER_HOOK). */
+export const DEFAULT_DELIVERIES_IN_FLIGHT = 16
+
+/** An attempt that has its answer and is not recorded yet. */
+type Answered = hooks.AttemptOutcome & { outcome: 'delivered' | 'retry' | 'failed'; latencyMs: number }
+
 /**
- * The hook-delivery job: sends the order's pending deliveries to the hook one at a time, oldest first. A
- * failure schedules the next attempt (and a job for it) and stops: later events of the order wait behind it.
- * Taking a delivery and recording its attempt are bookkeeping: one lost to a power failure means the event is
- * sent again, which at-least-once delivery allows. Each attempt is recorded in the transaction that takes the
- * next delivery.
+ * The hook-delivery job: sends the hook's due deliveries, up to `inFlight` at once and never two of one order
+ * at once, until none is due. Each transaction records the answers that came in and takes as many deliveries
+ * as there are free places, so a busy hook costs a few transactions per batch rather than per event. A failure
+ * schedules the delivery's retry; the order's later events wait behind it. At the end the job schedules itself
+ * for the earliest retry. Taking and recording are bookkeeping: one lost to a power failure sends an event
+ * again, which at-least-once delivery allows.
  */
-export async function sendHookDeliveries(deps: Deps, payload: unknown): Promise<void> {
-  const { account, appKey, orderId } = payload as { account?: unknown; appKey?: unknown; orderId?: unknown }
-  if (typeof account !== 'string' || typeof appKey !== 'string' || typeof orderId !== 'string') {
+export async function sendHookDeliveries(
+  deps: Deps,
+  payload: unknown,
+  inFlight = DEFAULT_DELIVERIES_IN_FLIGHT,
+): Promise<void> {
+  const { account, appKey } = payload as { account?: unknown; appKey?: unknown }
+  if (typeof account !== 'string' || typeof appKey !== 'string') {
     throw new Error(`Malformed ${HOOK_DELIVERY_JOB} payload: ${JSON.stringify(payload)}`)
   }
   const key = { account, appKey }
@@ -154,66 +184,95 @@ export async function sendHookDeliveries(deps: Deps, payload: unknown): Promise<
   if (!config) return
   const url = new URL(config.url)
   const headers = JSON.parse(config.headers_json) as Record<string, string>
-  let delivery = await unflushedTransaction(deps, (trx) => takeNextDelivery(deps, trx, key, orderId))
-  while (delivery) {
-    const sent = delivery
-    const result = await post(url, headers, sent.body_json, { secret: config.secret, id: `msg_${sent.id}` })
-    const at = deps.clock.now().toISOString()
-    const attempts = sent.attempts + 1
-    const retryAt = result.status === 200 ? null : nextAttemptAt(attempts, sent.created_at, at)
-    const status: DeliveryStatus = result.status === 200 ? 'delivered' : retryAt ? 'pending' : 'failed'
-    const { recorded, next } = await unflushedTransaction(deps, async (trx) => {
-      const done = await hooks.finishAttempt(
-        trx,
-        { id: sent.id, attempts },
-        { attempted_at: at, status: result.status, latency_ms: result.latencyMs, error: result.error },
-        retryAt ? { status: 'pending', nextAttemptAt: retryAt } : { status, finishedAt: at },
-      )
-      if (!done) return { recorded: false, next: undefined }
-      if (retryAt) {
-        await deps.jobs.enqueue(trx, [deliveryJob(key, orderId, retryAt)])
-        return { recorded: true, next: undefined }
-      }
-      // A hook changed or deleted meanwhile: the rest goes as it is configured now, or not at all.
-      const current = await hooks.findHook(trx, key)
-      if (!current || !sameTarget(current, config)) {
-        if (current) await deps.jobs.enqueue(trx, [deliveryJob(key, orderId, at)])
-        return { recorded: true, next: undefined }
-      }
-      return { recorded: true, next: await takeNextDelivery(deps, trx, key, orderId) }
+  const sending = new Set<Promise<void>>()
+  let answered: Answered[] = []
+  const send = (delivery: hooks.HookDeliveryRow) => {
+    const sent: Promise<void> = post(url, headers, delivery.body_json, {
+      secret: config.secret,
+      id: `msg_${delivery.id}`,
+    }).then((result) => {
+      sending.delete(sent)
+      answered.push(outcomeOf(deps, delivery, result))
     })
-    if (recorded) {
-      deps.metrics.hookDeliveries.inc({ outcome: status === 'pending' ? 'retry' : status })
-      deps.metrics.hookDeliverySeconds.observe(result.latencyMs / 1000)
-    }
-    delivery = next
+    sending.add(sent)
   }
+  for (;;) {
+    const settled = answered
+    answered = []
+    // Read now, not once the transaction has begun: answers that come meanwhile are not in `settled`.
+    const places = inFlight - sending.size
+    const idle = sending.size === 0
+    const step = await unflushedTransaction(deps, (trx) =>
+      settleAndTake(deps, trx, { key, config, answered: settled, places, idle }),
+    )
+    for (const answer of settled.filter((each) => step.recorded.has(each.id))) {
+      deps.metrics.hookDeliveries.inc({ outcome: answer.outcome })
+      deps.metrics.hookDeliverySeconds.observe(answer.latencyMs / 1000)
+    }
+    step.taken.forEach(send)
+    if (sending.size === 0 && answered.length === 0) return
+    if (answered.length === 0) await Promise.race(sending)
+    // A millisecond more lets answers that come close together share one transaction.
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+}
+
+function outcomeOf(deps: Deps, delivery: hooks.HookDeliveryRow, result: PostResult): Answered {
+  const at = deps.clock.now().toISOString()
+  const attempt = {
+    attempted_at: at,
+    status: result.status,
+    latency_ms: result.latencyMs,
+    error: result.error,
+  }
+  const base = { id: delivery.id, attempts: delivery.attempts, attempt, latencyMs: result.latencyMs }
+  if (result.status === 200) return { ...base, outcome: 'delivered', next: { status: 'delivered' } }
+  const retryAt = nextAttemptAt(delivery.attempts, delivery.created_at, at)
+  return retryAt
+    ? { ...base, outcome: 'retry', next: { status: 'pending', nextAttemptAt: retryAt } }
+    : { ...base, outcome: 'failed', next: { status: 'failed' } }
+}
+
+/**
+ * One transaction of a sender: records `answered`, then leases up to `places` due deliveries while the hook is
+ * as `config` says. A sender with nothing in flight (`idle`) that takes nothing ends, and this schedules its
+ * next run: at the earliest retry, or at once if the hook changed under it (the next run reads it again).
+ */
+async function settleAndTake(
+  deps: Deps,
+  trx: Db,
+  run: {
+    key: hooks.HookKey
+    config: hooks.HookConfigRow
+    answered: readonly Answered[]
+    places: number
+    idle: boolean
+  },
+): Promise<{ recorded: Set<number>; taken: hooks.HookDeliveryRow[] }> {
+  const { key, places } = run
+  const now = deps.clock.now()
+  const recorded = await hooks.finishAttempts(trx, key, run.answered, now.toISOString())
+  const current = await hooks.findHook(trx, key)
+  const unchanged = current !== undefined && sameTarget(current, run.config)
+  const taken =
+    unchanged && places > 0
+      ? await hooks.takeDue(
+          { db: trx, dialect: deps.dialect },
+          key,
+          now.toISOString(),
+          new Date(now.getTime() + LEASE_MS).toISOString(),
+          places,
+        )
+      : []
+  if (run.idle && taken.length === 0 && current) {
+    const due = unchanged ? await hooks.nextDueAt(trx, key) : now.toISOString()
+    if (due !== undefined) await deps.jobs.enqueue(trx, [senderJob(key, due)])
+  }
+  return { recorded, taken }
 }
 
 const sameTarget = (a: hooks.HookConfigRow, b: hooks.HookConfigRow): boolean =>
   a.url === b.url && a.headers_json === b.headers_json && a.secret === b.secret
-
-/**
- * Leases the order's oldest open delivery for an attempt, if it is due and nobody holds it. One held by a
- * worker that may have died is looked at again when its lease ends, or the order would stop there.
- */
-async function takeNextDelivery(
-  deps: Deps,
-  trx: Db,
-  key: hooks.HookKey,
-  orderId: string,
-): Promise<hooks.HookDeliveryRow | undefined> {
-  const now = deps.clock.now()
-  const delivery = await hooks.firstOpenDelivery(trx, key, orderId)
-  if (!delivery) return undefined
-  if (delivery.status === 'delivering' && (delivery.lease_until ?? '') > now.toISOString()) {
-    await deps.jobs.enqueue(trx, [deliveryJob(key, orderId, delivery.lease_until ?? now.toISOString())])
-    return undefined
-  }
-  if (delivery.next_attempt_at > now.toISOString()) return undefined
-  const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString()
-  return (await hooks.takeDelivery(trx, delivery, leaseUntil)) ? delivery : undefined
-}
 
 export interface DeliveryQuery {
   status?: DeliveryStatus | undefined
@@ -235,11 +294,11 @@ export async function listHookDeliveries(
   return deliveries.map((d) => ({
     id: Number(d.id),
     orderId: d.order_id,
-    status: d.status,
+    status: d.status === 'queued' ? 'pending' : d.status,
     attempts: attempts
       .filter((a) => Number(a.delivery_id) === Number(d.id))
       .map((a) => ({ at: a.attempted_at, status: a.status, latencyMs: a.latency_ms, error: a.error })),
-    nextAttemptAt: d.status === 'pending' ? d.next_attempt_at : null,
+    nextAttemptAt: d.status === 'pending' || d.status === 'queued' ? d.next_attempt_at : null,
     body: JSON.parse(d.body_json) as HookDeliveryDocument['body'],
     createdAt: d.created_at,
     finishedAt: d.finished_at,
@@ -251,14 +310,13 @@ export async function redeliverHook(deps: Deps, principal: Principal, deliveryId
   const key = hookOf(principal)
   const now = deps.clock.now().toISOString()
   return deps.db.transaction().execute(async (trx) => {
+    // Waits for a fan-out under way: one that missed the reopened deliveries would give their orders a second head.
+    await lockCursor({ db: trx, dialect: deps.dialect }, FAN_OUT)
     const orders = await hooks.reopenFailed(trx, key, now, deliveryId)
     if (deliveryId !== undefined && orders.length === 0) {
       throw new AppError('NOT_FOUND', `Hook delivery ${deliveryId} does not exist or has not failed.`)
     }
-    await deps.jobs.enqueue(
-      trx,
-      orders.map((orderId) => deliveryJob(key, orderId, now)),
-    )
+    if (orders.length > 0) await deps.jobs.enqueue(trx, [senderJob(key, now)])
     return orders.length
   })
 }

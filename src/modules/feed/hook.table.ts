@@ -16,8 +16,16 @@ export interface HookConfigTable {
   created_at: string
 }
 
+/** As the delivery log shows them: a queued delivery is shown as pending. */
 export const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'failed'] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
+
+/**
+ * As stored. Of a hook's open deliveries of one order, only the oldest is `pending` or `delivering` (the head);
+ * the rest are `queued` behind it, and the head's end moves the next one up. So "what can be sent now" is an
+ * index range, however many deliveries wait behind a receiver that is down.
+ */
+export type StoredDeliveryStatus = DeliveryStatus | 'queued'
 
 export interface HookDeliveryTable {
   id: Generated<number>
@@ -27,11 +35,14 @@ export interface HookDeliveryTable {
   order_id: string
   /** The notification as it is posted, PascalCase as VTEX sends it. */
   body_json: string
-  status: DeliveryStatus
+  status: StoredDeliveryStatus
   attempts: number
-  /** A pending delivery is not tried before then (the backoff). */
+  /**
+   * A pending delivery is not tried before then (the backoff); a delivering one belongs to its worker until
+   * then, after which another may take it (the worker died). Equal to `lease_until` while delivering, so that
+   * one index finds both.
+   */
   next_attempt_at: string
-  /** A delivering one belongs to its worker until then; after, another may take it (the worker died). */
   lease_until: string | null
   created_at: string
   finished_at: string | null

@@ -1,0 +1,49 @@
+// The loop that follows the event stream: it steps until a step reaches the end, then idles until woken or
+// its interval passes; a wake that comes while a step runs is not lost.
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { followStream } from '../src/worker/stream-follower.ts'
+import { deferred, type Deferred } from './jobs.ts'
+
+it('steps again at once while more waits, after a wake that came during a step, and otherwise only when woken', async () => {
+  const steps: Deferred<boolean>[] = []
+  let started = deferred()
+  const follower = followStream({
+    step: () => {
+      const step = deferred<boolean>()
+      steps.push(step)
+      started.resolve()
+      return step.promise
+    },
+    // Far beyond the test: every step after the first comes from a wake or from "more".
+    idleMs: 3_600_000,
+    onError: (error) => assert.fail(String(error)),
+  })
+  const finish = async (more: boolean) => {
+    started = deferred()
+    steps.at(-1)?.resolve(more)
+    await nextTurn()
+  }
+
+  await started.promise
+  await finish(true)
+  assert.equal(steps.length, 2, 'more was waiting: the next step at once')
+
+  follower.wake()
+  await finish(false)
+  await started.promise
+  assert.equal(steps.length, 3, 'woken during the step: another step, though it reached the end')
+
+  await finish(false)
+  for (let turn = 0; turn < 5; turn++) await nextTurn()
+  assert.equal(steps.length, 3, 'at the end and not woken: idle')
+
+  follower.wake()
+  await started.promise
+  assert.equal(steps.length, 4)
+  const stopped = follower.stop()
+  await finish(false)
+  await stopped
+  assert.equal(steps.length, 4)
+})
