@@ -81,15 +81,17 @@ export async function ordersWithOpenDeliveries(
   orderIds: readonly string[],
 ): Promise<Set<string>> {
   if (orderIds.length === 0) return new Set()
+  // Every delivery of these orders, open or not: a condition on the status would let SQLite pick the index
+  // by status and read every open delivery of the hook, the whole backlog when its receiver is down.
   let query = db
     .selectFrom('hook_deliveries')
-    .select(['id', 'order_id'])
+    .select(['id', 'order_id', 'status'])
     .where('account', '=', account)
     .where('app_key', '=', appKey)
-    .where('order_id', 'in', [...orderIds])
-    .where('status', 'in', OPEN)
+    .where('order_id', 'in', [...new Set(orderIds)])
   if (dialect === 'postgres') query = query.forUpdate()
-  return new Set((await query.execute()).map((row) => row.order_id))
+  const rows = await query.execute()
+  return new Set(rows.filter((row) => OPEN.includes(row.status)).map((row) => row.order_id))
 }
 
 /**
@@ -110,8 +112,9 @@ export async function takeDue(
     .where('app_key', '=', appKey)
     .where('status', 'in', ['pending', 'delivering'])
     .where('next_attempt_at', '<=', now)
+    // The index's own order (expired leases, then the longest due): no sort of the whole backlog for a few.
+    .orderBy('status')
     .orderBy('next_attempt_at')
-    .orderBy('id')
     .limit(limit)
   if (dialect === 'postgres') due = due.forUpdate().skipLocked()
   const taken = await db
