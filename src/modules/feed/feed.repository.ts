@@ -1,5 +1,5 @@
 // All SQL for feeds: configurations, the items of each feed's queue, and the fan-out's cursor.
-import type { Insertable, Selectable } from 'kysely'
+import { sql, type Insertable, type Selectable } from 'kysely'
 import type { Db, DbHandle } from '../../db/database.ts'
 import type { FeedConfigTable, FeedItemTable } from './feed.table.ts'
 
@@ -108,16 +108,22 @@ export async function takeVisible(
     .limit(limit)
   const visible =
     dialect === 'postgres' ? await query.forUpdate().skipLocked().execute() : await query.execute()
-  const taken: TakenItem[] = []
-  for (const item of visible) {
-    const handle = handleOf(item)
-    await db
-      .updateTable('feed_items')
-      .set({ handle, visible_at: hiddenUntil })
-      .where('id', '=', item.id)
-      .execute()
-    taken.push({ ...item, handle, visible_at: hiddenUntil })
-  }
+  if (visible.length === 0) return []
+  const taken = visible.map((item) => ({ ...item, handle: handleOf(item), visible_at: hiddenUntil }))
+  // One statement for the lot, each item its own handle.
+  const handles = sql.join(
+    taken.map((item) => sql`when ${item.id} then ${item.handle}`),
+    sql` `,
+  )
+  await db
+    .updateTable('feed_items')
+    .set({ handle: sql<string>`case ${sql.ref('id')} ${handles} end`, visible_at: hiddenUntil })
+    .where(
+      'id',
+      'in',
+      taken.map((item) => item.id),
+    )
+    .execute()
   return taken
 }
 
