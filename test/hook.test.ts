@@ -7,7 +7,11 @@ import { api, errorCode } from './api.ts'
 import { singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 import { hookReceiver } from './hook-receiver.ts'
-import { DEFAULT_DELIVERIES_IN_FLIGHT, HOOK_DELIVERY_JOB } from '../src/modules/feed/hook.service.ts'
+import {
+  DEFAULT_DELIVERIES_IN_FLIGHT,
+  HOOK_DELIVERY_JOB,
+  resumeHookSenders,
+} from '../src/modules/feed/hook.service.ts'
 
 const HOOK_FILTER = { type: 'FromWorkflow', status: ['ready-for-handling', 'start-handling', 'handling'] }
 
@@ -136,6 +140,27 @@ describeEachDialect('order hook', (dialect) => {
       .where('kind', '=', HOOK_DELIVERY_JOB)
       .execute()
     assert.deepEqual(senders, [{ status: 'done' }])
+  })
+
+  it('resumes at start-up the hooks whose sender job ran out of attempts', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const hook = await hookReceiver(t)
+    await configure(test, hook.url)
+    const order = await api(test).handlingOrder(singleOrder('RESUME-1'))
+    await test.fanOut()
+    // As a sender that failed its last attempt while the database was away leaves it.
+    await test.deps.db
+      .updateTable('jobs')
+      .set({ status: 'dead' })
+      .where('kind', '=', HOOK_DELIVERY_JOB)
+      .execute()
+    assert.equal(await test.runDueJobs(), 0)
+    await resumeHookSenders(test.deps)
+    await test.runDueJobs()
+    assert.deepEqual(
+      hook.notifications().map((r) => [r.json.OrderId, r.json.State]),
+      ['ready-for-handling', 'start-handling', 'handling'].map((state) => [order.orderId, state]),
+    )
   })
 
   it('keeps every event while the receiver is down and delivers them afterwards, in order per order', async (t) => {

@@ -47,3 +47,27 @@ it('steps again at once while more waits, after a wake that came during a step, 
   await stopped
   assert.equal(steps.length, 4)
 })
+
+it('after a failing step, waits for the idle time or a wake instead of trying again at once', async () => {
+  const errors: unknown[] = []
+  let steps = 0
+  let started = deferred()
+  const follower = followStream({
+    step: () => {
+      steps++
+      started.resolve()
+      return Promise.reject(new Error('the database is away'))
+    },
+    idleMs: 3_600_000,
+    onError: (error) => errors.push(error),
+  })
+  await started.promise
+  started = deferred()
+  for (let turn = 0; turn < 5; turn++) await nextTurn()
+  assert.equal(steps, 1)
+  assert.equal(errors.length, 1)
+  follower.wake()
+  await started.promise
+  assert.equal(steps, 2)
+  await follower.stop()
+})

@@ -17,6 +17,7 @@ import { createJobQueue, type JobQueue } from '../worker/job-queue.ts'
 import { followStream } from '../worker/stream-follower.ts'
 import { runDueJobs, startWorker } from '../worker/worker.ts'
 import { FAN_OUT_BATCH, fanOutEvents } from '../modules/feed/feed.service.ts'
+import { resumeHookSenders } from '../modules/feed/hook.service.ts'
 import { jobHandlers, OWN_POOL_KINDS } from '../job-handlers.ts'
 import { COMMANDS, OPTIONS, helpFor, optionsOf, resolveCommand, type CommandName } from './usage.ts'
 
@@ -120,6 +121,7 @@ async function serve(config: Config): Promise<void> {
   const onError = (error: unknown) => app.log.error({ err: error }, 'job failed')
   // Grace periods that ended while the server was down are applied before the first request is answered.
   await runDueJobs(queue, handlers, { clock: deps.clock, kinds: [ORDER_TIMEOUT_JOB], onError })
+  await resumeHookSenders(deps)
   const pool = {
     queue,
     handlers,

@@ -13,6 +13,7 @@ import * as versionDocuments from './migrations/0008-version-documents.ts'
 import * as feedIndexes from './migrations/0009-feed-indexes.ts'
 import * as jobConcurrencyKeys from './migrations/0010-job-concurrency-keys.ts'
 import * as hookDeliveryHeads from './migrations/0011-hook-delivery-heads.ts'
+import * as jobCoalesceIndex from './migrations/0012-job-coalesce-index.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0009-feed-indexes': feedIndexes,
   '0010-job-concurrency-keys': jobConcurrencyKeys,
   '0011-hook-delivery-heads': hookDeliveryHeads,
+  '0012-job-coalesce-index': jobCoalesceIndex,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

@@ -116,7 +116,6 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
       .where('kind', '=', row.kind)
       .where('concurrency_key', '=', row.concurrency_key)
       .where('lease_until', 'is', null)
-      .orderBy('due_at')
       .limit(1)
     if (dialect === 'postgres') query = query.forUpdate()
     const waiting = await query.executeTakeFirst()

@@ -32,12 +32,15 @@ export function followStream({ step, idleMs, onError }: StreamFollowerOptions): 
     while (!stopping) {
       woken = false
       let more = false
+      let failed = false
       try {
         more = await step()
       } catch (error) {
         onError(error)
+        failed = true
       }
-      if (!more && !woken && !stopping) await idle()
+      // A failing step (the database is away) is tried again after the idle time or a wake, not at once.
+      if (!stopping && (failed || (!more && !woken))) await idle()
       endIdle = () => {}
     }
   })()

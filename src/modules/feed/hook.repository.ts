@@ -72,10 +72,11 @@ export async function insertDeliveries(
 const OPEN: StoredDeliveryStatus[] = ['pending', 'delivering', 'queued']
 
 /**
- * Which of `orderIds` have an open delivery to the hook, so that a new one queues behind it. On PostgreSQL the
- * rows are locked: a sender finishing one of them commits first, and this then sees what it left.
+ * Which of `orderIds` have an open delivery to the hook, so that a new one queues behind it. On PostgreSQL every
+ * delivery of those orders is locked to the end of the transaction: a sender finishing one of them, the
+ * fan-out and a redelivery take their turns, and each sees what the one before left.
  */
-export async function ordersWithOpenDeliveries(
+export async function lockOrderDeliveries(
   { db, dialect }: DbHandle,
   { account, appKey }: HookKey,
   orderIds: readonly string[],
@@ -268,19 +269,40 @@ export const attemptsOf = (db: Db, deliveryIds: readonly number[]): Promise<Hook
  * the orders they belong to.
  */
 export async function reopenFailed(
-  db: Db,
+  handle: DbHandle,
   key: HookKey,
   now: string,
   deliveryId?: number,
 ): Promise<string[]> {
-  let query = db
+  const { db } = handle
+  let failed = db
+    .selectFrom('hook_deliveries')
+    .select('order_id')
+    .where('account', '=', key.account)
+    .where('app_key', '=', key.appKey)
+    .where('status', '=', 'failed')
+  if (deliveryId !== undefined) failed = failed.where('id', '=', deliveryId)
+  const orders = [...new Set((await failed.execute()).map((row) => row.order_id))]
+  if (orders.length === 0) return []
+  // A sender finishing an order's head meanwhile would not see these as queued, nor this see its head end.
+  await lockOrderDeliveries(handle, key, orders)
+  let reopen = db
     .updateTable('hook_deliveries')
     .set({ status: 'queued', attempts: 0, next_attempt_at: now, created_at: now, finished_at: null })
     .where('account', '=', key.account)
     .where('app_key', '=', key.appKey)
     .where('status', '=', 'failed')
-  if (deliveryId !== undefined) query = query.where('id', '=', deliveryId)
-  const reopened = [...new Set((await query.returning('order_id').execute()).map((row) => row.order_id))]
+  if (deliveryId !== undefined) reopen = reopen.where('id', '=', deliveryId)
+  const reopened = [...new Set((await reopen.returning('order_id').execute()).map((row) => row.order_id))]
   await moveUpNext(db, key, reopened, now)
   return reopened
 }
+
+/** The hooks that have deliveries to send or retry. */
+export const hooksWithOpenDeliveries = (db: Db): Promise<HookKey[]> =>
+  db
+    .selectFrom('hook_deliveries')
+    .select(['account', 'app_key as appKey'])
+    .distinct()
+    .where('status', 'in', ['pending', 'delivering'])
+    .execute()

@@ -1,15 +1,17 @@
 // Use cases of the order hook: an AppKey's hook configuration (checked with VTEX's ping), the deliveries the
 // fan-out queues for it, sending them in order per order with retries, and the delivery log.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { unflushedTransaction, type Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import type { JobRequest } from '../../platform/jobs.ts'
 import type { Principal } from '../../platform/principal.ts'
+import { retryOnConflict } from '../../platform/retry.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
 import { EXPRESSION_ERRORS_SHOWN, feedFilterOf, filterDocument, type FeedFilter } from './feed.ts'
 import { checkHookUrl, nextAttemptAt, notificationOf, PING } from './hook.ts'
-import { expressionErrors, FAN_OUT, lockCursor, resetFilterStates } from './feed.repository.ts'
+import { expressionErrors, resetFilterStates } from './feed.repository.ts'
 import * as hooks from './hook.repository.ts'
 import { post, type PostResult } from './hook.client.ts'
 import type { HookConfigBody, HookConfigDocument, HookDeliveryDocument } from './hook.schemas.ts'
@@ -112,7 +114,7 @@ export async function queueHookDeliveries(
     byHook.set(id, hook)
   }
   for (const { key, events } of byHook.values()) {
-    const open = await hooks.ordersWithOpenDeliveries(
+    const open = await hooks.lockOrderDeliveries(
       { db: trx, dialect: deps.dialect },
       key,
       events.map((event) => event.orderId),
@@ -150,14 +152,22 @@ const senderJob = (key: hooks.HookKey, dueAt: string): JobRequest => ({
   kind: HOOK_DELIVERY_JOB,
   payload: { account: key.account, appKey: key.appKey },
   dueAt,
-  // The job only finds what is due; each delivery keeps its own count of attempts.
-  maxAttempts: 3,
   concurrencyKey: `hook ${JSON.stringify([key.account, key.appKey])}`,
   coalesce: true,
 })
 
 /** Deliveries a sender has in flight to one hook unless told otherwise (ORDO_HOOK_CONCURRENCY_PER_HOOK). */
 export const DEFAULT_DELIVERIES_IN_FLIGHT = 16
+
+/**
+ * A sender takes new deliveries for this long (wall time), then ends once what it sent is answered, and runs
+ * again after the senders of other hooks that are due: a hook with an endless stream holds no slot for good,
+ * and a server that stops waits for no backlog.
+ */
+const RUN_MS = 10_000
+
+/** While a slow answer holds every free place idle, how often a sender looks for new deliveries anyway. */
+const LOOK_AGAIN_MS = 100
 
 /** An attempt that has its answer and is not recorded yet. */
 type Answered = hooks.AttemptOutcome & { outcome: 'delivered' | 'retry' | 'failed'; latencyMs: number }
@@ -167,8 +177,8 @@ type Answered = hooks.AttemptOutcome & { outcome: 'delivered' | 'retry' | 'faile
  * at once, until none is due. Each transaction records the answers that came in and takes as many deliveries
  * as there are free places, so a busy hook costs a few transactions per batch rather than per event. A failure
  * schedules the delivery's retry; the order's later events wait behind it. At the end the job schedules itself
- * for the earliest retry. Taking and recording are bookkeeping: one lost to a power failure sends an event
- * again, which at-least-once delivery allows.
+ * for the earliest retry, or at once if it ended for its time limit. Taking and recording are bookkeeping: one
+ * lost to a power failure sends an event again, which at-least-once delivery allows.
  */
 export async function sendHookDeliveries(
   deps: Deps,
@@ -186,6 +196,7 @@ export async function sendHookDeliveries(
   const headers = JSON.parse(config.headers_json) as Record<string, string>
   const sending = new Set<Promise<void>>()
   let answered: Answered[] = []
+  const takeUntil = performance.now() + RUN_MS
   const send = (delivery: hooks.HookDeliveryRow) => {
     const sent: Promise<void> = post(url, headers, delivery.body_json, {
       secret: config.secret,
@@ -200,10 +211,13 @@ export async function sendHookDeliveries(
     const settled = answered
     answered = []
     // Read now, not once the transaction has begun: answers that come meanwhile are not in `settled`.
-    const places = inFlight - sending.size
+    const places = performance.now() < takeUntil ? inFlight - sending.size : 0
     const idle = sending.size === 0
-    const step = await unflushedTransaction(deps, (trx) =>
-      settleAndTake(deps, trx, { key, config, answered: settled, places, idle }),
+    // A lost race (a deadlock with the fan-out on PostgreSQL) rolled back: the attempts are fenced, so it may run again.
+    const step = await retryOnConflict(() =>
+      unflushedTransaction(deps, (trx) =>
+        settleAndTake(deps, trx, { key, config, answered: settled, places, idle }),
+      ),
     )
     for (const answer of settled.filter((each) => step.recorded.has(each.id))) {
       deps.metrics.hookDeliveries.inc({ outcome: answer.outcome })
@@ -211,7 +225,7 @@ export async function sendHookDeliveries(
     }
     step.taken.forEach(send)
     if (sending.size === 0 && answered.length === 0) return
-    if (answered.length === 0) await Promise.race(sending)
+    if (answered.length === 0) await Promise.race([...sending, sleep(LOOK_AGAIN_MS)])
     // A millisecond more lets answers that come close together share one transaction.
     await new Promise((resolve) => setTimeout(resolve, 1))
   }
@@ -250,10 +264,11 @@ async function settleAndTake(
   },
 ): Promise<{ recorded: Set<number>; taken: hooks.HookDeliveryRow[] }> {
   const { key, places } = run
-  const now = deps.clock.now()
-  const recorded = await hooks.finishAttempts(trx, key, run.answered, now.toISOString())
+  const recorded = await hooks.finishAttempts(trx, key, run.answered, deps.clock.now().toISOString())
   const current = await hooks.findHook(trx, key)
   const unchanged = current !== undefined && sameTarget(current, run.config)
+  // Read after the writes above, which may have waited for locks: the lease runs from the take.
+  const now = deps.clock.now()
   const taken =
     unchanged && places > 0
       ? await hooks.takeDue(
@@ -269,6 +284,21 @@ async function settleAndTake(
     if (due !== undefined) await deps.jobs.enqueue(trx, [senderJob(key, due)])
   }
   return { recorded, taken }
+}
+
+/**
+ * At start-up: a sender for every hook with deliveries to send or retry. One whose job ran out of attempts (the
+ * database was away) would otherwise wait for the hook's next event.
+ */
+export async function resumeHookSenders(deps: Deps): Promise<void> {
+  const now = deps.clock.now().toISOString()
+  await deps.db.transaction().execute(async (trx) => {
+    const keys = await hooks.hooksWithOpenDeliveries(trx)
+    await deps.jobs.enqueue(
+      trx,
+      keys.map((key) => senderJob(key, now)),
+    )
+  })
 }
 
 const sameTarget = (a: hooks.HookConfigRow, b: hooks.HookConfigRow): boolean =>
@@ -310,9 +340,7 @@ export async function redeliverHook(deps: Deps, principal: Principal, deliveryId
   const key = hookOf(principal)
   const now = deps.clock.now().toISOString()
   return deps.db.transaction().execute(async (trx) => {
-    // Waits for a fan-out under way: one that missed the reopened deliveries would give their orders a second head.
-    await lockCursor({ db: trx, dialect: deps.dialect }, FAN_OUT)
-    const orders = await hooks.reopenFailed(trx, key, now, deliveryId)
+    const orders = await hooks.reopenFailed({ db: trx, dialect: deps.dialect }, key, now, deliveryId)
     if (deliveryId !== undefined && orders.length === 0) {
       throw new AppError('NOT_FOUND', `Hook delivery ${deliveryId} does not exist or has not failed.`)
     }
