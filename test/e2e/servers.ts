@@ -10,6 +10,7 @@ import { printedKey } from '../local-server.ts'
 import { sandbox, type HttpResult, type Server } from './process.ts'
 
 export interface Servers {
+  dialect: Dialect
   servers: Server[]
   /** Sends a request as the admin through server `n` modulo their number, so that callers spread their calls. */
   send: (n: number, method: string, path: string, body?: unknown) => Promise<HttpResult>
@@ -40,6 +41,7 @@ export async function startServers(t: TestContext, dialect: Dialect, count: numb
     return res.body
   }
   return {
+    dialect,
     servers,
     send,
     async handlingOrder(body) {
