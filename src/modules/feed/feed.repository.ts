@@ -179,9 +179,6 @@ export async function queueStatsOfAccount(
   return rows.map((row) => ({ appKey: row.app_key, quantity: Number(row.quantity), oldest: row.oldest }))
 }
 
-/** The fan-out's row in stream_cursors. */
-export const FAN_OUT = 'feed-fan-out'
-
 /**
  * The cursor of a stream reader, locked for the rest of the transaction on PostgreSQL so that one process at a
  * time moves it (SQLite's single writer does the same by itself). Created at the start on first use.

@@ -30,6 +30,9 @@ import type {
   FeedV2ItemDocument,
 } from './feed.schemas.ts'
 
+/** The fan-out's row in stream_cursors. */
+const FAN_OUT = 'feed-fan-out'
+
 /** Events read per fan-out transaction. */
 export const FAN_OUT_BATCH = 500
 
@@ -244,7 +247,7 @@ export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<F
   const step = await retryOnConflict(() =>
     unflushedTransaction(deps, async (trx) => {
       const handle = { db: trx, dialect: deps.dialect }
-      const cursor = await feeds.lockCursor(handle, feeds.FAN_OUT)
+      const cursor = await feeds.lockCursor(handle, FAN_OUT)
       const { events, next } = await readEventStream(handle, cursor, batch)
       if (events.length === 0) return { read: 0, sendersDue: 0 }
       const feedSubscriptions = (await feeds.listConfigs(trx)).map((row) => ({
@@ -282,7 +285,7 @@ export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<F
         trx,
         matches.filter(({ subscription }) => subscription.channel === 'hook'),
       )
-      await feeds.moveCursor(trx, feeds.FAN_OUT, next)
+      await feeds.moveCursor(trx, FAN_OUT, next)
       return { read: events.length, sendersDue }
     }),
   )
@@ -301,7 +304,7 @@ export async function fanOutAll(deps: Deps): Promise<number> {
     const { read } = await fanOutEvents(deps)
     total += read
     if (read > 0) continue
-    const cursor = await feeds.lockCursor(deps, feeds.FAN_OUT)
+    const cursor = await feeds.lockCursor(deps, FAN_OUT)
     if (!(await eventsAfter(deps, cursor))) return total
     await new Promise((resolve) => setImmediate(resolve))
   }

@@ -169,9 +169,6 @@ const RUN_MS = 10_000
 /** While a slow answer holds every free place idle, how often a sender looks for new deliveries anyway. */
 const LOOK_AGAIN_MS = 100
 
-/** An attempt that has its answer and is not recorded yet. */
-type Answered = hooks.AttemptOutcome & { outcome: 'delivered' | 'retry' | 'failed'; latencyMs: number }
-
 /**
  * The hook-delivery job: sends the hook's due deliveries, up to `inFlight` at once and never two of one order
  * at once, until none is due. Each transaction records the answers that came in and takes as many deliveries
@@ -195,7 +192,7 @@ export async function sendHookDeliveries(
   const url = new URL(config.url)
   const headers = JSON.parse(config.headers_json) as Record<string, string>
   const sending = new Set<Promise<void>>()
-  let answered: Answered[] = []
+  let answered: hooks.AttemptOutcome[] = []
   const takeUntil = performance.now() + RUN_MS
   const send = (delivery: hooks.HookDeliveryRow) => {
     const sent: Promise<void> = post(url, headers, delivery.body_json, {
@@ -220,18 +217,21 @@ export async function sendHookDeliveries(
       ),
     )
     for (const answer of settled.filter((each) => step.recorded.has(each.id))) {
-      deps.metrics.hookDeliveries.inc({ outcome: answer.outcome })
-      deps.metrics.hookDeliverySeconds.observe(answer.latencyMs / 1000)
+      deps.metrics.hookDeliveries.inc({
+        outcome: answer.next.status === 'pending' ? 'retry' : answer.next.status,
+      })
+      deps.metrics.hookDeliverySeconds.observe(answer.attempt.latency_ms / 1000)
     }
     step.taken.forEach(send)
     if (sending.size === 0 && answered.length === 0) return
     if (answered.length === 0) await Promise.race([...sending, sleep(LOOK_AGAIN_MS)])
     // A millisecond more lets answers that come close together share one transaction.
-    await new Promise((resolve) => setTimeout(resolve, 1))
+    await sleep(1)
   }
 }
 
-function outcomeOf(deps: Deps, delivery: hooks.HookDeliveryRow, result: PostResult): Answered {
+/** An attempt that has its answer, as it is to be recorded. */
+function outcomeOf(deps: Deps, delivery: hooks.HookDeliveryRow, result: PostResult): hooks.AttemptOutcome {
   const at = deps.clock.now().toISOString()
   const attempt = {
     attempted_at: at,
@@ -239,12 +239,12 @@ function outcomeOf(deps: Deps, delivery: hooks.HookDeliveryRow, result: PostResu
     latency_ms: result.latencyMs,
     error: result.error,
   }
-  const base = { id: delivery.id, attempts: delivery.attempts, attempt, latencyMs: result.latencyMs }
-  if (result.status === 200) return { ...base, outcome: 'delivered', next: { status: 'delivered' } }
+  const base = { id: delivery.id, attempts: delivery.attempts, attempt }
+  if (result.status === 200) return { ...base, next: { status: 'delivered' } }
   const retryAt = nextAttemptAt(delivery.attempts, delivery.created_at, at)
   return retryAt
-    ? { ...base, outcome: 'retry', next: { status: 'pending', nextAttemptAt: retryAt } }
-    : { ...base, outcome: 'failed', next: { status: 'failed' } }
+    ? { ...base, next: { status: 'pending', nextAttemptAt: retryAt } }
+    : { ...base, next: { status: 'failed' } }
 }
 
 /**
@@ -258,7 +258,7 @@ async function settleAndTake(
   run: {
     key: hooks.HookKey
     config: hooks.HookConfigRow
-    answered: readonly Answered[]
+    answered: readonly hooks.AttemptOutcome[]
     places: number
     idle: boolean
   },
