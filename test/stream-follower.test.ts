@@ -71,3 +71,38 @@ it('after a failing step, waits for the idle time or a wake instead of trying ag
   assert.equal(steps, 2)
   await follower.stop()
 })
+
+it('a wake waits the gather time, which further wakes do not cut short, so writes close together share a step', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] })
+  let steps = 0
+  let started = deferred()
+  const follower = followStream({
+    step: () => {
+      steps++
+      started.resolve()
+      return Promise.resolve(false)
+    },
+    idleMs: 3_600_000,
+    gatherMs: 50,
+    onError: (error) => assert.fail(String(error)),
+  })
+  await started.promise
+  started = deferred()
+  for (let turn = 0; turn < 5; turn++) await nextTurn()
+  follower.wake()
+  for (let turn = 0; turn < 5; turn++) await nextTurn()
+  t.mock.timers.tick(49)
+  follower.wake()
+  for (let turn = 0; turn < 5; turn++) await nextTurn()
+  assert.equal(steps, 1, 'still gathering')
+  t.mock.timers.tick(1)
+  await started.promise
+  assert.equal(steps, 2, 'one step for both wakes')
+  started = deferred()
+  for (let turn = 0; turn < 5; turn++) await nextTurn()
+  assert.equal(steps, 2, 'the wakes were read by that step: idle again')
+  follower.wake()
+  for (let turn = 0; turn < 5; turn++) await nextTurn()
+  await follower.stop()
+  assert.equal(steps, 2, 'a stop during the gather time ends it without another step')
+})
