@@ -27,6 +27,7 @@ import { intakeRoutes } from './modules/intake/intake.routes.ts'
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts'
 import { invoiceRoutes } from './modules/invoices/invoice.routes.ts'
 import { orderRoutes } from './modules/orders/order.routes.ts'
+import { searchRoutes } from './modules/search/search.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
 import { refuseUnparsable, refuseUnroutable, registerErrorHandler } from './platform/http-errors.ts'
 import { nulRejected, parseJsonBody } from './platform/json-body.ts'
@@ -93,6 +94,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     accessRoutes,
     intakeRoutes,
     orderRoutes,
+    searchRoutes,
     paymentRoutes,
     fulfillmentRoutes,
     cancellationRoutes,

@@ -5,12 +5,15 @@ import type { CredentialCache } from './platform/credential-cache.ts'
 import type { JobScheduler } from './platform/jobs.ts'
 import type { Metrics } from './platform/metrics.ts'
 import type { Guard } from './platform/principal.ts'
+import type { OrderReadModel } from './platform/read-models.ts'
 
 export interface Deps extends DbHandle {
   clock: Clock
   credentials: CredentialCache
   jobs: JobScheduler
   metrics: Metrics
+  /** Kept by the order core's write path, in its transaction: the search index of List orders. */
+  readModels: readonly OrderReadModel[]
 }
 
 /** What route plugins receive: the use-case dependencies and the access guard built over them. */

@@ -46,6 +46,7 @@ const updateTrackingStatus = referenceValidator(
   '200',
   'application/json; charset=utf-8',
 )
+const listOrders = referenceValidator('/api/oms/pvt/orders', 'get', '200', 'application/json; charset=utf-8')
 const registerChange = referenceValidator('/api/oms/pvt/orders/{orderId}/changes', 'post', '200')
 const paymentTransaction = referenceValidator(
   '/api/oms/pvt/orders/{orderId}/payment-transaction',
@@ -130,6 +131,19 @@ describeEachDialect('contract with the reference OpenAPI', (dialect) => {
     const canceled = await api(test).getOk(second)
     assertValid(getOrder, canceled)
     assert.equal(canceled.cancellationData?.Reason, 'Customer gave up')
+  })
+
+  it('List orders responses validate against the ListOrders schema, with and without matches', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const empty = await api(test).send('GET', '/api/oms/pvt/orders')
+    assert.equal(empty.statusCode, 200, empty.body)
+    assertValid(listOrders, empty.json())
+    await api(test).placeOk(exampleOrder({ marketplaceOrderId: 'LIST-1' }))
+    await handlingOneSellerOrder(test)
+    const full = await api(test).send('GET', '/api/oms/pvt/orders?per_page=2&orderBy=totalValue,desc')
+    assert.equal(full.statusCode, 200, full.body)
+    assertValid(listOrders, full.json())
+    assert.equal(full.json<{ list: unknown[] }>().list.length, 2)
   })
 
   it('order-group responses validate against their own schema, with its camelCase cancellation data', async (t) => {

@@ -16,11 +16,10 @@ import { createKey, type KeyPair } from '../src/modules/access/access.service.ts
 import { accountExists, createAccount } from '../src/modules/accounts/account.service.ts'
 import { prepareStoredOrders } from '../src/modules/orders/order.service.ts'
 import { ManualClock } from '../src/platform/clock.ts'
-import { CredentialCache } from '../src/platform/credential-cache.ts'
-import { createMetrics } from '../src/platform/metrics.ts'
 import { createJobQueue, type JobQueue } from '../src/worker/job-queue.ts'
 import { runDueJobs } from '../src/worker/worker.ts'
 import { fanOutAll } from '../src/modules/feed/feed.service.ts'
+import { assembleDeps } from '../src/assemble.ts'
 
 // eslint-disable-next-line no-restricted-properties -- tests choose their databases from the environment
 const POSTGRES_URL = process.env.ORDO_TEST_DATABASE_URL
@@ -138,8 +137,7 @@ export async function startTestApp(
   const { handle, close } = await migratedDatabase(dialect, options)
   const clock = new ManualClock('2026-03-02T12:00:00.000Z')
   const queue = createJobQueue(handle)
-  const metrics = createMetrics()
-  const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue, metrics }
+  const deps = assembleDeps(handle, clock, queue)
   const handlers = jobHandlers(deps)
   const app = await buildApp(deps, options.app)
   // node:test runs t.after hooks in registration order: one hook keeps close-then-drop explicit.

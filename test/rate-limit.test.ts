@@ -6,17 +6,15 @@ import type { LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../src/app.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
-import type { Deps } from '../src/deps.ts'
 import { createKey } from '../src/modules/access/access.service.ts'
 import { createAccount } from '../src/modules/accounts/account.service.ts'
 import { RATE_LIMITED_ROUTES } from '../src/modules/accounts/rate-limit.guard.ts'
 import { ManualClock } from '../src/platform/clock.ts'
-import { CredentialCache } from '../src/platform/credential-cache.ts'
-import { createMetrics } from '../src/platform/metrics.ts'
 import { createJobQueue } from '../src/worker/job-queue.ts'
 import { api, errorCode } from './api.ts'
 import { singleOrder } from './fixtures.ts'
 import { DIALECTS, describeEachDialect, freshDatabase, keyHeaders, startTestApp } from './harness.ts'
+import { assembleDeps } from '../src/assemble.ts'
 
 const SETTINGS = '/api/ordo/pvt/settings'
 
@@ -114,13 +112,7 @@ it(
     const servers = await Promise.all(
       [0, 1].map(async () => {
         const handle = openDatabase({ databaseUrl: database.url, sqlitePath: ':memory:' })
-        const deps: Deps = {
-          ...handle,
-          clock,
-          credentials: new CredentialCache(),
-          jobs: createJobQueue(handle),
-          metrics: createMetrics(),
-        }
+        const deps = assembleDeps(handle, clock, createJobQueue(handle))
         return { deps, app: await buildApp(deps) }
       }),
     )

@@ -22,6 +22,7 @@ const TABLE: Record<string, Access> = {
   // §3a, VTEX's operations.
   'GET /api/oms/pvt/orders/:orderId': VIEW_ORDER,
   'GET /api/oms/pvt/orders/order-group/:orderGroup': VIEW_ORDER,
+  'GET /api/oms/pvt/orders': { anyOf: ['List Orders', 'Orders Full Access'] },
   'POST /api/oms/pvt/orders/:orderId/start-handling': { anyOf: ['Change order workflow status'] },
   'POST /api/oms/pvt/orders/:orderId/cancel': { anyOf: ['Cancel order'] },
   'POST /api/oms/pvt/orders/:orderId/interactions': { anyOf: ['Orders Full Access'] },

@@ -10,15 +10,15 @@ import { bootstrap, createKey, listKeys, revokeKey } from '../modules/access/acc
 import { changeSettings, createAccount, getSettings } from '../modules/accounts/account.service.ts'
 import { ORDER_TIMEOUT_JOB, prepareStoredOrders } from '../modules/orders/order.service.ts'
 import { FileClock, systemClock } from '../platform/clock.ts'
-import { CredentialCache } from '../platform/credential-cache.ts'
 import { AppError } from '../platform/errors.ts'
-import { createMetrics } from '../platform/metrics.ts'
 import { createJobQueue, type JobQueue } from '../worker/job-queue.ts'
 import { followStream } from '../worker/stream-follower.ts'
 import { runDueJobs, startWorker } from '../worker/worker.ts'
 import { FAN_OUT_BATCH, fanOutEvents } from '../modules/feed/feed.service.ts'
 import { resumeHookSenders } from '../modules/feed/hook.service.ts'
 import { jobHandlers, OWN_POOL_KINDS } from '../job-handlers.ts'
+import { assembleDeps } from '../assemble.ts'
+import { refreshSearchIndex } from '../modules/search/search.service.ts'
 import { COMMANDS, OPTIONS, helpFor, optionsOf, resolveCommand, type CommandName } from './usage.ts'
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -98,8 +98,7 @@ async function open(config: Config, creates: boolean): Promise<Opened> {
     ? new FileClock(config.clockFile, (path) => readFileSync(path, 'utf8'))
     : systemClock
   const queue = createJobQueue(handle)
-  const metrics = createMetrics()
-  const deps: Deps = { ...handle, clock, credentials: new CredentialCache(), jobs: queue, metrics }
+  const deps = assembleDeps(handle, clock, queue)
   return { deps, queue }
 }
 
@@ -107,6 +106,7 @@ async function serve(config: Config): Promise<void> {
   const { deps, queue } = await open(config, true)
   // After an upgrade or a restore, Get order and the event stream are right from the first request on.
   await prepareStoredOrders(deps)
+  await refreshSearchIndex(deps)
   const admin = await bootstrap(deps)
   if (admin) {
     process.stdout.write(
@@ -196,8 +196,10 @@ async function migrate(config: Config): Promise<void> {
   const { handle, applied } = await connect(config, true)
   try {
     const { refreshed } = await prepareStoredOrders(handle)
+    const indexed = await refreshSearchIndex(handle)
     print(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.')
     if (refreshed > 0) print(`Rendered ${refreshed} order documents again.`)
+    if (indexed > 0) print(`Indexed ${indexed} orders for List orders.`)
   } finally {
     await handle.db.destroy()
   }

@@ -22,6 +22,7 @@ import type {
 import type { HookAttemptTable, HookConfigTable, HookDeliveryTable } from '../modules/feed/hook.table.ts'
 import type { OrderGroupTable, OrderSequenceTable } from '../modules/intake/intake.table.ts'
 import type { OrderEventTable, OrderTable, OrderVersionDocumentTable } from '../modules/orders/order.table.ts'
+import type { OrderSearchTable } from '../modules/search/search.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
 
 export interface Database {
@@ -42,6 +43,7 @@ export interface Database {
   hook_attempts: HookAttemptTable
   order_version_documents: OrderVersionDocumentTable
   filter_states: FilterStateTable
+  order_search: OrderSearchTable
 }
 
 /** A connection or a transaction: repositories accept either. */

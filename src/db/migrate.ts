@@ -14,6 +14,7 @@ import * as feedIndexes from './migrations/0009-feed-indexes.ts'
 import * as jobConcurrencyKeys from './migrations/0010-job-concurrency-keys.ts'
 import * as hookDeliveryHeads from './migrations/0011-hook-delivery-heads.ts'
 import * as jobCoalesceIndex from './migrations/0012-job-coalesce-index.ts'
+import * as orderSearch from './migrations/0013-order-search.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0010-job-concurrency-keys': jobConcurrencyKeys,
   '0011-hook-delivery-heads': hookDeliveryHeads,
   '0012-job-coalesce-index': jobCoalesceIndex,
+  '0013-order-search': orderSearch,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

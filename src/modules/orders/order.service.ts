@@ -160,6 +160,7 @@ async function save(
   if (before) await orders.updateOrder(trx, write)
   else await orders.insertOrder(trx, write)
   await orders.insertVersionDocument(trx, order, document)
+  for (const model of deps.readModels) await model.orderSaved(trx, order)
   await events.insertEvents(trx, {
     account: order.account,
     orderId: order.orderId,

@@ -1,0 +1,158 @@
+// All SQL for the search index: the row each saved order leaves, and the List orders queries over them.
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely'
+import type { Database, Db } from '../../db/database.ts'
+import type { ListQuery, OrderField, SearchRow, Sums } from './search.ts'
+
+export async function saveRow(db: Db, row: SearchRow): Promise<void> {
+  const { account, order_id, ...rest } = row
+  await db
+    .insertInto('order_search')
+    .values(row)
+    .onConflict((oc) => oc.columns(['account', 'order_id']).doUpdateSet(rest))
+    .execute()
+}
+
+/** `%` and `_` in what a user typed are matched as themselves. */
+const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+type Search = SelectQueryBuilder<Database, 'order_search', object>
+
+function filtered(db: Db, account: string, query: ListQuery): Search {
+  let q: Search = db.selectFrom('order_search').where('account', '=', account)
+  if (query.matchesNothing) q = q.where(sql<boolean>`1 = 0`)
+  const { statuses, text, creationDate, authorizedDate, invoicedDate } = query
+  if (statuses) q = q.where('status', 'in', statuses)
+  if (text) {
+    const lower = text.toLowerCase()
+    q = q.where((eb) =>
+      eb.or([
+        eb('order_id', '=', text),
+        eb('client_email', '=', lower),
+        eb('client_document', '=', text),
+        eb('client_name', 'like', sql<string>`${`%${literal(lower)}%`} escape '\\'`),
+      ]),
+    )
+  }
+  for (const [column, range] of [
+    ['creation_date', creationDate],
+    ['authorized_date', authorizedDate],
+    ['invoiced_date', invoicedDate],
+  ] as const) {
+    if (!range) continue
+    // An open range still asks for the date to be there: an order never invoiced has no invoiced date.
+    q = q.where(column, 'is not', null)
+    if (range.from) q = q.where(column, '>=', range.from)
+    if (range.to) q = q.where(column, '<=', range.to)
+  }
+  if (query.salesChannel) q = q.where('sales_channel', '=', query.salesChannel)
+  if (query.affiliateId) q = q.where('affiliate_id', '=', query.affiliateId)
+  if (query.sellerName) q = q.where('seller_name', '=', query.sellerName)
+  if (query.paymentName) {
+    const name = literal(query.paymentName)
+    q = q.where((eb: ExpressionBuilder<Database, 'order_search'>) =>
+      eb.or([
+        eb('payment_names', '=', query.paymentName ?? ''),
+        eb('payment_names', 'like', sql<string>`${`${name}, %`} escape '\\'`),
+        eb('payment_names', 'like', sql<string>`${`%, ${name}`} escape '\\'`),
+        eb('payment_names', 'like', sql<string>`${`%, ${name}, %`} escape '\\'`),
+      ]),
+    )
+  }
+  if (query.hasInputInvoice !== undefined) {
+    q = q.where('has_input_invoice', '=', query.hasInputInvoice ? 1 : 0)
+  }
+  return q
+}
+
+/** The matching orders' count and sums, per origin and currency: the paging total and every statistic. */
+export async function sumsByGroup(
+  db: Db,
+  account: string,
+  query: ListQuery,
+): Promise<{ origin: string; currency: string; value: Sums; items: Sums }[]> {
+  // Squares in floating point: a million orders' squared cents overflow SQLite's 64-bit integer sum.
+  const squares = (column: 'total_value' | 'total_items') =>
+    sql<number>`sum(cast(${sql.ref(column)} as double precision) * ${sql.ref(column)})`
+  const rows = await filtered(db, account, query)
+    .select((eb) => [
+      'origin',
+      'currency_code',
+      eb.fn.countAll<number | string>().as('count'),
+      eb.fn.min('total_value').as('value_min'),
+      eb.fn.max('total_value').as('value_max'),
+      eb.fn.sum<number | string>('total_value').as('value_sum'),
+      squares('total_value').as('value_squares'),
+      eb.fn.min('total_items').as('items_min'),
+      eb.fn.max('total_items').as('items_max'),
+      eb.fn.sum<number | string>('total_items').as('items_sum'),
+      squares('total_items').as('items_squares'),
+    ])
+    .groupBy(['origin', 'currency_code'])
+    .execute()
+  return rows.map((row) => {
+    const count = Number(row.count)
+    return {
+      origin: row.origin,
+      currency: row.currency_code,
+      value: {
+        count,
+        min: Number(row.value_min),
+        max: Number(row.value_max),
+        sum: Number(row.value_sum),
+        sumOfSquares: Number(row.value_squares),
+      },
+      items: {
+        count,
+        min: Number(row.items_min),
+        max: Number(row.items_max),
+        sum: Number(row.items_sum),
+        sumOfSquares: Number(row.items_squares),
+      },
+    }
+  })
+}
+
+const SORT_COLUMNS: Record<
+  OrderField,
+  'creation_date' | 'order_id' | 'total_items' | 'total_value' | 'origin'
+> = {
+  creationDate: 'creation_date',
+  orderId: 'order_id',
+  items: 'total_items',
+  totalValue: 'total_value',
+  origin: 'origin',
+}
+
+/** The list items of the page asked for, in the order asked for (ties by order id). */
+export async function pageOf(db: Db, account: string, query: ListQuery): Promise<string[]> {
+  const { field, direction } = query.orderBy
+  const rows = await filtered(db, account, query)
+    .select('list_item_json')
+    .orderBy(SORT_COLUMNS[field], direction)
+    .orderBy('order_id', direction)
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage)
+    .execute()
+  return rows.map((row) => row.list_item_json)
+}
+
+/**
+ * Orders whose row is missing or was written by an older SEARCH_VERSION, up to `limit`. It reads the order
+ * core's table, which only this start-up step does: the write path keeps the rows from then on.
+ */
+export const staleOrders = (
+  db: Db,
+  version: number,
+  limit: number,
+): Promise<{ account: string; orderId: string }[]> =>
+  db
+    .selectFrom('orders as o')
+    .leftJoin('order_search as s', (join) =>
+      join.onRef('s.account', '=', 'o.account').onRef('s.order_id', '=', 'o.order_id'),
+    )
+    .select(['o.account', 'o.order_id as orderId'])
+    .where((eb) => eb.or([eb('s.order_id', 'is', null), eb('s.index_version', '<', version)]))
+    .orderBy('o.account')
+    .orderBy('o.order_id')
+    .limit(limit)
+    .execute()

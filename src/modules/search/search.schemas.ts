@@ -1,0 +1,95 @@
+// List orders on the wire: the query string it accepts and the reference's `ListOrders` response.
+import { Type, type Static } from 'typebox'
+import { Nullable } from '../orders/order.schemas.ts'
+
+const Text = Type.String({ maxLength: 500 })
+
+/** Every parameter of the reference, as text: search.ts parses and checks each, naming the one that is wrong. */
+export const ListOrdersQuerySchema = Type.Object({
+  orderBy: Type.Optional(Text),
+  page: Type.Optional(Text),
+  per_page: Type.Optional(Text),
+  f_hasInputInvoice: Type.Optional(Text),
+  q: Type.Optional(Text),
+  f_shippingEstimate: Type.Optional(Text),
+  f_invoicedDate: Type.Optional(Text),
+  f_creationDate: Type.Optional(Text),
+  f_authorizedDate: Type.Optional(Text),
+  f_UtmSource: Type.Optional(Text),
+  f_sellerNames: Type.Optional(Text),
+  f_callCenterOperatorName: Type.Optional(Text),
+  f_salesChannel: Type.Optional(Text),
+  salesChannelId: Type.Optional(Text),
+  f_affiliateId: Type.Optional(Text),
+  f_status: Type.Optional(Text),
+  incompleteOrders: Type.Optional(Text),
+  f_paymentNames: Type.Optional(Text),
+  f_RnB: Type.Optional(Text),
+  searchField: Type.Optional(Text),
+  f_isInstore: Type.Optional(Text),
+})
+
+export const ListItemSchema = Type.Object({
+  orderId: Type.String(),
+  creationDate: Type.String(),
+  clientName: Type.String(),
+  items: Type.Null(),
+  totalValue: Type.Integer(),
+  paymentNames: Type.String(),
+  status: Type.String(),
+  statusDescription: Type.String(),
+  marketPlaceOrderId: Nullable(Type.String()),
+  sequence: Type.String(),
+  salesChannel: Type.String(),
+  affiliateId: Type.String(),
+  origin: Type.String(),
+  workflowInErrorState: Type.Boolean(),
+  workflowInRetry: Type.Boolean(),
+  lastMessageUnread: Nullable(Type.String()),
+  ShippingEstimatedDate: Nullable(Type.String()),
+  ShippingEstimatedDateMax: Nullable(Type.String()),
+  ShippingEstimatedDateMin: Nullable(Type.String()),
+  orderIsComplete: Type.Boolean(),
+  listId: Nullable(Type.String()),
+  listType: Nullable(Type.String()),
+  authorizedDate: Nullable(Type.String()),
+  callCenterOperatorName: Nullable(Type.String()),
+  totalItems: Type.Integer(),
+  currencyCode: Type.String(),
+})
+
+const FieldStatsProperties = {
+  Count: Type.Integer(),
+  Max: Type.Number(),
+  Mean: Type.Number(),
+  Min: Type.Number(),
+  Missing: Type.Integer(),
+  StdDev: Type.Number(),
+  Sum: Type.Number(),
+  SumOfSquares: Type.Number(),
+}
+
+const FacetStatsSchema = Type.Object({ ...FieldStatsProperties, Facets: Type.Null() })
+
+/** A statistic over the whole set, then per origin and per currency code (keyed by their values). */
+export const StatsSchema = Type.Object({
+  ...FieldStatsProperties,
+  Facets: Type.Object({
+    origin: Type.Record(Type.String(), FacetStatsSchema),
+    currencyCode: Type.Record(Type.String(), FacetStatsSchema),
+  }),
+})
+export type StatsDocument = Static<typeof StatsSchema>
+
+export const ListOrdersSchema = Type.Object({
+  list: Type.Array(ListItemSchema),
+  facets: Type.Array(Type.String()),
+  paging: Type.Object({
+    total: Type.Integer(),
+    pages: Type.Integer(),
+    currentPage: Type.Integer(),
+    perPage: Type.Integer(),
+  }),
+  stats: Type.Object({ stats: Type.Object({ totalValue: StatsSchema, totalItems: StatsSchema }) }),
+})
+export type ListOrdersDocument = Static<typeof ListOrdersSchema>

@@ -1,0 +1,327 @@
+// What List orders knows of an order and how its query reads: the search row and list item of an order, the
+// filters parsed from the query string, and the statistics of a filtered set. No I/O.
+import { ORDER_STATUSES, WORKFLOW, type OrderStatus } from '../orders/order-status.ts'
+import { orderValue, type Order } from '../orders/order.ts'
+
+/** Bumped when the row or list item changes shape: start-up writes older rows again. */
+export const SEARCH_VERSION = 1
+
+/** VTEX answers at most 30 pages of List orders. */
+export const MAX_PAGE = 30
+export const DEFAULT_PER_PAGE = 15
+export const MAX_PER_PAGE = 100
+
+/** One entry of `list` in the reference's shape and casing (`marketPlaceOrderId`, `ShippingEstimatedDate`). */
+export interface ListItem {
+  orderId: string
+  creationDate: string
+  clientName: string
+  items: null
+  totalValue: number
+  paymentNames: string
+  status: string
+  statusDescription: string
+  marketPlaceOrderId: string | null
+  sequence: string
+  salesChannel: string
+  affiliateId: string
+  origin: string
+  workflowInErrorState: boolean
+  workflowInRetry: boolean
+  lastMessageUnread: string | null
+  ShippingEstimatedDate: string | null
+  ShippingEstimatedDateMax: string | null
+  ShippingEstimatedDateMin: string | null
+  orderIsComplete: boolean
+  listId: string | null
+  listType: string | null
+  authorizedDate: string | null
+  callCenterOperatorName: string | null
+  totalItems: number
+  currencyCode: string
+}
+
+/** The search row of one order: the columns List orders filters, sorts and sums on, and its list item. */
+export interface SearchRow {
+  account: string
+  order_id: string
+  sequence: number
+  creation_date: string
+  status: string
+  origin: string
+  sales_channel: string
+  /** '' when the order came from no affiliate. */
+  affiliate_id: string
+  seller_name: string
+  /** First and last name, lower-cased: `q` matches any part of it. */
+  client_name: string
+  /** Lower-cased: `q` matches it whole, whatever its case. */
+  client_email: string
+  client_document: string
+  /** Each payment system's name once, joined by ", " as the list item shows them. */
+  payment_names: string
+  total_value: number
+  total_items: number
+  currency_code: string
+  authorized_date: string | null
+  invoiced_date: string | null
+  /** Whether a return (an `Input` invoice) was registered: `f_hasInputInvoice`. */
+  has_input_invoice: number
+  /** The List orders item, rendered when the order was saved. */
+  list_item_json: string
+  /** The renderer that wrote the row (SEARCH_VERSION): a newer one writes it again at start-up. */
+  index_version: number
+}
+
+export function searchRowOf(order: Order): SearchRow {
+  const clientName = `${order.client.firstName} ${order.client.lastName}`.trim()
+  const paymentNames = [...new Set(order.payment.payments.map((payment) => payment.paymentSystemName))].join(
+    ', ',
+  )
+  const totalItems = order.items.reduce((sum, item) => sum + item.quantity, 0)
+  const estimates = order.shipping.logistics.map((l) => l.shippingEstimateDate).filter(Boolean)
+  const item: ListItem = {
+    orderId: order.orderId,
+    creationDate: order.creationDate,
+    clientName,
+    items: null,
+    totalValue: orderValue(order),
+    paymentNames,
+    status: order.status,
+    statusDescription: WORKFLOW[order.status].label,
+    marketPlaceOrderId: order.marketplaceOrderId,
+    sequence: String(order.sequence),
+    salesChannel: order.salesChannel,
+    affiliateId: order.affiliateId ?? '',
+    origin: order.origin,
+    workflowInErrorState: false,
+    workflowInRetry: false,
+    lastMessageUnread: null,
+    // The latest of the items' estimates: when the whole order is expected.
+    ShippingEstimatedDate: estimates.length > 0 ? estimates.reduce((a, b) => (a > b ? a : b)) : null,
+    ShippingEstimatedDateMax: null,
+    ShippingEstimatedDateMin: null,
+    orderIsComplete: true,
+    listId: null,
+    listType: null,
+    authorizedDate: order.authorizedDate,
+    callCenterOperatorName: null,
+    totalItems,
+    currencyCode: order.store.currencyCode,
+  }
+  return {
+    account: order.account,
+    order_id: order.orderId,
+    sequence: order.sequence,
+    creation_date: order.creationDate,
+    status: order.status,
+    origin: order.origin,
+    sales_channel: order.salesChannel,
+    affiliate_id: order.affiliateId ?? '',
+    seller_name: order.seller.name,
+    client_name: clientName.toLowerCase(),
+    client_email: order.client.email.toLowerCase(),
+    client_document: order.client.document,
+    payment_names: paymentNames,
+    total_value: item.totalValue,
+    total_items: totalItems,
+    currency_code: item.currencyCode,
+    authorized_date: order.authorizedDate,
+    invoiced_date: order.invoicedDate,
+    has_input_invoice: order.packages.some((p) => p.type === 'Input') ? 1 : 0,
+    list_item_json: JSON.stringify(item),
+    index_version: SEARCH_VERSION,
+  }
+}
+
+/** An inclusive range of ISO-8601 instants; an open bound (`*`) is undefined. */
+export interface DateRange {
+  from?: string | undefined
+  to?: string | undefined
+}
+
+export const ORDER_FIELDS = ['creationDate', 'orderId', 'items', 'totalValue', 'origin'] as const
+export type OrderField = (typeof ORDER_FIELDS)[number]
+
+/** What List orders was asked, every parameter checked. */
+export interface ListQuery {
+  statuses?: string[] | undefined
+  /** Order id, client email or document (whole), or part of the client's name. */
+  text?: string | undefined
+  creationDate?: DateRange | undefined
+  authorizedDate?: DateRange | undefined
+  invoicedDate?: DateRange | undefined
+  salesChannel?: string | undefined
+  affiliateId?: string | undefined
+  sellerName?: string | undefined
+  paymentName?: string | undefined
+  hasInputInvoice?: boolean | undefined
+  /**
+   * A filter on what Ordo never stores (a UTM source, a call-center operator, rates and benefits, an inStore or
+   * incomplete order) that asks for it to be there: no order can match.
+   */
+  matchesNothing: boolean
+  orderBy: { field: OrderField; direction: 'asc' | 'desc' }
+  page: number
+  perPage: number
+}
+
+/** The raw query string, as Fastify parsed it (each value a string, or the last of repeated ones). */
+export type RawListQuery = Partial<Record<string, string>>
+
+/**
+ * Checks every parameter of List orders; throws `invalid(message)` naming the first that is wrong. The
+ * waiting-for-sellers-confirmation status the reference lists is accepted; no Ordo order is ever in it.
+ */
+export function parseListQuery(raw: RawListQuery, invalid: (message: string) => Error): ListQuery {
+  const number = (name: string, fallback: number, max: number, hint: string) => {
+    const text = raw[name]
+    if (text === undefined || text === '') return fallback
+    if (!/^\d+$/.test(text) || Number(text) < 1) {
+      throw invalid(`${name} must be a whole number of 1 or more; it was "${text}".`)
+    }
+    if (Number(text) > max) throw invalid(`${name} must be ${max} or less; it was ${text}. ${hint}`)
+    return Number(text)
+  }
+  const text = raw.q?.trim()
+  if (text?.includes('+')) {
+    throw invalid('q must not contain "+": List orders\' full-text search does not accept it.')
+  }
+  const flag = (name: string) => {
+    const value = raw[name]
+    if (value === undefined || value === '') return undefined
+    if (value !== 'true' && value !== 'false')
+      throw invalid(`${name} must be true or false; it was "${value}".`)
+    return value === 'true'
+  }
+  for (const name of ['searchField', 'f_shippingEstimate']) {
+    if (raw[name])
+      throw invalid(`${name} is not supported by Ordo yet: leave it out, or filter with another parameter.`)
+  }
+  const hasInputInvoice = flag('f_hasInputInvoice')
+  const matchesNothing =
+    Boolean(raw.f_UtmSource || raw.f_callCenterOperatorName || raw.f_RnB) ||
+    flag('f_isInstore') === true ||
+    flag('incompleteOrders') === true
+  return {
+    statuses: raw.f_status ? statusesOf(raw.f_status, invalid) : undefined,
+    text: text || undefined,
+    creationDate: rangeOf(raw, 'f_creationDate', 'creationDate', invalid),
+    authorizedDate: rangeOf(raw, 'f_authorizedDate', 'authorizedDate', invalid),
+    invoicedDate: rangeOf(raw, 'f_invoicedDate', 'invoicedDate', invalid),
+    salesChannel: raw.salesChannelId || raw.f_salesChannel || undefined,
+    affiliateId: raw.f_affiliateId || undefined,
+    sellerName: raw.f_sellerNames || undefined,
+    paymentName: raw.f_paymentNames || undefined,
+    hasInputInvoice,
+    matchesNothing,
+    orderBy: orderByOf(raw.orderBy, invalid),
+    page: number(
+      'page',
+      1,
+      MAX_PAGE,
+      'List orders returns at most 30 pages: narrow the filters, or follow the orders feed.',
+    ),
+    perPage: number('per_page', DEFAULT_PER_PAGE, MAX_PER_PAGE, ''),
+  }
+}
+
+function statusesOf(list: string, invalid: (message: string) => Error): string[] {
+  const statuses = list.split(',').map((status) => status.trim())
+  for (const status of statuses) {
+    if (status !== 'waiting-for-sellers-confirmation' && !ORDER_STATUSES.includes(status as OrderStatus)) {
+      throw invalid(`f_status has "${status}", which is not an order status.`)
+    }
+  }
+  return statuses
+}
+
+/** `creationDate:[2022-01-01T02:00:00.000Z TO 2022-01-02T01:59:59.999Z]`, `*` for an open bound. */
+function rangeOf(
+  raw: RawListQuery,
+  name: string,
+  field: string,
+  invalid: (message: string) => Error,
+): DateRange | undefined {
+  const value = raw[name]
+  if (value === undefined || value === '') return undefined
+  const match = /^([A-Za-z]+):\[\s*(\S+)\s+TO\s+(\S+)\s*\]$/.exec(value)
+  const wrong = () =>
+    invalid(
+      `${name} must look like ${field}:[2022-01-01T00:00:00.000Z TO 2022-01-31T23:59:59.999Z] (* for an open end); it was "${value}".`,
+    )
+  if (!match || match[1] !== field) throw wrong()
+  const bound = (text: string | undefined) => {
+    if (text === '*') return undefined
+    const time = Date.parse(text ?? '')
+    if (Number.isNaN(time) || !/^\d{4}-\d{2}-\d{2}/.test(text ?? '')) throw wrong()
+    return new Date(time).toISOString()
+  }
+  return { from: bound(match[2]), to: bound(match[3]) }
+}
+
+function orderByOf(value: string | undefined, invalid: (message: string) => Error): ListQuery['orderBy'] {
+  if (value === undefined || value === '') return { field: 'creationDate', direction: 'desc' }
+  const [field, direction = 'asc', extra] = value.split(',').map((part) => part.trim())
+  if (
+    extra !== undefined ||
+    !ORDER_FIELDS.includes(field as OrderField) ||
+    !['asc', 'desc'].includes(direction)
+  ) {
+    throw invalid(
+      `orderBy must be one of ${ORDER_FIELDS.join(', ')}, then ",asc" or ",desc"; it was "${value}".`,
+    )
+  }
+  return { field: field as OrderField, direction: direction as 'asc' | 'desc' }
+}
+
+/** Solr's field statistics, which VTEX's `stats` returns: sample standard deviation, 0 below two values. */
+export interface FieldStats {
+  Count: number
+  Max: number
+  Mean: number
+  Min: number
+  Missing: number
+  StdDev: number
+  Sum: number
+  SumOfSquares: number
+}
+
+export interface Sums {
+  count: number
+  min: number
+  max: number
+  sum: number
+  sumOfSquares: number
+}
+
+export function fieldStats({ count, min, max, sum, sumOfSquares }: Sums): FieldStats {
+  const variance = count > 1 ? (count * sumOfSquares - sum * sum) / (count * (count - 1)) : 0
+  return {
+    Count: count,
+    Max: count > 0 ? max : 0,
+    Mean: count > 0 ? sum / count : 0,
+    Min: count > 0 ? min : 0,
+    Missing: 0,
+    StdDev: Math.sqrt(Math.max(variance, 0)),
+    Sum: sum,
+    SumOfSquares: sumOfSquares,
+  }
+}
+
+/** Adds up the sums of several groups (each origin and currency) into the sums of them all. */
+export function combine(groups: readonly Sums[]): Sums {
+  return groups.reduce<Sums>(
+    (all, group) =>
+      group.count === 0
+        ? all
+        : {
+            count: all.count + group.count,
+            min: all.count === 0 ? group.min : Math.min(all.min, group.min),
+            max: all.count === 0 ? group.max : Math.max(all.max, group.max),
+            sum: all.sum + group.sum,
+            sumOfSquares: all.sumOfSquares + group.sumOfSquares,
+          },
+    { count: 0, min: 0, max: 0, sum: 0, sumOfSquares: 0 },
+  )
+}

@@ -1,0 +1,12 @@
+// Tables that features keep from what the order core saves. The core imports no feature, so it knows them only
+// by this interface; the composition roots list them (src/assemble.ts).
+import type { Db } from '../db/database.ts'
+
+export interface OrderReadModel {
+  /**
+   * Called inside the transaction that saved `order` (the core's `Order`, src/modules/orders/order.ts, as just
+   * saved), so that what the read model holds is current the moment the write is answered, and a rolled-back
+   * write leaves nothing behind.
+   */
+  orderSaved(db: Db, order: unknown): Promise<void>
+}

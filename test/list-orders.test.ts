@@ -1,0 +1,350 @@
+// List orders against brute force: orders of varied customers, payments, channels, dates and statuses are
+// placed and moved through the API; random queries then get exactly the orders, page, order and statistics
+// that filtering every Get order document by hand gives. Also: a write is in the list as soon as it is
+// answered, the account's own orders only, and malformed parameters are refused naming the parameter.
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import fc from 'fast-check'
+import { api, errorCode } from './api.ts'
+import { exampleOrder, singleOrder } from './fixtures.ts'
+import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
+import { createAccount } from '../src/modules/accounts/account.service.ts'
+import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
+import type { ListOrdersDocument } from '../src/modules/search/search.schemas.ts'
+import { refreshSearchIndex } from '../src/modules/search/search.service.ts'
+
+const ORDERS = 48
+const NAMES = [
+  ['Ana', 'Silva'],
+  ['Bruno', 'Souza'],
+  ['Carla', 'Silveira'],
+  ['Davi', 'Lima'],
+] as const
+const PAYMENTS = ['Visa', 'Boleto Bancário', 'Pix'] as const
+
+const invoice = (invoiceValue: number) => ({
+  type: 'Output',
+  invoiceNumber: `NF-${invoiceValue}`,
+  invoiceValue,
+  issuanceDate: '2026-03-02T10:00:00-03:00',
+})
+
+/** Places `ORDERS` orders a minute or more apart and leaves each in a status; returns their documents. */
+async function placeVariedOrders(test: TestApp): Promise<OrderDocument[]> {
+  const client = api(test)
+  await client.send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
+  const ids: string[] = []
+  for (let i = 0; i < ORDERS; i++) {
+    test.clock.advance(60_000 * (1 + (i % 7)))
+    const [firstName, lastName] = NAMES[i % NAMES.length] ?? NAMES[0]
+    const value = 2000 + 137 * i
+    const base = singleOrder(`LIST-${i}`, value)
+    const placed = await client.placeOk({
+      ...base,
+      salesChannel: String(1 + (i % 3)),
+      items: base.items.map((item) => ({
+        ...item,
+        quantity: 1 + (i % 3),
+        price: Math.floor((value - 1000) / (1 + (i % 3))),
+      })),
+      clientProfileData: {
+        ...base.clientProfileData,
+        email: `${firstName.toLowerCase()}.${i % 5}@example.com`,
+        firstName,
+        lastName,
+        document: String(10_000_000_000 + (i % 6)),
+      },
+      paymentData: {
+        payments: [
+          {
+            paymentSystem: '2',
+            paymentSystemName: PAYMENTS[i % PAYMENTS.length] ?? 'Visa',
+            group: 'creditCard',
+            value: 1000 + Math.floor((value - 1000) / (1 + (i % 3))) * (1 + (i % 3)),
+          },
+        ],
+      },
+    })
+    const order = placed.orders[0]
+    assert.ok(order)
+    ids.push(order.orderId)
+    const stage = i % 5
+    if (stage === 0) continue
+    test.clock.advance(30_000)
+    for (const payment of order.paymentData.transactions[0]?.payments ?? []) {
+      assert.equal((await client.notifyPayment(order.orderId, payment.id)).statusCode, 200)
+    }
+    if (stage === 1) continue
+    if (stage === 2) {
+      assert.equal((await client.cancel(order.orderId)).statusCode, 200)
+      continue
+    }
+    assert.equal((await client.startHandling(order.orderId)).statusCode, 204)
+    if (stage === 4) {
+      test.clock.advance(45_000)
+      const got = await client.getOk(order.orderId)
+      const res = await client.invoice(order.orderId, invoice(got.value))
+      assert.equal(res.statusCode, 200, res.body)
+    }
+  }
+  return Promise.all(ids.map((id) => client.getOk(id)))
+}
+
+interface Query {
+  f_status?: string
+  q?: string
+  f_creationDate?: string
+  f_authorizedDate?: string
+  f_invoicedDate?: string
+  salesChannelId?: string
+  f_paymentNames?: string
+  orderBy: string
+  per_page: number
+  page: number
+}
+
+const range = (field: string, from: string | undefined, to: string | undefined) =>
+  `${field}:[${from ?? '*'} TO ${to ?? '*'}]`
+
+const inRange = (value: string | null, text: string | undefined) => {
+  if (text === undefined) return true
+  if (value === null) return false
+  const [, from, to] = /\[(\S+) TO (\S+)\]/.exec(text) ?? []
+  return (from === '*' || value >= (from ?? '')) && (to === '*' || value <= (to ?? ''))
+}
+
+const paymentNamesOf = (doc: OrderDocument) => [
+  ...new Set(doc.paymentData.transactions.flatMap((t) => t.payments.map((p) => p.paymentSystemName))),
+]
+const itemsOf = (doc: OrderDocument) => doc.items.reduce((sum, item) => sum + item.quantity, 0)
+
+/** What List orders must answer, by brute force over the documents. */
+function expected(docs: readonly OrderDocument[], query: Query) {
+  const q = query.q?.toLowerCase()
+  const matching = docs.filter(
+    (doc) =>
+      (!query.f_status || query.f_status.split(',').includes(doc.status)) &&
+      (!q ||
+        doc.orderId === query.q ||
+        doc.clientProfileData.email.toLowerCase() === q ||
+        doc.clientProfileData.document === query.q ||
+        `${doc.clientProfileData.firstName} ${doc.clientProfileData.lastName}`.toLowerCase().includes(q)) &&
+      inRange(doc.creationDate, query.f_creationDate) &&
+      inRange(doc.authorizedDate, query.f_authorizedDate) &&
+      inRange(doc.invoicedDate, query.f_invoicedDate) &&
+      (!query.salesChannelId || doc.salesChannel === query.salesChannelId) &&
+      (!query.f_paymentNames || paymentNamesOf(doc).includes(query.f_paymentNames)),
+  )
+  const [field, direction] = query.orderBy.split(',') as [string, 'asc' | 'desc']
+  const key = (doc: OrderDocument): string | number =>
+    field === 'creationDate'
+      ? doc.creationDate
+      : field === 'totalValue'
+        ? doc.value
+        : field === 'items'
+          ? itemsOf(doc)
+          : field === 'origin'
+            ? doc.origin
+            : doc.orderId
+  const sign = direction === 'asc' ? 1 : -1
+  const sorted = [...matching].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)]
+    if (ka !== kb) return ka < kb ? -sign : sign
+    return a.orderId < b.orderId ? -sign : sign
+  })
+  const start = (query.page - 1) * query.per_page
+  return { matching, page: sorted.slice(start, start + query.per_page).map((doc) => doc.orderId) }
+}
+
+/** Present in a third of the queries: several filters at once, but seldom all of them, which would match nothing. */
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary, weight: 1 })
+
+function queryOf(docs: readonly OrderDocument[]) {
+  const dates = (pick: (doc: OrderDocument) => string | null) => {
+    const date = fc.constantFrom(...docs.map(pick).filter((d): d is string => d !== null))
+    return sometimes(
+      fc
+        .tuple(fc.option(date, { nil: undefined }), fc.option(date, { nil: undefined }))
+        .map(([a, b]): [string | undefined, string | undefined] =>
+          a !== undefined && b !== undefined && b < a ? [b, a] : [a, b],
+        ),
+    )
+  }
+  return fc.record({
+    f_status: sometimes(
+      fc
+        .subarray(['payment-pending', 'ready-for-handling', 'canceled', 'handling', 'invoiced'], {
+          minLength: 1,
+          maxLength: 2,
+        })
+        .map((statuses) => statuses.join(',')),
+    ),
+    q: sometimes(
+      fc.oneof(
+        fc.constantFrom(...docs.map((doc) => doc.orderId)),
+        fc.constantFrom(...docs.map((doc) => doc.clientProfileData.email.toUpperCase())),
+        fc.constantFrom(...docs.map((doc) => doc.clientProfileData.document)),
+        fc.constantFrom('silv', 'Souza', 'ana silva', 'LIMA'),
+      ),
+    ),
+    creation: dates((doc) => doc.creationDate),
+    authorized: dates((doc) => doc.authorizedDate),
+    invoiced: dates((doc) => doc.invoicedDate),
+    salesChannelId: sometimes(fc.constantFrom('1', '2', '3')),
+    f_paymentNames: sometimes(fc.constantFrom(...PAYMENTS)),
+    orderBy: fc
+      .tuple(
+        fc.constantFrom('creationDate', 'orderId', 'items', 'totalValue', 'origin'),
+        fc.constantFrom('asc', 'desc'),
+      )
+      .map((parts) => parts.join(',')),
+    per_page: fc.integer({ min: 1, max: 20 }),
+    page: fc.integer({ min: 1, max: 4 }),
+  })
+}
+
+const url = (query: Query) =>
+  `/api/oms/pvt/orders?${new URLSearchParams(
+    Object.entries(query)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]): [string, string] => [name, String(value)]),
+  ).toString()}`
+
+describeEachDialect('List orders', (dialect) => {
+  it('returns exactly the orders, page, order and statistics that brute force over the documents gives', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const docs = await placeVariedOrders(test)
+    await fc.assert(
+      fc.asyncProperty(queryOf(docs), async ({ creation, authorized, invoiced, ...rest }) => {
+        const query: Query = {
+          ...rest,
+          f_creationDate: creation && range('creationDate', ...creation),
+          f_authorizedDate: authorized && range('authorizedDate', ...authorized),
+          f_invoicedDate: invoiced && range('invoicedDate', ...invoiced),
+        }
+        const res = await api(test).send('GET', url(query))
+        assert.equal(res.statusCode, 200, res.body)
+        const body = res.json<ListOrdersDocument>()
+        const want = expected(docs, query)
+        assert.deepEqual(
+          body.list.map((item) => item.orderId),
+          want.page,
+          `${url(query)}: the page`,
+        )
+        assert.deepEqual(body.paging, {
+          total: want.matching.length,
+          pages: Math.ceil(want.matching.length / query.per_page),
+          currentPage: query.page,
+          perPage: query.per_page,
+        })
+        const values = want.matching.map((doc) => doc.value)
+        const value = body.stats.stats.totalValue
+        assert.equal(value.Count, values.length)
+        assert.equal(
+          value.Sum,
+          values.reduce((a, b) => a + b, 0),
+        )
+        assert.equal(
+          value.SumOfSquares,
+          values.reduce((a, b) => a + b * b, 0),
+        )
+        assert.equal(value.Max, values.length ? Math.max(...values) : 0)
+        assert.equal(value.Min, values.length ? Math.min(...values) : 0)
+        assert.equal(
+          body.stats.stats.totalItems.Sum,
+          want.matching.reduce((sum, doc) => sum + itemsOf(doc), 0),
+        )
+        for (const item of body.list) {
+          const doc = docs.find((d) => d.orderId === item.orderId)
+          assert.ok(doc)
+          assert.equal(item.totalValue, doc.value)
+          assert.equal(item.status, doc.status)
+          assert.equal(item.statusDescription, doc.statusDescription)
+          assert.equal(
+            item.clientName,
+            `${doc.clientProfileData.firstName} ${doc.clientProfileData.lastName}`,
+          )
+          assert.equal(item.paymentNames, paymentNamesOf(doc).join(', '))
+          assert.equal(item.items, null)
+        }
+      }),
+      { numRuns: 200, seed: 42 },
+    )
+  })
+
+  it("shows a write as soon as it is answered, and only the account's own orders", async (t) => {
+    const test = await startTestApp(t, dialect)
+    const client = api(test)
+    const placed = await client.placeOk(singleOrder('NOW'))
+    const id = placed.orders[0]?.orderId ?? ''
+    const listed = async (query: string) =>
+      (await client.send('GET', `/api/oms/pvt/orders?${query}`)).json<ListOrdersDocument>()
+    assert.deepEqual(
+      (await listed('f_status=payment-pending')).list.map((item) => item.orderId),
+      [id],
+    )
+    for (const payment of placed.orders[0]?.paymentData.transactions[0]?.payments ?? []) {
+      assert.equal((await client.notifyPayment(id, payment.id)).statusCode, 200)
+    }
+    assert.equal((await listed('f_status=payment-pending')).paging.total, 0)
+    assert.equal(
+      (await listed('f_status=payment-approved,ready-for-handling,window-to-cancel')).paging.total,
+      1,
+    )
+
+    await createAccount(test.deps, 'globex')
+    const other = await test.newKey(['OMS - Full access'], 'globex')
+    const theirs = await api(test, other).send('GET', '/api/oms/pvt/orders')
+    assert.equal(theirs.statusCode, 200, theirs.body)
+    assert.equal(theirs.json<ListOrdersDocument>().paging.total, 0)
+  })
+
+  it('indexes at start-up the orders stored without a row, or with one an older Ordo wrote', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const placed = await api(test).placeOk(exampleOrder())
+    const ids = placed.orders.map((order) => order.orderId).sort()
+    // As after an upgrade: one order has no row yet, the other a row of an older shape.
+    await test.deps.db
+      .deleteFrom('order_search')
+      .where('order_id', '=', ids[0] ?? '')
+      .execute()
+    await test.deps.db
+      .updateTable('order_search')
+      .set({ index_version: 0, list_item_json: '{}' })
+      .where('order_id', '=', ids[1] ?? '')
+      .execute()
+    assert.equal(await refreshSearchIndex(test.deps), 2)
+    assert.equal(await refreshSearchIndex(test.deps), 0, 'current rows are left alone')
+    const listed = (
+      await api(test).send('GET', '/api/oms/pvt/orders?orderBy=orderId,asc')
+    ).json<ListOrdersDocument>()
+    assert.deepEqual(
+      listed.list.map((item) => [item.orderId, item.status]),
+      ids.map((id) => [id, 'payment-pending']),
+    )
+  })
+
+  it('refuses malformed parameters with a 400 that names the parameter, and pages past 30', async (t) => {
+    const test = await startTestApp(t, dialect)
+    for (const [query, named] of [
+      ['page=31', /page must be 30 or less/],
+      ['per_page=101', /per_page must be 100 or less/],
+      ['per_page=0', /per_page must be a whole number/],
+      ['f_status=shipped', /f_status has "shipped"/],
+      ['orderBy=clientName,asc', /orderBy must be one of/],
+      ['orderBy=creationDate,up', /orderBy must be one of/],
+      ['f_creationDate=2026-01-01', /f_creationDate must look like creationDate:\[/],
+      ['f_invoicedDate=creationDate:[* TO *]', /f_invoicedDate must look like invoicedDate:\[/],
+      ['f_creationDate=creationDate:[yesterday TO *]', /f_creationDate must look like/],
+      ['q=a%2Bb', /q must not contain "\+"/],
+      ['f_isInstore=maybe', /f_isInstore must be true or false/],
+      ['searchField=sku_Ids&sku_Ids=1', /searchField is not supported by Ordo yet/],
+    ] as const) {
+      const res = await api(test).send('GET', `/api/oms/pvt/orders?${query}`)
+      assert.equal(res.statusCode, 400, `${query}: ${res.body}`)
+      assert.equal(errorCode(res), 'OMS001', query)
+      assert.match(res.json<{ error: { message: string } }>().error.message, named, query)
+    }
+  })
+})
