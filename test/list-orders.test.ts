@@ -87,6 +87,8 @@ async function placeVariedOrders(test: TestApp): Promise<OrderDocument[]> {
       assert.equal(res.statusCode, 200, res.body)
     }
   }
+  // Three days on, the orders' estimates (3 business days) are around now: late, today and the days ahead.
+  test.clock.advance(3 * 86_400_000 - 2 * 3_600_000)
   return Promise.all(ids.map((id) => client.getOk(id)))
 }
 
@@ -98,6 +100,9 @@ interface Query {
   f_invoicedDate?: string
   salesChannelId?: string
   f_paymentNames?: string
+  f_statusDescription?: string
+  f_shippingEstimate?: string
+  facets?: boolean
   orderBy: string
   per_page: number
   page: number
@@ -118,8 +123,24 @@ const paymentNamesOf = (doc: OrderDocument) => [
 ]
 const itemsOf = (doc: OrderDocument) => doc.items.reduce((sum, item) => sum + item.quantity, 0)
 
+const DAY = 86_400_000
+/** When the whole order is expected: the latest of its items' estimates. */
+const estimateOf = (doc: OrderDocument) =>
+  doc.shippingData.logisticsInfo.map((l) => l.shippingEstimateDate).reduce((a, b) => (a > b ? a : b))
+
+/** `N.days` by hand: late, today, tomorrow (UTC days), or the next N days. */
+function inEstimate(doc: OrderDocument, text: string | undefined, now: Date): boolean {
+  if (text === undefined) return true
+  const days = Number(text.replace('.days', ''))
+  const at = Date.parse(estimateOf(doc))
+  const today = Math.floor(now.getTime() / DAY) * DAY
+  if (days < 0) return at < now.getTime()
+  if (days <= 1) return at >= today + days * DAY && at < today + (days + 1) * DAY
+  return at >= now.getTime() && at <= now.getTime() + days * DAY
+}
+
 /** What List orders must answer, by brute force over the documents. */
-function expected(docs: readonly OrderDocument[], query: Query) {
+function expected(docs: readonly OrderDocument[], query: Query, now: Date) {
   const q = query.q?.toLowerCase()
   const matching = docs.filter(
     (doc) =>
@@ -133,7 +154,9 @@ function expected(docs: readonly OrderDocument[], query: Query) {
       inRange(doc.authorizedDate, query.f_authorizedDate) &&
       inRange(doc.invoicedDate, query.f_invoicedDate) &&
       (!query.salesChannelId || doc.salesChannel === query.salesChannelId) &&
-      (!query.f_paymentNames || paymentNamesOf(doc).includes(query.f_paymentNames)),
+      (!query.f_paymentNames || paymentNamesOf(doc).includes(query.f_paymentNames)) &&
+      (!query.f_statusDescription || doc.statusDescription === query.f_statusDescription) &&
+      inEstimate(doc, query.f_shippingEstimate, now),
   )
   const [field, direction] = query.orderBy.split(',') as [string, 'asc' | 'desc']
   const key = (doc: OrderDocument): string | number =>
@@ -193,6 +216,9 @@ function queryOf(docs: readonly OrderDocument[]) {
     invoiced: dates((doc) => doc.invoicedDate),
     salesChannelId: sometimes(fc.constantFrom('1', '2', '3')),
     f_paymentNames: sometimes(fc.constantFrom(...PAYMENTS)),
+    f_statusDescription: sometimes(fc.constantFrom(...new Set(docs.map((doc) => doc.statusDescription)))),
+    f_shippingEstimate: sometimes(fc.constantFrom('-1.days', '0.days', '1.days', '7.days', '2.days')),
+    facets: fc.boolean(),
     orderBy: fc
       .tuple(
         fc.constantFrom('creationDate', 'orderId', 'items', 'totalValue', 'origin'),
@@ -202,6 +228,52 @@ function queryOf(docs: readonly OrderDocument[]) {
     per_page: fc.integer({ min: 1, max: 20 }),
     page: fc.integer({ min: 1, max: 4 }),
   })
+}
+
+/** Every facet's counts by hand over the matching documents. */
+function assertFacets(body: ListOrdersDocument, matching: readonly OrderDocument[], now: Date) {
+  const counted = (keys: (doc: OrderDocument) => string[]) => {
+    const counts: Record<string, number> = {}
+    for (const doc of matching) for (const key of keys(doc)) counts[key] = (counts[key] ?? 0) + 1
+    return counts
+  }
+  const facet = (name: string) => {
+    const found = body.facets.find((f) => f.name === name)
+    assert.ok(found, name)
+    return Object.fromEntries(found.items.map((item) => [item.url, item.quantity]))
+  }
+  const nonZero = (counts: Record<string, number>) =>
+    Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0))
+  assert.deepEqual(
+    facet('SalesChannelName'),
+    counted((doc) => [doc.salesChannel]),
+  )
+  assert.deepEqual(
+    facet('SellerNames'),
+    counted((doc) => doc.sellers.map((seller) => seller.name)),
+  )
+  assert.deepEqual(facet('PaymentNames'), counted(paymentNamesOf))
+  assert.deepEqual(
+    facet('StatusDescription'),
+    counted((doc) => [doc.statusDescription]),
+  )
+  assert.deepEqual(facet('CallCenterOperatorName'), {})
+  assert.deepEqual(
+    nonZero(facet('ShippingEstimatedDate')),
+    nonZero(
+      counted((doc) => ['-1.days', '0.days', '1.days', '7.days'].filter((n) => inEstimate(doc, n, now))),
+    ),
+  )
+  for (const [name, date] of [
+    ['creationDate', (doc: OrderDocument) => doc.creationDate],
+    ['authorizedDate', (doc: OrderDocument) => doc.authorizedDate],
+  ] as const) {
+    const got = facet(name)
+    assert.equal(Object.keys(got).length, 5, name)
+    for (const [url, quantity] of Object.entries(got)) {
+      assert.equal(quantity, matching.filter((doc) => inRange(date(doc), url)).length, `${name} ${url}`)
+    }
+  }
 }
 
 const url = (query: Query) =>
@@ -226,7 +298,7 @@ describeEachDialect('List orders', (dialect) => {
         const res = await api(test).send('GET', url(query))
         assert.equal(res.statusCode, 200, res.body)
         const body = res.json<ListOrdersDocument>()
-        const want = expected(docs, query)
+        const want = expected(docs, query, test.clock.now())
         assert.deepEqual(
           body.list.map((item) => item.orderId),
           want.page,
@@ -255,6 +327,8 @@ describeEachDialect('List orders', (dialect) => {
           body.stats.stats.totalItems.Sum,
           want.matching.reduce((sum, doc) => sum + itemsOf(doc), 0),
         )
+        if (query.facets) assertFacets(body, want.matching, test.clock.now())
+        else assert.deepEqual(body.facets, [])
         for (const item of body.list) {
           const doc = docs.find((d) => d.orderId === item.orderId)
           assert.ok(doc)

@@ -23,6 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('currency_code', 'text', (c) => c.notNull())
     .addColumn('authorized_date', 'text')
     .addColumn('invoiced_date', 'text')
+    .addColumn('shipping_estimated_date', 'text')
     .addColumn('has_input_invoice', 'integer', (c) => c.notNull())
     .addColumn('list_item_json', 'text', (c) => c.notNull())
     .addColumn('index_version', 'integer', (c) => c.notNull())

@@ -1,7 +1,7 @@
 // All SQL for the search index: the row each saved order leaves, and the List orders queries over them.
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Database, Db } from '../../db/database.ts'
-import type { ListQuery, OrderField, SearchRow, Sums } from './search.ts'
+import type { Bucket, DateRange, FacetCounts, ListQuery, OrderField, SearchRow, Sums } from './search.ts'
 
 export async function saveRow(db: Db, row: SearchRow): Promise<void> {
   const { account, order_id, ...rest } = row
@@ -19,9 +19,10 @@ type Search = SelectQueryBuilder<Database, 'order_search', object>
 
 function filtered(db: Db, account: string, query: ListQuery): Search {
   let q: Search = db.selectFrom('order_search').where('account', '=', account)
-  if (query.matchesNothing) q = q.where(sql<boolean>`1 = 0`)
-  const { statuses, text, creationDate, authorizedDate, invoicedDate } = query
-  if (statuses) q = q.where('status', 'in', statuses)
+  // f_status and f_statusDescription may agree on no status: an empty IN list is an error on PostgreSQL.
+  if (query.matchesNothing || query.statuses?.length === 0) q = q.where(sql<boolean>`1 = 0`)
+  const { statuses, text, creationDate, authorizedDate, invoicedDate, shippingEstimate } = query
+  if (statuses?.length) q = q.where('status', 'in', statuses)
   if (text) {
     const lower = text.toLowerCase()
     q = q.where((eb) =>
@@ -37,12 +38,9 @@ function filtered(db: Db, account: string, query: ListQuery): Search {
     ['creation_date', creationDate],
     ['authorized_date', authorizedDate],
     ['invoiced_date', invoicedDate],
+    ['shipping_estimated_date', shippingEstimate],
   ] as const) {
-    if (!range) continue
-    // An open range still asks for the date to be there: an order never invoiced has no invoiced date.
-    q = q.where(column, 'is not', null)
-    if (range.from) q = q.where(column, '>=', range.from)
-    if (range.to) q = q.where(column, '<=', range.to)
+    if (range) q = q.where((eb) => inRange(eb, column, range))
   }
   if (query.salesChannel) q = q.where('sales_channel', '=', query.salesChannel)
   if (query.affiliateId) q = q.where('affiliate_id', '=', query.affiliateId)
@@ -62,6 +60,63 @@ function filtered(db: Db, account: string, query: ListQuery): Search {
     q = q.where('has_input_invoice', '=', query.hasInputInvoice ? 1 : 0)
   }
   return q
+}
+
+type DateColumn = 'creation_date' | 'authorized_date' | 'invoiced_date' | 'shipping_estimated_date'
+
+/** An open range still asks for the date to be there: an order never invoiced has no invoiced date. */
+function inRange(eb: ExpressionBuilder<Database, 'order_search'>, column: DateColumn, range: DateRange) {
+  return eb.and([
+    eb(column, 'is not', null),
+    ...(range.from ? [eb(column, '>=', range.from)] : []),
+    ...(range.to ? [eb(column, range.toExclusive ? '<' : '<=', range.to)] : []),
+  ])
+}
+
+/** How many matching orders each facet value and each bucket has (FacetCounts in search.ts). */
+export async function facetCounts(
+  db: Db,
+  account: string,
+  query: ListQuery,
+  buckets: readonly Bucket[],
+): Promise<FacetCounts> {
+  const by = async (column: 'sales_channel' | 'seller_name' | 'payment_names' | 'status') =>
+    (
+      await filtered(db, account, query)
+        .select((eb) => [sql.ref<string>(column).as('value'), eb.fn.countAll<number | string>().as('count')])
+        .groupBy(column)
+        .execute()
+    ).map((row) => ({ value: row.value, count: Number(row.count) }))
+  const [salesChannels, sellers, paymentNames, statuses, counted] = await Promise.all([
+    by('sales_channel'),
+    by('seller_name'),
+    by('payment_names'),
+    by('status'),
+    filtered(db, account, query)
+      .select((eb) =>
+        buckets.map((bucket, index) =>
+          eb.fn
+            .sum<number | string>(
+              eb
+                .case()
+                .when(inRange(eb, bucket.column, bucket.range))
+                .then(1)
+                .else(0)
+                .end(),
+            )
+            .as(`b${index}`),
+        ),
+      )
+      .executeTakeFirst(),
+  ])
+  const row = (counted ?? {}) as Record<string, number | string | null>
+  return {
+    salesChannels,
+    sellers,
+    paymentNames,
+    statuses,
+    buckets: buckets.map((_, index) => Number(row[`b${index}`] ?? 0)),
+  }
 }
 
 /** The matching orders' count and sums, per origin and currency: the paging total and every statistic. */

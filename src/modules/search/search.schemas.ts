@@ -27,6 +27,8 @@ export const ListOrdersQuerySchema = Type.Object({
   f_RnB: Type.Optional(Text),
   searchField: Type.Optional(Text),
   f_isInstore: Type.Optional(Text),
+  f_statusDescription: Type.Optional(Text),
+  facets: Type.Optional(Text),
 })
 
 export const ListItemSchema = Type.Object({
@@ -81,9 +83,17 @@ export const StatsSchema = Type.Object({
 })
 export type StatsDocument = Static<typeof StatsSchema>
 
+/** As the VTEX guide (seeds/002) shows them; the reference's schema, which says strings, has only `[]` to show. */
+export const FacetSchema = Type.Object({
+  name: Type.String(),
+  type: Type.Union([Type.Literal('multiple'), Type.Literal('single'), Type.Literal('date')]),
+  items: Type.Array(Type.Object({ name: Type.String(), quantity: Type.Integer(), url: Type.String() })),
+  rangeUrlTemplate: Type.String(),
+})
+
 export const ListOrdersSchema = Type.Object({
   list: Type.Array(ListItemSchema),
-  facets: Type.Array(Type.String()),
+  facets: Type.Array(FacetSchema),
   paging: Type.Object({
     total: Type.Integer(),
     pages: Type.Integer(),

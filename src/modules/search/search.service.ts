@@ -7,7 +7,9 @@ import type { OrderReadModel } from '../../platform/read-models.ts'
 import { loadOrder, systemActor } from '../orders/order.service.ts'
 import type { Order } from '../orders/order.ts'
 import {
+  bucketsAt,
   combine,
+  facetsOf,
   fieldStats,
   parseListQuery,
   searchRowOf,
@@ -24,19 +26,22 @@ export const searchIndex: OrderReadModel = {
 
 /** GET /api/oms/pvt/orders: the account's orders that match, one page, with the paging and statistics. */
 export async function listOrders(
-  { db }: Pick<Deps, 'db'>,
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
   principal: Principal,
   raw: RawListQuery,
 ): Promise<ListOrdersDocument> {
-  const query = parseListQuery(raw, validationFailed)
-  const [groups, page] = await Promise.all([
+  const now = clock.now()
+  const query = parseListQuery(raw, now, validationFailed)
+  const buckets = bucketsAt(now)
+  const [groups, page, facets] = await Promise.all([
     search.sumsByGroup(db, principal.account, query),
     search.pageOf(db, principal.account, query),
+    query.withFacets ? search.facetCounts(db, principal.account, query, buckets) : undefined,
   ])
   const total = groups.reduce((sum, group) => sum + group.value.count, 0)
   return {
     list: page.map((json) => JSON.parse(json) as ListOrdersDocument['list'][number]),
-    facets: [],
+    facets: facets ? facetsOf(facets, buckets) : [],
     paging: {
       total,
       pages: Math.ceil(total / query.perPage),

@@ -65,6 +65,8 @@ export interface SearchRow {
   currency_code: string
   authorized_date: string | null
   invoiced_date: string | null
+  /** The list item's `ShippingEstimatedDate`: `f_shippingEstimate` and its facet. */
+  shipping_estimated_date: string | null
   /** Whether a return (an `Input` invoice) was registered: `f_hasInputInvoice`. */
   has_input_invoice: number
   /** The List orders item, rendered when the order was saved. */
@@ -128,6 +130,7 @@ export function searchRowOf(order: Order): SearchRow {
     currency_code: item.currencyCode,
     authorized_date: order.authorizedDate,
     invoiced_date: order.invoicedDate,
+    shipping_estimated_date: item.ShippingEstimatedDate,
     has_input_invoice: order.packages.some((p) => p.type === 'Input') ? 1 : 0,
     list_item_json: JSON.stringify(item),
     index_version: SEARCH_VERSION,
@@ -138,6 +141,8 @@ export function searchRowOf(order: Order): SearchRow {
 export interface DateRange {
   from?: string | undefined
   to?: string | undefined
+  /** The end itself is outside (a day's range ends where the next begins). */
+  toExclusive?: boolean | undefined
 }
 
 export const ORDER_FIELDS = ['creationDate', 'orderId', 'items', 'totalValue', 'origin'] as const
@@ -156,6 +161,10 @@ export interface ListQuery {
   sellerName?: string | undefined
   paymentName?: string | undefined
   hasInputInvoice?: boolean | undefined
+  /** `f_shippingEstimate`: when the whole order is expected, as a range of instants. */
+  shippingEstimate?: DateRange | undefined
+  /** Ordo's own: the `facets` of the VTEX guide (`facets=true`) instead of the empty list. */
+  withFacets: boolean
   /**
    * A filter on what Ordo never stores (a UTM source, a call-center operator, rates and benefits, an inStore or
    * incomplete order) that asks for it to be there: no order can match.
@@ -173,7 +182,7 @@ export type RawListQuery = Partial<Record<string, string>>
  * Checks every parameter of List orders; throws `invalid(message)` naming the first that is wrong. The
  * waiting-for-sellers-confirmation status the reference lists is accepted; no Ordo order is ever in it.
  */
-export function parseListQuery(raw: RawListQuery, invalid: (message: string) => Error): ListQuery {
+export function parseListQuery(raw: RawListQuery, now: Date, invalid: (message: string) => Error): ListQuery {
   const number = (name: string, fallback: number, max: number, hint: string) => {
     const text = raw[name]
     if (text === undefined || text === '') return fallback
@@ -194,9 +203,8 @@ export function parseListQuery(raw: RawListQuery, invalid: (message: string) => 
       throw invalid(`${name} must be true or false; it was "${value}".`)
     return value === 'true'
   }
-  for (const name of ['searchField', 'f_shippingEstimate']) {
-    if (raw[name])
-      throw invalid(`${name} is not supported by Ordo yet: leave it out, or filter with another parameter.`)
+  if (raw.searchField) {
+    throw invalid('searchField is not supported by Ordo yet: leave it out, or filter with another parameter.')
   }
   const hasInputInvoice = flag('f_hasInputInvoice')
   const matchesNothing =
@@ -204,7 +212,10 @@ export function parseListQuery(raw: RawListQuery, invalid: (message: string) => 
     flag('f_isInstore') === true ||
     flag('incompleteOrders') === true
   return {
-    statuses: raw.f_status ? statusesOf(raw.f_status, invalid) : undefined,
+    statuses: intersect(
+      raw.f_status ? statusesOf(raw.f_status, invalid) : undefined,
+      raw.f_statusDescription ? statusesDescribed(raw.f_statusDescription, invalid) : undefined,
+    ),
     text: text || undefined,
     creationDate: rangeOf(raw, 'f_creationDate', 'creationDate', invalid),
     authorizedDate: rangeOf(raw, 'f_authorizedDate', 'authorizedDate', invalid),
@@ -214,6 +225,10 @@ export function parseListQuery(raw: RawListQuery, invalid: (message: string) => 
     sellerName: raw.f_sellerNames || undefined,
     paymentName: raw.f_paymentNames || undefined,
     hasInputInvoice,
+    shippingEstimate: raw.f_shippingEstimate
+      ? estimateRange(raw.f_shippingEstimate, now, invalid)
+      : undefined,
+    withFacets: flag('facets') === true,
     matchesNothing,
     orderBy: orderByOf(raw.orderBy, invalid),
     page: number(
@@ -234,6 +249,43 @@ function statusesOf(list: string, invalid: (message: string) => Error): string[]
     }
   }
   return statuses
+}
+
+const intersect = (a: string[] | undefined, b: string[] | undefined) =>
+  a && b ? a.filter((status) => b.includes(status)) : (a ?? b)
+
+/** `f_statusDescription`: the Portuguese labels the Admin shows (StatusDescription facet), comma-separated. */
+function statusesDescribed(list: string, invalid: (message: string) => Error): string[] {
+  return list.split(',').flatMap((text) => {
+    const label = text.trim()
+    const statuses = ORDER_STATUSES.filter((status) => WORKFLOW[status].label === label)
+    if (statuses.length === 0) {
+      throw invalid(`f_statusDescription has "${label}", which no order status is called.`)
+    }
+    return statuses
+  })
+}
+
+export const DAY_MS = 86_400_000
+const startOfDay = (now: Date, days: number) =>
+  new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS + days * DAY_MS).toISOString()
+
+/**
+ * `f_shippingEstimate=N.days` (UTC days): a negative N is late (expected before now), 0 today, 1 tomorrow, and a
+ * larger N the next N days from now.
+ */
+export function estimateRange(text: string, now: Date, invalid: (message: string) => Error): DateRange {
+  const match = /^(-?\d+)\.days$/.exec(text.trim())
+  if (!match) {
+    throw invalid(
+      `f_shippingEstimate must be a number of days such as 7.days, 0.days or -1.days; it was "${text}".`,
+    )
+  }
+  const days = Number(match[1])
+  const at = now.toISOString()
+  if (days < 0) return { to: at, toExclusive: true }
+  if (days <= 1) return { from: startOfDay(now, days), to: startOfDay(now, days + 1), toExclusive: true }
+  return { from: at, to: new Date(now.getTime() + days * DAY_MS).toISOString() }
 }
 
 /** `creationDate:[2022-01-01T02:00:00.000Z TO 2022-01-02T01:59:59.999Z]`, `*` for an open bound. */
@@ -324,4 +376,127 @@ export function combine(groups: readonly Sums[]): Sums {
           },
     { count: 0, min: 0, max: 0, sum: 0, sumOfSquares: 0 },
   )
+}
+
+/** One facet of the VTEX guide's List orders: counts of the matching orders by one field, and the filter for each. */
+export interface Facet {
+  name: string
+  type: 'multiple' | 'single' | 'date'
+  items: { name: string; quantity: number; url: string }[]
+  rangeUrlTemplate: string
+}
+
+/** A bucket counted over a date column: `url` is the value of `rangeUrlTemplate` that lists its orders. */
+export interface Bucket {
+  facet: string
+  name: string
+  url: string
+  column: 'creation_date' | 'authorized_date' | 'shipping_estimated_date'
+  range: DateRange
+}
+
+/** The date facets' buckets as the guide has them: days ending now, and the shipping estimate's. */
+export function bucketsAt(now: Date): Bucket[] {
+  const at = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString()
+  const dated = (facet: string, column: 'creation_date' | 'authorized_date'): Bucket[] =>
+    (
+      [
+        ['Ontem', 2, 1],
+        ['Hoje', 1, 0],
+        ['Últimos 7 dias', 7, 0],
+        ['Últimos 15 dias', 15, 0],
+        ['Últimos 30 dias', 30, 0],
+      ] as const
+    ).map(([name, from, to]) => ({
+      facet,
+      name,
+      url: `${facet}:[${at(from)} TO ${at(to)}]`,
+      column,
+      range: { from: at(from), to: at(to) },
+    }))
+  const fail = () => new Error('unreachable: the buckets name valid estimates')
+  return [
+    ...(
+      [
+        ['Atrasadas', '-1.days'],
+        ['Hoje', '0.days'],
+        ['Amanhã', '1.days'],
+        ['Próximos 7 dias', '7.days'],
+      ] as const
+    ).map(([name, url]) => ({
+      facet: 'ShippingEstimatedDate',
+      name,
+      url,
+      column: 'shipping_estimated_date' as const,
+      range: estimateRange(url, now, fail),
+    })),
+    ...dated('creationDate', 'creation_date'),
+    ...dated('authorizedDate', 'authorized_date'),
+  ]
+}
+
+/** What the facets count, as the repository reads it. */
+export interface FacetCounts {
+  salesChannels: { value: string; count: number }[]
+  sellers: { value: string; count: number }[]
+  /** Each distinct `payment_names` (names joined by ", ") with its count. */
+  paymentNames: { value: string; count: number }[]
+  statuses: { value: string; count: number }[]
+  /** In the order of `bucketsAt`. */
+  buckets: number[]
+}
+
+const multiple = (name: string, template: string, counts: Map<string, number>): Facet => ({
+  name,
+  type: 'multiple',
+  items: [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([value, quantity]) => ({ name: value, quantity, url: value })),
+  rangeUrlTemplate: template,
+})
+
+const tally = (entries: readonly { value: string; count: number }[], keysOf: (value: string) => string[]) => {
+  const counts = new Map<string, number>()
+  for (const { value, count } of entries) {
+    for (const key of keysOf(value)) counts.set(key, (counts.get(key) ?? 0) + count)
+  }
+  return counts
+}
+
+/**
+ * The guide's facets, in its order. Those on what Ordo never stores (call-center operator, UTM source, rates
+ * and benefits) are there with no items.
+ */
+export function facetsOf(counts: FacetCounts, buckets: readonly Bucket[]): Facet[] {
+  const one = (value: string) => [value]
+  const bucketFacet = (name: string, type: Facet['type'], template: string): Facet => ({
+    name,
+    type,
+    items: buckets.flatMap((bucket, index) =>
+      bucket.facet === name
+        ? [{ name: bucket.name, quantity: counts.buckets[index] ?? 0, url: bucket.url }]
+        : [],
+    ),
+    rangeUrlTemplate: template,
+  })
+  return [
+    multiple('SalesChannelName', 'f_salesChannel', tally(counts.salesChannels, one)),
+    multiple('CallCenterOperatorName', 'f_callCenterOperatorName', new Map()),
+    multiple('SellerNames', 'f_sellerNames', tally(counts.sellers, one)),
+    multiple('UtmSource', 'f_UtmSource', new Map()),
+    multiple('RateAndBenefits', 'f_RnB', new Map()),
+    multiple(
+      'PaymentNames',
+      'f_paymentNames',
+      tally(counts.paymentNames, (names) => (names ? names.split(', ') : [])),
+    ),
+    multiple(
+      'StatusDescription',
+      'f_statusDescription',
+      tally(counts.statuses, (status) => [WORKFLOW[status as OrderStatus]?.label ?? status]),
+    ),
+    bucketFacet('ShippingEstimatedDate', 'single', 'f_shippingEstimate'),
+    bucketFacet('creationDate', 'date', 'f_creationDate'),
+    bucketFacet('authorizedDate', 'date', 'f_authorizedDate'),
+  ]
 }
