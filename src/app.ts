@@ -28,6 +28,7 @@ import { metricsRoutes } from './modules/metrics/metrics.routes.ts'
 import { invoiceRoutes } from './modules/invoices/invoice.routes.ts'
 import { orderRoutes } from './modules/orders/order.routes.ts'
 import { searchRoutes } from './modules/search/search.routes.ts'
+import { userOrderRoutes } from './modules/search/user-orders.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
 import { refuseUnparsable, refuseUnroutable, registerErrorHandler } from './platform/http-errors.ts'
 import { nulRejected, parseJsonBody } from './platform/json-body.ts'
@@ -95,6 +96,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     intakeRoutes,
     orderRoutes,
     searchRoutes,
+    userOrderRoutes,
     paymentRoutes,
     fulfillmentRoutes,
     cancellationRoutes,

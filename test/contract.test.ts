@@ -1,36 +1,13 @@
 // Contract: responses validate against the schemas of VTEX's own OpenAPI document (read from ../shared/reference).
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
 import { it } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { Ajv, type ValidateFunction } from 'ajv'
-import addFormats from 'ajv-formats'
+import type { ValidateFunction } from 'ajv'
 import type { LightMyRequestResponse } from 'fastify'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import { api } from './api.ts'
 import { exampleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
-
-const REFERENCE = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../shared/reference/vtex-openapi/VTEX - Orders API.json',
-)
-
-const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')
-
-function referenceValidator(
-  path: string,
-  method: string,
-  status: string,
-  contentType = 'application/json',
-): ValidateFunction {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false })
-  addFormats.default(ajv)
-  ajv.addSchema(JSON.parse(readFileSync(REFERENCE, 'utf8')) as object, 'vtex')
-  const schemaPath = pointer('paths', path, method, 'responses', status, 'content', contentType, 'schema')
-  return ajv.compile({ $ref: `vtex#/${schemaPath}` })
-}
+import { readReference, referenceValidator } from './reference.ts'
 
 const getOrder = referenceValidator('/api/oms/pvt/orders/{orderId}', 'get', '200')
 const getOrderGroup = referenceValidator('/api/oms/pvt/orders/order-group/{orderGroup}', 'get', '200')
@@ -95,7 +72,7 @@ describeEachDialect('contract with the reference OpenAPI', (dialect) => {
   it('Get order responses validate against the GetOrder schema, with every top-level field present', async (t) => {
     const test = await startTestApp(t, dialect, { file: true })
     const placed = await api(test).placeOk(exampleOrder())
-    const reference = JSON.parse(readFileSync(REFERENCE, 'utf8')) as {
+    const reference = readReference() as {
       paths: Record<
         string,
         {

@@ -16,6 +16,10 @@ import type { Dialect } from '../src/db/database.ts'
 type Access = { anyOf: readonly Resource[]; shoppers?: true } | 'public'
 
 const VIEW_ORDER: Access = { anyOf: ['View order', 'Orders Full Access'] }
+const USER_ORDERS: Access = {
+  anyOf: ['View order', 'ViewMyContractOrders', 'ViewMyOrgUnitOrders'],
+  shoppers: true,
+}
 
 /** Route (`METHOD url` as registered) → who may call it. HEAD routes follow their GET row. */
 const TABLE: Record<string, Access> = {
@@ -23,6 +27,8 @@ const TABLE: Record<string, Access> = {
   'GET /api/oms/pvt/orders/:orderId': VIEW_ORDER,
   'GET /api/oms/pvt/orders/order-group/:orderGroup': VIEW_ORDER,
   'GET /api/oms/pvt/orders': { anyOf: ['List Orders', 'Orders Full Access'] },
+  'GET /api/oms/user/orders': USER_ORDERS,
+  'GET /api/oms/user/orders/:orderId': USER_ORDERS,
   'POST /api/oms/pvt/orders/:orderId/start-handling': { anyOf: ['Change order workflow status'] },
   'POST /api/oms/pvt/orders/:orderId/cancel': { anyOf: ['Cancel order'] },
   'POST /api/oms/pvt/orders/:orderId/interactions': { anyOf: ['Orders Full Access'] },

@@ -34,6 +34,18 @@ function filtered(db: Db, account: string, query: ListQuery): Search {
       ]),
     )
   }
+  if (query.clientEmail) q = q.where('client_email', '=', query.clientEmail)
+  const exact = query.exactText
+  if (exact) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('order_id', '=', exact),
+        eb('client_email', '=', exact.toLowerCase()),
+        eb('client_document', '=', exact),
+        eb('client_name', '=', exact.toLowerCase()),
+      ]),
+    )
+  }
   for (const [column, range] of [
     ['creation_date', creationDate],
     ['authorized_date', authorizedDate],

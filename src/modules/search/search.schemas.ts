@@ -103,3 +103,30 @@ export const ListOrdersSchema = Type.Object({
   stats: Type.Object({ stats: Type.Object({ totalValue: StatsSchema, totalItems: StatsSchema }) }),
 })
 export type ListOrdersDocument = Static<typeof ListOrdersSchema>
+
+const Repeatable = Type.Union([Text, Type.Array(Text, { maxItems: 50 })])
+
+export const UserOrdersQuerySchema = Type.Object({
+  clientEmail: Type.Optional(Repeatable),
+  page: Type.Optional(Repeatable),
+  per_page: Type.Optional(Repeatable),
+  text: Type.Optional(Repeatable),
+  status: Type.Optional(Repeatable),
+  creation_date: Type.Optional(Repeatable),
+  purchase_agent_id: Type.Optional(Repeatable),
+  my_pending_approvals: Type.Optional(Repeatable),
+})
+
+const ZeroStatsSchema = Type.Object({
+  ...FieldStatsProperties,
+  Facets: Type.Object({}),
+})
+
+/** The reference's `Userorderslist`: List orders' items, and statistics VTEX leaves at zero. */
+export const UserOrdersSchema = Type.Object({
+  list: Type.Array(ListItemSchema),
+  facets: Type.Array(Type.String()),
+  paging: ListOrdersSchema.properties.paging,
+  stats: Type.Object({ stats: Type.Object({ totalValue: ZeroStatsSchema, totalItems: ZeroStatsSchema }) }),
+})
+export type UserOrdersDocument = Static<typeof UserOrdersSchema>

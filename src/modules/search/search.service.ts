@@ -1,10 +1,11 @@
 // List orders: the search index the order core's write path keeps, and the query over it.
 import type { Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
-import { validationFailed } from '../../platform/errors.ts'
+import { AppError, validationFailed } from '../../platform/errors.ts'
 import type { Principal } from '../../platform/principal.ts'
 import type { OrderReadModel } from '../../platform/read-models.ts'
-import { loadOrder, systemActor } from '../orders/order.service.ts'
+import { getOrderDocument, loadOrder, systemActor } from '../orders/order.service.ts'
+import type { OrderDocument } from '../orders/order.schemas.ts'
 import type { Order } from '../orders/order.ts'
 import {
   bucketsAt,
@@ -12,11 +13,14 @@ import {
   facetsOf,
   fieldStats,
   parseListQuery,
+  parseUserOrdersQuery,
   searchRowOf,
   SEARCH_VERSION,
   type RawListQuery,
+  type RawUserOrdersQuery,
 } from './search.ts'
-import type { ListOrdersDocument, StatsDocument } from './search.schemas.ts'
+import { userOrderDetails } from './user-orders.ts'
+import type { ListOrdersDocument, StatsDocument, UserOrdersDocument } from './search.schemas.ts'
 import * as search from './search.repository.ts'
 
 /** The row of each saved order, written in the write's transaction: a write is in the list once answered. */
@@ -80,6 +84,82 @@ function statsOf(
     ...fieldStats(combine(groups.map((group) => group.sums))),
     Facets: { origin: by('origin'), currencyCode: by('currency') },
   }
+}
+
+/**
+ * GET /api/oms/user/orders: one customer's orders. A shopper token lists its own customer's; a key or user of the
+ * account (View order, or the Call center operator role) names the customer in `clientEmail`. VTEX counts no
+ * statistics here: they are zeros, as in the reference's example.
+ */
+export async function listUserOrders(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  principal: Principal,
+  raw: RawUserOrdersQuery,
+): Promise<UserOrdersDocument> {
+  const query = parseUserOrdersQuery(
+    raw,
+    customerOf(principal, raw.clientEmail),
+    clock.now(),
+    validationFailed,
+  )
+  const [groups, page] = await Promise.all([
+    search.sumsByGroup(db, principal.account, query),
+    search.pageOf(db, principal.account, query),
+  ])
+  const total = groups.reduce((sum, group) => sum + group.value.count, 0)
+  const none = {
+    Count: 0,
+    Max: 0,
+    Mean: 0,
+    Min: 0,
+    Missing: 0,
+    StdDev: 0,
+    Sum: 0,
+    SumOfSquares: 0,
+    Facets: {},
+  }
+  return {
+    list: page.map((json) => JSON.parse(json) as UserOrdersDocument['list'][number]),
+    facets: [],
+    paging: {
+      total,
+      pages: Math.ceil(total / query.perPage),
+      currentPage: query.page,
+      perPage: query.perPage,
+    },
+    stats: { stats: { totalValue: none, totalItems: none } },
+  }
+}
+
+/** Whose orders a user-orders call may see: a shopper's own, or the `clientEmail` another credential names. */
+function customerOf(principal: Principal, clientEmail: string | string[] | undefined): string {
+  if (Array.isArray(clientEmail)) throw validationFailed('clientEmail may be given once.')
+  const named = clientEmail?.trim().toLowerCase()
+  if (principal.shopperEmail) {
+    if (named && named !== principal.shopperEmail) {
+      throw new AppError(
+        'FORBIDDEN',
+        'A shopper token lists its own orders only: leave clientEmail out, or give its own.',
+      )
+    }
+    return principal.shopperEmail
+  }
+  if (!named) {
+    throw validationFailed('clientEmail is required: name the customer whose orders to list.')
+  }
+  return named
+}
+
+/** GET /api/oms/user/orders/{orderId}: Get order, for a shopper only of their own orders (others are not found). */
+export async function getUserOrderDocument(
+  deps: Deps,
+  principal: Principal,
+  orderId: string,
+): Promise<string> {
+  const actor = { account: principal.account, appKey: principal.appKey, shopperEmail: principal.shopperEmail }
+  const order = await loadOrder(deps.db, actor, orderId)
+  const document = (await getOrderDocument(deps, actor, order.orderId)).toString('utf8')
+  return JSON.stringify(userOrderDetails(JSON.parse(document) as OrderDocument))
 }
 
 /**

@@ -153,6 +153,10 @@ export interface ListQuery {
   statuses?: string[] | undefined
   /** Order id, client email or document (whole), or part of the client's name. */
   text?: string | undefined
+  /** The user-orders list: one customer's orders. */
+  clientEmail?: string | undefined
+  /** The user-orders `text`: an order id, or the customer's email, document or whole name, exactly. */
+  exactText?: string | undefined
   creationDate?: DateRange | undefined
   authorizedDate?: DateRange | undefined
   invoicedDate?: DateRange | undefined
@@ -499,4 +503,49 @@ export function facetsOf(counts: FacetCounts, buckets: readonly Bucket[]): Facet
     bucketFacet('creationDate', 'date', 'f_creationDate'),
     bucketFacet('authorizedDate', 'date', 'f_authorizedDate'),
   ]
+}
+
+/** The user-orders query string: `status` and `purchase_agent_id` may repeat. */
+export type RawUserOrdersQuery = Partial<Record<string, string | string[]>>
+
+/**
+ * Checks the parameters of the user-orders list (`GET /api/oms/user/orders`) for the customer `email`. The B2B
+ * Buyer Portal's `text` matches an order id, or the customer's email, document or whole name exactly; Ordo keeps
+ * no purchase agents nor approvals, so asking for them matches nothing.
+ */
+export function parseUserOrdersQuery(
+  raw: RawUserOrdersQuery,
+  email: string,
+  now: Date,
+  invalid: (message: string) => Error,
+): ListQuery {
+  const one = (name: string) => {
+    const value = raw[name]
+    if (Array.isArray(value)) throw invalid(`${name} may be given once; it was given ${value.length} times.`)
+    return value
+  }
+  const statuses = [raw.status ?? []].flat().flatMap((value) => statusesOf(value, invalid))
+  const created = one('creation_date')
+  const pending = one('my_pending_approvals')
+  if (pending !== undefined && pending !== '' && pending !== 'true' && pending !== 'false') {
+    throw invalid(`my_pending_approvals must be true or false; it was "${pending}".`)
+  }
+  const base = parseListQuery(
+    {
+      page: one('page'),
+      per_page: one('per_page'),
+      // The reference shows the range with and without its field: both are taken.
+      f_creationDate: created && !created.startsWith('creationDate:') ? `creationDate:${created}` : created,
+    },
+    now,
+    (message) => invalid(message.replace('f_creationDate', 'creation_date')),
+  )
+  const text = one('text')?.trim()
+  return {
+    ...base,
+    clientEmail: email.toLowerCase(),
+    exactText: text || undefined,
+    statuses: statuses.length > 0 ? statuses : undefined,
+    matchesNothing: [raw.purchase_agent_id ?? []].flat().some(Boolean) || pending === 'true',
+  }
 }
