@@ -67,6 +67,7 @@ const TABLE: Record<string, Access> = {
   'POST /api/oms/pvt/orders': { anyOf: ['Orders Full Access', 'Change order'] },
   'GET /api/ordo/pvt/orders/:orderId/timeline': VIEW_ORDER,
   'POST /api/ordo/pvt/shopper-tokens': { anyOf: ['Orders Full Access'] },
+  'GET /api/ordo/pvt/orders/export': VIEW_ORDER,
   'GET /api/ordo/pvt/settings': { anyOf: ['Ordo settings'] },
   'PUT /api/ordo/pvt/settings': { anyOf: ['Ordo settings'] },
   'GET /metrics': { anyOf: ['Ordo settings'] },

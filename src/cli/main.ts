@@ -1,4 +1,5 @@
 // The `ordo` command: serve, migrate, and administration of accounts, keys and settings.
+import { once } from 'node:events'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -7,7 +8,12 @@ import { openDatabase, type DbHandle } from '../db/database.ts'
 import { isOrdoDatabase, migrateToLatest } from '../db/migrate.ts'
 import type { Deps } from '../deps.ts'
 import { bootstrap, createKey, listKeys, revokeKey } from '../modules/access/access.service.ts'
-import { changeSettings, createAccount, getSettings } from '../modules/accounts/account.service.ts'
+import {
+  accountExists,
+  changeSettings,
+  createAccount,
+  getSettings,
+} from '../modules/accounts/account.service.ts'
 import { ORDER_TIMEOUT_JOB, prepareStoredOrders } from '../modules/orders/order.service.ts'
 import { FileClock, systemClock } from '../platform/clock.ts'
 import { AppError } from '../platform/errors.ts'
@@ -19,6 +25,7 @@ import { resumeHookSenders } from '../modules/feed/hook.service.ts'
 import { jobHandlers, OWN_POOL_KINDS } from '../job-handlers.ts'
 import { assembleDeps } from '../assemble.ts'
 import { refreshSearchIndex } from '../modules/search/search.service.ts'
+import { EXPORT_FORMATS, exportOrders, type ExportFormat } from '../modules/search/export.service.ts'
 import { COMMANDS, OPTIONS, helpFor, optionsOf, resolveCommand, type CommandName } from './usage.ts'
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -329,6 +336,35 @@ const RUNNERS: Record<CommandName, Runner> = {
       ...(insecureHooks !== undefined && { allowInsecureHooks: insecureHooks === 'true' }),
     }
     print(JSON.stringify(await changeSettings(deps, account, patch)))
+  }),
+  export: withDeps(async (deps, { values, need }) => {
+    const format = values.format ?? 'jsonl'
+    if (!EXPORT_FORMATS.includes(format as ExportFormat)) {
+      throw new CliError(`--format must be ${EXPORT_FORMATS.join(' or ')}, not '${format}'.`)
+    }
+    const account = need('account')
+    if (!(await accountExists(deps, account))) throw new CliError(`There is no account ${account}.`)
+    const filters = Object.fromEntries(new URLSearchParams(values.query ?? ''))
+    const exported = await exportOrders(deps, account, filters, format as ExportFormat)
+    // Only export draws a progress bar: the other commands start without loading it.
+    const { Presets, SingleBar } = (await import('cli-progress')).default
+    const bar = new SingleBar(
+      {
+        stream: process.stderr,
+        noTTYOutput: true,
+        notTTYSchedule: 2000,
+        format: 'ordo export [{bar}] {value}/{total} orders, {eta}s left',
+      },
+      Presets.shades_classic,
+    )
+    bar.start(exported.total, 0)
+    try {
+      for await (const piece of exported.pieces((orders) => bar.increment(orders))) {
+        if (!process.stdout.write(piece)) await once(process.stdout, 'drain')
+      }
+    } finally {
+      bar.stop()
+    }
   }),
 }
 

@@ -17,6 +17,8 @@ export const OPTIONS = {
   'allow-insecure-hooks': { type: 'string' },
   db: { type: 'string' },
   'database-url': { type: 'string' },
+  format: { type: 'string' },
+  query: { type: 'string' },
 } as const satisfies ParseArgsConfig['options']
 
 export type OptionName = keyof typeof OPTIONS
@@ -37,6 +39,8 @@ const OPTION_HELP: Record<CommandOption, string> = {
     '--allow-insecure-hooks true|false\n                       whether hooks may use plain http:// URLs (a receiver on the LAN); default false',
   db: `--db FILE            a SQLite file (ORDO_DB; default ${DEFAULT_SQLITE_PATH}; only the default's\n                       directory is created)`,
   'database-url': '--database-url URL   a PostgreSQL database, postgres://… or postgresql://… (DATABASE_URL)',
+  format: "--format jsonl|csv   JSON lines of Get order documents (default), or CSV of the list's columns",
+  query: `--query "f_status=invoiced&…"\n                       List orders' filters as in its URL (not page, per_page, orderBy)`,
 }
 
 /** Every command takes these. */
@@ -109,6 +113,14 @@ export const COMMANDS = {
     summary: "Changes the account's settings (at least one) and prints them as JSON.",
     positionals: [],
     options: ['account', 'grace-period-minutes', 'allow-insecure-hooks'],
+    createsDatabase: false,
+  },
+  export: {
+    synopsis: 'ordo export --account NAME [--format jsonl|csv] [--query "f_status=invoiced&…"]',
+    summary:
+      "Writes every order of the account that matches List orders' filters to stdout, oldest first, with no page\nlimit, and its progress to stderr.",
+    positionals: [],
+    options: ['account', 'format', 'query'],
     createsDatabase: false,
   },
 } as const satisfies Record<string, CommandSpec>

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test'
 import SQLite from 'better-sqlite3'
 import { DEFAULT_SETTINGS } from '../../src/modules/accounts/account-settings.ts'
 import { CACHE_TTL_MS } from '../../src/platform/credential-cache.ts'
+import { singleOrder } from '../fixtures.ts'
 import { describeEachDialect, keyHeaders } from '../harness.ts'
 import { freePort } from '../local-server.ts'
 import { sandbox, type CommandResult } from './process.ts'
@@ -21,6 +22,7 @@ const COMMANDS = [
   'keys revoke',
   'settings get',
   'settings set',
+  'export',
 ]
 
 const ok = (result: CommandResult): string => {
@@ -305,6 +307,50 @@ describeEachDialect('ordo CLI', (dialect) => {
     const again = await ordo(['keys', 'revoke', pair.appKey])
     assert.notEqual(again.code, 0)
     assert.match(again.stderr, /No active key/)
+  })
+})
+
+describeEachDialect('ordo export', (dialect) => {
+  it('writes every matching order to stdout beside a live server, and its progress to stderr', async (t) => {
+    const { ordo, serve } = await sandbox(t, dialect)
+    const server = await serve()
+    ok(await ordo(['accounts', 'create', 'acme']))
+    const pair = JSON.parse(
+      ok(await ordo(['keys', 'create', '--account', 'acme', '--role', 'OMS - Full access', '--json'])),
+    ) as { appKey: string; appToken: string }
+    const placed: string[] = []
+    for (const tag of ['CLI-1', 'CLI-2', 'CLI-3']) {
+      const res = await server.request('POST', '/api/oms/pvt/orders', {
+        headers: keyHeaders(pair),
+        body: singleOrder(tag),
+      })
+      assert.equal(res.status, 201, res.text)
+      placed.push(...(res.body as { orders: { orderId: string }[] }).orders.map((order) => order.orderId))
+    }
+
+    const jsonl = await ordo(['export', '--account', 'acme'])
+    const documents = ok(jsonl)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { orderId: string; status: string })
+    assert.deepEqual(new Set(documents.map((doc) => doc.orderId)), new Set(placed))
+    assert.match(jsonl.stderr, /3\/3 orders/)
+
+    const csv = ok(
+      await ordo(['export', '--account', 'acme', '--format', 'csv', '--query', `q=${placed[1]}`]),
+    )
+    assert.deepEqual(
+      csv
+        .trim()
+        .split('\n')
+        .map((line) => line.split(',')[0]),
+      ['orderId', placed[1]],
+    )
+    assertOneLineError(await ordo(['export', '--account', 'acme', '--format', 'xml']), /--format must be/)
+    assertOneLineError(
+      await ordo(['export', '--account', 'acme', '--query', 'page=2']),
+      /page does not apply/,
+    )
   })
 })
 

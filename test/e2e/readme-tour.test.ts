@@ -30,7 +30,7 @@ describeEachDialect('README tour', (dialect) => {
     const admin = printedKey(server.stdout())
     assert.ok(admin, server.stdout())
     const blocks = tourBlocks(README)
-    assert.equal(blocks.length, 5, 'the tour has its five steps')
+    assert.equal(blocks.length, 6, 'the tour has its six steps')
 
     // `set -euo pipefail` stops at the first command that fails; curl -f fails on an HTTP error. The README
     // defines ORDO itself; the environment points it at this server.
@@ -51,5 +51,9 @@ describeEachDialect('README tour', (dialect) => {
       [`${orderGroup}-02`, 'ready-for-handling'],
     ])
     assert.equal(orderId, `${orderGroup}-01`)
+    // Step 6 lists the one invoiced order, then exports it as CSV: a header and its row.
+    assert.match(tour.stdout, new RegExp(`^1 ${orderId}$`, 'm'))
+    assert.match(tour.stdout, /^orderId,sequence,creationDate,status,/m)
+    assert.match(tour.stdout, new RegExp(`^${orderId},\\d+,[^,]+,invoiced,Faturado,Ana Silva,10980,`, 'm'))
   })
 })

@@ -37,6 +37,22 @@ export async function findOrderDocument(
   return row && Buffer.from(row.document)
 }
 
+/** The stored documents of `orderIds` (those that exist), by order id. */
+export async function findDocuments(
+  db: Db,
+  account: string,
+  orderIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (orderIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('orders')
+    .select(['order_id', 'document'])
+    .where('account', '=', account)
+    .where('order_id', 'in', [...orderIds])
+    .execute()
+  return new Map(rows.map((row) => [row.order_id, row.document]))
+}
+
 /** The stored documents of an order group, in order id order. */
 export async function findGroupDocuments(db: Db, account: string, orderGroup: string): Promise<string[]> {
   const rows = await db

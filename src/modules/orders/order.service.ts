@@ -49,6 +49,13 @@ export async function getOrderDocument(deps: Deps, actor: Actor, orderId: string
   return document
 }
 
+/** The Get order documents of `orderIds` that exist in the account, as stored, by order id. */
+export const getOrderDocuments = (
+  { db }: Pick<Deps, 'db'>,
+  account: string,
+  orderIds: readonly string[],
+): Promise<Map<string, string>> => orders.findDocuments(db, account, orderIds)
+
 export async function getGroupDocuments({ db }: Deps, actor: Actor, orderGroup: string) {
   const group = await orders.findGroupOrders(db, actor.account, orderGroup)
   if (group.length === 0) throw new AppError('ORDER_NOT_FOUND', `Order group ${orderGroup} was not found.`)

@@ -223,3 +223,34 @@ export const staleOrders = (
     .orderBy('o.order_id')
     .limit(limit)
     .execute()
+
+/** Where an export has got to: the last order it wrote, in (creation date, order id) order. */
+export interface ExportPosition {
+  creationDate: string
+  orderId: string
+}
+
+/** The next `limit` matching orders after `after`, oldest first: a walk over all of them that holds no offset. */
+export const exportPage = (
+  db: Db,
+  account: string,
+  query: ListQuery,
+  after: ExportPosition | undefined,
+  limit: number,
+): Promise<{ order_id: string; creation_date: string; list_item_json: string }[]> => {
+  let q = filtered(db, account, query)
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('creation_date', '>', after.creationDate),
+        eb.and([eb('creation_date', '=', after.creationDate), eb('order_id', '>', after.orderId)]),
+      ]),
+    )
+  }
+  return q
+    .select(['order_id', 'creation_date', 'list_item_json'])
+    .orderBy('creation_date')
+    .orderBy('order_id')
+    .limit(limit)
+    .execute()
+}

@@ -1,9 +1,12 @@
-// HTTP surface of the search index: List orders.
+// HTTP surface of the search index: List orders, and Ordo's export of every matching order.
+import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import type { RouteDeps } from '../../deps.ts'
 import { errorResponses } from '../../platform/http-schemas.ts'
 import { principalOf } from '../../platform/principal.ts'
-import { ListOrdersQuerySchema, ListOrdersSchema } from './search.schemas.ts'
+import { ExportQuerySchema, ListOrdersQuerySchema, ListOrdersSchema } from './search.schemas.ts'
+import { exportOrders } from './export.service.ts'
 import { listOrders } from './search.service.ts'
 
 export const searchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
@@ -20,5 +23,28 @@ export const searchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
       },
     },
     async (request) => listOrders(deps, principalOf(request), request.query),
+  )
+
+  app.get(
+    '/api/ordo/pvt/orders/export',
+    {
+      onRequest: guard({ anyOf: ['View order', 'Orders Full Access'] }),
+      schema: {
+        summary: 'Export orders (Ordo)',
+        description:
+          "Ordo: every order that matches List orders' filters, oldest first and past its 30 pages, streamed as JSON lines of Get order documents (format=jsonl, the default) or as CSV of the list's columns (format=csv).",
+        tags: ['Ordo'],
+        querystring: ExportQuerySchema,
+        response: errorResponses(400),
+      },
+    },
+    async (request, reply) => {
+      const { format = 'jsonl', ...filters } = request.query
+      const exported = await exportOrders(deps, principalOf(request).account, filters, format)
+      return (reply as FastifyReply)
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="orders.${format}"`)
+        .send(Readable.from(exported.pieces()))
+    },
   )
 }

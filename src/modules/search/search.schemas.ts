@@ -130,3 +130,8 @@ export const UserOrdersSchema = Type.Object({
   stats: Type.Object({ stats: Type.Object({ totalValue: ZeroStatsSchema, totalItems: ZeroStatsSchema }) }),
 })
 export type UserOrdersDocument = Static<typeof UserOrdersSchema>
+
+export const ExportQuerySchema = Type.Object({
+  ...ListOrdersQuerySchema.properties,
+  format: Type.Optional(Type.Union([Type.Literal('jsonl'), Type.Literal('csv')])),
+})
