@@ -11,7 +11,7 @@ import { CACHE_TTL_MS } from '../../src/platform/credential-cache.ts'
 import { singleOrder } from '../fixtures.ts'
 import { describeEachDialect, keyHeaders } from '../harness.ts'
 import { freePort } from '../local-server.ts'
-import { sandbox, type CommandResult } from './process.ts'
+import { sandbox, type CommandResult, type Sandbox } from './process.ts'
 
 const COMMANDS = [
   'serve',
@@ -44,6 +44,14 @@ function assertOneLineError(result: CommandResult, message: RegExp): void {
   assert.doesNotMatch(result.stderr, /\bat .+:\d+:\d+/, 'no stack frame')
   assert.match(result.stderr, message)
   assert.equal(result.stdout, '')
+}
+
+/** Creates the account `acme` and a full-access key of it through the CLI. */
+async function acmeWithKey(ordo: Sandbox['ordo']): Promise<{ appKey: string; appToken: string }> {
+  ok(await ordo(['accounts', 'create', 'acme']))
+  return JSON.parse(
+    ok(await ordo(['keys', 'create', '--account', 'acme', '--role', 'OMS - Full access', '--json'])),
+  ) as { appKey: string; appToken: string }
 }
 
 const filesIn = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()
@@ -281,11 +289,7 @@ describeEachDialect('ordo CLI', (dialect) => {
   it('works beside a live server: a key it creates is accepted at once and refused once revoked', async (t) => {
     const { ordo, serve } = await sandbox(t, dialect)
     const server = await serve()
-    ok(await ordo(['accounts', 'create', 'acme']))
-
-    const pair = JSON.parse(
-      ok(await ordo(['keys', 'create', '--account', 'acme', '--role', 'OMS - Full access', '--json'])),
-    ) as { appKey: string; appToken: string }
+    const pair = await acmeWithKey(ordo)
     const before = await server.request('GET', '/api/ordo/pvt/settings', { headers: keyHeaders(pair) })
     assert.equal(before.status, 200, before.text)
     assert.deepEqual(before.body, DEFAULT_SETTINGS)
@@ -314,10 +318,7 @@ describeEachDialect('ordo export', (dialect) => {
   it('writes every matching order to stdout beside a live server, and its progress to stderr', async (t) => {
     const { ordo, serve } = await sandbox(t, dialect)
     const server = await serve()
-    ok(await ordo(['accounts', 'create', 'acme']))
-    const pair = JSON.parse(
-      ok(await ordo(['keys', 'create', '--account', 'acme', '--role', 'OMS - Full access', '--json'])),
-    ) as { appKey: string; appToken: string }
+    const pair = await acmeWithKey(ordo)
     const placed: string[] = []
     for (const tag of ['CLI-1', 'CLI-2', 'CLI-3']) {
       const res = await server.request('POST', '/api/oms/pvt/orders', {
