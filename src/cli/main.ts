@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
+import { sql } from 'kysely'
 import { DEFAULT_SQLITE_PATH, loadConfig, type Config } from '../config.ts'
 import { openDatabase, type DbHandle } from '../db/database.ts'
 import { isOrdoDatabase, migrateToLatest } from '../db/migrate.ts'
@@ -26,6 +27,7 @@ import { jobHandlers, OWN_POOL_KINDS } from '../job-handlers.ts'
 import { assembleDeps } from '../assemble.ts'
 import { refreshSearchIndex } from '../modules/search/search.service.ts'
 import { EXPORT_FORMATS, exportOrders, type ExportFormat } from '../modules/search/export.service.ts'
+import { seedOrders } from '../modules/seed/seed.service.ts'
 import { COMMANDS, OPTIONS, helpFor, optionsOf, resolveCommand, type CommandName } from './usage.ts'
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -337,6 +339,41 @@ const RUNNERS: Record<CommandName, Runner> = {
     }
     print(JSON.stringify(await changeSettings(deps, account, patch)))
   }),
+  seed: withDeps(async (deps, { values }) => {
+    const count = (option: 'orders' | 'seed', value: string | undefined) => {
+      if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100_000_000) {
+        throw new CliError(`--${option} must be a whole number from 1 to 100000000, not '${value ?? ''}'.`)
+      }
+      return Number(value)
+    }
+    const orders = count('orders', values.orders)
+    const seed = values.seed === undefined ? 1 : count('seed', values.seed)
+    const account = values.account ?? 'ordo'
+    if (!(await accountExists(deps, account))) {
+      await createAccount(deps, account)
+      print(`Created account ${account}.`)
+    }
+    // Seeding is redone rather than recovered: on SQLite its commits do not each wait for the disk (a crash of
+    // the machine may lose the last of them, never the database), which the durable default would make it do.
+    if (deps.dialect === 'sqlite') await sql`pragma synchronous = NORMAL`.execute(deps.db)
+    const progress = await progressBar('ordo seed', orders, 'orders')
+    const started = performance.now()
+    const today = Math.floor(deps.clock.now().getTime() / 86_400_000) * 86_400_000
+    let made = 0
+    try {
+      made = await seedOrders(deps, {
+        account,
+        orders,
+        seed,
+        until: today,
+        placed: (n) => progress.update(n),
+      })
+    } finally {
+      progress.stop()
+    }
+    const seconds = (performance.now() - started) / 1000
+    print(`Placed ${made} orders in ${seconds.toFixed(1)} s (${Math.round(made / seconds)} orders/s).`)
+  }),
   export: withDeps(async (deps, { values, need }) => {
     const format = values.format ?? 'jsonl'
     if (!EXPORT_FORMATS.includes(format as ExportFormat)) {
@@ -346,26 +383,31 @@ const RUNNERS: Record<CommandName, Runner> = {
     if (!(await accountExists(deps, account))) throw new CliError(`There is no account ${account}.`)
     const filters = Object.fromEntries(new URLSearchParams(values.query ?? ''))
     const exported = await exportOrders(deps, account, filters, format as ExportFormat)
-    // Only export draws a progress bar: the other commands start without loading it.
-    const { Presets, SingleBar } = (await import('cli-progress')).default
-    const bar = new SingleBar(
-      {
-        stream: process.stderr,
-        noTTYOutput: true,
-        notTTYSchedule: 2000,
-        format: 'ordo export [{bar}] {value}/{total} orders, {eta}s left',
-      },
-      Presets.shades_classic,
-    )
-    bar.start(exported.total, 0)
+    const progress = await progressBar('ordo export', exported.total, 'orders')
     try {
-      for await (const piece of exported.pieces((orders) => bar.increment(orders))) {
+      for await (const piece of exported.pieces((orders) => progress.increment(orders))) {
         if (!process.stdout.write(piece)) await once(process.stdout, 'drain')
       }
     } finally {
-      bar.stop()
+      progress.stop()
     }
   }),
+}
+
+/** A progress bar on stderr for a long command; only these commands load it, so the others start faster. */
+async function progressBar(command: string, total: number, unit: string) {
+  const { Presets, SingleBar } = (await import('cli-progress')).default
+  const bar = new SingleBar(
+    {
+      stream: process.stderr,
+      noTTYOutput: true,
+      notTTYSchedule: 2000,
+      format: `${command} [{bar}] {value}/{total} ${unit}, {eta}s left`,
+    },
+    Presets.shades_classic,
+  )
+  bar.start(total, 0)
+  return bar
 }
 
 async function run(argv: string[]): Promise<void> {

@@ -19,6 +19,8 @@ export const OPTIONS = {
   'database-url': { type: 'string' },
   format: { type: 'string' },
   query: { type: 'string' },
+  orders: { type: 'string' },
+  seed: { type: 'string' },
 } as const satisfies ParseArgsConfig['options']
 
 export type OptionName = keyof typeof OPTIONS
@@ -41,6 +43,8 @@ const OPTION_HELP: Record<CommandOption, string> = {
   'database-url': '--database-url URL   a PostgreSQL database, postgres://… or postgresql://… (DATABASE_URL)',
   format: "--format jsonl|csv   JSON lines of Get order documents (default), or CSV of the list's columns",
   query: `--query "f_status=invoiced&…"\n                       List orders' filters as in its URL (not page, per_page, orderBy)`,
+  orders: '--orders N           how many orders to place',
+  seed: '--seed S             a whole number: the same seed places the same orders (default 1)',
 }
 
 /** Every command takes these. */
@@ -114,6 +118,14 @@ export const COMMANDS = {
     positionals: [],
     options: ['account', 'grace-period-minutes', 'allow-insecure-hooks'],
     createsDatabase: false,
+  },
+  seed: {
+    synopsis: 'ordo seed --orders N [--account NAME] [--seed S]',
+    summary:
+      'Places N realistic orders over the two years up to today (UTC) and takes each through the workflow:\nwaiting for payment, canceled, ready for handling, handling or invoiced. For trying Ordo out and for\nbenchmarks; the account (default ordo) is created if missing. Its progress goes to stderr.',
+    positionals: [],
+    options: ['orders', 'account', 'seed'],
+    createsDatabase: true,
   },
   export: {
     synopsis: 'ordo export --account NAME [--format jsonl|csv] [--query "f_status=invoiced&…"]',

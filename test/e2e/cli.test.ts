@@ -22,6 +22,7 @@ const COMMANDS = [
   'keys revoke',
   'settings get',
   'settings set',
+  'seed',
   'export',
 ]
 
@@ -352,6 +353,23 @@ describeEachDialect('ordo export', (dialect) => {
       await ordo(['export', '--account', 'acme', '--query', 'page=2']),
       /page does not apply/,
     )
+  })
+})
+
+describeEachDialect('ordo seed', (dialect) => {
+  it('places the orders asked for, creating the account, and ordo export finds every one', async (t) => {
+    const { ordo } = await sandbox(t, dialect)
+    const seeded = await ordo(['seed', '--orders', '25', '--seed', '9'])
+    assert.match(
+      ok(seeded),
+      /^Created account ordo\.\nPlaced 2[56] orders in [\d.]+ s \(\d+ orders\/s\)\.\n$/,
+    )
+    assert.match(seeded.stderr, /ordo seed \[/)
+    const lines = ok(await ordo(['export', '--account', 'ordo']))
+      .trim()
+      .split('\n')
+    assert.ok(lines.length === 25 || lines.length === 26, `${lines.length} orders`)
+    assertOneLineError(await ordo(['seed', '--orders', 'many']), /--orders must be a whole number/)
   })
 })
 

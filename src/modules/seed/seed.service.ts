@@ -1,0 +1,96 @@
+// `ordo seed`: places the orders of seed.ts and takes each through its fate with the use cases a client's calls
+// run (intake, payment notification, the grace period's end, start handling, invoice, cancel), at the times the
+// scenario says, so every row is one the API itself could have written.
+import type { Deps } from '../../deps.ts'
+import type { Principal } from '../../platform/principal.ts'
+import { cancelOrder } from '../cancellation/cancellation.service.ts'
+import { startOrderHandling } from '../fulfillment/fulfillment.service.ts'
+import { placeOrder } from '../intake/intake.service.ts'
+import { invoiceOrder } from '../invoices/invoice.service.ts'
+import type { OrderDocument } from '../orders/order.schemas.ts'
+import { applyOrderTimeout } from '../orders/order.service.ts'
+import { notifyPayment } from '../payments/payment.service.ts'
+import { getSettings } from '../accounts/account.service.ts'
+import { scenarioOf, type Scenario } from './seed.ts'
+
+export interface SeedRun {
+  account: string
+  orders: number
+  seed: number
+  /** The placements spread over the two years before this (ms since the epoch). */
+  until: number
+  /** Told after each placement with how many orders it made (a cart of two sellers makes two). */
+  placed?: (orders: number) => void
+}
+
+const TWO_YEARS_MS = 2 * 365 * 86_400_000
+const GRACE_MARGIN_MS = 60_000
+
+/** Places placements until `orders` orders exist from this run; returns how many it made. */
+export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
+  // Business time is the scenario's: each step happens when it says, not when the seed runs.
+  let now = 0
+  const seeding: Deps = { ...deps, clock: { now: () => new Date(now) } }
+  const principal: Principal = {
+    account: run.account,
+    appKey: null,
+    roles: [],
+    resources: new Set(),
+    shopperEmail: null,
+  }
+  const settings = await getSettings(deps, run.account)
+  const graceMs = settings.cancellationGracePeriodMinutes * 60_000
+  let made = 0
+  for (let index = 0; made < run.orders; index++) {
+    const scenario = scenarioOf(run.seed, index, run.orders, run.until - TWO_YEARS_MS, run.until)
+    made += await live(seeding, principal, scenario, graceMs, (at) => (now = at))
+    run.placed?.(made)
+  }
+  return made
+}
+
+/** One scenario, step by step; returns how many orders its placement made. */
+async function live(
+  deps: Deps,
+  principal: Principal,
+  scenario: Scenario,
+  graceMs: number,
+  at: (time: number) => void,
+): Promise<number> {
+  at(scenario.placedAt)
+  const placed = await placeOrder(deps, principal, scenario.body, undefined)
+  const orders = placed.documents.map((document) => JSON.parse(document) as OrderDocument)
+  const [first] = orders
+  if (!first || scenario.fate === 'waiting for payment') return orders.length
+  at(scenario.decidedAt)
+  if (scenario.fate === 'canceled') {
+    for (const order of orders) {
+      await cancelOrder(deps, principal, order.orderId, { reason: 'The customer gave up.' })
+    }
+    return orders.length
+  }
+  for (const payment of first.paymentData.transactions[0]?.payments ?? []) {
+    await notifyPayment(deps, principal, first.orderId, payment.id)
+  }
+  // The grace period ends as the server's timer would end it.
+  at(Math.max(scenario.decidedAt + graceMs + GRACE_MARGIN_MS, scenario.decidedAt))
+  for (const order of orders) {
+    await applyOrderTimeout(deps, { account: principal.account, orderId: order.orderId }, () =>
+      getSettings(deps, principal.account),
+    )
+  }
+  if (scenario.fate === 'ready for handling') return orders.length
+  at(Math.max(scenario.handledAt, scenario.decidedAt + graceMs + GRACE_MARGIN_MS))
+  for (const order of orders) await startOrderHandling(deps, principal, order.orderId)
+  if (scenario.fate === 'handling') return orders.length
+  at(Math.max(scenario.invoicedAt, scenario.handledAt, scenario.decidedAt + graceMs + 2 * GRACE_MARGIN_MS))
+  for (const order of orders) {
+    await invoiceOrder(deps, principal, order.orderId, {
+      type: 'Output',
+      invoiceNumber: `NF-${order.sequence}`,
+      invoiceValue: order.value,
+      issuanceDate: new Date(scenario.invoicedAt).toISOString(),
+    })
+  }
+  return orders.length
+}

@@ -1,0 +1,47 @@
+// `ordo seed` underneath: the orders it places are what the API would have made of their scenarios, spread over
+// the workflow's statuses, and the same seed makes the same orders again.
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { api } from './api.ts'
+import { describeEachDialect, startTestApp } from './harness.ts'
+import type { ListOrdersDocument } from '../src/modules/search/search.schemas.ts'
+import { seedOrders } from '../src/modules/seed/seed.service.ts'
+
+const ORDERS = 40
+
+describeEachDialect('seed', (dialect) => {
+  it('places orders across the workflow, invoiced ones with their invoice, the same for the same seed', async (t) => {
+    const runs = []
+    for (const run of [1, 2]) {
+      const test = await startTestApp(t, dialect)
+      let told = 0
+      const made = await seedOrders(test.deps, {
+        account: 'acme',
+        orders: ORDERS,
+        seed: 5,
+        until: test.clock.now().getTime(),
+        placed: (orders) => (told = orders),
+      })
+      assert.ok(made >= ORDERS && made <= ORDERS + 1, `made ${made}`)
+      assert.equal(told, made, `run ${run} told its progress`)
+      const list = (
+        await api(test).send('GET', '/api/oms/pvt/orders?per_page=100&orderBy=creationDate,asc')
+      ).json<ListOrdersDocument>()
+      assert.equal(list.paging.total, made)
+      const statuses = new Set(list.list.map((item) => item.status))
+      for (const status of ['payment-pending', 'canceled', 'ready-for-handling', 'handling', 'invoiced']) {
+        assert.ok(statuses.has(status), `some order ${status}: ${[...statuses].join(', ')}`)
+      }
+      for (const item of list.list.filter((i) => i.status === 'invoiced')) {
+        const order = await api(test).getOk(item.orderId)
+        assert.equal(order.packageAttachment.packages.length, 1)
+        assert.equal(order.packageAttachment.packages[0]?.invoiceValue, order.value)
+        assert.ok(order.invoicedDate && order.invoicedDate > order.creationDate)
+      }
+      const creation = list.list.map((item) => Date.parse(item.creationDate))
+      assert.ok(creation[0]! < test.clock.now().getTime() - 600 * 86_400_000, 'spread over two years')
+      runs.push(list.list.map(({ orderId: _, sequence: __, ...rest }) => rest))
+    }
+    assert.deepEqual(runs[1], runs[0], 'the same seed makes the same orders')
+  })
+})
