@@ -44,6 +44,7 @@ async function placeVariedOrders(test: TestApp): Promise<OrderDocument[]> {
       salesChannel: String(1 + (i % 3)),
       items: base.items.map((item) => ({
         ...item,
+        id: String(1001 + (i % 4)),
         quantity: 1 + (i % 3),
         price: Math.floor((value - 1000) / (1 + (i % 3))),
       })),
@@ -102,6 +103,9 @@ interface Query {
   f_paymentNames?: string
   f_statusDescription?: string
   f_shippingEstimate?: string
+  searchField?: string
+  sku_Ids?: string
+  paymentId?: string
   facets?: boolean
   orderBy: string
   per_page: number
@@ -156,6 +160,9 @@ function expected(docs: readonly OrderDocument[], query: Query, now: Date) {
       (!query.salesChannelId || doc.salesChannel === query.salesChannelId) &&
       (!query.f_paymentNames || paymentNamesOf(doc).includes(query.f_paymentNames)) &&
       (!query.f_statusDescription || doc.statusDescription === query.f_statusDescription) &&
+      (!query.sku_Ids || doc.items.some((item) => item.id === query.sku_Ids)) &&
+      (!query.paymentId ||
+        doc.paymentData.transactions.some((t) => t.payments.some((p) => p.id === query.paymentId))) &&
       inEstimate(doc, query.f_shippingEstimate, now),
   )
   const [field, direction] = query.orderBy.split(',') as [string, 'asc' | 'desc']
@@ -194,7 +201,20 @@ function queryOf(docs: readonly OrderDocument[]) {
         ),
     )
   }
+  const searchField = sometimes(
+    fc.oneof(
+      fc
+        .constantFrom('1001', '1002', '1003', '1004', '9999')
+        .map((sku) => ({ searchField: 'sku_Ids', sku_Ids: sku })),
+      fc
+        .constantFrom(
+          ...docs.flatMap((doc) => doc.paymentData.transactions.flatMap((t) => t.payments.map((p) => p.id))),
+        )
+        .map((paymentId) => ({ searchField: 'paymentId', paymentId })),
+    ),
+  )
   return fc.record({
+    search: searchField,
     f_status: sometimes(
       fc
         .subarray(['payment-pending', 'ready-for-handling', 'canceled', 'handling', 'invoiced'], {
@@ -288,9 +308,10 @@ describeEachDialect('List orders', (dialect) => {
     const test = await startTestApp(t, dialect)
     const docs = await placeVariedOrders(test)
     await fc.assert(
-      fc.asyncProperty(queryOf(docs), async ({ creation, authorized, invoiced, ...rest }) => {
+      fc.asyncProperty(queryOf(docs), async ({ creation, authorized, invoiced, search, ...rest }) => {
         const query: Query = {
           ...rest,
+          ...search,
           f_creationDate: creation && range('creationDate', ...creation),
           f_authorizedDate: authorized && range('authorizedDate', ...authorized),
           f_invoicedDate: invoiced && range('invoicedDate', ...invoiced),
@@ -362,6 +383,14 @@ describeEachDialect('List orders', (dialect) => {
       assert.equal((await client.notifyPayment(id, payment.id)).statusCode, 200)
     }
     assert.equal((await listed('f_status=payment-pending')).paging.total, 0)
+    assert.equal((await listed('searchField=sku_Ids&sku_Ids=1001')).paging.total, 1)
+    for (const field of ['listId', 'pci_tid', 'nsu']) {
+      assert.equal(
+        (await listed(`searchField=${field}&${field}=1`)).paging.total,
+        0,
+        `${field}: Ordo keeps none`,
+      )
+    }
     assert.equal(
       (await listed('f_status=payment-approved,ready-for-handling,window-to-cancel')).paging.total,
       1,
@@ -413,7 +442,8 @@ describeEachDialect('List orders', (dialect) => {
       ['f_creationDate=creationDate:[yesterday TO *]', /f_creationDate must look like/],
       ['q=a%2Bb', /q must not contain "\+"/],
       ['f_isInstore=maybe', /f_isInstore must be true or false/],
-      ['searchField=sku_Ids&sku_Ids=1', /searchField is not supported by Ordo yet/],
+      ['searchField=ean&ean=1', /searchField must be one of sku_Ids, paymentId/],
+      ['searchField=tid', /searchField=tid needs the value to search for in tid=/],
     ] as const) {
       const res = await api(test).send('GET', `/api/oms/pvt/orders?${query}`)
       assert.equal(res.statusCode, 400, `${query}: ${res.body}`)

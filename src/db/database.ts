@@ -22,7 +22,7 @@ import type {
 import type { HookAttemptTable, HookConfigTable, HookDeliveryTable } from '../modules/feed/hook.table.ts'
 import type { OrderGroupTable, OrderSequenceTable } from '../modules/intake/intake.table.ts'
 import type { OrderEventTable, OrderTable, OrderVersionDocumentTable } from '../modules/orders/order.table.ts'
-import type { OrderSearchTable } from '../modules/search/search.table.ts'
+import type { OrderSearchTable, OrderSearchTermTable } from '../modules/search/search.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
 
 export interface Database {
@@ -44,6 +44,7 @@ export interface Database {
   order_version_documents: OrderVersionDocumentTable
   filter_states: FilterStateTable
   order_search: OrderSearchTable
+  order_search_terms: OrderSearchTermTable
 }
 
 /** A connection or a transaction: repositories accept either. */

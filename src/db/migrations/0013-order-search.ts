@@ -40,4 +40,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('order_search')
     .columns(['account', 'status', 'creation_date'])
     .execute()
+  // searchField's lookups: an order's SKUs, payment ids and TIDs.
+  await db.schema
+    .createTable('order_search_terms')
+    .addColumn('account', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('term', 'text', (c) => c.notNull())
+    .addColumn('order_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('order_search_terms_pk', ['account', 'kind', 'term', 'order_id'])
+    .execute()
+  await db.schema
+    .createIndex('order_search_terms_order_idx')
+    .on('order_search_terms')
+    .columns(['account', 'order_id'])
+    .execute()
 }

@@ -1,7 +1,16 @@
 // All SQL for the search index: the row each saved order leaves, and the List orders queries over them.
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Database, Db } from '../../db/database.ts'
-import type { Bucket, DateRange, FacetCounts, ListQuery, OrderField, SearchRow, Sums } from './search.ts'
+import type {
+  Bucket,
+  DateRange,
+  FacetCounts,
+  ListQuery,
+  OrderField,
+  SearchRow,
+  SearchTerm,
+  Sums,
+} from './search.ts'
 
 export async function saveRow(db: Db, row: SearchRow): Promise<void> {
   const { account, order_id, ...rest } = row
@@ -9,6 +18,25 @@ export async function saveRow(db: Db, row: SearchRow): Promise<void> {
     .insertInto('order_search')
     .values(row)
     .onConflict((oc) => oc.columns(['account', 'order_id']).doUpdateSet(rest))
+    .execute()
+}
+
+/** The order's searchField terms, as they are now. */
+export async function saveTerms(
+  db: Db,
+  account: string,
+  orderId: string,
+  terms: readonly SearchTerm[],
+): Promise<void> {
+  await db
+    .deleteFrom('order_search_terms')
+    .where('account', '=', account)
+    .where('order_id', '=', orderId)
+    .execute()
+  if (terms.length === 0) return
+  await db
+    .insertInto('order_search_terms')
+    .values(terms.map((term) => ({ ...term, account, order_id: orderId })))
     .execute()
 }
 
@@ -32,6 +60,17 @@ function filtered(db: Db, account: string, query: ListQuery): Search {
         eb('client_document', '=', text),
         eb('client_name', 'like', sql<string>`${`%${literal(lower)}%`} escape '\\'`),
       ]),
+    )
+  }
+  const term = query.term
+  if (term) {
+    q = q.where('order_id', 'in', (eb) =>
+      eb
+        .selectFrom('order_search_terms')
+        .select('order_search_terms.order_id')
+        .where('order_search_terms.account', '=', account)
+        .where('kind', '=', term.kind)
+        .where('term', '=', term.term),
     )
   }
   if (query.clientEmail) q = q.where('client_email', '=', query.clientEmail)

@@ -29,6 +29,13 @@ export const ListOrdersQuerySchema = Type.Object({
   f_isInstore: Type.Optional(Text),
   f_statusDescription: Type.Optional(Text),
   facets: Type.Optional(Text),
+  // The parameter searchField names holds the value searched for.
+  sku_Ids: Type.Optional(Text),
+  paymentId: Type.Optional(Text),
+  tid: Type.Optional(Text),
+  listId: Type.Optional(Text),
+  pci_tid: Type.Optional(Text),
+  nsu: Type.Optional(Text),
 })
 
 export const ListItemSchema = Type.Object({

@@ -15,6 +15,7 @@ import {
   parseListQuery,
   parseUserOrdersQuery,
   searchRowOf,
+  searchTermsOf,
   SEARCH_VERSION,
   type RawListQuery,
   type RawUserOrdersQuery,
@@ -25,7 +26,12 @@ import * as search from './search.repository.ts'
 
 /** The row of each saved order, written in the write's transaction: a write is in the list once answered. */
 export const searchIndex: OrderReadModel = {
-  orderSaved: (db: Db, order: unknown) => search.saveRow(db, searchRowOf(order as Order)),
+  orderSaved: (db: Db, order: unknown) => index(db, order as Order),
+}
+
+async function index(db: Db, order: Order): Promise<void> {
+  await search.saveRow(db, searchRowOf(order))
+  await search.saveTerms(db, order.account, order.orderId, searchTermsOf(order))
 }
 
 /** GET /api/oms/pvt/orders: the account's orders that match, one page, with the paging and statistics. */
@@ -173,7 +179,7 @@ export async function refreshSearchIndex({ db }: Pick<Deps, 'db'>): Promise<numb
     if (stale.length === 0) return refreshed
     await db.transaction().execute(async (trx) => {
       for (const { account, orderId } of stale) {
-        await search.saveRow(trx, searchRowOf(await loadOrder(trx, systemActor(account), orderId)))
+        await index(trx, await loadOrder(trx, systemActor(account), orderId))
       }
     })
     refreshed += stale.length

@@ -137,6 +137,29 @@ export function searchRowOf(order: Order): SearchRow {
   }
 }
 
+/** `searchField`'s kinds: those of the reference Ordo stores, and those it does not (they match nothing). */
+export const SEARCH_FIELDS = ['sku_Ids', 'paymentId', 'tid', 'listId', 'pci_tid', 'nsu'] as const
+export type SearchField = (typeof SEARCH_FIELDS)[number]
+const STORED_FIELDS: readonly SearchField[] = ['sku_Ids', 'paymentId', 'tid']
+
+export interface SearchTerm {
+  kind: SearchField
+  term: string
+}
+
+/** What `searchField` finds an order by: its SKUs, its payments' ids and their TIDs. */
+export function searchTermsOf(order: Order): SearchTerm[] {
+  const terms = [
+    ...order.items.map((item) => ({ kind: 'sku_Ids' as const, term: item.id })),
+    ...order.payment.payments.map((payment) => ({ kind: 'paymentId' as const, term: payment.id })),
+    ...order.payment.payments.flatMap((payment) =>
+      payment.tid ? [{ kind: 'tid' as const, term: payment.tid }] : [],
+    ),
+  ]
+  const seen = new Set<string>()
+  return terms.filter(({ kind, term }) => !seen.has(`${kind} ${term}`) && seen.add(`${kind} ${term}`))
+}
+
 /** An inclusive range of ISO-8601 instants; an open bound (`*`) is undefined. */
 export interface DateRange {
   from?: string | undefined
@@ -153,6 +176,8 @@ export interface ListQuery {
   statuses?: string[] | undefined
   /** Order id, client email or document (whole), or part of the client's name. */
   text?: string | undefined
+  /** `searchField` and the value of the parameter it names. */
+  term?: SearchTerm | undefined
   /** The user-orders list: one customer's orders. */
   clientEmail?: string | undefined
   /** The user-orders `text`: an order id, or the customer's email, document or whole name, exactly. */
@@ -207,12 +232,11 @@ export function parseListQuery(raw: RawListQuery, now: Date, invalid: (message: 
       throw invalid(`${name} must be true or false; it was "${value}".`)
     return value === 'true'
   }
-  if (raw.searchField) {
-    throw invalid('searchField is not supported by Ordo yet: leave it out, or filter with another parameter.')
-  }
+  const term = raw.searchField ? termOf(raw, raw.searchField, invalid) : undefined
   const hasInputInvoice = flag('f_hasInputInvoice')
   const matchesNothing =
     Boolean(raw.f_UtmSource || raw.f_callCenterOperatorName || raw.f_RnB) ||
+    (term !== undefined && !STORED_FIELDS.includes(term.kind)) ||
     flag('f_isInstore') === true ||
     flag('incompleteOrders') === true
   return {
@@ -229,6 +253,7 @@ export function parseListQuery(raw: RawListQuery, now: Date, invalid: (message: 
     sellerName: raw.f_sellerNames || undefined,
     paymentName: raw.f_paymentNames || undefined,
     hasInputInvoice,
+    term,
     shippingEstimate: raw.f_shippingEstimate
       ? estimateRange(raw.f_shippingEstimate, now, invalid)
       : undefined,
@@ -253,6 +278,16 @@ function statusesOf(list: string, invalid: (message: string) => Error): string[]
     }
   }
   return statuses
+}
+
+/** `searchField=sku_Ids&sku_Ids=1001`: the field, then the value in the parameter it names. */
+function termOf(raw: RawListQuery, field: string, invalid: (message: string) => Error): SearchTerm {
+  if (!SEARCH_FIELDS.includes(field as SearchField)) {
+    throw invalid(`searchField must be one of ${SEARCH_FIELDS.join(', ')}; it was "${field}".`)
+  }
+  const term = raw[field]?.trim()
+  if (!term) throw invalid(`searchField=${field} needs the value to search for in ${field}=…`)
+  return { kind: field as SearchField, term }
 }
 
 const intersect = (a: string[] | undefined, b: string[] | undefined) =>
