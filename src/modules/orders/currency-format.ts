@@ -105,14 +105,29 @@ export function isKnownCurrency(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && KNOWN_CURRENCIES.has(code)
 }
 
+/**
+ * `derive` remembered per key: Intl's answers do not change while the process runs, and asking it again for
+ * every document cost a tenth of a write. Bounded all the same, as keys come from requests.
+ */
+function remembered<T>(derive: (key: string) => T): (key: string) => T {
+  const known = new Map<string, T>()
+  return (key) => {
+    if (known.has(key)) return known.get(key) as T
+    const value = derive(key)
+    if (known.size >= 1000) known.clear()
+    known.set(key, value)
+    return value
+  }
+}
+
 /** A well-formed BCP 47 language tag (whether or not Intl has data for it). */
-export function isValidLocale(tag: string): boolean {
+export const isValidLocale = remembered((tag: string): boolean => {
   try {
     return Intl.getCanonicalLocales(tag).length === 1
   } catch {
     return false
   }
-}
+})
 
 /**
  * The LCID of a locale: its language and region, case and aliases canonicalised, script and
@@ -139,12 +154,20 @@ export function lcidOf(tag: string): number {
 // Clients compare separators with ' ', but ICU writes NO-BREAK SPACE and NARROW NO-BREAK SPACE (fr-FR).
 const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ')
 
+const layouts = remembered((key: string) => {
+  const [currencyCode, locale] = JSON.parse(key) as [string, string]
+  return deriveLayout(currencyCode, locale)
+})
+
 /**
  * The currency layout VTEX reports in storePreferencesData for an order in `currencyCode`
  * shown in `locale`. Throws a RangeError for an unknown currency or a malformed locale,
  * which Intl would otherwise accept or guess at.
  */
-export function currencyFormat(currencyCode: string, locale: string): CurrencyFormat {
+export const currencyFormat = (currencyCode: string, locale: string): CurrencyFormat =>
+  layouts(JSON.stringify([currencyCode, locale]))
+
+function deriveLayout(currencyCode: string, locale: string): CurrencyFormat {
   if (!isKnownCurrency(currencyCode)) throw new RangeError(`Unknown currency code: ${currencyCode}`)
   if (!isValidLocale(locale)) throw new RangeError(`Invalid locale: ${locale}`)
   // Without a last resort Intl falls back to the host's default locale (LANG), so output
