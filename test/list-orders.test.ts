@@ -396,6 +396,11 @@ describeEachDialect('List orders', (dialect) => {
       1,
     )
 
+    // As every route: a trailing slash, and ?an= naming the credential's own account (another is a 403).
+    assert.equal((await listed('an=acme')).paging.total, 1)
+    const slash = await client.send('GET', '/api/oms/pvt/orders/?an=acme&f_status=ready-for-handling')
+    assert.equal(slash.statusCode, 200, slash.body)
+    assert.equal((await client.send('GET', '/api/oms/pvt/orders?an=globex')).statusCode, 403)
     await createAccount(test.deps, 'globex')
     const other = await test.newKey(['OMS - Full access'], 'globex')
     const theirs = await api(test, other).send('GET', '/api/oms/pvt/orders')
