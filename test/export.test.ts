@@ -32,6 +32,12 @@ describeEachDialect('export', (dialect) => {
     const test = await startTestApp(t, dialect)
     const ids = await place(test)
     const approved = ids.filter((_, i) => i % 2 === 0)
+    const formula = singleOrder('EXPORT-FORMULA')
+    const risky = await api(test).placeOk({
+      ...formula,
+      clientProfileData: { ...formula.clientProfileData, firstName: '=HYPERLINK("https://evil.example")' },
+    })
+    ids.push(risky.orders[0]?.orderId ?? '')
 
     const jsonl = await api(test).send('GET', '/api/ordo/pvt/orders/export?f_status=ready-for-handling')
     assert.equal(jsonl.statusCode, 200, jsonl.body)
@@ -55,16 +61,19 @@ describeEachDialect('export', (dialect) => {
     const listed = (
       await api(test).send('GET', '/api/oms/pvt/orders?orderBy=creationDate,asc&per_page=100')
     ).json<ListOrdersDocument>().list
+    // A spreadsheet must not run a cell: csv-stringify quotes one that starts as a formula would.
+    const unsafe = (name: string) => (/^[=+\-@]/.test(name) ? `'${name}` : name)
     assert.deepEqual(
       rows.map((row) => [row.orderId, row.status, row.totalValue, row.clientName, row.paymentNames]),
       listed.map((item) => [
         item.orderId,
         item.status,
         String(item.totalValue),
-        item.clientName,
+        unsafe(item.clientName),
         item.paymentNames,
       ]),
     )
+    assert.ok(rows.some((row) => row.clientName?.startsWith(`'=HYPERLINK`)))
   })
 
   it('reads page by page without skipping or repeating an order', async (t) => {

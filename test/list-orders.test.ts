@@ -384,6 +384,9 @@ describeEachDialect('List orders', (dialect) => {
     }
     assert.equal((await listed('f_status=payment-pending')).paging.total, 0)
     assert.equal((await listed('searchField=sku_Ids&sku_Ids=1001')).paging.total, 1)
+    assert.equal((await listed('f_paymentNames=Promissory')).paging.total, 1)
+    assert.equal((await listed('f_paymentNames=promissory')).paging.total, 0, 'a payment name exactly')
+    assert.equal((await listed('f_paymentNames=Promis')).paging.total, 0)
     for (const field of ['listId', 'pci_tid', 'nsu']) {
       assert.equal(
         (await listed(`searchField=${field}&${field}=1`)).paging.total,
@@ -448,6 +451,11 @@ describeEachDialect('List orders', (dialect) => {
       ['q=a%2Bb', /q must not contain "\+"/],
       ['f_isInstore=maybe', /f_isInstore must be true or false/],
       ['searchField=ean&ean=1', /searchField must be one of sku_Ids, paymentId/],
+      ['sku_Ids=1001', /sku_Ids is searched only with searchField=sku_Ids/],
+      ['searchField=sku_Ids&sku_Ids=1&paymentId=2', /paymentId is searched only with searchField=paymentId/],
+      ['f_creationDate=creationDate:[2026-01-01T00:00:00 TO *]', /f_creationDate must look like/],
+      ['f_creationDate=creationDate:[2022-02-30T00:00:00Z TO *]', /f_creationDate must look like/],
+      ['f_shippingEstimate=1000000000.days', /f_shippingEstimate must be within 36500 days/],
       ['searchField=tid', /searchField=tid needs the value to search for in tid=/],
     ] as const) {
       const res = await api(test).send('GET', `/api/oms/pvt/orders?${query}`)

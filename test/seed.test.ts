@@ -32,14 +32,27 @@ describeEachDialect('seed', (dialect) => {
       for (const status of ['payment-pending', 'canceled', 'ready-for-handling', 'handling', 'invoiced']) {
         assert.ok(statuses.has(status), `some order ${status}: ${[...statuses].join(', ')}`)
       }
-      for (const item of list.list.filter((i) => i.status === 'invoiced')) {
+      const until = test.clock.now().toISOString()
+      for (const item of list.list) {
         const order = await api(test).getOk(item.orderId)
+        assert.ok(
+          order.lastChange <= until,
+          `${order.orderId} changed at ${order.lastChange}, after ${until}`,
+        )
+        if (item.status !== 'invoiced') continue
         assert.equal(order.packageAttachment.packages.length, 1)
         assert.equal(order.packageAttachment.packages[0]?.invoiceValue, order.value)
         assert.ok(order.invoicedDate && order.invoicedDate > order.creationDate)
       }
       const creation = list.list.map((item) => Date.parse(item.creationDate))
       assert.ok(creation[0]! < test.clock.now().getTime() - 600 * 86_400_000, 'spread over two years')
+      const again = await seedOrders(test.deps, {
+        account: 'acme',
+        orders: ORDERS,
+        seed: 5,
+        until: test.clock.now().getTime(),
+      })
+      assert.equal(again, 0, 'the same seed again finds its orders there and places none')
       runs.push(list.list.map(({ orderId: _, sequence: __, ...rest }) => rest))
     }
     assert.deepEqual(runs[1], runs[0], 'the same seed makes the same orders')

@@ -154,7 +154,7 @@ describeEachDialect('user orders', (dialect) => {
     }
 
     for (const [query, message] of [
-      ['status=shipped', /f_status has "shipped"|status/],
+      ['status=shipped', /status has \\"shipped\\"/],
       ['creation_date=yesterday', /creation_date must look like/],
       ['page=31', /page must be 30 or less/],
       ['my_pending_approvals=maybe', /my_pending_approvals must be true or false/],

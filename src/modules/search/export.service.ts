@@ -75,6 +75,8 @@ export async function exportOrders(
             const item = JSON.parse(row.list_item_json) as ListItem
             return CSV_COLUMNS.map((column) => item[column] ?? '')
           }),
+          // A customer's name typed as =HYPERLINK(…) must not run when the merchant opens the file.
+          { escape_formulas: true },
         )
       } else {
         const documents = await getOrderDocuments(

@@ -62,8 +62,7 @@ function filtered(db: Db, account: string, query: ListQuery): Search {
       ]),
     )
   }
-  const term = query.term
-  if (term) {
+  for (const term of query.terms) {
     q = q.where('order_id', 'in', (eb) =>
       eb
         .selectFrom('order_search_terms')
@@ -96,17 +95,6 @@ function filtered(db: Db, account: string, query: ListQuery): Search {
   if (query.salesChannel) q = q.where('sales_channel', '=', query.salesChannel)
   if (query.affiliateId) q = q.where('affiliate_id', '=', query.affiliateId)
   if (query.sellerName) q = q.where('seller_name', '=', query.sellerName)
-  if (query.paymentName) {
-    const name = literal(query.paymentName)
-    q = q.where((eb: ExpressionBuilder<Database, 'order_search'>) =>
-      eb.or([
-        eb('payment_names', '=', query.paymentName ?? ''),
-        eb('payment_names', 'like', sql<string>`${`${name}, %`} escape '\\'`),
-        eb('payment_names', 'like', sql<string>`${`%, ${name}`} escape '\\'`),
-        eb('payment_names', 'like', sql<string>`${`%, ${name}, %`} escape '\\'`),
-      ]),
-    )
-  }
   if (query.hasInputInvoice !== undefined) {
     q = q.where('has_input_invoice', '=', query.hasInputInvoice ? 1 : 0)
   }

@@ -143,7 +143,8 @@ export type SearchField = (typeof SEARCH_FIELDS)[number]
 const STORED_FIELDS: readonly SearchField[] = ['sku_Ids', 'paymentId', 'tid']
 
 export interface SearchTerm {
-  kind: SearchField
+  /** A searchField, or `paymentName` (f_paymentNames): one row per payment system's name. */
+  kind: SearchField | 'paymentName'
   term: string
 }
 
@@ -155,6 +156,10 @@ export function searchTermsOf(order: Order): SearchTerm[] {
     ...order.payment.payments.flatMap((payment) =>
       payment.tid ? [{ kind: 'tid' as const, term: payment.tid }] : [],
     ),
+    ...order.payment.payments.map((payment) => ({
+      kind: 'paymentName' as const,
+      term: payment.paymentSystemName,
+    })),
   ]
   const seen = new Set<string>()
   return terms.filter(({ kind, term }) => !seen.has(`${kind} ${term}`) && seen.add(`${kind} ${term}`))
@@ -176,8 +181,8 @@ export interface ListQuery {
   statuses?: string[] | undefined
   /** Order id, client email or document (whole), or part of the client's name. */
   text?: string | undefined
-  /** `searchField` and the value of the parameter it names. */
-  term?: SearchTerm | undefined
+  /** `searchField` and the value of the parameter it names, or `f_paymentNames`: terms the order has. */
+  terms: SearchTerm[]
   /** The user-orders list: one customer's orders. */
   clientEmail?: string | undefined
   /** The user-orders `text`: an order id, or the customer's email, document or whole name, exactly. */
@@ -188,7 +193,6 @@ export interface ListQuery {
   salesChannel?: string | undefined
   affiliateId?: string | undefined
   sellerName?: string | undefined
-  paymentName?: string | undefined
   hasInputInvoice?: boolean | undefined
   /** `f_shippingEstimate`: when the whole order is expected, as a range of instants. */
   shippingEstimate?: DateRange | undefined
@@ -233,10 +237,12 @@ export function parseListQuery(raw: RawListQuery, now: Date, invalid: (message: 
     return value === 'true'
   }
   const term = raw.searchField ? termOf(raw, raw.searchField, invalid) : undefined
+  const stray = SEARCH_FIELDS.find((field) => raw[field] !== undefined && field !== term?.kind)
+  if (stray) throw invalid(`${stray} is searched only with searchField=${stray}; it was given without it.`)
   const hasInputInvoice = flag('f_hasInputInvoice')
   const matchesNothing =
     Boolean(raw.f_UtmSource || raw.f_callCenterOperatorName || raw.f_RnB) ||
-    (term !== undefined && !STORED_FIELDS.includes(term.kind)) ||
+    (term !== undefined && !STORED_FIELDS.includes(term.kind as SearchField)) ||
     flag('f_isInstore') === true ||
     flag('incompleteOrders') === true
   return {
@@ -251,9 +257,11 @@ export function parseListQuery(raw: RawListQuery, now: Date, invalid: (message: 
     salesChannel: raw.salesChannelId || raw.f_salesChannel || undefined,
     affiliateId: raw.f_affiliateId || undefined,
     sellerName: raw.f_sellerNames || undefined,
-    paymentName: raw.f_paymentNames || undefined,
     hasInputInvoice,
-    term,
+    terms: [
+      ...(term ? [term] : []),
+      ...(raw.f_paymentNames ? [{ kind: 'paymentName' as const, term: raw.f_paymentNames }] : []),
+    ],
     shippingEstimate: raw.f_shippingEstimate
       ? estimateRange(raw.f_shippingEstimate, now, invalid)
       : undefined,
@@ -270,11 +278,11 @@ export function parseListQuery(raw: RawListQuery, now: Date, invalid: (message: 
   }
 }
 
-function statusesOf(list: string, invalid: (message: string) => Error): string[] {
+function statusesOf(list: string, invalid: (message: string) => Error, name = 'f_status'): string[] {
   const statuses = list.split(',').map((status) => status.trim())
   for (const status of statuses) {
     if (status !== 'waiting-for-sellers-confirmation' && !ORDER_STATUSES.includes(status as OrderStatus)) {
-      throw invalid(`f_status has "${status}", which is not an order status.`)
+      throw invalid(`${name} has "${status}", which is not an order status.`)
     }
   }
   return statuses
@@ -306,6 +314,8 @@ function statusesDescribed(list: string, invalid: (message: string) => Error): s
 }
 
 export const DAY_MS = 86_400_000
+/** A hundred years: beyond it a date is out of what a Date holds, and no estimate is that far. */
+const MAX_ESTIMATE_DAYS = 36_500
 const startOfDay = (now: Date, days: number) =>
   new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS + days * DAY_MS).toISOString()
 
@@ -321,6 +331,9 @@ export function estimateRange(text: string, now: Date, invalid: (message: string
     )
   }
   const days = Number(match[1])
+  if (Math.abs(days) > MAX_ESTIMATE_DAYS) {
+    throw invalid(`f_shippingEstimate must be within ${MAX_ESTIMATE_DAYS} days either way; it was "${text}".`)
+  }
   const at = now.toISOString()
   if (days < 0) return { to: at, toExclusive: true }
   if (days <= 1) return { from: startOfDay(now, days), to: startOfDay(now, days + 1), toExclusive: true }
@@ -344,11 +357,26 @@ function rangeOf(
   if (!match || match[1] !== field) throw wrong()
   const bound = (text: string | undefined) => {
     if (text === '*') return undefined
-    const time = Date.parse(text ?? '')
-    if (Number.isNaN(time) || !/^\d{4}-\d{2}-\d{2}/.test(text ?? '')) throw wrong()
-    return new Date(time).toISOString()
+    const instant = instantOf(text ?? '')
+    if (instant === undefined) throw wrong()
+    return instant
   }
   return { from: bound(match[2]), to: bound(match[3]) }
+}
+
+/**
+ * An ISO 8601 instant with its offset (`Z` or `±hh:mm`), as an ISO string in UTC; undefined for anything else:
+ * without an offset it would be read in the server's time zone, and a day the month does not have (Feb 30)
+ * would roll over into the next month.
+ */
+function instantOf(text: string): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.exec(text)
+  if (!match) return undefined
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  if (month < 1 || month > 12 || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day)
+    return undefined
+  const time = Date.parse(text)
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString()
 }
 
 function orderByOf(value: string | undefined, invalid: (message: string) => Error): ListQuery['orderBy'] {
@@ -559,7 +587,7 @@ export function parseUserOrdersQuery(
     if (Array.isArray(value)) throw invalid(`${name} may be given once; it was given ${value.length} times.`)
     return value
   }
-  const statuses = [raw.status ?? []].flat().flatMap((value) => statusesOf(value, invalid))
+  const statuses = [raw.status ?? []].flat().flatMap((value) => statusesOf(value, invalid, 'status'))
   const created = one('creation_date')
   const pending = one('my_pending_approvals')
   if (pending !== undefined && pending !== '' && pending !== 'true' && pending !== 'false') {

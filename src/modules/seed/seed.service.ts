@@ -26,7 +26,10 @@ export interface SeedRun {
 const TWO_YEARS_MS = 2 * 365 * 86_400_000
 const GRACE_MARGIN_MS = 60_000
 
-/** Places placements until `orders` orders exist from this run; returns how many it made. */
+/**
+ * Places placements until the seed's orders number `orders`, and returns how many this run placed: a seed run
+ * again on its account finds its orders there and places none.
+ */
 export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
   // Business time is the scenario's: each step happens when it says, not when the seed runs.
   let now = 0
@@ -40,57 +43,81 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
   }
   const settings = await getSettings(deps, run.account)
   const graceMs = settings.cancellationGracePeriodMinutes * 60_000
-  let made = 0
-  for (let index = 0; made < run.orders; index++) {
+  let seeded = 0
+  let placed = 0
+  for (let index = 0; seeded < run.orders; index++) {
     const scenario = scenarioOf(run.seed, index, run.orders, run.until - TWO_YEARS_MS, run.until)
-    made += await live(seeding, principal, scenario, graceMs, (at) => (now = at))
-    run.placed?.(made)
+    const { orders, created } = await live(
+      seeding,
+      principal,
+      scenario,
+      graceMs,
+      run.until,
+      (at) => (now = at),
+    )
+    seeded += orders
+    if (created) placed += orders
+    run.placed?.(seeded)
   }
-  return made
+  return placed
 }
 
-/** One scenario, step by step; returns how many orders its placement made. */
+/** One scenario, step by step: how many orders its placement holds, and whether this run created them. */
 async function live(
   deps: Deps,
   principal: Principal,
   scenario: Scenario,
   graceMs: number,
-  at: (time: number) => void,
-): Promise<number> {
+  until: number,
+  setClock: (time: number) => void,
+): Promise<{ orders: number; created: boolean }> {
+  // A step the scenario puts after `until` has not happened yet: the order stays where it got to.
+  const at = (time: number) => {
+    if (time > until) return false
+    setClock(time)
+    return true
+  }
   at(scenario.placedAt)
   const placed = await placeOrder(deps, principal, scenario.body, undefined)
   const orders = placed.documents.map((document) => JSON.parse(document) as OrderDocument)
+  const done = { orders: orders.length, created: placed.created }
   const [first] = orders
-  if (!first || scenario.fate === 'waiting for payment') return orders.length
-  at(scenario.decidedAt)
+  // Seeded before with this seed, the orders went their way then.
+  if (!placed.created || !first || scenario.fate === 'waiting for payment' || !at(scenario.decidedAt))
+    return done
   if (scenario.fate === 'canceled') {
     for (const order of orders) {
       await cancelOrder(deps, principal, order.orderId, { reason: 'The customer gave up.' })
     }
-    return orders.length
+    return done
   }
   for (const payment of first.paymentData.transactions[0]?.payments ?? []) {
     await notifyPayment(deps, principal, first.orderId, payment.id)
   }
   // The grace period ends as the server's timer would end it.
-  at(Math.max(scenario.decidedAt + graceMs + GRACE_MARGIN_MS, scenario.decidedAt))
+  if (!at(scenario.decidedAt + graceMs + GRACE_MARGIN_MS)) return done
   for (const order of orders) {
     await applyOrderTimeout(deps, { account: principal.account, orderId: order.orderId }, () =>
       getSettings(deps, principal.account),
     )
   }
-  if (scenario.fate === 'ready for handling') return orders.length
-  at(Math.max(scenario.handledAt, scenario.decidedAt + graceMs + GRACE_MARGIN_MS))
+  if (scenario.fate === 'ready for handling') return done
+  if (!at(Math.max(scenario.handledAt, scenario.decidedAt + graceMs + GRACE_MARGIN_MS))) return done
   for (const order of orders) await startOrderHandling(deps, principal, order.orderId)
-  if (scenario.fate === 'handling') return orders.length
-  at(Math.max(scenario.invoicedAt, scenario.handledAt, scenario.decidedAt + graceMs + 2 * GRACE_MARGIN_MS))
+  if (scenario.fate === 'handling') return done
+  const invoicedAt = Math.max(
+    scenario.invoicedAt,
+    scenario.handledAt,
+    scenario.decidedAt + graceMs + 2 * GRACE_MARGIN_MS,
+  )
+  if (!at(invoicedAt)) return done
   for (const order of orders) {
     await invoiceOrder(deps, principal, order.orderId, {
       type: 'Output',
       invoiceNumber: `NF-${order.sequence}`,
       invoiceValue: order.value,
-      issuanceDate: new Date(scenario.invoicedAt).toISOString(),
+      issuanceDate: new Date(invoicedAt).toISOString(),
     })
   }
-  return orders.length
+  return done
 }
