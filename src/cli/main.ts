@@ -371,6 +371,12 @@ const RUNNERS: Record<CommandName, Runner> = {
     } finally {
       progress.stop()
     }
+    // The seed ended each grace period itself, at its scenario's time: the timeout jobs those periods queued have
+    // nothing left to do, and run here rather than make the next `ordo serve` work through them as it starts.
+    await runDueJobs(createJobQueue(deps), jobHandlers(deps), {
+      clock: deps.clock,
+      kinds: [ORDER_TIMEOUT_JOB],
+    })
     const seconds = (performance.now() - started) / 1000
     print(`Placed ${made} orders in ${seconds.toFixed(1)} s (${Math.round(made / seconds)} orders/s).`)
   }),
