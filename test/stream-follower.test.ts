@@ -3,8 +3,13 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { followStream } from '../src/worker/stream-follower.ts'
+import { followStream, type StreamFollowerOptions } from '../src/worker/stream-follower.ts'
 import { deferred, type Deferred } from './jobs.ts'
+
+/** Lets what is already scheduled run: a step that is not coming does not come within these. */
+const fewTurns = async () => {
+  for (let turn = 0; turn < 5; turn++) await nextTurn()
+}
 
 it('steps again at once while more waits, after a wake that came during a step, and otherwise only when woken', async () => {
   const steps: Deferred<boolean>[] = []
@@ -36,7 +41,7 @@ it('steps again at once while more waits, after a wake that came during a step, 
   assert.equal(steps.length, 3, 'woken during the step: another step, though it reached the end')
 
   await finish(false)
-  for (let turn = 0; turn < 5; turn++) await nextTurn()
+  await fewTurns()
   assert.equal(steps.length, 3, 'at the end and not woken: idle')
 
   follower.wake()
@@ -48,61 +53,66 @@ it('steps again at once while more waits, after a wake that came during a step, 
   assert.equal(steps.length, 4)
 })
 
-it('after a failing step, waits for the idle time or a wake instead of trying again at once', async () => {
-  const errors: unknown[] = []
+/** A follower whose steps are counted; `nextStep()` resolves once the step after the last one awaited has begun. */
+function countedFollower(outcome: () => Promise<boolean>, options: Omit<StreamFollowerOptions, 'step'>) {
   let steps = 0
   let started = deferred()
   const follower = followStream({
+    ...options,
     step: () => {
       steps++
       started.resolve()
-      return Promise.reject(new Error('the database is away'))
+      return outcome()
     },
-    idleMs: 3_600_000,
-    onError: (error) => errors.push(error),
   })
-  await started.promise
-  started = deferred()
-  for (let turn = 0; turn < 5; turn++) await nextTurn()
-  assert.equal(steps, 1)
+  const nextStep = async () => {
+    await started.promise
+    started = deferred()
+  }
+  return { follower, steps: () => steps, nextStep }
+}
+
+it('after a failing step, waits for the idle time or a wake instead of trying again at once', async () => {
+  const errors: unknown[] = []
+  const { follower, steps, nextStep } = countedFollower(
+    () => Promise.reject(new Error('the database is away')),
+    {
+      idleMs: 3_600_000,
+      onError: (error) => errors.push(error),
+    },
+  )
+  await nextStep()
+  await fewTurns()
+  assert.equal(steps(), 1)
   assert.equal(errors.length, 1)
   follower.wake()
-  await started.promise
-  assert.equal(steps, 2)
+  await nextStep()
+  assert.equal(steps(), 2)
   await follower.stop()
 })
 
 it('a wake waits the gather time, which further wakes do not cut short, so writes close together share a step', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] })
-  let steps = 0
-  let started = deferred()
-  const follower = followStream({
-    step: () => {
-      steps++
-      started.resolve()
-      return Promise.resolve(false)
-    },
+  const { follower, steps, nextStep } = countedFollower(() => Promise.resolve(false), {
     idleMs: 3_600_000,
     gatherMs: 50,
     onError: (error) => assert.fail(String(error)),
   })
-  await started.promise
-  started = deferred()
-  for (let turn = 0; turn < 5; turn++) await nextTurn()
+  await nextStep()
+  await fewTurns()
   follower.wake()
-  for (let turn = 0; turn < 5; turn++) await nextTurn()
+  await fewTurns()
   t.mock.timers.tick(49)
   follower.wake()
-  for (let turn = 0; turn < 5; turn++) await nextTurn()
-  assert.equal(steps, 1, 'still gathering')
+  await fewTurns()
+  assert.equal(steps(), 1, 'still gathering')
   t.mock.timers.tick(1)
-  await started.promise
-  assert.equal(steps, 2, 'one step for both wakes')
-  started = deferred()
-  for (let turn = 0; turn < 5; turn++) await nextTurn()
-  assert.equal(steps, 2, 'the wakes were read by that step: idle again')
+  await nextStep()
+  assert.equal(steps(), 2, 'one step for both wakes')
+  await fewTurns()
+  assert.equal(steps(), 2, 'the wakes were read by that step: idle again')
   follower.wake()
-  for (let turn = 0; turn < 5; turn++) await nextTurn()
+  await fewTurns()
   await follower.stop()
-  assert.equal(steps, 2, 'a stop during the gather time ends it without another step')
+  assert.equal(steps(), 2, 'a stop during the gather time ends it without another step')
 })

@@ -60,8 +60,7 @@ export async function exportOrders(
     }
   }
   const query = parseListQuery(raw, deps.clock.now(), validationFailed)
-  const groups = await search.sumsByGroup(deps.db, account, query)
-  const total = groups.reduce((sum, group) => sum + group.value.count, 0)
+  const total = await search.countMatching(deps.db, account, query)
   async function* pieces(written: (orders: number) => void = () => {}): AsyncGenerator<string> {
     if (format === 'csv') yield stringify([CSV_COLUMNS])
     let after: search.ExportPosition | undefined

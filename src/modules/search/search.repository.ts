@@ -158,6 +158,14 @@ export async function facetCounts(
   }
 }
 
+/** How many orders match, where no statistic is wanted (user orders, an export's progress). */
+export async function countMatching(db: Db, account: string, query: ListQuery): Promise<number> {
+  const row = await filtered(db, account, query)
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
 /** The matching orders' count and sums, per origin and currency: the paging total and every statistic. */
 export async function sumsByGroup(
   db: Db,

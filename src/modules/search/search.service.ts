@@ -12,6 +12,7 @@ import {
   combine,
   facetsOf,
   fieldStats,
+  pagingOf,
   parseListQuery,
   parseUserOrdersQuery,
   searchRowOf,
@@ -48,16 +49,13 @@ export async function listOrders(
     search.pageOf(db, principal.account, query),
     query.withFacets ? search.facetCounts(db, principal.account, query, buckets) : undefined,
   ])
-  const total = groups.reduce((sum, group) => sum + group.value.count, 0)
   return {
     list: page.map((json) => JSON.parse(json) as ListOrdersDocument['list'][number]),
     facets: facets ? facetsOf(facets, buckets) : [],
-    paging: {
-      total,
-      pages: Math.ceil(total / query.perPage),
-      currentPage: query.page,
-      perPage: query.perPage,
-    },
+    paging: pagingOf(
+      groups.reduce((sum, group) => sum + group.value.count, 0),
+      query,
+    ),
     stats: {
       stats: {
         totalValue: statsOf(groups.map((group) => ({ ...group, sums: group.value }))),
@@ -98,21 +96,15 @@ function statsOf(
  * statistics here: they are zeros, as in the reference's example.
  */
 export async function listUserOrders(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  { db }: Pick<Deps, 'db'>,
   principal: Principal,
   raw: RawUserOrdersQuery,
 ): Promise<UserOrdersDocument> {
-  const query = parseUserOrdersQuery(
-    raw,
-    customerOf(principal, raw.clientEmail),
-    clock.now(),
-    validationFailed,
-  )
-  const [groups, page] = await Promise.all([
-    search.sumsByGroup(db, principal.account, query),
+  const query = parseUserOrdersQuery(raw, customerOf(principal, raw.clientEmail), validationFailed)
+  const [total, page] = await Promise.all([
+    search.countMatching(db, principal.account, query),
     search.pageOf(db, principal.account, query),
   ])
-  const total = groups.reduce((sum, group) => sum + group.value.count, 0)
   const none = {
     Count: 0,
     Max: 0,
@@ -127,12 +119,7 @@ export async function listUserOrders(
   return {
     list: page.map((json) => JSON.parse(json) as UserOrdersDocument['list'][number]),
     facets: [],
-    paging: {
-      total,
-      pages: Math.ceil(total / query.perPage),
-      currentPage: query.page,
-      perPage: query.perPage,
-    },
+    paging: pagingOf(total, query),
     stats: { stats: { totalValue: none, totalItems: none } },
   }
 }

@@ -216,26 +216,11 @@ export type RawListQuery = Partial<Record<string, string>>
  * waiting-for-sellers-confirmation status the reference lists is accepted; no Ordo order is ever in it.
  */
 export function parseListQuery(raw: RawListQuery, now: Date, invalid: (message: string) => Error): ListQuery {
-  const number = (name: string, fallback: number, max: number, hint: string) => {
-    const text = raw[name]
-    if (text === undefined || text === '') return fallback
-    if (!/^\d+$/.test(text) || Number(text) < 1) {
-      throw invalid(`${name} must be a whole number of 1 or more; it was "${text}".`)
-    }
-    if (Number(text) > max) throw invalid(`${name} must be ${max} or less; it was ${text}. ${hint}`)
-    return Number(text)
-  }
   const text = raw.q?.trim()
   if (text?.includes('+')) {
     throw invalid('q must not contain "+": List orders\' full-text search does not accept it.')
   }
-  const flag = (name: string) => {
-    const value = raw[name]
-    if (value === undefined || value === '') return undefined
-    if (value !== 'true' && value !== 'false')
-      throw invalid(`${name} must be true or false; it was "${value}".`)
-    return value === 'true'
-  }
+  const flag = (name: string) => flagOf(raw[name], name, invalid)
   const term = raw.searchField ? termOf(raw, raw.searchField, invalid) : undefined
   const stray = SEARCH_FIELDS.find((field) => raw[field] !== undefined && field !== term?.kind)
   if (stray) throw invalid(`${stray} is searched only with searchField=${stray}; it was given without it.`)
@@ -251,9 +236,9 @@ export function parseListQuery(raw: RawListQuery, now: Date, invalid: (message: 
       raw.f_statusDescription ? statusesDescribed(raw.f_statusDescription, invalid) : undefined,
     ),
     text: text || undefined,
-    creationDate: rangeOf(raw, 'f_creationDate', 'creationDate', invalid),
-    authorizedDate: rangeOf(raw, 'f_authorizedDate', 'authorizedDate', invalid),
-    invoicedDate: rangeOf(raw, 'f_invoicedDate', 'invoicedDate', invalid),
+    creationDate: rangeOf(raw.f_creationDate, 'f_creationDate', 'creationDate', invalid),
+    authorizedDate: rangeOf(raw.f_authorizedDate, 'f_authorizedDate', 'authorizedDate', invalid),
+    invoicedDate: rangeOf(raw.f_invoicedDate, 'f_invoicedDate', 'invoicedDate', invalid),
     salesChannel: raw.salesChannelId || raw.f_salesChannel || undefined,
     affiliateId: raw.f_affiliateId || undefined,
     sellerName: raw.f_sellerNames || undefined,
@@ -263,20 +248,56 @@ export function parseListQuery(raw: RawListQuery, now: Date, invalid: (message: 
       ...(raw.f_paymentNames ? [{ kind: 'paymentName' as const, term: raw.f_paymentNames }] : []),
     ],
     shippingEstimate: raw.f_shippingEstimate
-      ? estimateRange(raw.f_shippingEstimate, now, invalid)
+      ? estimateRange(estimateDays(raw.f_shippingEstimate, invalid), now)
       : undefined,
     withFacets: flag('facets') === true,
     matchesNothing,
     orderBy: orderByOf(raw.orderBy, invalid),
+    ...pageOf(raw.page, raw.per_page, invalid),
+  }
+}
+
+/** `page` (at most MAX_PAGE) and `per_page` (at most MAX_PER_PAGE), as List orders and user orders take them. */
+function pageOf(
+  page: string | undefined,
+  perPage: string | undefined,
+  invalid: (message: string) => Error,
+): { page: number; perPage: number } {
+  const number = (name: string, text: string | undefined, fallback: number, max: number, hint: string) => {
+    if (text === undefined || text === '') return fallback
+    if (!/^\d+$/.test(text) || Number(text) < 1) {
+      throw invalid(`${name} must be a whole number of 1 or more; it was "${text}".`)
+    }
+    if (Number(text) > max) throw invalid(`${name} must be ${max} or less; it was ${text}. ${hint}`)
+    return Number(text)
+  }
+  return {
     page: number(
       'page',
+      page,
       1,
       MAX_PAGE,
       'List orders returns at most 30 pages: narrow the filters, or follow the orders feed.',
     ),
-    perPage: number('per_page', DEFAULT_PER_PAGE, MAX_PER_PAGE, ''),
+    perPage: number('per_page', perPage, DEFAULT_PER_PAGE, MAX_PER_PAGE, ''),
   }
 }
+
+/** A `true`/`false` parameter; undefined when left out or empty. */
+function flagOf(value: string | undefined, name: string, invalid: (message: string) => Error) {
+  if (value === undefined || value === '') return undefined
+  if (value !== 'true' && value !== 'false')
+    throw invalid(`${name} must be true or false; it was "${value}".`)
+  return value === 'true'
+}
+
+/** `paging` as the reference has it, for `total` matching orders. */
+export const pagingOf = (total: number, { page, perPage }: Pick<ListQuery, 'page' | 'perPage'>) => ({
+  total,
+  pages: Math.ceil(total / perPage),
+  currentPage: page,
+  perPage,
+})
 
 function statusesOf(list: string, invalid: (message: string) => Error, name = 'f_status'): string[] {
   const statuses = list.split(',').map((status) => status.trim())
@@ -313,17 +334,14 @@ function statusesDescribed(list: string, invalid: (message: string) => Error): s
   })
 }
 
-export const DAY_MS = 86_400_000
+const DAY_MS = 86_400_000
 /** A hundred years: beyond it a date is out of what a Date holds, and no estimate is that far. */
 const MAX_ESTIMATE_DAYS = 36_500
 const startOfDay = (now: Date, days: number) =>
   new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS + days * DAY_MS).toISOString()
 
-/**
- * `f_shippingEstimate=N.days` (UTC days): a negative N is late (expected before now), 0 today, 1 tomorrow, and a
- * larger N the next N days from now.
- */
-export function estimateRange(text: string, now: Date, invalid: (message: string) => Error): DateRange {
+/** The N of `f_shippingEstimate=N.days`. */
+function estimateDays(text: string, invalid: (message: string) => Error): number {
   const match = /^(-?\d+)\.days$/.exec(text.trim())
   if (!match) {
     throw invalid(
@@ -334,6 +352,14 @@ export function estimateRange(text: string, now: Date, invalid: (message: string
   if (Math.abs(days) > MAX_ESTIMATE_DAYS) {
     throw invalid(`f_shippingEstimate must be within ${MAX_ESTIMATE_DAYS} days either way; it was "${text}".`)
   }
+  return days
+}
+
+/**
+ * When `N.days` expects the order (UTC days): a negative N is late (expected before now), 0 today, 1 tomorrow,
+ * and a larger N the next N days from now.
+ */
+function estimateRange(days: number, now: Date): DateRange {
   const at = now.toISOString()
   if (days < 0) return { to: at, toExclusive: true }
   if (days <= 1) return { from: startOfDay(now, days), to: startOfDay(now, days + 1), toExclusive: true }
@@ -342,12 +368,11 @@ export function estimateRange(text: string, now: Date, invalid: (message: string
 
 /** `creationDate:[2022-01-01T02:00:00.000Z TO 2022-01-02T01:59:59.999Z]`, `*` for an open bound. */
 function rangeOf(
-  raw: RawListQuery,
+  value: string | undefined,
   name: string,
   field: string,
   invalid: (message: string) => Error,
 ): DateRange | undefined {
-  const value = raw[name]
   if (value === undefined || value === '') return undefined
   const match = /^([A-Za-z]+):\[\s*(\S+)\s+TO\s+(\S+)\s*\]$/.exec(value)
   const wrong = () =>
@@ -481,21 +506,20 @@ export function bucketsAt(now: Date): Bucket[] {
       column,
       range: { from: at(from), to: at(to) },
     }))
-  const fail = () => new Error('unreachable: the buckets name valid estimates')
   return [
     ...(
       [
-        ['Atrasadas', '-1.days'],
-        ['Hoje', '0.days'],
-        ['Amanhã', '1.days'],
-        ['Próximos 7 dias', '7.days'],
+        ['Atrasadas', -1],
+        ['Hoje', 0],
+        ['Amanhã', 1],
+        ['Próximos 7 dias', 7],
       ] as const
-    ).map(([name, url]) => ({
+    ).map(([name, days]) => ({
       facet: 'ShippingEstimatedDate',
       name,
-      url,
+      url: `${days}.days`,
       column: 'shipping_estimated_date' as const,
-      range: estimateRange(url, now, fail),
+      range: estimateRange(days, now),
     })),
     ...dated('creationDate', 'creation_date'),
     ...dated('authorizedDate', 'authorized_date'),
@@ -579,7 +603,6 @@ export type RawUserOrdersQuery = Partial<Record<string, string | string[]>>
 export function parseUserOrdersQuery(
   raw: RawUserOrdersQuery,
   email: string,
-  now: Date,
   invalid: (message: string) => Error,
 ): ListQuery {
   const one = (name: string) => {
@@ -589,26 +612,24 @@ export function parseUserOrdersQuery(
   }
   const statuses = [raw.status ?? []].flat().flatMap((value) => statusesOf(value, invalid, 'status'))
   const created = one('creation_date')
-  const pending = one('my_pending_approvals')
-  if (pending !== undefined && pending !== '' && pending !== 'true' && pending !== 'false') {
-    throw invalid(`my_pending_approvals must be true or false; it was "${pending}".`)
-  }
-  const base = parseListQuery(
-    {
-      page: one('page'),
-      per_page: one('per_page'),
-      // The reference shows the range with and without its field: both are taken.
-      f_creationDate: created && !created.startsWith('creationDate:') ? `creationDate:${created}` : created,
-    },
-    now,
-    (message) => invalid(message.replace('f_creationDate', 'creation_date')),
-  )
   const text = one('text')?.trim()
   return {
-    ...base,
     clientEmail: email.toLowerCase(),
     exactText: text || undefined,
     statuses: statuses.length > 0 ? statuses : undefined,
-    matchesNothing: [raw.purchase_agent_id ?? []].flat().some(Boolean) || pending === 'true',
+    // The reference shows the range with and without its field: both are taken.
+    creationDate: rangeOf(
+      created && !created.startsWith('creationDate:') ? `creationDate:${created}` : created,
+      'creation_date',
+      'creationDate',
+      invalid,
+    ),
+    terms: [],
+    withFacets: false,
+    matchesNothing:
+      [raw.purchase_agent_id ?? []].flat().some(Boolean) ||
+      flagOf(one('my_pending_approvals'), 'my_pending_approvals', invalid) === true,
+    orderBy: { field: 'creationDate', direction: 'desc' },
+    ...pageOf(one('page'), one('per_page'), invalid),
   }
 }

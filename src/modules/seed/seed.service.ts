@@ -41,20 +41,18 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
     resources: new Set(),
     shopperEmail: null,
   }
-  const settings = await getSettings(deps, run.account)
-  const graceMs = settings.cancellationGracePeriodMinutes * 60_000
+  const context: Context = {
+    deps: seeding,
+    principal,
+    settings: await getSettings(deps, run.account),
+    until: run.until,
+    setClock: (at) => (now = at),
+  }
   let seeded = 0
   let placed = 0
   for (let index = 0; seeded < run.orders; index++) {
     const scenario = scenarioOf(run.seed, index, run.orders, run.until - TWO_YEARS_MS, run.until)
-    const { orders, created } = await live(
-      seeding,
-      principal,
-      scenario,
-      graceMs,
-      run.until,
-      (at) => (now = at),
-    )
+    const { orders, created } = await live(context, scenario)
     seeded += orders
     if (created) placed += orders
     run.placed?.(seeded)
@@ -62,14 +60,19 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
   return placed
 }
 
+interface Context {
+  /** With the seed's clock, which `setClock` moves. */
+  deps: Deps
+  principal: Principal
+  settings: Awaited<ReturnType<typeof getSettings>>
+  until: number
+  setClock: (time: number) => void
+}
+
 /** One scenario, step by step: how many orders its placement holds, and whether this run created them. */
 async function live(
-  deps: Deps,
-  principal: Principal,
+  { deps, principal, settings, until, setClock }: Context,
   scenario: Scenario,
-  graceMs: number,
-  until: number,
-  setClock: (time: number) => void,
 ): Promise<{ orders: number; created: boolean }> {
   // A step the scenario puts after `until` has not happened yet: the order stays where it got to.
   const at = (time: number) => {
@@ -95,21 +98,21 @@ async function live(
     await notifyPayment(deps, principal, first.orderId, payment.id)
   }
   // The grace period ends as the server's timer would end it.
-  if (!at(scenario.decidedAt + graceMs + GRACE_MARGIN_MS)) return done
+  const graceEnds = scenario.decidedAt + settings.cancellationGracePeriodMinutes * 60_000 + GRACE_MARGIN_MS
+  if (!at(graceEnds)) return done
   for (const order of orders) {
-    await applyOrderTimeout(deps, { account: principal.account, orderId: order.orderId }, () =>
-      getSettings(deps, principal.account),
+    await applyOrderTimeout(
+      deps,
+      { account: principal.account, orderId: order.orderId },
+      async () => settings,
     )
   }
   if (scenario.fate === 'ready for handling') return done
-  if (!at(Math.max(scenario.handledAt, scenario.decidedAt + graceMs + GRACE_MARGIN_MS))) return done
+  if (!at(Math.max(scenario.handledAt, graceEnds))) return done
   for (const order of orders) await startOrderHandling(deps, principal, order.orderId)
   if (scenario.fate === 'handling') return done
-  const invoicedAt = Math.max(
-    scenario.invoicedAt,
-    scenario.handledAt,
-    scenario.decidedAt + graceMs + 2 * GRACE_MARGIN_MS,
-  )
+  // Invoicing comes after handling in every scenario.
+  const invoicedAt = Math.max(scenario.invoicedAt, graceEnds + GRACE_MARGIN_MS)
   if (!at(invoicedAt)) return done
   for (const order of orders) {
     await invoiceOrder(deps, principal, order.orderId, {
