@@ -68,14 +68,16 @@ const interaction = (message: string): OrderEventDraft => ({
 })
 
 const append = (db: Db, orderId: string, orderVersion: number) =>
-  insertEvents(db, {
-    account: 'acme',
-    orderId,
-    orderVersion,
-    origin: { account: 'acme', key: 'test' },
-    createdAt: '2026-03-02T12:00:00.000Z',
-    events: [interaction(`${orderId} v${orderVersion}`)],
-  })
+  insertEvents(db, [
+    {
+      account: 'acme',
+      orderId,
+      orderVersion,
+      origin: { account: 'acme', key: 'test' },
+      createdAt: '2026-03-02T12:00:00.000Z',
+      events: [interaction(`${orderId} v${orderVersion}`)],
+    },
+  ])
 
 /** Each order's versions appear in ascending order, and no event appears twice. */
 function assertOrderly(seen: readonly Seen[]): void {

@@ -12,6 +12,7 @@ import { createAccount } from '../src/modules/accounts/account.service.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import type { ListOrdersDocument } from '../src/modules/search/search.schemas.ts'
 import { refreshSearchIndex } from '../src/modules/search/search.service.ts'
+import { seedOrders } from '../src/modules/seed/seed.service.ts'
 
 const ORDERS = 48
 const NAMES = [
@@ -119,7 +120,8 @@ const inRange = (value: string | null, text: string | undefined) => {
   if (text === undefined) return true
   if (value === null) return false
   const [, from, to] = /\[(\S+) TO (\S+)\]/.exec(text) ?? []
-  return (from === '*' || value >= (from ?? '')) && (to === '*' || value <= (to ?? ''))
+  const at = Date.parse(value)
+  return (from === '*' || at >= Date.parse(from ?? '')) && (to === '*' || at <= Date.parse(to ?? ''))
 }
 
 const paymentNamesOf = (doc: OrderDocument) => [
@@ -190,7 +192,7 @@ function expected(docs: readonly OrderDocument[], query: Query, now: Date) {
 const sometimes = <T>(arbitrary: fc.Arbitrary<T>) =>
   fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary, weight: 1 })
 
-function queryOf(docs: readonly OrderDocument[]) {
+function queryOf(docs: readonly OrderDocument[]): fc.Arbitrary<Query> {
   const dates = (pick: (doc: OrderDocument) => string | null) => {
     const date = fc.constantFrom(...docs.map(pick).filter((d): d is string => d !== null))
     return sometimes(
@@ -213,41 +215,49 @@ function queryOf(docs: readonly OrderDocument[]) {
         .map((paymentId) => ({ searchField: 'paymentId', paymentId })),
     ),
   )
-  return fc.record({
-    search: searchField,
-    f_status: sometimes(
-      fc
-        .subarray(['payment-pending', 'ready-for-handling', 'canceled', 'handling', 'invoiced'], {
-          minLength: 1,
-          maxLength: 2,
-        })
-        .map((statuses) => statuses.join(',')),
-    ),
-    q: sometimes(
-      fc.oneof(
-        fc.constantFrom(...docs.map((doc) => doc.orderId)),
-        fc.constantFrom(...docs.map((doc) => doc.clientProfileData.email.toUpperCase())),
-        fc.constantFrom(...docs.map((doc) => doc.clientProfileData.document)),
-        fc.constantFrom('silv', 'Souza', 'ana silva', 'LIMA'),
+  return fc
+    .record({
+      search: searchField,
+      f_status: sometimes(
+        fc
+          .subarray(['payment-pending', 'ready-for-handling', 'canceled', 'handling', 'invoiced'], {
+            minLength: 1,
+            maxLength: 2,
+          })
+          .map((statuses) => statuses.join(',')),
       ),
-    ),
-    creation: dates((doc) => doc.creationDate),
-    authorized: dates((doc) => doc.authorizedDate),
-    invoiced: dates((doc) => doc.invoicedDate),
-    salesChannelId: sometimes(fc.constantFrom('1', '2', '3')),
-    f_paymentNames: sometimes(fc.constantFrom(...PAYMENTS)),
-    f_statusDescription: sometimes(fc.constantFrom(...new Set(docs.map((doc) => doc.statusDescription)))),
-    f_shippingEstimate: sometimes(fc.constantFrom('-1.days', '0.days', '1.days', '7.days', '2.days')),
-    facets: fc.boolean(),
-    orderBy: fc
-      .tuple(
-        fc.constantFrom('creationDate', 'orderId', 'items', 'totalValue', 'origin'),
-        fc.constantFrom('asc', 'desc'),
-      )
-      .map((parts) => parts.join(',')),
-    per_page: fc.integer({ min: 1, max: 20 }),
-    page: fc.integer({ min: 1, max: 4 }),
-  })
+      q: sometimes(
+        fc.oneof(
+          fc.constantFrom(...docs.map((doc) => doc.orderId)),
+          fc.constantFrom(...docs.map((doc) => doc.clientProfileData.email.toUpperCase())),
+          fc.constantFrom(...docs.map((doc) => doc.clientProfileData.document)),
+          fc.constantFrom('silv', 'Souza', 'ana silva', 'LIMA'),
+        ),
+      ),
+      creation: dates((doc) => doc.creationDate),
+      authorized: dates((doc) => doc.authorizedDate),
+      invoiced: dates((doc) => doc.invoicedDate),
+      salesChannelId: sometimes(fc.constantFrom('1', '2', '3')),
+      f_paymentNames: sometimes(fc.constantFrom(...PAYMENTS)),
+      f_statusDescription: sometimes(fc.constantFrom(...new Set(docs.map((doc) => doc.statusDescription)))),
+      f_shippingEstimate: sometimes(fc.constantFrom('-1.days', '0.days', '1.days', '7.days', '2.days')),
+      facets: fc.boolean(),
+      orderBy: fc
+        .tuple(
+          fc.constantFrom('creationDate', 'orderId', 'items', 'totalValue', 'origin'),
+          fc.constantFrom('asc', 'desc'),
+        )
+        .map((parts) => parts.join(',')),
+      per_page: fc.integer({ min: 1, max: 20 }),
+      page: fc.integer({ min: 1, max: 4 }),
+    })
+    .map(({ creation, authorized, invoiced, search, ...rest }): Query => ({
+      ...rest,
+      ...search,
+      f_creationDate: creation && range('creationDate', ...creation),
+      f_authorizedDate: authorized && range('authorizedDate', ...authorized),
+      f_invoicedDate: invoiced && range('invoicedDate', ...invoiced),
+    }))
 }
 
 /** Every facet's counts by hand over the matching documents. */
@@ -303,68 +313,135 @@ const url = (query: Query) =>
       .map(([name, value]): [string, string] => [name, String(value)]),
   ).toString()}`
 
+/** Asks List orders `query` and checks the page, paging and statistics against brute force over `docs`. */
+async function assertAnswered(test: TestApp, docs: readonly OrderDocument[], query: Query): Promise<void> {
+  const res = await api(test).send('GET', url(query))
+  assert.equal(res.statusCode, 200, res.body)
+  const body = res.json<ListOrdersDocument>()
+  const want = expected(docs, query, test.clock.now())
+  assert.deepEqual(
+    body.list.map((item) => item.orderId),
+    want.page,
+    `${url(query)}: the page`,
+  )
+  assert.deepEqual(body.paging, {
+    total: want.matching.length,
+    pages: Math.ceil(want.matching.length / query.per_page),
+    currentPage: query.page,
+    perPage: query.per_page,
+  })
+  const values = want.matching.map((doc) => doc.value)
+  const value = body.stats.stats.totalValue
+  assert.equal(value.Count, values.length)
+  assert.equal(
+    value.Sum,
+    values.reduce((a, b) => a + b, 0),
+  )
+  assert.equal(
+    value.SumOfSquares,
+    values.reduce((a, b) => a + b * b, 0),
+  )
+  assert.equal(value.Max, values.length ? Math.max(...values) : 0)
+  assert.equal(value.Min, values.length ? Math.min(...values) : 0)
+  assert.equal(
+    body.stats.stats.totalItems.Sum,
+    want.matching.reduce((sum, doc) => sum + itemsOf(doc), 0),
+  )
+  if (query.facets) assertFacets(body, want.matching, test.clock.now())
+  else assert.deepEqual(body.facets, [])
+  for (const item of body.list) {
+    const doc = docs.find((d) => d.orderId === item.orderId)
+    assert.ok(doc)
+    assert.equal(item.totalValue, doc.value)
+    assert.equal(item.status, doc.status)
+    assert.equal(item.statusDescription, doc.statusDescription)
+    assert.equal(item.clientName, `${doc.clientProfileData.firstName} ${doc.clientProfileData.lastName}`)
+    assert.equal(item.paymentNames, paymentNamesOf(doc).join(', '))
+    assert.equal(item.items, null)
+  }
+}
+
+const SEEDED = 3_000
+
+/** Every order of the account, as Get order has it. */
+async function allDocuments(test: TestApp): Promise<OrderDocument[]> {
+  const res = await api(test).send('GET', '/api/ordo/pvt/orders/export?format=jsonl')
+  assert.equal(res.statusCode, 200)
+  const ids = res.body
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { orderId: string }).orderId)
+  const docs: OrderDocument[] = []
+  for (const id of ids) docs.push(await api(test).getOk(id))
+  return docs
+}
+
+/**
+ * Queries on what the statistics' counters answer — statuses and creation dates, bounds on whole UTC days, inside
+ * a day, in another offset, or open — and now and then a filter they cannot answer.
+ */
+function seededQueryOf(docs: readonly OrderDocument[], days: readonly string[]): fc.Arbitrary<Query> {
+  const instant = fc.oneof(
+    fc.constantFrom(...days).map((day) => `${day}T00:00:00.000Z`),
+    fc.constantFrom(...days).map((day) => `${day}T23:59:59.999Z`),
+    fc.constantFrom(...days).map((day) => `${day}T00:00:00.000-03:00`),
+    fc.constantFrom(...docs.map((doc) => doc.creationDate)),
+  )
+  const statuses = [...new Set(docs.map((doc) => doc.status))]
+  return fc.record({
+    f_status: sometimes(fc.subarray(statuses, { minLength: 1 }).map((list) => list.join(','))),
+    f_creationDate: fc
+      .tuple(fc.option(instant, { nil: undefined }), fc.option(instant, { nil: undefined }))
+      .map(([a, b]) =>
+        a !== undefined && b !== undefined && Date.parse(b) < Date.parse(a) ? [b, a] : [a, b],
+      )
+      .map(([from, to]) => range('creationDate', from, to)),
+    salesChannelId: sometimes(fc.constantFrom('1', '2', '3')),
+    orderBy: fc.constantFrom('creationDate,desc', 'totalValue,asc'),
+    per_page: fc.constant(15),
+    page: fc.integer({ min: 1, max: 3 }),
+  })
+}
+
 describeEachDialect('List orders', (dialect) => {
   it('returns exactly the orders, page, order and statistics that brute force over the documents gives', async (t) => {
     const test = await startTestApp(t, dialect)
     const docs = await placeVariedOrders(test)
     await fc.assert(
-      fc.asyncProperty(queryOf(docs), async ({ creation, authorized, invoiced, search, ...rest }) => {
-        const query: Query = {
-          ...rest,
-          ...search,
-          f_creationDate: creation && range('creationDate', ...creation),
-          f_authorizedDate: authorized && range('authorizedDate', ...authorized),
-          f_invoicedDate: invoiced && range('invoicedDate', ...invoiced),
-        }
-        const res = await api(test).send('GET', url(query))
-        assert.equal(res.statusCode, 200, res.body)
-        const body = res.json<ListOrdersDocument>()
-        const want = expected(docs, query, test.clock.now())
-        assert.deepEqual(
-          body.list.map((item) => item.orderId),
-          want.page,
-          `${url(query)}: the page`,
-        )
-        assert.deepEqual(body.paging, {
-          total: want.matching.length,
-          pages: Math.ceil(want.matching.length / query.per_page),
-          currentPage: query.page,
-          perPage: query.per_page,
-        })
-        const values = want.matching.map((doc) => doc.value)
-        const value = body.stats.stats.totalValue
-        assert.equal(value.Count, values.length)
-        assert.equal(
-          value.Sum,
-          values.reduce((a, b) => a + b, 0),
-        )
-        assert.equal(
-          value.SumOfSquares,
-          values.reduce((a, b) => a + b * b, 0),
-        )
-        assert.equal(value.Max, values.length ? Math.max(...values) : 0)
-        assert.equal(value.Min, values.length ? Math.min(...values) : 0)
-        assert.equal(
-          body.stats.stats.totalItems.Sum,
-          want.matching.reduce((sum, doc) => sum + itemsOf(doc), 0),
-        )
-        if (query.facets) assertFacets(body, want.matching, test.clock.now())
-        else assert.deepEqual(body.facets, [])
-        for (const item of body.list) {
-          const doc = docs.find((d) => d.orderId === item.orderId)
-          assert.ok(doc)
-          assert.equal(item.totalValue, doc.value)
-          assert.equal(item.status, doc.status)
-          assert.equal(item.statusDescription, doc.statusDescription)
-          assert.equal(
-            item.clientName,
-            `${doc.clientProfileData.firstName} ${doc.clientProfileData.lastName}`,
-          )
-          assert.equal(item.paymentNames, paymentNamesOf(doc).join(', '))
-          assert.equal(item.items, null)
-        }
-      }),
+      fc.asyncProperty(queryOf(docs), (query) => assertAnswered(test, docs, query)),
       { numRuns: 200, seed: 42 },
+    )
+  })
+
+  it('answers the same over thousands of seeded orders spread over two years, kept by the write path', async (t) => {
+    const test = await startTestApp(t, dialect)
+    await seedOrders(test.deps, {
+      account: 'acme',
+      orders: SEEDED,
+      seed: 11,
+      until: test.clock.now().getTime(),
+    })
+    let docs = await allDocuments(test)
+    assert.ok(docs.length >= SEEDED, `${docs.length} orders`)
+    // Orders that hold a status's highest or lowest value leave it, through the API: the statistics find the
+    // next extremes.
+    const ready = docs.filter((doc) => doc.status === 'ready-for-handling')
+    const byValue = [...ready].sort((a, b) => a.value - b.value)
+    for (const doc of [byValue[0], byValue.at(-1)]) {
+      assert.ok(doc)
+      assert.equal((await api(test).startHandling(doc.orderId)).statusCode, 204)
+    }
+    const pending = docs
+      .filter((doc) => doc.status === 'payment-pending')
+      .sort((a, b) => a.value - b.value)
+      .at(-1)
+    assert.ok(pending)
+    assert.equal((await api(test).cancel(pending.orderId)).statusCode, 200)
+    docs = await allDocuments(test)
+    const days = docs.map((doc) => doc.creationDate.slice(0, 10))
+    await fc.assert(
+      fc.asyncProperty(seededQueryOf(docs, days), (query) => assertAnswered(test, docs, query)),
+      { numRuns: 120, seed: 7 },
     )
   })
 

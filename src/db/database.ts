@@ -22,7 +22,11 @@ import type {
 import type { HookAttemptTable, HookConfigTable, HookDeliveryTable } from '../modules/feed/hook.table.ts'
 import type { OrderGroupTable, OrderSequenceTable } from '../modules/intake/intake.table.ts'
 import type { OrderEventTable, OrderTable, OrderVersionDocumentTable } from '../modules/orders/order.table.ts'
-import type { OrderSearchTable, OrderSearchTermTable } from '../modules/search/search.table.ts'
+import type {
+  OrderSearchStatsTable,
+  OrderSearchTable,
+  OrderSearchTermTable,
+} from '../modules/search/search.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
 
 export interface Database {
@@ -45,6 +49,7 @@ export interface Database {
   filter_states: FilterStateTable
   order_search: OrderSearchTable
   order_search_terms: OrderSearchTermTable
+  order_search_stats: OrderSearchStatsTable
 }
 
 /** A connection or a transaction: repositories accept either. */
@@ -99,6 +104,21 @@ export async function unflushedTransaction<T>(
       await sql`pragma synchronous = FULL`.execute(connection)
     }
   })
+}
+
+/**
+ * The rows of a multi-row INSERT in runs that stay under either database's limit on bound parameters (SQLite's
+ * is 32766, PostgreSQL's 65535).
+ */
+export function* insertRuns<T extends object>(rows: readonly T[]): Generator<T[]> {
+  const columns = Math.max(Object.keys(rows[0] ?? {}).length, 1)
+  const size = Math.max(Math.floor(30_000 / columns), 1)
+  for (let start = 0; start < rows.length; start += size) yield rows.slice(start, start + size)
+}
+
+/** The values of an `IN` list in runs under the same limit. */
+export function* inListRuns<T>(values: readonly T[]): Generator<T[]> {
+  for (let start = 0; start < values.length; start += 30_000) yield values.slice(start, start + 30_000)
 }
 
 /**

@@ -15,6 +15,7 @@ import * as jobConcurrencyKeys from './migrations/0010-job-concurrency-keys.ts'
 import * as hookDeliveryHeads from './migrations/0011-hook-delivery-heads.ts'
 import * as jobCoalesceIndex from './migrations/0012-job-coalesce-index.ts'
 import * as orderSearch from './migrations/0013-order-search.ts'
+import * as orderSearchStats from './migrations/0014-order-search-stats.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0011-hook-delivery-heads': hookDeliveryHeads,
   '0012-job-coalesce-index': jobCoalesceIndex,
   '0013-order-search': orderSearch,
+  '0014-order-search-stats': orderSearchStats,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

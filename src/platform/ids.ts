@@ -1,11 +1,26 @@
 // Identifier and secret generation. Every id is made here, in the application, so both databases agree.
-import { hash, randomBytes, randomInt } from 'node:crypto'
+import { hash, randomBytes, randomFillSync, randomInt } from 'node:crypto'
+
+/**
+ * Bytes for ids, drawn from the CSPRNG a pool at a time: a call per id cost more than the rest of making an
+ * order's ids. Secrets (randomToken) draw their own.
+ */
+const pool = Buffer.alloc(4096)
+let used = pool.length
+
+function idBytes(bytes: number): Buffer {
+  if (used + bytes > pool.length) {
+    randomFillSync(pool)
+    used = 0
+  }
+  return pool.subarray(used, (used += bytes))
+}
 
 /** Upper-case hex, as VTEX writes payment, transaction and event ids. */
-export const hexId = (bytes = 16): string => randomBytes(bytes).toString('hex').toUpperCase()
+export const hexId = (bytes = 16): string => idBytes(bytes).toString('hex').toUpperCase()
 
 /** Lower-case hex for ids Ordo owns (receipts, interactions). */
-export const lowerHexId = (bytes = 16): string => randomBytes(bytes).toString('hex')
+export const lowerHexId = (bytes = 16): string => idBytes(bytes).toString('hex')
 
 const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 

@@ -4,9 +4,9 @@ import type { Db } from '../db/database.ts'
 
 export interface OrderReadModel {
   /**
-   * Called inside the transaction that saved `order` (the core's `Order`, src/modules/orders/order.ts, as just
-   * saved), so that what the read model holds is current the moment the write is answered, and a rolled-back
-   * write leaves nothing behind.
+   * Called inside the transaction that saved `orders` (the core's `Order`s, src/modules/orders/order.ts, as
+   * just saved), so that what the read model holds is current the moment the write is answered, and a
+   * rolled-back write leaves nothing behind.
    */
-  orderSaved(db: Db, order: unknown): Promise<void>
+  ordersSaved(db: Db, orders: readonly unknown[]): Promise<void>
 }

@@ -13,14 +13,22 @@ const change = async (deps: Deps, principal: Principal, orderId: string, rule: R
   return changeOrder(deps, { actor: principal, orderId, settings }, rule)
 }
 
+export interface CancelRequest {
+  reason?: string | null | undefined
+  requestedByUser?: boolean | undefined
+}
+
+/** The rule POST …/cancel runs, for a writer of many orders at once (`ordo seed`). */
+export const cancelRule = (input: CancelRequest): Rule =>
+  cancel({ reason: input.reason ?? null, requestedByUser: input.requestedByUser ?? false })
+
 export async function cancelOrder(
   deps: Deps,
   principal: Principal,
   orderId: string,
-  input: { reason?: string | null | undefined; requestedByUser?: boolean | undefined },
+  input: CancelRequest,
 ): Promise<Receipt> {
-  const rule = cancel({ reason: input.reason ?? null, requestedByUser: input.requestedByUser ?? false })
-  const decision = await change(deps, principal, orderId, rule)
+  const decision = await change(deps, principal, orderId, cancelRule(input))
   const { order } = decision
   return { date: decidedAt(decision), orderId: order.orderId, receipt: lowerHexId() }
 }

@@ -250,18 +250,7 @@ export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<F
       const cursor = await feeds.lockCursor(handle, FAN_OUT)
       const { events, next } = await readEventStream(handle, cursor, batch)
       if (events.length === 0) return { read: 0, sendersDue: 0 }
-      const feedSubscriptions = (await feeds.listConfigs(trx)).map((row) => ({
-        channel: 'feed' as const,
-        account: row.account,
-        appKey: row.app_key,
-        filter: JSON.parse(row.filter_json) as FeedFilter,
-        createdAt: row.created_at,
-      }))
-      const matches = await matchEvents(
-        trx,
-        [...feedSubscriptions, ...(await hookSubscriptions(trx))],
-        events,
-      )
+      const matches = await matchEvents(trx, await subscriptionsOf(trx), events)
       const now = deps.clock.now().toISOString()
       const items = matches
         .filter(({ subscription }) => subscription.channel === 'feed')
@@ -291,6 +280,29 @@ export async function fanOutEvents(deps: Deps, batch = FAN_OUT_BATCH): Promise<F
   )
   deps.metrics.feedEventsFannedOut.inc(step.read)
   return step
+}
+
+/** Every feed and hook, as the fan-out matches events against them. */
+async function subscriptionsOf(db: Db): Promise<Subscription[]> {
+  const feedSubscriptions = (await feeds.listConfigs(db)).map((row) => ({
+    channel: 'feed' as const,
+    account: row.account,
+    appKey: row.app_key,
+    filter: JSON.parse(row.filter_json) as FeedFilter,
+    createdAt: row.created_at,
+  }))
+  return [...feedSubscriptions, ...(await hookSubscriptions(db))]
+}
+
+/**
+ * Whether a feed or hook of the account filters on documents (FromOrders): only such a filter reads the
+ * document of each version, so a writer of orders whose events all come before every later subscription
+ * (`ordo seed`) need keep those documents only when one exists already.
+ */
+export async function filtersOnDocuments({ db }: Pick<Deps, 'db'>, account: string): Promise<boolean> {
+  return (await subscriptionsOf(db)).some(
+    (subscription) => subscription.account === account && subscription.filter.type === 'FromOrders',
+  )
 }
 
 /**

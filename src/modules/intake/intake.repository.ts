@@ -1,5 +1,5 @@
 // All SQL of order intake: sequence numbers and order groups with their retry keys.
-import type { Db } from '../../db/database.ts'
+import { inListRuns, insertRuns, type Db } from '../../db/database.ts'
 
 /** Hands out `count` new sequence numbers, ascending from 500001 with random gaps so outsiders cannot count orders. */
 export async function reserveSequences(db: Db, account: string, gaps: readonly number[]): Promise<number[]> {
@@ -49,26 +49,42 @@ export async function findGroupByKey(
   return undefined
 }
 
-export async function insertGroup(
+export interface GroupRow {
+  account: string
+  orderGroup: string
+  idempotencyKey: string | null
+  marketplaceOrderId: string | null
+  requestHash: string
+  createdAt: string
+}
+
+export async function insertGroups(db: Db, groups: readonly GroupRow[]): Promise<void> {
+  const rows = groups.map((group) => ({
+    account: group.account,
+    order_group: group.orderGroup,
+    idempotency_key: group.idempotencyKey,
+    marketplace_order_id: group.marketplaceOrderId,
+    request_hash: group.requestHash,
+    created_at: group.createdAt,
+  }))
+  for (const run of insertRuns(rows)) await db.insertInto('order_groups').values(run).execute()
+}
+
+/** Which of the marketplace order ids the account's groups already hold. */
+export async function findMarketplaceOrderIds(
   db: Db,
-  group: {
-    account: string
-    orderGroup: string
-    idempotencyKey: string | null
-    marketplaceOrderId: string | null
-    requestHash: string
-    createdAt: string
-  },
-): Promise<void> {
-  await db
-    .insertInto('order_groups')
-    .values({
-      account: group.account,
-      order_group: group.orderGroup,
-      idempotency_key: group.idempotencyKey,
-      marketplace_order_id: group.marketplaceOrderId,
-      request_hash: group.requestHash,
-      created_at: group.createdAt,
-    })
-    .execute()
+  account: string,
+  marketplaceOrderIds: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>()
+  for (const run of inListRuns(marketplaceOrderIds)) {
+    const rows = await db
+      .selectFrom('order_groups')
+      .select('marketplace_order_id')
+      .where('account', '=', account)
+      .where('marketplace_order_id', 'in', run)
+      .execute()
+    for (const row of rows) if (row.marketplace_order_id !== null) found.add(row.marketplace_order_id)
+  }
+  return found
 }

@@ -6,7 +6,9 @@ import { hexId, randomDigits, randomIntBetween } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import { getSettings } from '../accounts/account.service.ts'
-import { createOrders, findGroupDocuments } from '../orders/order.service.ts'
+import type { Db } from '../../db/database.ts'
+import { createOrders, findGroupDocuments, type OrderBatch } from '../orders/order.service.ts'
+import type { Order } from '../orders/order.ts'
 import { buildOrders, planIntake, startPaid } from './intake.ts'
 import * as intake from './intake.repository.ts'
 import type { IntakeBody } from './intake.schemas.ts'
@@ -58,14 +60,16 @@ export async function placeOrder(
       const settings = await getSettings({ db: trx }, principal.account)
       // Format A order ids: a random prefix, then the first order's sequence, then -01, -02… per seller.
       const orderGroup = `${randomDigits(7)}${sequences[0] ?? 0}`
-      await intake.insertGroup(trx, {
-        account: principal.account,
-        orderGroup,
-        idempotencyKey: idempotencyKey ?? null,
-        marketplaceOrderId: body.marketplaceOrderId ?? null,
-        requestHash,
-        createdAt: now,
-      })
+      await intake.insertGroups(trx, [
+        {
+          account: principal.account,
+          orderGroup,
+          idempotencyKey: idempotencyKey ?? null,
+          marketplaceOrderId: body.marketplaceOrderId ?? null,
+          requestHash,
+          createdAt: now,
+        },
+      ])
       const built = buildOrders(body, plan, {
         account: principal.account,
         orderGroup,
@@ -77,6 +81,63 @@ export async function placeOrder(
       return { orderGroup, documents, created: true }
     }),
   )
+}
+
+/** A placement written through an OrderBatch: the request, and when it was placed. */
+export interface BatchPlacement {
+  body: IntakeBody & { marketplaceOrderId: string }
+  placedAt: string
+}
+
+/**
+ * Places many orders into `batch`, as placeOrder places one (the same plan, sequences, groups and first
+ * statuses), for a writer of many orders at once (`ordo seed`), whose transaction `trx` is. A placement whose
+ * marketplaceOrderId the account already has was placed before and is left out: its entry is undefined.
+ */
+export async function placeInBatch(
+  trx: Db,
+  principal: Principal,
+  batch: OrderBatch,
+  placements: readonly BatchPlacement[],
+): Promise<(Order[] | undefined)[]> {
+  const plans = placements.map(({ body }) => planIntake(body))
+  const earlier = await intake.findMarketplaceOrderIds(
+    trx,
+    principal.account,
+    placements.map(({ body }) => body.marketplaceOrderId),
+  )
+  const fresh = placements.map(({ body }) => !earlier.has(body.marketplaceOrderId))
+  const gaps = plans.flatMap((plan, index) =>
+    fresh[index] ? plan.parts.map(() => randomIntBetween(1, 9)) : [],
+  )
+  const sequences = gaps.length > 0 ? await intake.reserveSequences(trx, principal.account, gaps) : []
+  const settings = await getSettings({ db: trx }, principal.account)
+  const groups: intake.GroupRow[] = []
+  let taken = 0
+  const placed = placements.map(({ body, placedAt }, index) => {
+    const plan = plans[index]
+    if (!plan || !fresh[index]) return undefined
+    const own = sequences.slice(taken, (taken += plan.parts.length))
+    const orderGroup = `${randomDigits(7)}${own[0] ?? 0}`
+    groups.push({
+      account: principal.account,
+      orderGroup,
+      idempotencyKey: null,
+      marketplaceOrderId: body.marketplaceOrderId,
+      requestHash: hashRequest(body),
+      createdAt: placedAt,
+    })
+    const built = buildOrders(body, plan, {
+      account: principal.account,
+      orderGroup,
+      sequences: own,
+      now: placedAt,
+      newId: () => hexId(),
+    })
+    return batch.create(built, { now: placedAt, settings }, startPaid)
+  })
+  await intake.insertGroups(trx, groups)
+  return placed
 }
 
 /** Key order is normalised so that the same order sent twice hashes the same. */

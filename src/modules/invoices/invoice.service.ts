@@ -38,8 +38,12 @@ export async function invoiceOrder(
   body: InvoiceBody,
 ): Promise<Receipt> {
   const receipt = lowerHexId()
-  return change(deps, principal, orderId, notifyInvoice(invoiceInput(body), receipt), receipt)
+  return change(deps, principal, orderId, invoiceRule(body, receipt), receipt)
 }
+
+/** The rule POST …/invoice runs, for a writer of many orders at once (`ordo seed`). */
+export const invoiceRule = (body: InvoiceBody, receipt = lowerHexId()): Rule =>
+  notifyInvoice(invoiceInput(body), receipt)
 
 /** PATCH …/invoice/{invoiceNumber}: the tracking number, and the carrier's details that are sent. */
 export async function updateInvoiceTracking(

@@ -1,7 +1,7 @@
 // All SQL for the order event log: appending a change's events, an order's history, and the account-wide
 // stream that feeds and hooks follow.
 import { sql, type Selectable } from 'kysely'
-import type { Db, DbHandle } from '../../db/database.ts'
+import { insertRuns, type Db, type DbHandle } from '../../db/database.ts'
 import type { EventData, OrderEvent, OrderEventDraft, Origin } from './order-event.ts'
 import type { OrderStatus, WorkflowInstance } from './order-status.ts'
 import type { OrderEventTable } from './order.table.ts'
@@ -27,32 +27,29 @@ export interface NewEvents {
 }
 
 /**
- * Appends the events of one order version. A use case must read the order before it writes anything, so its
- * transaction id is newer than that of the version it read: the stream then keeps each order's versions in order
- * (see assertNothingWritten).
+ * Appends the events of order versions, in the order given. A use case must read the order before it writes
+ * anything, so its transaction id is newer than that of the version it read: the stream then keeps each order's
+ * versions in order (see assertNothingWritten).
  */
-export async function insertEvents(db: Db, batch: NewEvents): Promise<void> {
-  if (batch.events.length === 0) return
-  await db
-    .insertInto('order_events')
-    .values(
-      batch.events.map((event) => ({
-        account: batch.account,
-        order_id: batch.orderId,
-        order_version: batch.orderVersion,
-        kind: event.kind,
-        domain: event.domain,
-        state: event.state,
-        last_state: event.lastState,
-        last_change: event.lastChange,
-        current_change: event.currentChange,
-        data_json: JSON.stringify(event.data),
-        origin_account: batch.origin.account,
-        origin_key: batch.origin.key,
-        created_at: batch.createdAt,
-      })),
-    )
-    .execute()
+export async function insertEvents(db: Db, versions: readonly NewEvents[]): Promise<void> {
+  const rows = versions.flatMap((version) =>
+    version.events.map((event) => ({
+      account: version.account,
+      order_id: version.orderId,
+      order_version: version.orderVersion,
+      kind: event.kind,
+      domain: event.domain,
+      state: event.state,
+      last_state: event.lastState,
+      last_change: event.lastChange,
+      current_change: event.currentChange,
+      data_json: JSON.stringify(event.data),
+      origin_account: version.origin.account,
+      origin_key: version.origin.key,
+      created_at: version.createdAt,
+    })),
+  )
+  for (const run of insertRuns(rows)) await db.insertInto('order_events').values(run).execute()
 }
 
 export async function listEvents(db: Db, account: string, orderId: string): Promise<OrderEvent[]> {

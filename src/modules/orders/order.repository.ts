@@ -1,7 +1,7 @@
 // All SQL for orders. Rows in, typed orders out; no business rules.
 import type SQLite from 'better-sqlite3'
 import type { Selectable } from 'kysely'
-import type { Db, DbHandle, ReadConnection } from '../../db/database.ts'
+import { insertRuns, type Db, type DbHandle, type ReadConnection } from '../../db/database.ts'
 import { AppError } from '../../platform/errors.ts'
 import { customerName, orderValue, type Order } from './order.ts'
 import type { OrderTable } from './order.table.ts'
@@ -124,20 +124,18 @@ function columns({ order, document, renderVersion }: OrderWrite) {
   }
 }
 
-export async function insertOrder(db: Db, write: OrderWrite): Promise<void> {
-  const { order } = write
-  await db
-    .insertInto('orders')
-    .values({
-      account: order.account,
-      order_id: order.orderId,
-      order_group: order.orderGroup,
-      sequence: order.sequence,
-      version: order.version,
-      creation_date: order.creationDate,
-      ...columns(write),
-    })
-    .execute()
+/** New orders, each at its first stored version. */
+export async function insertOrders(db: Db, writes: readonly OrderWrite[]): Promise<void> {
+  const rows = writes.map((write) => ({
+    account: write.order.account,
+    order_id: write.order.orderId,
+    order_group: write.order.orderGroup,
+    sequence: write.order.sequence,
+    version: write.order.version,
+    creation_date: write.order.creationDate,
+    ...columns(write),
+  }))
+  for (const run of insertRuns(rows)) await db.insertInto('orders').values(run).execute()
 }
 
 /** Optimistic lock: saves the order's new version only if nobody saved one since the previous was read. */
@@ -246,12 +244,15 @@ function documentReads(reader: ReadConnection): DocumentReads {
   return reads
 }
 
-/** The document of a version, for the stream's readers that filter on documents (see readVersionDocuments). */
-export async function insertVersionDocument(db: Db, order: Order, document: string): Promise<void> {
-  await db
-    .insertInto('order_version_documents')
-    .values({ account: order.account, order_id: order.orderId, version: order.version, document })
-    .execute()
+/** The documents of versions, for the stream's readers that filter on documents (see findVersionDocuments). */
+export async function insertVersionDocuments(db: Db, versions: readonly OrderWrite[]): Promise<void> {
+  const rows = versions.map(({ order, document }) => ({
+    account: order.account,
+    order_id: order.orderId,
+    version: order.version,
+    document,
+  }))
+  for (const run of insertRuns(rows)) await db.insertInto('order_version_documents').values(run).execute()
 }
 
 /** The documents of an order's versions up to `version`, oldest first. */

@@ -158,41 +158,136 @@ async function save(
   actor: Actor,
   now: string,
 ): Promise<Saved> {
-  const { order, document } = rendered(
-    before,
-    { ...decision.order, version: (before?.version ?? 0) + 1 },
-    now,
-  )
-  const write = { order, document, renderVersion: RENDER_VERSION }
+  const version = versionOf(before, decision, now)
+  const { order } = version
+  const write = { order, document: version.document ?? renderText(order), renderVersion: RENDER_VERSION }
   if (before) await orders.updateOrder(trx, write)
-  else await orders.insertOrder(trx, write)
-  await orders.insertVersionDocument(trx, order, document)
-  for (const model of deps.readModels) await model.orderSaved(trx, order)
-  await events.insertEvents(trx, {
-    account: order.account,
-    orderId: order.orderId,
-    orderVersion: order.version,
-    origin: originOf(actor),
-    createdAt: now,
-    events: decision.events,
-  })
+  else await orders.insertOrders(trx, [write])
+  await orders.insertVersionDocuments(trx, [write])
+  for (const model of deps.readModels) await model.ordersSaved(trx, [order])
+  await events.insertEvents(trx, [eventsOf(version, actor, now)])
   const timeout = timeoutJob(before, order)
   if (timeout) await deps.jobs.enqueue(trx, [timeout])
   return { ...decision, order, document: write.document }
 }
 
+const renderText = (order: Order): string => JSON.stringify(renderDocument(order))
+
 /**
- * The new version and its Get order document. `lastChange` is the document's: it moves when what Get order
- * shows moves, not when only Ordo's own records do (an interaction, the first of two payment approvals).
+ * The order's next version, with its Get order document when deciding `lastChange` rendered it. `lastChange` is
+ * the document's: it moves when what Get order shows moves, not when only Ordo's own records do (an
+ * interaction, the first of two payment approvals). A new status always shows, so only a change that keeps the
+ * status is rendered to find out.
  */
-function rendered(before: Order | undefined, after: Order, now: string): { order: Order; document: string } {
-  if (before) {
+function versionOf(
+  before: Order | undefined,
+  decision: Changed,
+  now: string,
+): { order: Order; events: Changed['events']; document?: string } {
+  const after = { ...decision.order, version: (before?.version ?? 0) + 1 }
+  if (before && before.status === after.status) {
     const kept = { ...after, lastChange: before.lastChange }
-    const document = JSON.stringify(renderDocument(kept))
-    if (document === JSON.stringify(renderDocument(before))) return { order: kept, document }
+    const document = renderText(kept)
+    if (document === renderText(before)) return { order: kept, events: decision.events, document }
   }
-  const moved = { ...after, lastChange: now }
-  return { order: moved, document: JSON.stringify(renderDocument(moved)) }
+  return { order: { ...after, lastChange: now }, events: decision.events }
+}
+
+const eventsOf = (
+  { order, events }: { order: Order; events: Changed['events'] },
+  actor: Actor,
+  now: string,
+): events.NewEvents => ({
+  account: order.account,
+  orderId: order.orderId,
+  orderVersion: order.version,
+  origin: originOf(actor),
+  createdAt: now,
+  events,
+})
+
+/**
+ * New orders whose history is decided in memory and then stored at once: the write path for many orders
+ * (`ordo seed`). Each step runs as `createOrders`, `changeOrder` and `changeOrderGroup` run it (the same rules,
+ * settling, versions and `lastChange`), and `write` stores in one transaction what their saves would have left:
+ * each order's last version, every event, the read models' rows and the timeout still to come.
+ */
+export class OrderBatch {
+  readonly #actor: Actor
+  /** Whether every version's document is kept for the stream's document filters, as `save` keeps it. */
+  readonly #versionDocuments: boolean
+  readonly #orders = new Map<string, Order>()
+  /** The order ids of each order group. */
+  readonly #groups = new Map<string, string[]>()
+  readonly #events: events.NewEvents[] = []
+  readonly #documents: orders.OrderWrite[] = []
+
+  constructor(actor: Actor, options: { versionDocuments: boolean }) {
+    this.#actor = actor
+    this.#versionDocuments = options.versionDocuments
+  }
+
+  create(newOrders: readonly Order[], ctx: WorkflowContext, then: Rule = (draft) => draft): Order[] {
+    return newOrders.map((order) => {
+      const decision = conclude(then(start(order, ctx), ctx))
+      if (!decision.changed) throw new Error(`Order ${order.orderId} started without an event.`)
+      return this.#keep(undefined, decision, ctx.now)
+    })
+  }
+
+  change(orderId: string, ctx: WorkflowContext, rule: Rule): Decision {
+    const before = this.#order(orderId)
+    const decision = decide(before, ctx, rule)
+    return decision.changed ? { ...decision, order: this.#keep(before, decision, ctx.now) } : decision
+  }
+
+  changeGroup(orderId: string, ctx: WorkflowContext, rule: GroupRule): Decision[] {
+    const target = this.#order(orderId)
+    const group = (this.#groups.get(target.orderGroup) ?? [])
+      .map((id) => this.#order(id))
+      .sort((a, b) => (a.orderId < b.orderId ? -1 : 1))
+    return decideGroup(group, target, ctx, rule).map((decision, index) =>
+      decision.changed ? { ...decision, order: this.#keep(group[index], decision, ctx.now) } : decision,
+    )
+  }
+
+  async write(deps: Deps, trx: Db): Promise<void> {
+    const last = [...this.#orders.values()]
+    await orders.insertOrders(
+      trx,
+      last.map((order) => ({ order, document: renderText(order), renderVersion: RENDER_VERSION })),
+    )
+    await orders.insertVersionDocuments(trx, this.#documents)
+    for (const model of deps.readModels) await model.ordersSaved(trx, last)
+    await events.insertEvents(trx, this.#events)
+    await deps.jobs.enqueue(
+      trx,
+      last.flatMap((order) => timeoutJob(undefined, order) ?? []),
+    )
+  }
+
+  #order(orderId: string): Order {
+    const order = this.#orders.get(orderId)
+    if (!order) throw orderNotFound(orderId)
+    return order
+  }
+
+  #keep(before: Order | undefined, decision: Changed, now: string): Order {
+    const version = versionOf(before, decision, now)
+    const { order } = version
+    if (!before)
+      this.#groups.set(order.orderGroup, [...(this.#groups.get(order.orderGroup) ?? []), order.orderId])
+    this.#orders.set(order.orderId, order)
+    this.#events.push(eventsOf(version, this.#actor, now))
+    if (this.#versionDocuments) {
+      this.#documents.push({
+        order,
+        document: version.document ?? renderText(order),
+        renderVersion: RENDER_VERSION,
+      })
+    }
+    return order
+  }
 }
 
 /** A status with a timeout that the change entered gets a job to wake the order when it is due. */

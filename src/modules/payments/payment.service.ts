@@ -6,6 +6,9 @@ import { paymentStatus, transactionStatus } from '../orders/order-payment.ts'
 import { renderTransaction } from '../orders/order-document.ts'
 import { changeOrderGroup, loadOrder } from '../orders/order.service.ts'
 import { approvePayment } from './payment.ts'
+
+/** The rule a payment notification runs, for a writer of many orders at once (`ordo seed`). */
+export { approvePayment }
 import type { PaymentTransaction } from './payment.schemas.ts'
 
 /** GET …/payment-transaction: the transaction Get order shows, plus each payment's status and the money moved. */

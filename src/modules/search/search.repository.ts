@@ -1,43 +1,210 @@
 // All SQL for the search index: the row each saved order leaves, and the List orders queries over them.
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely'
-import type { Database, Db } from '../../db/database.ts'
+import { inListRuns, insertRuns, type Database, type Db } from '../../db/database.ts'
 import type {
   Bucket,
+  Counted,
   DateRange,
+  Departure,
   FacetCounts,
   ListQuery,
   OrderField,
   SearchRow,
   SearchTerm,
+  StatsRow,
   Sums,
 } from './search.ts'
 
-export async function saveRow(db: Db, row: SearchRow): Promise<void> {
-  const { account, order_id, ...rest } = row
+/** The orders' ids, per account, in runs an `IN` list holds. */
+function* idRuns(orders: readonly { account: string; orderId: string }[]): Generator<[string, string[]]> {
+  for (const account of new Set(orders.map((order) => order.account))) {
+    const ids = orders.filter((order) => order.account === account).map((order) => order.orderId)
+    for (const run of inListRuns(ids)) yield [account, run]
+  }
+}
+
+/** Each order's row as it is now. */
+export async function saveRows(db: Db, rows: readonly SearchRow[]): Promise<void> {
+  const [first] = rows
+  if (!first) return
+  const { account, order_id, ...rest } = first
+  const updated = Object.fromEntries(
+    Object.keys(rest).map((column) => [column, sql.ref(`excluded.${column}`)]),
+  ) as unknown as Omit<SearchRow, 'account' | 'order_id'>
+  for (const run of insertRuns(rows)) {
+    await db
+      .insertInto('order_search')
+      .values(run)
+      .onConflict((oc) => oc.columns(['account', 'order_id']).doUpdateSet(updated))
+      .execute()
+  }
+}
+
+/** Each order's searchField terms, as they are now. */
+export async function saveTerms(
+  db: Db,
+  orders: readonly { account: string; orderId: string; terms: readonly SearchTerm[] }[],
+): Promise<void> {
+  for (const [account, ids] of idRuns(orders)) {
+    await db
+      .deleteFrom('order_search_terms')
+      .where('account', '=', account)
+      .where('order_id', 'in', ids)
+      .execute()
+  }
+  const rows = orders.flatMap(({ account, orderId, terms }) =>
+    terms.map((term) => ({ ...term, account, order_id: orderId })),
+  )
+  for (const run of insertRuns(rows)) await db.insertInto('order_search_terms').values(run).execute()
+}
+
+/** The counted columns of the orders' rows as they are before a save (new orders have none). */
+export async function countedRows(
+  db: Db,
+  orders: readonly { account: string; orderId: string }[],
+): Promise<Map<string, Counted>> {
+  const found = new Map<string, Counted>()
+  for (const [account, ids] of idRuns(orders)) {
+    const rows = await db
+      .selectFrom('order_search')
+      .select([
+        'account',
+        'order_id',
+        'creation_date',
+        'status',
+        'origin',
+        'currency_code',
+        'total_value',
+        'total_items',
+      ])
+      .where('account', '=', account)
+      .where('order_id', 'in', ids)
+      .execute()
+    for (const { order_id, ...row } of rows) found.set(`${account} ${order_id}`, row)
+  }
+  return found
+}
+
+/** Adds each change to its bucket; the extremes of the orders added are taken in, those of departures not. */
+export async function addStats(db: Db, changes: readonly StatsRow[]): Promise<void> {
+  const lower = (column: 'value_min' | 'items_min') =>
+    sql<number>`case when excluded.${sql.ref(column)} < order_search_stats.${sql.ref(column)} or order_search_stats.${sql.ref(column)} is null then excluded.${sql.ref(column)} else order_search_stats.${sql.ref(column)} end`
+  const higher = (column: 'value_max' | 'items_max') =>
+    sql<number>`case when excluded.${sql.ref(column)} > order_search_stats.${sql.ref(column)} or order_search_stats.${sql.ref(column)} is null then excluded.${sql.ref(column)} else order_search_stats.${sql.ref(column)} end`
+  const plus = (column: 'orders' | 'value_sum' | 'value_squares' | 'items_sum' | 'items_squares') =>
+    sql<number>`order_search_stats.${sql.ref(column)} + excluded.${sql.ref(column)}`
+  for (const run of insertRuns(changes)) {
+    await db
+      .insertInto('order_search_stats')
+      .values(run)
+      .onConflict((oc) =>
+        oc.columns(['account', 'day', 'status', 'origin', 'currency_code']).doUpdateSet({
+          orders: plus('orders'),
+          value_sum: plus('value_sum'),
+          value_squares: plus('value_squares'),
+          items_sum: plus('items_sum'),
+          items_squares: plus('items_squares'),
+          value_min: lower('value_min'),
+          value_max: higher('value_max'),
+          items_min: lower('items_min'),
+          items_max: higher('items_max'),
+        }),
+      )
+      .execute()
+  }
+}
+
+/**
+ * Finds again the extremes of a bucket an order left, if it held one of them: a day's from that day's orders
+ * (the orders' rows already saved), all days' from the days.
+ */
+export async function refindExtremes(db: Db, { key, value, items }: Departure): Promise<void> {
+  const { account, day, status, origin, currency_code } = key
+  const over = (
+    fn: 'min' | 'max',
+    column: 'total_value' | 'total_items',
+    bucketColumn: 'value_min' | 'value_max' | 'items_min' | 'items_max',
+  ) => {
+    if (day === '') {
+      return db
+        .selectFrom('order_search_stats as d')
+        .select((eb) => eb.fn[fn](`d.${bucketColumn}`).as('extreme'))
+        .where('d.account', '=', account)
+        .where('d.status', '=', status)
+        .where('d.origin', '=', origin)
+        .where('d.currency_code', '=', currency_code)
+        .where('d.day', '<>', '')
+    }
+    const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString()
+    return db
+      .selectFrom('order_search as o')
+      .select((eb) => eb.fn[fn](`o.${column}`).as('extreme'))
+      .where('o.account', '=', account)
+      .where('o.status', '=', status)
+      .where('o.creation_date', '>=', `${day}T00:00:00.000Z`)
+      .where('o.creation_date', '<', next)
+      .where('o.origin', '=', origin)
+      .where('o.currency_code', '=', currency_code)
+  }
   await db
-    .insertInto('order_search')
-    .values(row)
-    .onConflict((oc) => oc.columns(['account', 'order_id']).doUpdateSet(rest))
+    .updateTable('order_search_stats')
+    .set({
+      value_min: over('min', 'total_value', 'value_min'),
+      value_max: over('max', 'total_value', 'value_max'),
+      items_min: over('min', 'total_items', 'items_min'),
+      items_max: over('max', 'total_items', 'items_max'),
+    })
+    .where('account', '=', account)
+    .where('day', '=', day)
+    .where('status', '=', status)
+    .where('origin', '=', origin)
+    .where('currency_code', '=', currency_code)
+    .where((eb) =>
+      eb.or([
+        eb('value_min', '=', value),
+        eb('value_max', '=', value),
+        eb('items_min', '=', items),
+        eb('items_max', '=', items),
+      ]),
+    )
     .execute()
 }
 
-/** The order's searchField terms, as they are now. */
-export async function saveTerms(
+/**
+ * The counted sums per origin and currency, from the buckets of `days` (day strings, `to` excluded; 'all' for
+ * the buckets of all days) of the statuses asked for.
+ */
+export async function countedSums(
   db: Db,
   account: string,
-  orderId: string,
-  terms: readonly SearchTerm[],
-): Promise<void> {
-  await db
-    .deleteFrom('order_search_terms')
-    .where('account', '=', account)
-    .where('order_id', '=', orderId)
+  statuses: readonly string[] | undefined,
+  days: { from?: string; to?: string } | 'all',
+): Promise<GroupSums[]> {
+  let q = db.selectFrom('order_search_stats').where('account', '=', account)
+  if (days === 'all') q = q.where('day', '=', '')
+  else {
+    q = q.where('day', '<>', '')
+    if (days.from) q = q.where('day', '>=', days.from)
+    if (days.to) q = q.where('day', '<', days.to)
+  }
+  if (statuses?.length) q = q.where('status', 'in', statuses)
+  const rows = await q
+    .select((eb) => [
+      'origin',
+      'currency_code',
+      eb.fn.sum<number | string>('orders').as('count'),
+      eb.fn.min('value_min').as('value_min'),
+      eb.fn.max('value_max').as('value_max'),
+      eb.fn.sum<number | string>('value_sum').as('value_sum'),
+      eb.fn.sum<number | string>('value_squares').as('value_squares'),
+      eb.fn.min('items_min').as('items_min'),
+      eb.fn.max('items_max').as('items_max'),
+      eb.fn.sum<number | string>('items_sum').as('items_sum'),
+      eb.fn.sum<number | string>('items_squares').as('items_squares'),
+    ])
+    .groupBy(['origin', 'currency_code'])
     .execute()
-  if (terms.length === 0) return
-  await db
-    .insertInto('order_search_terms')
-    .values(terms.map((term) => ({ ...term, account, order_id: orderId })))
-    .execute()
+  return rows.map(groupSumsOf).filter((group) => group.value.count > 0)
 }
 
 /** `%` and `_` in what a user typed are matched as themselves. */
@@ -167,11 +334,7 @@ export async function countMatching(db: Db, account: string, query: ListQuery): 
 }
 
 /** The matching orders' count and sums, per origin and currency: the paging total and every statistic. */
-export async function sumsByGroup(
-  db: Db,
-  account: string,
-  query: ListQuery,
-): Promise<{ origin: string; currency: string; value: Sums; items: Sums }[]> {
+export async function sumsByGroup(db: Db, account: string, query: ListQuery): Promise<GroupSums[]> {
   // Squares in floating point: a million orders' squared cents overflow SQLite's 64-bit integer sum.
   const squares = (column: 'total_value' | 'total_items') =>
     sql<number>`sum(cast(${sql.ref(column)} as double precision) * ${sql.ref(column)})`
@@ -191,27 +354,51 @@ export async function sumsByGroup(
     ])
     .groupBy(['origin', 'currency_code'])
     .execute()
-  return rows.map((row) => {
-    const count = Number(row.count)
-    return {
-      origin: row.origin,
-      currency: row.currency_code,
-      value: {
-        count,
-        min: Number(row.value_min),
-        max: Number(row.value_max),
-        sum: Number(row.value_sum),
-        sumOfSquares: Number(row.value_squares),
-      },
-      items: {
-        count,
-        min: Number(row.items_min),
-        max: Number(row.items_max),
-        sum: Number(row.items_sum),
-        sumOfSquares: Number(row.items_squares),
-      },
-    }
-  })
+  return rows.map(groupSumsOf)
+}
+
+/** The sums of one origin and currency. */
+export interface GroupSums {
+  origin: string
+  currency: string
+  value: Sums
+  items: Sums
+}
+
+interface SumsRow {
+  origin: string
+  currency_code: string
+  count: number | string
+  value_min: unknown
+  value_max: unknown
+  value_sum: number | string | null
+  value_squares: number | string | null
+  items_min: unknown
+  items_max: unknown
+  items_sum: number | string | null
+  items_squares: number | string | null
+}
+
+function groupSumsOf(row: SumsRow): GroupSums {
+  const count = Number(row.count)
+  return {
+    origin: row.origin,
+    currency: row.currency_code,
+    value: {
+      count,
+      min: Number(row.value_min),
+      max: Number(row.value_max),
+      sum: Number(row.value_sum),
+      sumOfSquares: Number(row.value_squares),
+    },
+    items: {
+      count,
+      min: Number(row.items_min),
+      max: Number(row.items_max),
+      sum: Number(row.items_sum),
+      sumOfSquares: Number(row.items_squares),
+    },
+  }
 }
 
 const SORT_COLUMNS: Record<

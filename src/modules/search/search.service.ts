@@ -10,6 +10,7 @@ import type { Order } from '../orders/order.ts'
 import {
   bucketsAt,
   combine,
+  countedOf,
   facetsOf,
   fieldStats,
   pagingOf,
@@ -18,6 +19,8 @@ import {
   searchRowOf,
   searchTermsOf,
   SEARCH_VERSION,
+  statsChanges,
+  type ListQuery,
   type RawListQuery,
   type RawUserOrdersQuery,
 } from './search.ts'
@@ -27,12 +30,25 @@ import * as search from './search.repository.ts'
 
 /** The row of each saved order, written in the write's transaction: a write is in the list once answered. */
 export const searchIndex: OrderReadModel = {
-  orderSaved: (db: Db, order: unknown) => index(db, order as Order),
+  ordersSaved: (db: Db, orders: readonly unknown[]) => index(db, orders as readonly Order[]),
 }
 
-async function index(db: Db, order: Order): Promise<void> {
-  await search.saveRow(db, searchRowOf(order))
-  await search.saveTerms(db, order.account, order.orderId, searchTermsOf(order))
+async function index(db: Db, orders: readonly Order[]): Promise<void> {
+  const rows = orders.map(searchRowOf)
+  const before = await search.countedRows(
+    db,
+    orders.map((order) => ({ account: order.account, orderId: order.orderId })),
+  )
+  await search.saveRows(db, rows)
+  const { changes, departures } = statsChanges(
+    rows.map((after) => ({ before: before.get(`${after.account} ${after.order_id}`), after })),
+  )
+  await search.addStats(db, changes)
+  for (const departure of departures) await search.refindExtremes(db, departure)
+  await search.saveTerms(
+    db,
+    orders.map((order) => ({ account: order.account, orderId: order.orderId, terms: searchTermsOf(order) })),
+  )
 }
 
 /** GET /api/oms/pvt/orders: the account's orders that match, one page, with the paging and statistics. */
@@ -45,7 +61,7 @@ export async function listOrders(
   const query = parseListQuery(raw, now, validationFailed)
   const buckets = bucketsAt(now)
   const [groups, page, facets] = await Promise.all([
-    search.sumsByGroup(db, principal.account, query),
+    sumsOf(db, principal.account, query),
     search.pageOf(db, principal.account, query),
     query.withFacets ? search.facetCounts(db, principal.account, query, buckets) : undefined,
   ])
@@ -63,6 +79,38 @@ export async function listOrders(
       },
     },
   }
+}
+
+/**
+ * The matching orders' sums per origin and currency: from the counters when the query filters only on status
+ * and creation date (what List orders is mostly asked), so their cost does not grow with the orders; else
+ * from the matching orders.
+ */
+async function sumsOf(db: Db, account: string, query: ListQuery): Promise<search.GroupSums[]> {
+  const counted = countedOf(query)
+  if (!counted) return search.sumsByGroup(db, account, query)
+  const { days, partial } = counted
+  const parts = await Promise.all([
+    days === 'none' ? [] : search.countedSums(db, account, query.statuses, days),
+    ...partial.map((creationDate) => search.sumsByGroup(db, account, { ...query, creationDate })),
+  ])
+  const groups = new Map<string, search.GroupSums[]>()
+  for (const group of parts.flat()) {
+    const key = JSON.stringify([group.origin, group.currency])
+    groups.set(key, [...(groups.get(key) ?? []), group])
+  }
+  return [...groups.values()].flatMap(([first, ...rest]) =>
+    first
+      ? [
+          {
+            origin: first.origin,
+            currency: first.currency,
+            value: combine([first, ...rest].map((group) => group.value)),
+            items: combine([first, ...rest].map((group) => group.items)),
+          },
+        ]
+      : [],
+  )
 }
 
 /**
@@ -165,9 +213,10 @@ export async function refreshSearchIndex({ db }: Pick<Deps, 'db'>): Promise<numb
     const stale = await search.staleOrders(db, SEARCH_VERSION, 500)
     if (stale.length === 0) return refreshed
     await db.transaction().execute(async (trx) => {
-      for (const { account, orderId } of stale) {
-        await index(trx, await loadOrder(trx, systemActor(account), orderId))
-      }
+      const orders: Order[] = []
+      for (const { account, orderId } of stale)
+        orders.push(await loadOrder(trx, systemActor(account), orderId))
+      await index(trx, orders)
     })
     refreshed += stale.length
   }

@@ -1,6 +1,6 @@
 // Row shape of the search index, one row per order (the columns are described in search.ts, which renders
 // them). Only the search repository and db/ import this.
-import type { SearchRow, SearchTerm } from './search.ts'
+import type { SearchRow, SearchTerm, StatsRow } from './search.ts'
 
 export type OrderSearchTable = SearchRow
 
@@ -9,3 +9,6 @@ export interface OrderSearchTermTable extends SearchTerm {
   account: string
   order_id: string
 }
+
+/** The counters of one creation day ('' for all days), status, origin and currency. */
+export type OrderSearchStatsTable = StatsRow

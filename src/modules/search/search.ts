@@ -470,6 +470,166 @@ export function combine(groups: readonly Sums[]): Sums {
   )
 }
 
+/** What the statistics count of an order: the columns of its search row they read. */
+export type Counted = Pick<
+  SearchRow,
+  'account' | 'creation_date' | 'status' | 'origin' | 'currency_code' | 'total_value' | 'total_items'
+>
+
+/** Where an order is counted: its creation day (UTC), or '' for all days, its status, origin and currency. */
+export type StatsKey = Pick<StatsRow, 'account' | 'day' | 'status' | 'origin' | 'currency_code'>
+
+/**
+ * The counters of one creation day ('' for all days), status, origin and currency: what List orders' `stats`
+ * and `paging.total` add up without reading the orders (order_search_stats). Extremes are null in a bucket
+ * whose orders have all left it.
+ */
+export interface StatsRow {
+  account: string
+  day: string
+  status: string
+  origin: string
+  currency_code: string
+  orders: number
+  value_sum: number
+  value_squares: number
+  items_sum: number
+  items_squares: number
+  value_min: number | null
+  value_max: number | null
+  items_min: number | null
+  items_max: number | null
+}
+
+/** An order that left a bucket, whose extremes must be found again if it held one. */
+export interface Departure {
+  key: StatsKey
+  value: number
+  items: number
+}
+
+const keysOf = (row: Counted): StatsKey[] =>
+  [row.creation_date.slice(0, 10), ''].map((day) => ({
+    account: row.account,
+    day,
+    status: row.status,
+    origin: row.origin,
+    currency_code: row.currency_code,
+  }))
+
+const COUNTED_COLUMNS = [
+  'status',
+  'origin',
+  'currency_code',
+  'creation_date',
+  'total_value',
+  'total_items',
+] as const
+
+/**
+ * What saving orders changes in the counters, from each order's row before (none for a new order) and after:
+ * one change per bucket, to add to it, and the departures whose buckets' extremes may need finding again —
+ * each day's before all days', which are found from the days.
+ */
+export function statsChanges(saved: readonly { before: Counted | undefined; after: Counted }[]): {
+  changes: StatsRow[]
+  departures: Departure[]
+} {
+  const changes = new Map<string, StatsRow>()
+  const departures: Departure[] = []
+  const add = (row: Counted, sign: 1 | -1) => {
+    for (const key of keysOf(row)) {
+      const id = JSON.stringify(key)
+      const change = changes.get(id) ?? {
+        ...key,
+        orders: 0,
+        value_sum: 0,
+        value_squares: 0,
+        items_sum: 0,
+        items_squares: 0,
+        value_min: null,
+        value_max: null,
+        items_min: null,
+        items_max: null,
+      }
+      const { total_value: value, total_items: items } = row
+      change.orders += sign
+      change.value_sum += sign * value
+      change.value_squares += sign * value * value
+      change.items_sum += sign * items
+      change.items_squares += sign * items * items
+      if (sign === 1) {
+        change.value_min = Math.min(change.value_min ?? value, value)
+        change.value_max = Math.max(change.value_max ?? value, value)
+        change.items_min = Math.min(change.items_min ?? items, items)
+        change.items_max = Math.max(change.items_max ?? items, items)
+      } else {
+        departures.push({ key, value, items })
+      }
+      changes.set(id, change)
+    }
+  }
+  for (const { before, after } of saved) {
+    if (before && COUNTED_COLUMNS.every((column) => before[column] === after[column])) continue
+    if (before) add(before, -1)
+    add(after, 1)
+  }
+  return {
+    changes: [...changes.values()],
+    departures: departures.sort((a, b) => (a.key.day === '' ? 1 : 0) - (b.key.day === '' ? 1 : 0)),
+  }
+}
+
+/**
+ * How the counters answer a List orders query, or undefined when it filters on anything but status and creation
+ * date: whole UTC days from the days' buckets (all days' when the range is open at both ends), and the hours of
+ * a range that starts or ends inside a day from the orders themselves.
+ */
+export function countedOf(
+  query: ListQuery,
+): { days: { from?: string; to?: string } | 'all' | 'none'; partial: DateRange[] } | undefined {
+  const other =
+    query.text !== undefined ||
+    query.terms.length > 0 ||
+    query.clientEmail !== undefined ||
+    query.exactText !== undefined ||
+    query.authorizedDate !== undefined ||
+    query.invoicedDate !== undefined ||
+    query.shippingEstimate !== undefined ||
+    query.salesChannel !== undefined ||
+    query.affiliateId !== undefined ||
+    query.sellerName !== undefined ||
+    query.hasInputInvoice !== undefined ||
+    query.matchesNothing ||
+    query.statuses?.length === 0
+  if (other) return undefined
+  const range = query.creationDate
+  if (!range || (range.from === undefined && range.to === undefined)) return { days: 'all', partial: [] }
+  const start = range.from === undefined ? undefined : Date.parse(range.from)
+  // Exclusive, in milliseconds: instants are kept to the millisecond.
+  const end = range.to === undefined ? undefined : Date.parse(range.to) + (range.toExclusive ? 0 : 1)
+  const firstDay = start === undefined ? undefined : Math.ceil(start / DAY_MS) * DAY_MS
+  const endDay = end === undefined ? undefined : Math.floor(end / DAY_MS) * DAY_MS
+  if (firstDay !== undefined && endDay !== undefined && firstDay >= endDay) {
+    return { days: 'none', partial: [{ ...range }] }
+  }
+  const iso = (time: number) => new Date(time).toISOString()
+  const partial: DateRange[] = []
+  if (start !== undefined && firstDay !== undefined && start < firstDay) {
+    partial.push({ from: iso(start), to: iso(firstDay), toExclusive: true })
+  }
+  if (end !== undefined && endDay !== undefined && endDay < end) {
+    partial.push({ from: iso(endDay), to: iso(end), toExclusive: true })
+  }
+  return {
+    days: {
+      ...(firstDay === undefined ? {} : { from: iso(firstDay).slice(0, 10) }),
+      ...(endDay === undefined ? {} : { to: iso(endDay).slice(0, 10) }),
+    },
+    partial,
+  }
+}
+
 /** One facet of the VTEX guide's List orders: counts of the matching orders by one field, and the filter for each. */
 export interface Facet {
   name: string

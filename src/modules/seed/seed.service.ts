@@ -1,17 +1,21 @@
-// `ordo seed`: places the orders of seed.ts and takes each through its fate with the use cases a client's calls
-// run (intake, payment notification, the grace period's end, start handling, invoice, cancel), at the times the
-// scenario says, so every row is one the API itself could have written.
+// `ordo seed`: places the orders of seed.ts and takes each through its fate with the rules a client's calls run
+// (intake, payment notification, the grace period's end, start handling, invoice, cancel), at the times the
+// scenario says, so every row is one the API itself could have written. The steps of a run of placements are
+// decided in memory and written in one transaction (the order core's OrderBatch): a call per step would be
+// hundreds of times slower, and a million orders is what List orders is measured at.
 import type { Deps } from '../../deps.ts'
 import type { Principal } from '../../platform/principal.ts'
-import { cancelOrder } from '../cancellation/cancellation.service.ts'
-import { startOrderHandling } from '../fulfillment/fulfillment.service.ts'
-import { placeOrder } from '../intake/intake.service.ts'
-import { invoiceOrder } from '../invoices/invoice.service.ts'
-import type { OrderDocument } from '../orders/order.schemas.ts'
-import { applyOrderTimeout } from '../orders/order.service.ts'
-import { notifyPayment } from '../payments/payment.service.ts'
 import { getSettings } from '../accounts/account.service.ts'
-import { scenarioOf, type Scenario } from './seed.ts'
+import { cancelRule } from '../cancellation/cancellation.service.ts'
+import { filtersOnDocuments } from '../feed/feed.service.ts'
+import { startHandling } from '../fulfillment/fulfillment.service.ts'
+import { placeInBatch } from '../intake/intake.service.ts'
+import { invoiceRule } from '../invoices/invoice.service.ts'
+import { OrderBatch } from '../orders/order.service.ts'
+import { orderValue, type Order } from '../orders/order.ts'
+import { approvePayment } from '../payments/payment.service.ts'
+import type { WorkflowSettings } from '../orders/order-status.ts'
+import { ordersOf, scenarioOf, type Scenario } from './seed.ts'
 
 export interface SeedRun {
   account: string
@@ -19,21 +23,20 @@ export interface SeedRun {
   seed: number
   /** The placements spread over the two years before this (ms since the epoch). */
   until: number
-  /** Told after each placement with how many orders it made (a cart of two sellers makes two). */
+  /** Told after each run of placements with how many orders the seed has (a cart of two sellers makes two). */
   placed?: (orders: number) => void
 }
 
 const TWO_YEARS_MS = 2 * 365 * 86_400_000
 const GRACE_MARGIN_MS = 60_000
+/** Placements per transaction: large enough that a statement carries hundreds of rows. */
+const PLACEMENTS_PER_BATCH = 500
 
 /**
  * Places placements until the seed's orders number `orders`, and returns how many this run placed: a seed run
  * again on its account finds its orders there and places none.
  */
 export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
-  // Business time is the scenario's: each step happens when it says, not when the seed runs.
-  let now = 0
-  const seeding: Deps = { ...deps, clock: { now: () => new Date(now) } }
   const principal: Principal = {
     account: run.account,
     appKey: null,
@@ -41,86 +44,78 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
     resources: new Set(),
     shopperEmail: null,
   }
-  const context: Context = {
-    deps: seeding,
-    principal,
-    settings: await getSettings(deps, run.account),
-    until: run.until,
-    setClock: (at) => (now = at),
-  }
+  const settings = await getSettings(deps, run.account)
+  // Every event of the seed comes before `until`, so before any feed or hook made after this check, which only
+  // sees events from its creation on (DESIGN.md §3).
+  const versionDocuments = await filtersOnDocuments(deps, run.account)
   let seeded = 0
   let placed = 0
-  for (let index = 0; seeded < run.orders; index++) {
-    const scenario = scenarioOf(run.seed, index, run.orders, run.until - TWO_YEARS_MS, run.until)
-    const { orders, created } = await live(context, scenario)
-    seeded += orders
-    if (created) placed += orders
+  for (let index = 0; seeded < run.orders;) {
+    const scenarios: Scenario[] = []
+    for (let taken = 0; scenarios.length < PLACEMENTS_PER_BATCH && seeded + taken < run.orders; index++) {
+      const scenario = scenarioOf(run.seed, index, run.orders, run.until - TWO_YEARS_MS, run.until)
+      scenarios.push(scenario)
+      taken += ordersOf(scenario)
+    }
+    placed += await deps.db.transaction().execute(async (trx) => {
+      const batch = new OrderBatch(principal, { versionDocuments })
+      const groups = await placeInBatch(
+        trx,
+        principal,
+        batch,
+        scenarios.map(({ body, placedAt }) => ({ body, placedAt: new Date(placedAt).toISOString() })),
+      )
+      let made = 0
+      for (const [offset, group] of groups.entries()) {
+        const scenario = scenarios[offset]
+        // Seeded before with this seed, the orders went their way then.
+        if (!group || !scenario) continue
+        live(batch, { settings, until: run.until }, scenario, group)
+        made += group.length
+      }
+      await batch.write(deps, trx)
+      return made
+    })
+    seeded += scenarios.reduce((sum, scenario) => sum + ordersOf(scenario), 0)
     run.placed?.(seeded)
   }
   return placed
 }
 
-interface Context {
-  /** With the seed's clock, which `setClock` moves. */
-  deps: Deps
-  principal: Principal
-  settings: Awaited<ReturnType<typeof getSettings>>
-  until: number
-  setClock: (time: number) => void
-}
-
-/** One scenario, step by step: how many orders its placement holds, and whether this run created them. */
-async function live(
-  { deps, principal, settings, until, setClock }: Context,
+/** After its placement, one scenario step by step, each at its own time, up to `until`. */
+function live(
+  batch: OrderBatch,
+  { settings, until }: { settings: WorkflowSettings; until: number },
   scenario: Scenario,
-): Promise<{ orders: number; created: boolean }> {
-  // A step the scenario puts after `until` has not happened yet: the order stays where it got to.
-  const at = (time: number) => {
-    if (time > until) return false
-    setClock(time)
-    return true
-  }
-  at(scenario.placedAt)
-  const placed = await placeOrder(deps, principal, scenario.body, undefined)
-  const orders = placed.documents.map((document) => JSON.parse(document) as OrderDocument)
-  const done = { orders: orders.length, created: placed.created }
+  orders: readonly Order[],
+): void {
   const [first] = orders
-  // Seeded before with this seed, the orders went their way then.
-  if (!placed.created || !first || scenario.fate === 'waiting for payment' || !at(scenario.decidedAt))
-    return done
+  const at = (time: number) => ({ now: new Date(time).toISOString(), settings })
+  // A step the scenario puts after `until` has not happened yet: the order stays where it got to.
+  if (!first || scenario.fate === 'waiting for payment' || scenario.decidedAt > until) return
   if (scenario.fate === 'canceled') {
-    for (const order of orders) {
-      await cancelOrder(deps, principal, order.orderId, { reason: 'The customer gave up.' })
-    }
-    return done
+    const cancel = cancelRule({ reason: 'The customer gave up.' })
+    for (const order of orders) batch.change(order.orderId, at(scenario.decidedAt), cancel)
+    return
   }
-  for (const payment of first.paymentData.transactions[0]?.payments ?? []) {
-    await notifyPayment(deps, principal, first.orderId, payment.id)
+  for (const payment of first.payment.payments) {
+    batch.changeGroup(first.orderId, at(scenario.decidedAt), approvePayment(payment.id))
   }
-  // The grace period ends as the server's timer would end it.
+  // The grace period ends as the server's timer would end it: the order-timeout job runs no rule of its own.
   const graceEnds = scenario.decidedAt + settings.cancellationGracePeriodMinutes * 60_000 + GRACE_MARGIN_MS
-  if (!at(graceEnds)) return done
-  for (const order of orders) {
-    await applyOrderTimeout(
-      deps,
-      { account: principal.account, orderId: order.orderId },
-      async () => settings,
-    )
-  }
-  if (scenario.fate === 'ready for handling') return done
-  if (!at(Math.max(scenario.handledAt, graceEnds))) return done
-  for (const order of orders) await startOrderHandling(deps, principal, order.orderId)
-  if (scenario.fate === 'handling') return done
+  if (graceEnds > until) return
+  for (const order of orders) batch.change(order.orderId, at(graceEnds), (draft) => draft)
+  if (scenario.fate === 'ready for handling') return
+  const handledAt = Math.max(scenario.handledAt, graceEnds)
+  if (handledAt > until) return
+  for (const order of orders) batch.change(order.orderId, at(handledAt), startHandling)
+  if (scenario.fate === 'handling') return
   // Invoicing comes after handling in every scenario.
   const invoicedAt = Math.max(scenario.invoicedAt, graceEnds + GRACE_MARGIN_MS)
-  if (!at(invoicedAt)) return done
+  if (invoicedAt > until) return
+  const issuanceDate = new Date(invoicedAt).toISOString()
   for (const order of orders) {
-    await invoiceOrder(deps, principal, order.orderId, {
-      type: 'Output',
-      invoiceNumber: `NF-${order.sequence}`,
-      invoiceValue: order.value,
-      issuanceDate: new Date(invoicedAt).toISOString(),
-    })
+    const invoice = { invoiceNumber: `NF-${order.sequence}`, invoiceValue: orderValue(order), issuanceDate }
+    batch.change(order.orderId, at(invoicedAt), invoiceRule({ type: 'Output', ...invoice }))
   }
-  return done
 }

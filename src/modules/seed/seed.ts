@@ -224,3 +224,7 @@ export function scenarioOf(seed: number, index: number, count: number, from: num
     invoicedAt: handledAt + Math.floor((30 + random() * 1_440) * MINUTE),
   }
 }
+
+/** How many orders a placement makes: one per seller of its cart. */
+export const ordersOf = (scenario: Scenario): number =>
+  new Set(scenario.body.items.map((item) => item.seller)).size
