@@ -1,5 +1,6 @@
 // What `npm run bench` prints and writes to BENCHMARKS.md: the machine, the method and the figures.
 import { arch, cpus, release, totalmem, type } from 'node:os'
+import { LIST_SETTINGS, type SizeFigures } from './list-orders.ts'
 import type { StartupFigures } from './startup.ts'
 import type { Percentiles, TransitionFigures } from './transitions.ts'
 
@@ -40,6 +41,7 @@ export interface BenchRun {
     targetMs: number
   }
   transitions: TransitionFigures
+  listOrders: SizeFigures[]
 }
 
 export const median = (values: number[]): number => {
@@ -249,6 +251,49 @@ function aligned(table: string[][]): string[] {
   )
 }
 
+const LIST_HEADINGS = ['List orders, page 1 with stats', 'orders', 'p50 ms', 'p95 ms', 'runs', 'p95 / SELECT']
+
+function listRows(run: BenchRun): string[][] {
+  return run.listOrders.flatMap((size) => [
+    [
+      'SELECT … LIMIT 15 (the floor)',
+      String(size.orders),
+      size.select.p50.toFixed(3),
+      size.select.p95.toFixed(3),
+      String(size.select.runs),
+      '1',
+    ],
+    ...size.queries.map((q) => [
+      q.name,
+      String(size.orders),
+      q.latency.p50.toFixed(2),
+      q.latency.p95.toFixed(2),
+      String(q.latency.runs),
+      (q.latency.p95 / size.select.p95).toFixed(1),
+    ]),
+  ])
+}
+
+function listLines(run: BenchRun): string[] {
+  const [small, large] = run.listOrders
+  if (!small || !large) return []
+  return [
+    ...large.queries.map((q) => {
+      const before = small.queries.find((s) => s.name === q.name)
+      const ratio = before ? q.latency.p95 / before.latency.p95 : Number.NaN
+      return `${q.name}: p95 at ${large.orders} / at ${small.orders} = ${ratio.toFixed(2)} (target ≤ ${LIST_SETTINGS.ratioTarget}); p95 at ${large.orders} = ${(q.latency.p95 / large.select.p95).toFixed(1)} × the SELECT (target ≤ ${LIST_SETTINGS.selectTarget})`
+    }),
+    ...run.listOrders.map(
+      (size) =>
+        `ordo seed --orders ${size.orders}: ${size.seedSeconds.toFixed(1)} s, ${Math.round(size.seedRate)} orders/s (target ≥ 20000)`,
+    ),
+    ...run.listOrders.map(
+      (size) =>
+        `ordo export of ${size.orders} orders (JSON lines): ${size.exportSeconds.toFixed(1)} s, peak RSS ${size.exportPeakMb.toFixed(0)} MB`,
+    ),
+  ]
+}
+
 /** The tables printed at the end of a run. */
 export function textTable(run: BenchRun): string {
   return [
@@ -265,6 +310,10 @@ export function textTable(run: BenchRun): string {
     ...aligned([RATE_HEADINGS, ...rateRows(run)]),
     '',
     ...transitionLines(run),
+    '',
+    ...aligned([LIST_HEADINGS, ...listRows(run)]),
+    '',
+    ...listLines(run),
   ].join('\n')
 }
 
@@ -314,6 +363,14 @@ ${markdownTable(LATENCY_HEADINGS, latencyRows(run)).join('\n')}
 
 ${markdownTable(RATE_HEADINGS, rateRows(run)).join('\n')}
 
+## List orders at ${run.listOrders.map((size) => size.orders).join(' and ')} orders
+
+${listLines(run)
+  .map((line) => `- ${line}`)
+  .join('\n')}
+
+${markdownTable(LIST_HEADINGS, listRows(run)).join('\n')}
+
 ## Method
 
 - Every \`ordo\` is bin/ordo.js running the build in dist/, as \`npm start\` does (\`npm run bench\` builds
@@ -361,5 +418,15 @@ ${markdownTable(RATE_HEADINGS, rateRows(run)).join('\n')}
   placement answered is the placement's) to the feed retrieval that returned it or the hook request that
   carried it, on the wall clock of this one machine. \`from currentChange\` is from the time Ordo stamped
   on the event instead. Percentiles are nearest-rank over every transition of the run.
+- List orders (bench/list-orders.ts): for each size, \`ordo seed --orders N --seed ${LIST_SETTINGS.seed}\` on a new SQLite
+  file (its own figure: orders over the seconds it prints, from its start to its last commit), then, in the
+  bench process on that file, \`listOrders\` (what \`GET /api/oms/pvt/orders\` runs, without HTTP) for each query,
+  and better-sqlite3's prepared \`select list_item_json from order_search where account = ? order by
+  creation_date desc limit 15\` as the floor. Each: ${LIST_SETTINGS.warmupRuns} runs discarded (at most a tenth of the budget), then up to
+  ${LIST_SETTINGS.runs} runs timed within ${LIST_SETTINGS.budgetMs / 1000} s (at least 5); nearest-rank percentiles. The status + date queries ask
+  \`invoiced\` orders of the 90 whole days before yesterday's end, once on UTC days (the counters answer all
+  of it) and once on -03:00 days (the first and last three hours are read from the orders). Then \`ordo export
+  --account ${LIST_SETTINGS.account}\` writes every order as JSON lines to nowhere; its peak RSS is the process's VmHWM, read
+  from /proc every 50 ms while it runs.
 `
 }

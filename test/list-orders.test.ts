@@ -5,9 +5,11 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import fc from 'fast-check'
+import type { Kysely } from 'kysely'
 import { api, errorCode } from './api.ts'
 import { exampleOrder, singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
+import * as searchStatsMigration from '../src/db/migrations/0014-order-search-stats.ts'
 import { createAccount } from '../src/modules/accounts/account.service.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import type { ListOrdersDocument } from '../src/modules/search/search.schemas.ts'
@@ -438,6 +440,19 @@ describeEachDialect('List orders', (dialect) => {
     assert.ok(pending)
     assert.equal((await api(test).cancel(pending.orderId)).statusCode, 200)
     docs = await allDocuments(test)
+    // The migration that made the counters fills them from the index as the write path keeps them (which
+    // leaves a bucket whose orders all left it in place, empty).
+    const counters = () =>
+      test.deps.db
+        .selectFrom('order_search_stats')
+        .selectAll()
+        .where('orders', '>', 0)
+        .orderBy(['account', 'day', 'status', 'origin', 'currency_code'])
+        .execute()
+    const kept = await counters()
+    await test.deps.db.schema.dropTable('order_search_stats').execute()
+    await searchStatsMigration.up(test.deps.db as unknown as Kysely<unknown>)
+    assert.deepEqual(await counters(), kept)
     const days = docs.map((doc) => doc.creationDate.slice(0, 10))
     await fc.assert(
       fc.asyncProperty(seededQueryOf(docs, days), (query) => assertAnswered(test, docs, query)),

@@ -1,11 +1,20 @@
 // All SQL for the search index: the row each saved order leaves, and the List orders queries over them.
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely'
+import {
+  CompiledQuery,
+  sql,
+  type ExpressionBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+  type UpdateObject,
+} from 'kysely'
 import { inListRuns, insertRuns, type Database, type Db } from '../../db/database.ts'
+import { EXTREMES } from './search.ts'
 import type {
   Bucket,
   Counted,
   DateRange,
   Departure,
+  StatsKey,
   FacetCounts,
   ListQuery,
   OrderField,
@@ -85,87 +94,136 @@ export async function countedRows(
   return found
 }
 
-/** Adds each change to its bucket; the extremes of the orders added are taken in, those of departures not. */
+const STATS_COLUMNS = [
+  'account',
+  'day',
+  'status',
+  'origin',
+  'currency_code',
+  'orders',
+  'value_sum',
+  'value_squares',
+  'items_sum',
+  'items_squares',
+  ...EXTREMES.flatMap(({ column, holders }) => [column, holders]),
+] as const satisfies readonly (keyof StatsRow)[]
+
+/**
+ * What a change adds to a bucket that exists: its sums, and its extremes with how many orders are at them
+ * where they go beyond the bucket's or equal them (a change that only takes orders away has none). The
+ * statement is compiled once per shape (statsInsertOf): Kysely building it on every write cost several times
+ * what running it does.
+ */
+const ADD_TO_BUCKET = sql.raw(
+  `on conflict (account, day, status, origin, currency_code) do update set ${[
+    ...['orders', 'value_sum', 'value_squares', 'items_sum', 'items_squares'].map(
+      (column) => `${column} = order_search_stats.${column} + excluded.${column}`,
+    ),
+    ...EXTREMES.flatMap(({ column, holders, fn }) => {
+      const [held, added] = [`order_search_stats.${column}`, `excluded.${column}`]
+      const beyond = `(${held} is null or ${added} ${fn === 'min' ? '<' : '>'} ${held})`
+      const [heldN, addedN] = [`order_search_stats.${holders}`, `excluded.${holders}`]
+      return [
+        `${column} = case when ${added} is not null and ${beyond} then ${added} else ${held} end`,
+        `${holders} = case when ${added} is null then ${heldN} when ${beyond} then ${addedN} when ${added} = ${held} then ${heldN} + ${addedN} else ${heldN} end`,
+      ]
+    }),
+  ].join(', ')}`,
+)
+
+/** The insert's text per number of rows, per dialect (its adapter's class), compiled once by Kysely. */
+const statsInserts = new Map<unknown, Map<number, string>>()
+
+function statsInsertOf(db: Db, rows: number): string {
+  const dialect = db.getExecutor().adapter.constructor
+  const texts = statsInserts.get(dialect) ?? new Map<number, string>()
+  statsInserts.set(dialect, texts)
+  let text = texts.get(rows)
+  if (text === undefined) {
+    const row = sql`(${sql.join(STATS_COLUMNS.map(() => null))})`
+    text = sql`insert into order_search_stats (${sql.raw(STATS_COLUMNS.join(', '))})
+      values ${sql.join(Array.from({ length: rows }, () => row))} ${ADD_TO_BUCKET}`.compile(db).sql
+    texts.set(rows, text)
+  }
+  return text
+}
+
+/** Adds each change to its bucket; departures' extremes are left to `leaveBucket`. */
 export async function addStats(db: Db, changes: readonly StatsRow[]): Promise<void> {
-  const lower = (column: 'value_min' | 'items_min') =>
-    sql<number>`case when excluded.${sql.ref(column)} < order_search_stats.${sql.ref(column)} or order_search_stats.${sql.ref(column)} is null then excluded.${sql.ref(column)} else order_search_stats.${sql.ref(column)} end`
-  const higher = (column: 'value_max' | 'items_max') =>
-    sql<number>`case when excluded.${sql.ref(column)} > order_search_stats.${sql.ref(column)} or order_search_stats.${sql.ref(column)} is null then excluded.${sql.ref(column)} else order_search_stats.${sql.ref(column)} end`
-  const plus = (column: 'orders' | 'value_sum' | 'value_squares' | 'items_sum' | 'items_squares') =>
-    sql<number>`order_search_stats.${sql.ref(column)} + excluded.${sql.ref(column)}`
   for (const run of insertRuns(changes)) {
-    await db
-      .insertInto('order_search_stats')
-      .values(run)
-      .onConflict((oc) =>
-        oc.columns(['account', 'day', 'status', 'origin', 'currency_code']).doUpdateSet({
-          orders: plus('orders'),
-          value_sum: plus('value_sum'),
-          value_squares: plus('value_squares'),
-          items_sum: plus('items_sum'),
-          items_squares: plus('items_squares'),
-          value_min: lower('value_min'),
-          value_max: higher('value_max'),
-          items_min: lower('items_min'),
-          items_max: higher('items_max'),
-        }),
-      )
-      .execute()
+    const values = run.flatMap((change) => STATS_COLUMNS.map((column) => change[column]))
+    await db.executeQuery(CompiledQuery.raw(statsInsertOf(db, run.length), values))
   }
 }
 
+const inBucket = ({ account, day, status, origin, currency_code }: StatsKey) =>
+  sql`account = ${account} and day = ${day} and status = ${status} and origin = ${origin} and currency_code = ${currency_code}`
+
 /**
- * Finds again the extremes of a bucket an order left, if it held one of them: a day's from that day's orders
- * (the orders' rows already saved), all days' from the days.
+ * An order left a bucket (its sums are already taken away): it no longer counts among the orders at the
+ * bucket's extremes it was at, and an extreme it was the last at is found again.
  */
-export async function refindExtremes(db: Db, { key, value, items }: Departure): Promise<void> {
+export async function leaveBucket(db: Db, { key, value, items }: Departure): Promise<void> {
+  const left = await sql<Record<(typeof EXTREMES)[number]['holders'], number>>`
+    update order_search_stats set
+      value_min_n = value_min_n - case when value_min = ${value} then 1 else 0 end,
+      value_max_n = value_max_n - case when value_max = ${value} then 1 else 0 end,
+      items_min_n = items_min_n - case when items_min = ${items} then 1 else 0 end,
+      items_max_n = items_max_n - case when items_max = ${items} then 1 else 0 end
+    where ${inBucket(key)}
+      and (value_min = ${value} or value_max = ${value} or items_min = ${items} or items_max = ${items})
+    returning value_min_n, value_max_n, items_min_n, items_max_n`.execute(db)
+  const [holding] = left.rows
+  if (holding && EXTREMES.some(({ holders }) => Number(holding[holders]) === 0)) await refindExtremes(db, key)
+}
+
+/**
+ * A bucket's extremes and how many orders are at them, found again: a day's from that day's orders (their
+ * rows already saved, through the status index), all days' from the days.
+ */
+async function refindExtremes(db: Db, key: StatsKey): Promise<void> {
   const { account, day, status, origin, currency_code } = key
-  const over = (
-    fn: 'min' | 'max',
-    column: 'total_value' | 'total_items',
-    bucketColumn: 'value_min' | 'value_max' | 'items_min' | 'items_max',
-  ) => {
-    if (day === '') {
-      return db
-        .selectFrom('order_search_stats as d')
-        .select((eb) => eb.fn[fn](`d.${bucketColumn}`).as('extreme'))
-        .where('d.account', '=', account)
-        .where('d.status', '=', status)
-        .where('d.origin', '=', origin)
-        .where('d.currency_code', '=', currency_code)
-        .where('d.day', '<>', '')
-    }
-    const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString()
-    return db
+  const orders = () =>
+    db
       .selectFrom('order_search as o')
-      .select((eb) => eb.fn[fn](`o.${column}`).as('extreme'))
       .where('o.account', '=', account)
       .where('o.status', '=', status)
       .where('o.creation_date', '>=', `${day}T00:00:00.000Z`)
-      .where('o.creation_date', '<', next)
+      .where('o.creation_date', '<', new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString())
       .where('o.origin', '=', origin)
       .where('o.currency_code', '=', currency_code)
-  }
+  const days = () =>
+    db
+      .selectFrom('order_search_stats as d')
+      .where('d.account', '=', account)
+      .where('d.status', '=', status)
+      .where('d.origin', '=', origin)
+      .where('d.currency_code', '=', currency_code)
+      .where('d.day', '<>', '')
   await db
     .updateTable('order_search_stats')
-    .set({
-      value_min: over('min', 'total_value', 'value_min'),
-      value_max: over('max', 'total_value', 'value_max'),
-      items_min: over('min', 'total_items', 'items_min'),
-      items_max: over('max', 'total_items', 'items_max'),
-    })
-    .where('account', '=', account)
-    .where('day', '=', day)
-    .where('status', '=', status)
-    .where('origin', '=', origin)
-    .where('currency_code', '=', currency_code)
-    .where((eb) =>
-      eb.or([
-        eb('value_min', '=', value),
-        eb('value_max', '=', value),
-        eb('items_min', '=', items),
-        eb('items_max', '=', items),
-      ]),
+    .where(inBucket(key).$castTo<SqlBool>())
+    .set(
+      Object.fromEntries(
+        EXTREMES.flatMap(({ column, holders, of, fn }) => {
+          const extreme =
+            day === ''
+              ? days().select((eb) => eb.fn[fn](`d.${column}`).as('extreme'))
+              : orders().select((eb) => eb.fn[fn](`o.${of}`).as('extreme'))
+          const holding =
+            day === ''
+              ? days()
+                  .select((eb) => eb.fn.coalesce(eb.fn.sum(`d.${holders}`), sql.lit(0)).as('n'))
+                  .where(`d.${column}`, '=', extreme)
+              : orders()
+                  .select((eb) => eb.fn.countAll().as('n'))
+                  .where(`o.${of}`, '=', extreme)
+          return [
+            [column, extreme],
+            [holders, holding],
+          ]
+        }),
+      ) as UpdateObject<Database, 'order_search_stats'>,
     )
     .execute()
 }

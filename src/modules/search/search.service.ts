@@ -44,7 +44,7 @@ async function index(db: Db, orders: readonly Order[]): Promise<void> {
     rows.map((after) => ({ before: before.get(`${after.account} ${after.order_id}`), after })),
   )
   await search.addStats(db, changes)
-  for (const departure of departures) await search.refindExtremes(db, departure)
+  for (const departure of departures) await search.leaveBucket(db, departure)
   await search.saveTerms(
     db,
     orders.map((order) => ({ account: order.account, orderId: order.orderId, terms: searchTermsOf(order) })),
