@@ -80,7 +80,7 @@ describeEachDialect('export', (dialect) => {
     const test = await startTestApp(t, dialect)
     const ids = await place(test)
     const exported = await exportOrders(test.deps, 'acme', {}, 'jsonl', 3)
-    assert.equal(exported.total, ids.length)
+    assert.equal(await exported.count(), ids.length)
     const pieces: number[] = []
     const text: string[] = []
     for await (const piece of exported.pieces((orders) => pieces.push(orders))) text.push(piece)

@@ -394,7 +394,7 @@ const RUNNERS: Record<CommandName, Runner> = {
     if (!(await accountExists(deps, account))) throw new CliError(`There is no account ${account}.`)
     const filters = Object.fromEntries(new URLSearchParams(values.query ?? ''))
     const exported = await exportOrders(deps, account, filters, format as ExportFormat)
-    const progress = await progressBar('ordo export', exported.total, 'orders')
+    const progress = await progressBar('ordo export', await exported.count(), 'orders')
     try {
       for await (const piece of exported.pieces((orders) => progress.increment(orders))) {
         if (!process.stdout.write(piece)) await once(process.stdout, 'drain')

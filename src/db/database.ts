@@ -110,15 +110,16 @@ export async function unflushedTransaction<T>(
  * The rows of a multi-row INSERT in runs that stay under either database's limit on bound parameters (SQLite's
  * is 32766, PostgreSQL's 65535).
  */
-export function* insertRuns<T extends object>(rows: readonly T[]): Generator<T[]> {
-  const columns = Math.max(Object.keys(rows[0] ?? {}).length, 1)
-  const size = Math.max(Math.floor(30_000 / columns), 1)
-  for (let start = 0; start < rows.length; start += size) yield rows.slice(start, start + size)
-}
+export const insertRuns = <T extends object>(rows: readonly T[]): Generator<T[]> =>
+  runsOf(rows, Math.max(Math.floor(PARAMETERS / Math.max(Object.keys(rows[0] ?? {}).length, 1)), 1))
 
 /** The values of an `IN` list in runs under the same limit. */
-export function* inListRuns<T>(values: readonly T[]): Generator<T[]> {
-  for (let start = 0; start < values.length; start += 30_000) yield values.slice(start, start + 30_000)
+export const inListRuns = <T>(values: readonly T[]): Generator<T[]> => runsOf(values, PARAMETERS)
+
+const PARAMETERS = 30_000
+
+function* runsOf<T>(list: readonly T[], size: number): Generator<T[]> {
+  for (let start = 0; start < list.length; start += size) yield list.slice(start, start + size)
 }
 
 /**

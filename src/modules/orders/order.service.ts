@@ -138,11 +138,16 @@ export async function createOrders(
 ): Promise<string[]> {
   const documents: string[] = []
   for (const order of newOrders) {
-    const decision = conclude(then(start(order, ctx), ctx))
-    if (!decision.changed) throw new Error(`Order ${order.orderId} started without an event.`)
-    documents.push((await save(deps, trx, undefined, decision, actor, ctx.now)).document)
+    documents.push((await save(deps, trx, undefined, started(order, ctx, then), actor, ctx.now)).document)
   }
   return documents
+}
+
+/** A new order walked from its first status, then through `then`. */
+function started(order: Order, ctx: WorkflowContext, then: Rule): Changed {
+  const decision = conclude(then(start(order, ctx), ctx))
+  if (!decision.changed) throw new Error(`Order ${order.orderId} started without an event.`)
+  return decision
 }
 
 export const findGroupDocuments = (trx: Db, account: string, orderGroup: string): Promise<string[]> =>
@@ -228,11 +233,7 @@ export class OrderBatch {
   }
 
   create(newOrders: readonly Order[], ctx: WorkflowContext, then: Rule = (draft) => draft): Order[] {
-    return newOrders.map((order) => {
-      const decision = conclude(then(start(order, ctx), ctx))
-      if (!decision.changed) throw new Error(`Order ${order.orderId} started without an event.`)
-      return this.#keep(undefined, decision, ctx.now)
-    })
+    return newOrders.map((order) => this.#keep(undefined, started(order, ctx, then), ctx.now))
   }
 
   change(orderId: string, ctx: WorkflowContext, rule: Rule): Decision {

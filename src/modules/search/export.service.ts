@@ -33,9 +33,9 @@ const CSV_COLUMNS = [
   'ShippingEstimatedDate',
 ] as const satisfies readonly (keyof ListItem)[]
 
-export interface OrderExport {
-  /** How many orders match as the export starts, for a progress bar. */
-  total: number
+interface OrderExport {
+  /** How many orders match now, for a progress bar: a count over them, so only asked for when wanted. */
+  count: () => Promise<number>
   /** The export's text, each piece whole lines; `written` is told how many orders each piece carried. */
   pieces: (written?: (orders: number) => void) => AsyncGenerator<string>
 }
@@ -60,7 +60,6 @@ export async function exportOrders(
     }
   }
   const query = parseListQuery(raw, deps.clock.now(), validationFailed)
-  const total = await search.countMatching(deps.db, account, query)
   async function* pieces(written: (orders: number) => void = () => {}): AsyncGenerator<string> {
     if (format === 'csv') yield stringify([CSV_COLUMNS])
     let after: search.ExportPosition | undefined
@@ -89,5 +88,5 @@ export async function exportOrders(
       after = { creationDate: last.creation_date, orderId: last.order_id }
     }
   }
-  return { total, pieces }
+  return { count: () => search.countMatching(deps.db, account, query), pieces }
 }

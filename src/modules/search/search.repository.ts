@@ -276,17 +276,7 @@ function filtered(db: Db, account: string, query: ListQuery): Search {
   if (query.matchesNothing || query.statuses?.length === 0) q = q.where(sql<boolean>`1 = 0`)
   const { statuses, text, creationDate, authorizedDate, invoicedDate, shippingEstimate } = query
   if (statuses?.length) q = q.where('status', 'in', statuses)
-  if (text) {
-    const lower = text.toLowerCase()
-    q = q.where((eb) =>
-      eb.or([
-        eb('order_id', '=', text),
-        eb('client_email', '=', lower),
-        eb('client_document', '=', text),
-        eb('client_name', 'like', sql<string>`${`%${literal(lower)}%`} escape '\\'`),
-      ]),
-    )
-  }
+  if (text) q = q.where((eb) => matchesText(eb, text, 'part of the name'))
   for (const term of query.terms) {
     q = q.where('order_id', 'in', (eb) =>
       eb
@@ -299,16 +289,7 @@ function filtered(db: Db, account: string, query: ListQuery): Search {
   }
   if (query.clientEmail) q = q.where('client_email', '=', query.clientEmail)
   const exact = query.exactText
-  if (exact) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('order_id', '=', exact),
-        eb('client_email', '=', exact.toLowerCase()),
-        eb('client_document', '=', exact),
-        eb('client_name', '=', exact.toLowerCase()),
-      ]),
-    )
-  }
+  if (exact) q = q.where((eb) => matchesText(eb, exact, 'the whole name'))
   for (const [column, range] of [
     ['creation_date', creationDate],
     ['authorized_date', authorizedDate],
@@ -324,6 +305,23 @@ function filtered(db: Db, account: string, query: ListQuery): Search {
     q = q.where('has_input_invoice', '=', query.hasInputInvoice ? 1 : 0)
   }
   return q
+}
+
+/** The order id, the customer's email (any case) or document, or their name: part of it, or all of it. */
+function matchesText(
+  eb: ExpressionBuilder<Database, 'order_search'>,
+  text: string,
+  name: 'part of the name' | 'the whole name',
+) {
+  const lower = text.toLowerCase()
+  return eb.or([
+    eb('order_id', '=', text),
+    eb('client_email', '=', lower),
+    eb('client_document', '=', text),
+    name === 'the whole name'
+      ? eb('client_name', '=', lower)
+      : eb('client_name', 'like', sql<string>`${`%${literal(lower)}%`} escape '\\'`),
+  ])
 }
 
 type DateColumn = 'creation_date' | 'authorized_date' | 'invoiced_date' | 'shipping_estimated_date'

@@ -38,7 +38,7 @@ export const ListOrdersQuerySchema = Type.Object({
   nsu: Type.Optional(Text),
 })
 
-export const ListItemSchema = Type.Object({
+const ListItemSchema = Type.Object({
   orderId: Type.String(),
   creationDate: Type.String(),
   clientName: Type.String(),
@@ -81,7 +81,7 @@ const FieldStatsProperties = {
 const FacetStatsSchema = Type.Object({ ...FieldStatsProperties, Facets: Type.Null() })
 
 /** A statistic over the whole set, then per origin and per currency code (keyed by their values). */
-export const StatsSchema = Type.Object({
+const StatsSchema = Type.Object({
   ...FieldStatsProperties,
   Facets: Type.Object({
     origin: Type.Record(Type.String(), FacetStatsSchema),
@@ -91,7 +91,7 @@ export const StatsSchema = Type.Object({
 export type StatsDocument = Static<typeof StatsSchema>
 
 /** As the VTEX guide (seeds/002) shows them; the reference's schema, which says strings, has only `[]` to show. */
-export const FacetSchema = Type.Object({
+const FacetSchema = Type.Object({
   name: Type.String(),
   type: Type.Union([Type.Literal('multiple'), Type.Literal('single'), Type.Literal('date')]),
   items: Type.Array(Type.Object({ name: Type.String(), quantity: Type.Integer(), url: Type.String() })),

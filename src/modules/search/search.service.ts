@@ -94,23 +94,18 @@ async function sumsOf(db: Db, account: string, query: ListQuery): Promise<search
     days === 'none' ? [] : search.countedSums(db, account, query.statuses, days),
     ...partial.map((creationDate) => search.sumsByGroup(db, account, { ...query, creationDate })),
   ])
-  const groups = new Map<string, search.GroupSums[]>()
+  const groups = new Map<string, search.GroupSums>()
   for (const group of parts.flat()) {
     const key = JSON.stringify([group.origin, group.currency])
-    groups.set(key, [...(groups.get(key) ?? []), group])
+    const held = groups.get(key)
+    groups.set(
+      key,
+      held
+        ? { ...held, value: combine([held.value, group.value]), items: combine([held.items, group.items]) }
+        : group,
+    )
   }
-  return [...groups.values()].flatMap(([first, ...rest]) =>
-    first
-      ? [
-          {
-            origin: first.origin,
-            currency: first.currency,
-            value: combine([first, ...rest].map((group) => group.value)),
-            items: combine([first, ...rest].map((group) => group.items)),
-          },
-        ]
-      : [],
-  )
+  return [...groups.values()]
 }
 
 /**
@@ -153,17 +148,7 @@ export async function listUserOrders(
     search.countMatching(db, principal.account, query),
     search.pageOf(db, principal.account, query),
   ])
-  const none = {
-    Count: 0,
-    Max: 0,
-    Mean: 0,
-    Min: 0,
-    Missing: 0,
-    StdDev: 0,
-    Sum: 0,
-    SumOfSquares: 0,
-    Facets: {},
-  }
+  const none = { ...fieldStats(combine([])), Facets: {} }
   return {
     list: page.map((json) => JSON.parse(json) as UserOrdersDocument['list'][number]),
     facets: [],

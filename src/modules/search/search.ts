@@ -1,15 +1,15 @@
 // What List orders knows of an order and how its query reads: the search row and list item of an order, the
 // filters parsed from the query string, and the statistics of a filtered set. No I/O.
-import { ORDER_STATUSES, WORKFLOW, type OrderStatus } from '../orders/order-status.ts'
-import { orderValue, type Order } from '../orders/order.ts'
+import { isOrderStatus, ORDER_STATUSES, WORKFLOW, type OrderStatus } from '../orders/order-status.ts'
+import { customerName, orderValue, type Order } from '../orders/order.ts'
 
 /** Bumped when the row or list item changes shape: start-up writes older rows again. */
 export const SEARCH_VERSION = 1
 
 /** VTEX answers at most 30 pages of List orders. */
-export const MAX_PAGE = 30
-export const DEFAULT_PER_PAGE = 15
-export const MAX_PER_PAGE = 100
+const MAX_PAGE = 30
+const DEFAULT_PER_PAGE = 15
+const MAX_PER_PAGE = 100
 
 /** One entry of `list` in the reference's shape and casing (`marketPlaceOrderId`, `ShippingEstimatedDate`). */
 export interface ListItem {
@@ -76,7 +76,7 @@ export interface SearchRow {
 }
 
 export function searchRowOf(order: Order): SearchRow {
-  const clientName = `${order.client.firstName} ${order.client.lastName}`.trim()
+  const clientName = customerName(order)
   const paymentNames = [...new Set(order.payment.payments.map((payment) => payment.paymentSystemName))].join(
     ', ',
   )
@@ -138,8 +138,8 @@ export function searchRowOf(order: Order): SearchRow {
 }
 
 /** `searchField`'s kinds: those of the reference Ordo stores, and those it does not (they match nothing). */
-export const SEARCH_FIELDS = ['sku_Ids', 'paymentId', 'tid', 'listId', 'pci_tid', 'nsu'] as const
-export type SearchField = (typeof SEARCH_FIELDS)[number]
+const SEARCH_FIELDS = ['sku_Ids', 'paymentId', 'tid', 'listId', 'pci_tid', 'nsu'] as const
+type SearchField = (typeof SEARCH_FIELDS)[number]
 const STORED_FIELDS: readonly SearchField[] = ['sku_Ids', 'paymentId', 'tid']
 
 export interface SearchTerm {
@@ -173,7 +173,7 @@ export interface DateRange {
   toExclusive?: boolean | undefined
 }
 
-export const ORDER_FIELDS = ['creationDate', 'orderId', 'items', 'totalValue', 'origin'] as const
+const ORDER_FIELDS = ['creationDate', 'orderId', 'items', 'totalValue', 'origin'] as const
 export type OrderField = (typeof ORDER_FIELDS)[number]
 
 /** What List orders was asked, every parameter checked. */
@@ -277,7 +277,7 @@ function pageOf(
       page,
       1,
       MAX_PAGE,
-      'List orders returns at most 30 pages: narrow the filters, or follow the orders feed.',
+      `List orders returns at most ${MAX_PAGE} pages: narrow the filters, or follow the orders feed.`,
     ),
     perPage: number('per_page', perPage, DEFAULT_PER_PAGE, MAX_PER_PAGE, ''),
   }
@@ -302,7 +302,7 @@ export const pagingOf = (total: number, { page, perPage }: Pick<ListQuery, 'page
 function statusesOf(list: string, invalid: (message: string) => Error, name = 'f_status'): string[] {
   const statuses = list.split(',').map((status) => status.trim())
   for (const status of statuses) {
-    if (status !== 'waiting-for-sellers-confirmation' && !ORDER_STATUSES.includes(status as OrderStatus)) {
+    if (status !== 'waiting-for-sellers-confirmation' && !isOrderStatus(status)) {
       throw invalid(`${name} has "${status}", which is not an order status.`)
     }
   }
@@ -420,7 +420,7 @@ function orderByOf(value: string | undefined, invalid: (message: string) => Erro
 }
 
 /** Solr's field statistics, which VTEX's `stats` returns: sample standard deviation, 0 below two values. */
-export interface FieldStats {
+interface FieldStats {
   Count: number
   Max: number
   Mean: number
@@ -652,7 +652,7 @@ export function countedOf(
 }
 
 /** One facet of the VTEX guide's List orders: counts of the matching orders by one field, and the filter for each. */
-export interface Facet {
+interface Facet {
   name: string
   type: 'multiple' | 'single' | 'date'
   items: { name: string; quantity: number; url: string }[]

@@ -52,7 +52,8 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
   let placed = 0
   for (let index = 0; seeded < run.orders;) {
     const scenarios: Scenario[] = []
-    for (let taken = 0; scenarios.length < PLACEMENTS_PER_BATCH && seeded + taken < run.orders; index++) {
+    let taken = 0
+    for (; scenarios.length < PLACEMENTS_PER_BATCH && seeded + taken < run.orders; index++) {
       const scenario = scenarioOf(run.seed, index, run.orders, run.until - TWO_YEARS_MS, run.until)
       scenarios.push(scenario)
       taken += ordersOf(scenario)
@@ -76,7 +77,7 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
       await batch.write(deps, trx)
       return made
     })
-    seeded += scenarios.reduce((sum, scenario) => sum + ordersOf(scenario), 0)
+    seeded += taken
     run.placed?.(seeded)
   }
   return placed
