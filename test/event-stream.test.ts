@@ -9,6 +9,8 @@ import { assertNothingWritten, insertEvents } from '../src/modules/orders/order-
 import {
   prepareStoredOrders,
   readEventStream,
+  takeVersionDocuments,
+  versionKey,
   STREAM_START,
   type StreamPosition,
 } from '../src/modules/orders/order.service.ts'
@@ -129,6 +131,45 @@ describeEachDialect('order event stream', (dialect) => {
       const versions = seen.filter((e) => e.orderId === orderId).map((e) => e.orderVersion)
       assert.equal(Math.max(...versions), 16, `${orderId}: the intake version and 15 interactions`)
     }
+  })
+
+  it('hands out and forgets the documents of the versions asked for, for many orders at once', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const { db } = test.deps
+    // More orders than one statement names, each with three versions of which the first two are taken.
+    const orders = Array.from({ length: 450 }, (_, index) => `DOC-${index}-01`)
+    const rows = orders.flatMap((orderId) =>
+      [1, 2, 3].map((version) => ({
+        account: 'acme',
+        order_id: orderId,
+        version,
+        document: `${orderId}@${version}`,
+      })),
+    )
+    for (let start = 0; start < rows.length; start += 500) {
+      await db
+        .insertInto('order_version_documents')
+        .values(rows.slice(start, start + 500))
+        .execute()
+    }
+    const ranges = orders.map((orderId) => ({ account: 'acme', orderId, upTo: 2 }))
+    const taken = await db.transaction().execute((trx) => takeVersionDocuments(trx, ranges, true))
+    assert.equal(taken.size, 900)
+    assert.equal(taken.get(versionKey('acme', 'DOC-449-01', 2)), 'DOC-449-01@2')
+    assert.equal(taken.get(versionKey('acme', 'DOC-0-01', 3)), undefined, 'a later version is not taken')
+    const left = await db.selectFrom('order_version_documents').select(['order_id', 'version']).execute()
+    assert.equal(left.length, 450)
+    assert.ok(left.every((row) => row.version === 3))
+    // Without a reader of documents, the versions are forgotten all the same.
+    const none = await db.transaction().execute((trx) =>
+      takeVersionDocuments(
+        trx,
+        ranges.map((range) => ({ ...range, upTo: 3 })),
+        false,
+      ),
+    )
+    assert.equal(none.size, 0)
+    assert.equal((await db.selectFrom('order_version_documents').select('version').execute()).length, 0)
   })
 })
 

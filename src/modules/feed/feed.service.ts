@@ -6,7 +6,7 @@ import { AppError, validationFailed } from '../../platform/errors.ts'
 import { lowerHexId } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
-import { eventsAfter, readEventStream, takeVersionDocuments } from '../orders/order.service.ts'
+import { eventsAfter, readEventStream, takeVersionDocuments, versionKey } from '../orders/order.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
 import { hookSubscriptions, queueHookDeliveries } from './hook.service.ts'
 import {
@@ -225,7 +225,9 @@ export async function commitFeedItems(
 ): Promise<{ committed: number; ignored: number }> {
   const feed = feedOf(principal)
   const unique = [...new Set(handles)]
-  const committed = await feeds.deleteByHandles(deps.db, feed, unique)
+  // Bookkeeping, as the retrieval is: if a power failure loses the commit, its items come back, as they do
+  // to a reader that did not commit in time, and at-least-once readers already bear that.
+  const committed = await unflushedTransaction(deps, (trx) => feeds.deleteByHandles(trx, feed, unique))
   return { committed, ignored: unique.length - committed }
 }
 
@@ -399,17 +401,19 @@ async function matchEvents(trx: Db, subscriptions: readonly Subscription[], even
   })
   const held = await feeds.findFilterStates(trx, stateKeys)
   const changedStates = new Map<string, feeds.FilterStateKey & { matched: boolean; error: string | null }>()
+  const documents = await takeVersionDocuments(
+    trx,
+    [...versions.values()].flatMap((byVersion) => {
+      const [first] = byVersion.values()
+      return first
+        ? [{ account: first.account, orderId: first.orderId, upTo: Math.max(...byVersion.keys()) }]
+        : []
+    }),
+    documentFilters.length > 0,
+  )
   for (const byVersion of versions.values()) {
-    const [first] = byVersion.values()
-    if (!first) continue
-    const documents = await takeVersionDocuments(
-      trx,
-      first.account,
-      first.orderId,
-      Math.max(...byVersion.keys()),
-    )
     for (const [version, event] of [...byVersion.entries()].sort(([a], [b]) => a - b)) {
-      const text = documents.get(version)
+      const text = documents.get(versionKey(event.account, event.orderId, version))
       if (text === undefined) continue
       const document: unknown = JSON.parse(text)
       for (const subscription of documentFilters) {

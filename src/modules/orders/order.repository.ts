@@ -1,7 +1,7 @@
 // All SQL for orders. Rows in, typed orders out; no business rules.
 import type SQLite from 'better-sqlite3'
-import type { Selectable } from 'kysely'
-import { insertRuns, type Db, type DbHandle, type ReadConnection } from '../../db/database.ts'
+import type { ExpressionBuilder, Selectable } from 'kysely'
+import { insertRuns, type Database, type Db, type DbHandle, type ReadConnection } from '../../db/database.ts'
 import { AppError } from '../../platform/errors.ts'
 import { customerName, orderValue, type Order } from './order.ts'
 import type { OrderTable } from './order.table.ts'
@@ -255,28 +255,53 @@ export async function insertVersionDocuments(db: Db, versions: readonly OrderWri
   for (const run of insertRuns(rows)) await db.insertInto('order_version_documents').values(run).execute()
 }
 
-/** The documents of an order's versions up to `version`, oldest first. */
-export const findVersionDocuments = (db: Db, account: string, orderId: string, upTo: number) =>
-  db
-    .selectFrom('order_version_documents')
-    .select(['version', 'document'])
-    .where('account', '=', account)
-    .where('order_id', '=', orderId)
-    .where('version', '<=', upTo)
-    .orderBy('version')
-    .execute()
+/** Some orders' versions, each up to a version: `{ account, orderId, upTo }`. */
+export interface VersionRange {
+  account: string
+  orderId: string
+  upTo: number
+}
 
-/** Forgets the documents of an order's versions up to `version`: every reader has read them. */
-export async function deleteVersionDocuments(
-  db: Db,
-  account: string,
-  orderId: string,
-  upTo: number,
-): Promise<void> {
-  await db
-    .deleteFrom('order_version_documents')
-    .where('account', '=', account)
-    .where('order_id', '=', orderId)
-    .where('version', '<=', upTo)
-    .execute()
+const inRanges = (
+  eb: ExpressionBuilder<Database, 'order_version_documents'>,
+  ranges: readonly VersionRange[],
+) =>
+  eb.or(
+    ranges.map((range) =>
+      eb.and([
+        eb('account', '=', range.account),
+        eb('order_id', '=', range.orderId),
+        eb('version', '<=', range.upTo),
+      ]),
+    ),
+  )
+
+/** The documents of the versions in `ranges`. */
+export async function findVersionDocuments(db: Db, ranges: readonly VersionRange[]) {
+  const rows = []
+  for (const run of rangeRuns(ranges)) {
+    rows.push(
+      ...(await db
+        .selectFrom('order_version_documents')
+        .select(['account', 'order_id', 'version', 'document'])
+        .where((eb) => inRanges(eb, run))
+        .execute()),
+    )
+  }
+  return rows
+}
+
+/** Forgets the documents of the versions in `ranges`: every reader has read them. */
+export async function deleteVersionDocuments(db: Db, ranges: readonly VersionRange[]): Promise<void> {
+  for (const run of rangeRuns(ranges)) {
+    await db
+      .deleteFrom('order_version_documents')
+      .where((eb) => inRanges(eb, run))
+      .execute()
+  }
+}
+
+/** SQLite parses an OR of n terms n deep, and refuses expressions deeper than 1000. */
+function* rangeRuns(ranges: readonly VersionRange[]): Generator<readonly VersionRange[]> {
+  for (let start = 0; start < ranges.length; start += 200) yield ranges.slice(start, start + 200)
 }

@@ -359,19 +359,22 @@ export const readEventStream = (
 
 /**
  * The Get order documents of the versions the stream's events belong to, for the fan-out's document filters,
- * then forgotten: `take` reads an order's versions up to the one given and deletes them, in the caller's
- * transaction (the one that moves its cursor past those events).
+ * then forgotten: `take` deletes the versions of the ranges, in the caller's transaction (the one that moves
+ * its cursor past those events), and reads them first only when asked to (some filter looks at documents).
+ * The documents come keyed by versionKey.
  */
 export async function takeVersionDocuments(
   trx: Db,
-  account: string,
-  orderId: string,
-  upTo: number,
-): Promise<Map<number, string>> {
-  const rows = await orders.findVersionDocuments(trx, account, orderId, upTo)
-  await orders.deleteVersionDocuments(trx, account, orderId, upTo)
-  return new Map(rows.map((row) => [row.version, row.document]))
+  ranges: readonly orders.VersionRange[],
+  read: boolean,
+): Promise<Map<string, string>> {
+  const rows = read ? await orders.findVersionDocuments(trx, ranges) : []
+  await orders.deleteVersionDocuments(trx, ranges)
+  return new Map(rows.map((row) => [versionKey(row.account, row.order_id, row.version), row.document]))
 }
+
+export const versionKey = (account: string, orderId: string, version: number): string =>
+  JSON.stringify([account, orderId, version])
 
 /** Whether any event is committed after the position, visible to readers of the stream or not yet. */
 export const eventsAfter = (
