@@ -116,7 +116,14 @@ export const insertRuns = <T extends object>(rows: readonly T[]): Generator<T[]>
 /** The values of an `IN` list in runs under the same limit. */
 export const inListRuns = <T>(values: readonly T[]): Generator<T[]> => runsOf(values, PARAMETERS)
 
+/**
+ * The terms of an `OR` in runs SQLite accepts: it parses an OR of n terms n deep, and refuses expressions
+ * deeper than 1000.
+ */
+export const orListRuns = <T>(terms: readonly T[]): Generator<T[]> => runsOf(terms, OR_TERMS)
+
 const PARAMETERS = 30_000
+const OR_TERMS = 200
 
 function* runsOf<T>(list: readonly T[], size: number): Generator<T[]> {
   for (let start = 0; start < list.length; start += size) yield list.slice(start, start + size)

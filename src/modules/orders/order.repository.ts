@@ -1,7 +1,14 @@
 // All SQL for orders. Rows in, typed orders out; no business rules.
 import type SQLite from 'better-sqlite3'
 import type { ExpressionBuilder, Selectable } from 'kysely'
-import { insertRuns, type Database, type Db, type DbHandle, type ReadConnection } from '../../db/database.ts'
+import {
+  insertRuns,
+  orListRuns,
+  type Database,
+  type Db,
+  type DbHandle,
+  type ReadConnection,
+} from '../../db/database.ts'
 import { AppError } from '../../platform/errors.ts'
 import { customerName, orderValue, type Order } from './order.ts'
 import type { OrderTable } from './order.table.ts'
@@ -279,7 +286,7 @@ const inRanges = (
 /** The documents of the versions in `ranges`. */
 export async function findVersionDocuments(db: Db, ranges: readonly VersionRange[]) {
   const rows = []
-  for (const run of rangeRuns(ranges)) {
+  for (const run of orListRuns(ranges)) {
     rows.push(
       ...(await db
         .selectFrom('order_version_documents')
@@ -293,15 +300,10 @@ export async function findVersionDocuments(db: Db, ranges: readonly VersionRange
 
 /** Forgets the documents of the versions in `ranges`: every reader has read them. */
 export async function deleteVersionDocuments(db: Db, ranges: readonly VersionRange[]): Promise<void> {
-  for (const run of rangeRuns(ranges)) {
+  for (const run of orListRuns(ranges)) {
     await db
       .deleteFrom('order_version_documents')
       .where((eb) => inRanges(eb, run))
       .execute()
   }
-}
-
-/** SQLite parses an OR of n terms n deep, and refuses expressions deeper than 1000. */
-function* rangeRuns(ranges: readonly VersionRange[]): Generator<readonly VersionRange[]> {
-  for (let start = 0; start < ranges.length; start += 200) yield ranges.slice(start, start + 200)
 }
