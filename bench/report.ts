@@ -425,7 +425,8 @@ ${markdownTable(LIST_HEADINGS, listRows(run)).join('\n')}
   creation_date desc limit 15\` as the floor. Each: ${LIST_SETTINGS.warmupRuns} runs discarded (at most a tenth of the budget), then up to
   ${LIST_SETTINGS.runs} runs timed within ${LIST_SETTINGS.budgetMs / 1000} s (at least 5); nearest-rank percentiles. The status + date queries ask
   \`invoiced\` orders of the 90 whole days before yesterday's end, once on UTC days (the counters answer all
-  of it) and once on -03:00 days (the first and last three hours are read from the orders). Then \`ordo export
+  of it) and once on -03:00 days (the first and last three hours are read from the orders). Each query is
+  timed again with \`facets=true\` (every facet of the VTEX guide, its date buckets ending now). Then \`ordo export
   --account ${LIST_SETTINGS.account}\` writes every order as JSON lines to nowhere; its peak RSS is the process's VmHWM, read
   from /proc every 50 ms while it runs.
 `

@@ -10,6 +10,7 @@ import { api, errorCode } from './api.ts'
 import { exampleOrder, singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 import * as searchStatsMigration from '../src/db/migrations/0014-order-search-stats.ts'
+import * as searchFacetsMigration from '../src/db/migrations/0015-order-search-facets.ts'
 import { createAccount } from '../src/modules/accounts/account.service.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import type { ListOrdersDocument } from '../src/modules/search/search.schemas.ts'
@@ -365,6 +366,8 @@ async function assertAnswered(test: TestApp, docs: readonly OrderDocument[], que
 
 const SEEDED = 3_000
 
+const ALL_WITH_FACETS: Query = { facets: true, orderBy: 'creationDate,desc', per_page: 15, page: 1 }
+
 /** Every order of the account, as Get order has it. */
 async function allDocuments(test: TestApp): Promise<OrderDocument[]> {
   const res = await api(test).send('GET', '/api/ordo/pvt/orders/export?format=jsonl')
@@ -399,6 +402,7 @@ function seededQueryOf(docs: readonly OrderDocument[], days: readonly string[]):
       )
       .map(([from, to]) => range('creationDate', from, to)),
     salesChannelId: sometimes(fc.constantFrom('1', '2', '3')),
+    facets: fc.boolean(),
     orderBy: fc.constantFrom('creationDate,desc', 'totalValue,asc'),
     per_page: fc.constant(15),
     page: fc.integer({ min: 1, max: 3 }),
@@ -409,6 +413,7 @@ describeEachDialect('List orders', (dialect) => {
   it('returns exactly the orders, page, order and statistics that brute force over the documents gives', async (t) => {
     const test = await startTestApp(t, dialect)
     const docs = await placeVariedOrders(test)
+    await assertAnswered(test, docs, ALL_WITH_FACETS)
     await fc.assert(
       fc.asyncProperty(queryOf(docs), (query) => assertAnswered(test, docs, query)),
       { numRuns: 200, seed: 42 },
@@ -453,11 +458,66 @@ describeEachDialect('List orders', (dialect) => {
     await test.deps.db.schema.dropTable('order_search_stats').execute()
     await searchStatsMigration.up(test.deps.db as unknown as Kysely<unknown>)
     assert.deepEqual(await counters(), kept)
+    const facetCounters = () =>
+      test.deps.db
+        .selectFrom('order_search_facets')
+        .select([
+          'account',
+          'facet',
+          'status',
+          'day',
+          'value',
+          (eb) => eb.cast<number>('orders', 'integer').as('orders'),
+        ])
+        .where('orders', '>', 0)
+        .orderBy(['account', 'facet', 'status', 'day', 'value'])
+        .execute()
+    const keptFacets = await facetCounters()
+    await test.deps.db.schema.dropTable('order_search_facets').execute()
+    for (const index of ['order_search_authorized_date_idx', 'order_search_shipping_estimated_date_idx']) {
+      await test.deps.db.schema.dropIndex(index).execute()
+    }
+    await searchFacetsMigration.up(test.deps.db as unknown as Kysely<unknown>)
+    assert.deepEqual(await facetCounters(), keptFacets)
     const days = docs.map((doc) => doc.creationDate.slice(0, 10))
+    // All orders, whose facets the counters answer: the rolling ranges end inside an hour that has orders.
+    await assertAnswered(test, docs, ALL_WITH_FACETS)
     await fc.assert(
       fc.asyncProperty(seededQueryOf(docs, days), (query) => assertAnswered(test, docs, query)),
       { numRuns: 120, seed: 7 },
     )
+  })
+
+  it('keeps the facets of a creation-date range to its orders where a rolling range ends inside an hour', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const client = api(test)
+    // Created late on 2026-03-02 and authorized just after midnight; another created and authorized then.
+    const placeAt = async (marketplaceOrderId: string, minutes: number) => {
+      test.clock.advance(minutes * 60_000)
+      const placed = await client.placeOk(singleOrder(marketplaceOrderId))
+      return placed.orders[0]
+    }
+    const approve = async (order: Awaited<ReturnType<typeof placeAt>>, minutes: number) => {
+      test.clock.advance(minutes * 60_000)
+      for (const payment of order?.paymentData.transactions[0]?.payments ?? []) {
+        assert.equal((await client.notifyPayment(order?.orderId ?? '', payment.id)).statusCode, 200)
+      }
+    }
+    const late = await placeAt('LATE', 11 * 60 + 30) // 23:30
+    const early = await placeAt('EARLY', 35) // 00:05
+    await approve(late, 5) // 00:10
+    await approve(early, 5) // 00:15
+    // A day on, 00:20: the authorizedDate buckets of one and two days end at 00:20, inside the hour of both.
+    test.clock.advance(86_400_000 + 5 * 60_000)
+    const docs = await Promise.all([late, early].map((order) => client.getOk(order?.orderId ?? '')))
+    for (const f_creationDate of [
+      'creationDate:[2026-03-03T00:00:00.000Z TO *]',
+      'creationDate:[* TO 2026-03-02T23:59:59.999Z]',
+      'creationDate:[2026-03-02T00:00:00.000Z TO 2026-03-03T23:59:59.999Z]',
+    ]) {
+      await assertAnswered(test, docs, { ...ALL_WITH_FACETS, f_creationDate })
+    }
+    await assertAnswered(test, docs, ALL_WITH_FACETS)
   })
 
   it("shows a write as soon as it is answered, and only the account's own orders", async (t) => {

@@ -23,6 +23,7 @@ import type { HookAttemptTable, HookConfigTable, HookDeliveryTable } from '../mo
 import type { OrderGroupTable, OrderSequenceTable } from '../modules/intake/intake.table.ts'
 import type { OrderEventTable, OrderTable, OrderVersionDocumentTable } from '../modules/orders/order.table.ts'
 import type {
+  OrderSearchFacetsTable,
   OrderSearchStatsTable,
   OrderSearchTable,
   OrderSearchTermTable,
@@ -50,6 +51,7 @@ export interface Database {
   order_search: OrderSearchTable
   order_search_terms: OrderSearchTermTable
   order_search_stats: OrderSearchStatsTable
+  order_search_facets: OrderSearchFacetsTable
 }
 
 /** A connection or a transaction: repositories accept either. */

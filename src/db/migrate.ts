@@ -16,6 +16,7 @@ import * as hookDeliveryHeads from './migrations/0011-hook-delivery-heads.ts'
 import * as jobCoalesceIndex from './migrations/0012-job-coalesce-index.ts'
 import * as orderSearch from './migrations/0013-order-search.ts'
 import * as orderSearchStats from './migrations/0014-order-search-stats.ts'
+import * as orderSearchFacets from './migrations/0015-order-search-facets.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0012-job-coalesce-index': jobCoalesceIndex,
   '0013-order-search': orderSearch,
   '0014-order-search-stats': orderSearchStats,
+  '0015-order-search-facets': orderSearchFacets,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

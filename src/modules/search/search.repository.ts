@@ -3,18 +3,30 @@ import {
   CompiledQuery,
   sql,
   type ExpressionBuilder,
+  type RawBuilder,
   type SelectQueryBuilder,
   type SqlBool,
   type UpdateObject,
 } from 'kysely'
 import { inListRuns, insertRuns, type Database, type Db } from '../../db/database.ts'
-import { EXTREMES } from './search.ts'
+import {
+  countedRangeOf,
+  datedFacet,
+  dayFacet,
+  EXTREMES,
+  hourFacet,
+  VALUE_FACETS,
+  type DateFacetColumn,
+  type DayPart,
+  type ValueFacet,
+} from './search.ts'
 import type {
   Bucket,
   Counted,
   DateRange,
   Departure,
   StatsKey,
+  FacetCounterRow,
   FacetCounts,
   ListQuery,
   OrderField,
@@ -85,6 +97,11 @@ export async function countedRows(
         'currency_code',
         'total_value',
         'total_items',
+        'sales_channel',
+        'seller_name',
+        'payment_names',
+        'authorized_date',
+        'shipping_estimated_date',
       ])
       .where('account', '=', account)
       .where('order_id', 'in', ids)
@@ -110,9 +127,7 @@ const STATS_COLUMNS = [
 
 /**
  * What a change adds to a bucket that exists: its sums, and its extremes with how many orders are at them
- * where they go beyond the bucket's or equal them (a change that only takes orders away has none). The
- * statement is compiled once per shape (statsInsertOf): Kysely building it on every write cost several times
- * what running it does.
+ * where they go beyond the bucket's or equal them (a change that only takes orders away has none).
  */
 const ADD_TO_BUCKET = sql.raw(
   `on conflict (account, day, status, origin, currency_code) do update set ${[
@@ -131,18 +146,30 @@ const ADD_TO_BUCKET = sql.raw(
   ].join(', ')}`,
 )
 
-/** The insert's text per number of rows, per dialect (its adapter's class), compiled once by Kysely. */
-const statsInserts = new Map<unknown, Map<number, string>>()
+/** Insert texts per table, dialect (its adapter's class) and number of rows, each compiled once by Kysely. */
+const insertTexts = new Map<string, Map<unknown, Map<number, string>>>()
 
-function statsInsertOf(db: Db, rows: number): string {
+/**
+ * An upsert of `rows` rows of `columns` into `table` ending in `conflict`, compiled once per shape: Kysely
+ * building it on every write cost several times what running it does.
+ */
+function upsertTextOf(
+  db: Db,
+  table: 'order_search_stats' | 'order_search_facets',
+  columns: readonly string[],
+  conflict: RawBuilder<unknown>,
+  rows: number,
+): string {
+  const dialects = insertTexts.get(table) ?? new Map<unknown, Map<number, string>>()
+  insertTexts.set(table, dialects)
   const dialect = db.getExecutor().adapter.constructor
-  const texts = statsInserts.get(dialect) ?? new Map<number, string>()
-  statsInserts.set(dialect, texts)
+  const texts = dialects.get(dialect) ?? new Map<number, string>()
+  dialects.set(dialect, texts)
   let text = texts.get(rows)
   if (text === undefined) {
-    const row = sql`(${sql.join(STATS_COLUMNS.map(() => null))})`
-    text = sql`insert into order_search_stats (${sql.raw(STATS_COLUMNS.join(', '))})
-      values ${sql.join(Array.from({ length: rows }, () => row))} ${ADD_TO_BUCKET}`.compile(db).sql
+    const row = sql`(${sql.join(columns.map(() => null))})`
+    text = sql`insert into ${sql.table(table)} (${sql.raw(columns.join(', '))})
+      values ${sql.join(Array.from({ length: rows }, () => row))} ${conflict}`.compile(db).sql
     texts.set(rows, text)
   }
   return text
@@ -152,7 +179,30 @@ function statsInsertOf(db: Db, rows: number): string {
 export async function addStats(db: Db, changes: readonly StatsRow[]): Promise<void> {
   for (const run of insertRuns(changes)) {
     const values = run.flatMap((change) => STATS_COLUMNS.map((column) => change[column]))
-    await db.executeQuery(CompiledQuery.raw(statsInsertOf(db, run.length), values))
+    const text = upsertTextOf(db, 'order_search_stats', STATS_COLUMNS, ADD_TO_BUCKET, run.length)
+    await db.executeQuery(CompiledQuery.raw(text, values))
+  }
+}
+
+const FACET_COLUMNS = [
+  'account',
+  'status',
+  'day',
+  'facet',
+  'value',
+  'orders',
+] as const satisfies readonly (keyof FacetCounterRow)[]
+
+const ADD_TO_FACET = sql.raw(
+  'on conflict (account, facet, status, day, value) do update set orders = order_search_facets.orders + excluded.orders',
+)
+
+/** Adds each change to its facet counter. */
+export async function addFacetCounts(db: Db, changes: readonly FacetCounterRow[]): Promise<void> {
+  for (const run of insertRuns(changes)) {
+    const values = run.flatMap((change) => FACET_COLUMNS.map((column) => change[column]))
+    const text = upsertTextOf(db, 'order_search_facets', FACET_COLUMNS, ADD_TO_FACET, run.length)
+    await db.executeQuery(CompiledQuery.raw(text, values))
   }
 }
 
@@ -379,6 +429,141 @@ export async function facetCounts(
     statuses,
     buckets: buckets.map((_, index) => Number(row[`b${index}`] ?? 0)),
   }
+}
+
+/** The orders the counters answer for: of some statuses (all where undefined), and of some creation days. */
+export interface CountedScope {
+  statuses: readonly string[] | undefined
+  /** UTC days, `to` excluded; 'all' for the counters of all days. */
+  days: { from?: string; to?: string } | 'all'
+}
+
+/**
+ * The facet counts of the orders of `scope`, from the counters: the status facet from the statistics' buckets,
+ * each date bucket from its days' and hours' counters and at most an hour of orders at each end
+ * (countedRangeOf in search.ts).
+ */
+export async function countedFacets(
+  db: Db,
+  account: string,
+  scope: CountedScope,
+  buckets: readonly Bucket[],
+): Promise<FacetCounts> {
+  const [values, statuses, counted] = await Promise.all([
+    inScope(db.selectFrom('order_search_facets'), account, scope, '')
+      .select((eb) => ['facet', 'value', eb.fn.sum<number | string>('orders').as('count')])
+      .where('facet', 'in', VALUE_FACETS)
+      .groupBy(['facet', 'value'])
+      .execute(),
+    inScope(db.selectFrom('order_search_stats'), account, scope, undefined)
+      .select((eb) => ['status', eb.fn.sum<number | string>('orders').as('count')])
+      .groupBy('status')
+      .execute(),
+    countedBuckets(db, account, scope, buckets),
+  ])
+  const of = (facet: ValueFacet) =>
+    values
+      .filter((row) => row.facet === facet)
+      .map((row) => ({ value: row.value, count: Number(row.count) }))
+      .filter((row) => row.count > 0)
+  return {
+    salesChannels: of('sales_channel'),
+    sellers: of('seller_name'),
+    paymentNames: of('payment_names'),
+    statuses: statuses
+      .map((row) => ({ value: row.status, count: Number(row.count) }))
+      .filter((row) => row.count > 0),
+    buckets: counted,
+  }
+}
+
+/**
+ * A query on counters narrowed to `scope`; `every` is the status that stands for every status in the table, if
+ * it has one.
+ */
+function inScope<
+  T extends SelectQueryBuilder<Database, 'order_search_facets' | 'order_search_stats', object>,
+>(query: T, account: string, { statuses, days }: CountedScope, every: '' | undefined): T {
+  let q = query.where('account', '=', account) as T
+  if (statuses) q = q.where('status', 'in', [...statuses]) as T
+  else if (every !== undefined) q = q.where('status', '=', every) as T
+  if (days === 'all') return q.where('day', '=', '') as T
+  q = q.where('day', '<>', '') as T
+  if (days.from) q = q.where('day', '>=', days.from) as T
+  if (days.to) q = q.where('day', '<', days.to) as T
+  return q
+}
+
+/** Each bucket's count from the counters of `scope`, in one statement of scalar subqueries. */
+async function countedBuckets(
+  db: Db,
+  account: string,
+  scope: CountedScope,
+  buckets: readonly Bucket[],
+): Promise<number[]> {
+  const counter = (facet: string, from?: string, to?: string) => {
+    let q = inScope(db.selectFrom('order_search_facets'), account, scope, '')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('orders'), sql.lit(0)).as('n'))
+      .where('facet', '=', facet)
+    if (from !== undefined) q = q.where('value', '>=', from)
+    if (to !== undefined) q = q.where('value', '<', to)
+    return q
+  }
+  // The last hour before an instant, read from the orders of the scope.
+  const lastHour = (column: DateFacetColumn, part: DayPart) => {
+    let q = db
+      .selectFrom('order_search')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('account', '=', account)
+      .where(column, '>=', part.hourStart)
+      .where(column, '<', part.at)
+    if (scope.statuses) q = q.where('status', 'in', [...scope.statuses])
+    const { days } = scope
+    if (days !== 'all' && days.from) q = q.where('creation_date', '>=', `${days.from}T00:00:00.000Z`)
+    if (days !== 'all' && days.to) q = q.where('creation_date', '<', `${days.to}T00:00:00.000Z`)
+    return q
+  }
+  // Each part of a day once: the rolling buckets of a date share their ends.
+  const parts = new Map<string, { column: DateFacetColumn; part: DayPart }>()
+  const plans = buckets.map((bucket) => {
+    const plan = countedRangeOf(bucket.range)
+    for (const part of [plan?.plus, plan?.minus]) {
+      if (part) parts.set(`${bucket.column} ${part.at}`, { column: bucket.column, part })
+    }
+    return plan
+  })
+  const row = (await db
+    .selectNoFrom(() => [
+      ...plans.flatMap((plan, index) => {
+        const column = buckets[index]?.column
+        if (!plan || !column) return []
+        return [
+          ...(plan.dated ? [counter(datedFacet(column)).as(`a${index}`)] : []),
+          ...(plan.days ? [counter(dayFacet(column), plan.days.from, plan.days.to).as(`d${index}`)] : []),
+        ]
+      }),
+      ...[...parts.values()].flatMap(({ column, part }, index) => [
+        counter(hourFacet(column), `${part.day}T00`, part.hour).as(`h${index}`),
+        lastHour(column, part).as(`o${index}`),
+      ]),
+    ])
+    .executeTakeFirstOrThrow()) as Record<string, number | string | null>
+  const partKeys = [...parts.keys()]
+  const partOf = (column: DateFacetColumn, part: DayPart | undefined) => {
+    if (!part) return 0
+    const index = partKeys.indexOf(`${column} ${part.at}`)
+    return Number(row[`h${index}`] ?? 0) + Number(row[`o${index}`] ?? 0)
+  }
+  return plans.map((plan, index) => {
+    const column = buckets[index]?.column
+    if (!plan || !column) return 0
+    return (
+      Number(row[`a${index}`] ?? 0) +
+      plan.sign * Number(row[`d${index}`] ?? 0) +
+      partOf(column, plan.plus) -
+      partOf(column, plan.minus)
+    )
+  })
 }
 
 /** How many orders match, where no statistic is wanted (user orders, an export's progress). */

@@ -8,9 +8,11 @@ import { getOrderDocument, loadOrder, systemActor } from '../orders/order.servic
 import type { OrderDocument } from '../orders/order.schemas.ts'
 import type { Order } from '../orders/order.ts'
 import {
+  addFacetCounts,
   bucketsAt,
   combine,
   countedOf,
+  facetChanges,
   facetsOf,
   fieldStats,
   pagingOf,
@@ -20,6 +22,8 @@ import {
   searchTermsOf,
   SEARCH_VERSION,
   statsChanges,
+  type Bucket,
+  type FacetCounts,
   type ListQuery,
   type RawListQuery,
   type RawUserOrdersQuery,
@@ -40,10 +44,10 @@ async function index(db: Db, orders: readonly Order[]): Promise<void> {
     orders.map((order) => ({ account: order.account, orderId: order.orderId })),
   )
   await search.saveRows(db, rows)
-  const { changes, departures } = statsChanges(
-    rows.map((after) => ({ before: before.get(`${after.account} ${after.order_id}`), after })),
-  )
+  const saved = rows.map((after) => ({ before: before.get(`${after.account} ${after.order_id}`), after }))
+  const { changes, departures } = statsChanges(saved)
   await search.addStats(db, changes)
+  await search.addFacetCounts(db, facetChanges(saved))
   for (const departure of departures) await search.leaveBucket(db, departure)
   await search.saveTerms(
     db,
@@ -63,7 +67,7 @@ export async function listOrders(
   const [groups, page, facets] = await Promise.all([
     sumsOf(db, principal.account, query),
     search.pageOf(db, principal.account, query),
-    query.withFacets ? search.facetCounts(db, principal.account, query, buckets) : undefined,
+    query.withFacets ? facetCountsOf(db, principal.account, query, buckets) : undefined,
   ])
   return {
     list: page.map((json) => JSON.parse(json) as ListOrdersDocument['list'][number]),
@@ -106,6 +110,29 @@ async function sumsOf(db: Db, account: string, query: ListQuery): Promise<search
     )
   }
   return [...groups.values()]
+}
+
+/**
+ * The matching orders' facet counts: from the counters where they answer the query, as for its sums (sumsOf), so
+ * that their cost does not grow with the orders; else from the matching orders.
+ */
+async function facetCountsOf(
+  db: Db,
+  account: string,
+  query: ListQuery,
+  buckets: readonly Bucket[],
+): Promise<FacetCounts> {
+  const counted = countedOf(query)
+  if (!counted) return search.facetCounts(db, account, query, buckets)
+  const { days, partial } = counted
+  return addFacetCounts(
+    await Promise.all([
+      ...(days === 'none'
+        ? []
+        : [search.countedFacets(db, account, { statuses: query.statuses, days }, buckets)]),
+      ...partial.map((creationDate) => search.facetCounts(db, account, { ...query, creationDate }, buckets)),
+    ]),
+  )
 }
 
 /**

@@ -1,9 +1,17 @@
-// Unit tests of the statistics' counters: which buckets a saved order changes, how many orders stand at each
-// extreme, and how a creation-date range splits into whole UTC days and the hours read from the orders.
+// Unit tests of the statistics' and facets' counters: which buckets a saved order changes, how many orders stand
+// at each extreme, how a creation-date range splits into whole UTC days and the hours read from the orders, and
+// how a facet's rolling range splits into days, hours and at most an hour of orders at each end.
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { validationFailed } from '../../platform/errors.ts'
-import { countedOf, parseListQuery, statsChanges, type Counted } from './search.ts'
+import {
+  countedOf,
+  countedRangeOf,
+  facetChanges,
+  parseListQuery,
+  statsChanges,
+  type Counted,
+} from './search.ts'
 
 const NOW = new Date('2026-03-10T12:00:00.000Z')
 const query = (raw: Record<string, string>) => parseListQuery(raw, NOW, validationFailed)
@@ -16,6 +24,11 @@ const row = (status: string, total_value: number): Counted => ({
   currency_code: 'BRL',
   total_value,
   total_items: 2,
+  sales_channel: '1',
+  seller_name: 'Acme',
+  payment_names: 'Visa',
+  authorized_date: null,
+  shipping_estimated_date: '2026-03-05T15:30:00.000Z',
 })
 
 it('moves an order between the buckets of its day and of all days, counting who stands at each extreme', () => {
@@ -103,4 +116,76 @@ it('answers from whole UTC days, the hours of partial days from the orders, and 
   for (const raw of others) {
     assert.equal(countedOf(query(raw)), undefined, JSON.stringify(raw))
   }
+})
+
+it("counts an order in each value facet and its dates' days and hours, by status and creation day and for all", () => {
+  const placed = facetChanges([{ before: undefined, after: row('payment-pending', 500) }])
+  const counts = [
+    ['creation_date dated', ''],
+    ['creation_date day', '2026-03-02'],
+    ['creation_date hour', '2026-03-02T12'],
+    ['payment_names', 'Visa'],
+    ['sales_channel', '1'],
+    ['seller_name', 'Acme'],
+    ['shipping_estimated_date dated', ''],
+    ['shipping_estimated_date day', '2026-03-05'],
+    ['shipping_estimated_date hour', '2026-03-05T15'],
+  ]
+  const key = (c: { facet: string; status: string; day: string; value: string }) =>
+    JSON.stringify([c.facet, c.status, c.day, c.value])
+  assert.deepEqual(
+    new Set(placed.map((c) => `${key(c)} ${c.orders}`)),
+    new Set(
+      counts.flatMap(([facet = '', value = '']) =>
+        ['payment-pending', ''].flatMap((status) =>
+          ['2026-03-02', ''].map((day) => `${key({ facet, status, day, value })} 1`),
+        ),
+      ),
+    ),
+  )
+  const approved = { ...row('payment-pending', 500), authorized_date: '2026-03-02T12:40:00.000Z' }
+  assert.deepEqual(
+    facetChanges([{ before: row('payment-pending', 500), after: approved }]).map((c) => c.facet),
+    [
+      ...Array<string>(4).fill('authorized_date dated'),
+      ...Array<string>(4).fill('authorized_date day'),
+      ...Array<string>(4).fill('authorized_date hour'),
+    ],
+    'only what changed',
+  )
+  const moved = facetChanges([{ before: approved, after: { ...approved, status: 'ready-for-handling' } }])
+  assert.equal(moved.length, 2 * 2 * (counts.length + 3), "both days' counters move to the new status")
+  assert.ok(moved.every((c) => c.orders === (c.status === 'ready-for-handling' ? 1 : -1)))
+})
+
+it('counts a rolling range as whole days, and the hours and the last hour of the days of its ends', () => {
+  const part = (at: string, hourStart: string) => ({
+    day: at.slice(0, 10),
+    hour: at.slice(0, 13),
+    hourStart,
+    at,
+  })
+  assert.deepEqual(countedRangeOf({ from: '2026-03-03T12:34:56.789Z', to: '2026-03-10T12:34:56.789Z' }), {
+    dated: false,
+    days: { from: '2026-03-03', to: '2026-03-10' },
+    sign: 1,
+    plus: part('2026-03-10T12:34:56.790Z', '2026-03-10T12:00:00.000Z'),
+    minus: part('2026-03-03T12:34:56.789Z', '2026-03-03T12:00:00.000Z'),
+  })
+  // Before an instant: the orders with the date, less the days from the instant's on, plus its day before it.
+  assert.deepEqual(countedRangeOf({ to: '2026-03-10T05:00:00.000Z', toExclusive: true }), {
+    dated: true,
+    days: { from: '2026-03-10' },
+    sign: -1,
+    plus: part('2026-03-10T05:00:00.000Z', '2026-03-10T05:00:00.000Z'),
+  })
+  assert.deepEqual(countedRangeOf({ from: '2026-03-10T05:00:00.000Z' }), {
+    dated: false,
+    days: { from: '2026-03-10' },
+    sign: 1,
+    minus: part('2026-03-10T05:00:00.000Z', '2026-03-10T05:00:00.000Z'),
+  })
+  assert.deepEqual(countedRangeOf({}), { dated: true, sign: -1 })
+  const empty = { from: '2026-03-10T00:00:00.000Z', to: '2026-03-10T00:00:00.000Z', toExclusive: true }
+  assert.equal(countedRangeOf(empty), undefined)
 })

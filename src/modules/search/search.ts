@@ -473,7 +473,15 @@ export function combine(groups: readonly Sums[]): Sums {
 /** What the statistics count of an order: the columns of its search row they read. */
 export type Counted = Pick<
   SearchRow,
-  'account' | 'creation_date' | 'status' | 'origin' | 'currency_code' | 'total_value' | 'total_items'
+  | 'account'
+  | 'creation_date'
+  | 'status'
+  | 'origin'
+  | 'currency_code'
+  | 'total_value'
+  | 'total_items'
+  | (typeof VALUE_FACETS)[number]
+  | DateFacetColumn
 >
 
 /** Where an order is counted: its creation day (UTC), or '' for all days, its status, origin and currency. */
@@ -605,6 +613,162 @@ export function statsChanges(saved: readonly { before: Counted | undefined; afte
   }
 }
 
+/** The facets counted per value (the status facet is the statistics'). */
+export const VALUE_FACETS = ['sales_channel', 'seller_name', 'payment_names'] as const
+export type ValueFacet = (typeof VALUE_FACETS)[number]
+
+/** The dates whose facets count rolling ranges: counted per UTC day and per UTC hour. */
+const DATE_FACETS = ['creation_date', 'authorized_date', 'shipping_estimated_date'] as const
+export type DateFacetColumn = (typeof DATE_FACETS)[number]
+
+export const dayFacet = (column: DateFacetColumn) => `${column} day`
+export const hourFacet = (column: DateFacetColumn) => `${column} hour`
+/** The orders that have the date at all (value ''): a range open at its start is these less those after it. */
+export const datedFacet = (column: DateFacetColumn) => `${column} dated`
+
+/**
+ * How many of an account's orders of one status ('' for every status) and creation day (UTC; '' for all days)
+ * have `value` in `facet` (order_search_facets): a value of a value facet, or the day (`2026-03-02`) or hour
+ * (`2026-03-02T12`) of a date facet. By status and day as the statistics' buckets are, so that whatever query
+ * the statistics' counters answer, these answer its facets; every status's, so that a query on no status
+ * reads one status's rows rather than all of them.
+ */
+export interface FacetCounterRow {
+  account: string
+  status: string
+  day: string
+  facet: string
+  value: string
+  orders: number
+}
+
+/**
+ * What saving orders adds to the facet counters, from each order's row before (none for a new order) and
+ * after; counters it leaves as they were are not there. Sorted, so that writers on PostgreSQL lock them in one
+ * order.
+ */
+export function facetChanges(
+  saved: readonly { before: Counted | undefined; after: Counted }[],
+): FacetCounterRow[] {
+  const changes = new Map<string, FacetCounterRow>()
+  const add = (row: Counted, sign: 1 | -1) => {
+    const { account, status } = row
+    const counts: [string, string][] = VALUE_FACETS.map((facet) => [facet, row[facet]])
+    for (const column of DATE_FACETS) {
+      const at = row[column]
+      if (at === null) continue
+      counts.push(
+        [datedFacet(column), ''],
+        [dayFacet(column), at.slice(0, 10)],
+        [hourFacet(column), at.slice(0, 13)],
+      )
+    }
+    for (const counted of [status, '']) {
+      for (const day of [row.creation_date.slice(0, 10), '']) {
+        for (const [facet, value] of counts) {
+          const id = `${account}\n${facet}\n${counted}\n${day}\n${value}`
+          const change = changes.get(id) ?? { account, status: counted, day, facet, value, orders: 0 }
+          change.orders += sign
+          changes.set(id, change)
+        }
+      }
+    }
+  }
+  for (const { before, after } of saved) {
+    if (before) add(before, -1)
+    add(after, 1)
+  }
+  return [...changes]
+    .filter(([, change]) => change.orders !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, change]) => change)
+}
+
+/** What the facets count, as the repository reads it. */
+export interface FacetCounts {
+  salesChannels: { value: string; count: number }[]
+  sellers: { value: string; count: number }[]
+  /** Each distinct `payment_names` (names joined by ", ") with its count. */
+  paymentNames: { value: string; count: number }[]
+  statuses: { value: string; count: number }[]
+  /** In the order of `bucketsAt`. */
+  buckets: number[]
+}
+
+/** The counts of orders counted apart, as one: the days the counters answer and the hours read from the orders. */
+export function addFacetCounts(parts: readonly FacetCounts[]): FacetCounts {
+  const values = (pick: (part: FacetCounts) => FacetCounts['statuses']) => {
+    const counts = new Map<string, number>()
+    for (const { value, count } of parts.flatMap(pick)) counts.set(value, (counts.get(value) ?? 0) + count)
+    return [...counts].filter(([, count]) => count > 0).map(([value, count]) => ({ value, count }))
+  }
+  return {
+    salesChannels: values((part) => part.salesChannels),
+    sellers: values((part) => part.sellers),
+    paymentNames: values((part) => part.paymentNames),
+    statuses: values((part) => part.statuses),
+    buckets: (parts[0]?.buckets ?? []).map((_, index) =>
+      parts.reduce((sum, part) => sum + (part.buckets[index] ?? 0), 0),
+    ),
+  }
+}
+
+/** A part of a UTC day, up to an instant: the hours before the instant's, counted, and the orders of its own hour. */
+export interface DayPart {
+  day: string
+  /** Hour counters from `${day}T00` up to this one, excluded. */
+  hour: string
+  /** The orders of [hourStart, at) are read. */
+  hourStart: string
+  at: string
+}
+
+const HOUR_MS = 3_600_000
+
+function dayPartOf(time: number): DayPart {
+  const hourStart = new Date(Math.floor(time / HOUR_MS) * HOUR_MS).toISOString()
+  return {
+    day: hourStart.slice(0, 10),
+    hour: hourStart.slice(0, 13),
+    hourStart,
+    at: new Date(time).toISOString(),
+  }
+}
+
+/**
+ * How the facet counters count the orders whose date is in `range`, reading no more than an hour of orders at
+ * each end: the orders with the date if `dated` (a range open at its start), plus `sign` times the whole UTC
+ * days from `days.from` on (to `days.to`, excluded, where there is one), plus the part of the day of the end
+ * before it, less the part of the day of the start before it. Undefined when the range holds no instant.
+ */
+export interface CountedRange {
+  dated: boolean
+  days?: { from: string; to?: string }
+  sign: 1 | -1
+  plus?: DayPart
+  minus?: DayPart
+}
+
+export function countedRangeOf(range: DateRange): CountedRange | undefined {
+  const start = range.from === undefined ? undefined : Date.parse(range.from)
+  // Exclusive, in milliseconds: instants are kept to the millisecond.
+  const end = range.to === undefined ? undefined : Date.parse(range.to) + (range.toExclusive ? 0 : 1)
+  if (start !== undefined && end !== undefined && end <= start) return undefined
+  const plus = end === undefined ? undefined : dayPartOf(end)
+  if (start === undefined) {
+    // What is before the end: all the orders with the date, less the days from the end's on.
+    return { dated: true, sign: -1, ...(plus ? { days: { from: plus.day }, plus } : {}) }
+  }
+  const minus = dayPartOf(start)
+  return {
+    dated: false,
+    days: { from: minus.day, ...(plus ? { to: plus.day } : {}) },
+    sign: 1,
+    ...(plus ? { plus } : {}),
+    minus,
+  }
+}
+
 /**
  * How the counters answer a List orders query, or undefined when it filters on anything but status and creation
  * date: whole UTC days from the days' buckets (all days' when the range is open at both ends), and the hours of
@@ -664,7 +828,7 @@ export interface Bucket {
   facet: string
   name: string
   url: string
-  column: 'creation_date' | 'authorized_date' | 'shipping_estimated_date'
+  column: DateFacetColumn
   range: DateRange
 }
 
@@ -705,17 +869,6 @@ export function bucketsAt(now: Date): Bucket[] {
     ...dated('creationDate', 'creation_date'),
     ...dated('authorizedDate', 'authorized_date'),
   ]
-}
-
-/** What the facets count, as the repository reads it. */
-export interface FacetCounts {
-  salesChannels: { value: string; count: number }[]
-  sellers: { value: string; count: number }[]
-  /** Each distinct `payment_names` (names joined by ", ") with its count. */
-  paymentNames: { value: string; count: number }[]
-  statuses: { value: string; count: number }[]
-  /** In the order of `bucketsAt`. */
-  buckets: number[]
 }
 
 const multiple = (name: string, template: string, counts: Map<string, number>): Facet => ({
