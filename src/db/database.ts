@@ -231,7 +231,8 @@ function withStatementCache(sqlite: SQLite.Database, reader: ReadConnection | un
     prepare: (sql: string) => {
       // A multi-row insert compiles to a program of a megabyte or so, and its shape varies with its rows:
       // kept, a thousand of them held over a gigabyte (`ordo seed`). Preparing one again is cheap beside it.
-      if (sql.length > 8192) return sqlite.prepare(sql)
+      // A long select keeps its shape (List orders' facet buckets) and costs more to prepare than to run.
+      if (sql.length > 8192 && !sql.startsWith('select')) return sqlite.prepare(sql)
       let statement = statements.get(sql)
       if (!statement) {
         if (statements.size >= 1000) statements.clear() // bounded: queries with IN lists vary in shape
