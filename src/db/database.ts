@@ -223,23 +223,29 @@ function readConnection(writer: SQLite.Database, path: string): ReadConnection {
  */
 function withStatementCache(sqlite: SQLite.Database, reader: ReadConnection | undefined): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>()
+  // A long select that keeps its shape (List orders' facet buckets) costs more to prepare than to run; one whose
+  // IN list varies makes a new one each time, so few are kept.
+  const longSelects = new Map<string, SQLite.Statement>()
+  const kept = (cache: Map<string, SQLite.Statement>, size: number, sql: string) => {
+    let statement = cache.get(sql)
+    if (!statement) {
+      if (cache.size >= size) cache.clear()
+      statement = sqlite.prepare(sql)
+      cache.set(sql, statement)
+    }
+    return statement
+  }
   return {
     close: () => {
       reader?.connection.close()
       sqlite.close()
     },
     prepare: (sql: string) => {
+      if (sql.length <= 8192) return kept(statements, 1000, sql) // bounded: queries with IN lists vary in shape
+      if (sql.startsWith('select')) return kept(longSelects, 32, sql)
       // A multi-row insert compiles to a program of a megabyte or so, and its shape varies with its rows:
       // kept, a thousand of them held over a gigabyte (`ordo seed`). Preparing one again is cheap beside it.
-      // A long select keeps its shape (List orders' facet buckets) and costs more to prepare than to run.
-      if (sql.length > 8192 && !sql.startsWith('select')) return sqlite.prepare(sql)
-      let statement = statements.get(sql)
-      if (!statement) {
-        if (statements.size >= 1000) statements.clear() // bounded: queries with IN lists vary in shape
-        statement = sqlite.prepare(sql)
-        statements.set(sql, statement)
-      }
-      return statement
+      return sqlite.prepare(sql)
     },
   }
 }

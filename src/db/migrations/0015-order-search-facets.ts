@@ -23,7 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .columns(['account', column])
       .execute()
   }
-  // Each count's value, and the date the order must have for it.
+  // What each counter counts, and the date an order needs to be counted (a value facet's orders all count).
   const counts: [facet: string, value: Part, dated: string | undefined][] = [
     ...['sales_channel', 'seller_name', 'payment_names'].map((column): [string, Part, undefined] => [
       column,
@@ -32,7 +32,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ]),
     ...['creation_date', 'authorized_date', 'shipping_estimated_date'].flatMap(
       (column): [string, Part, string][] => [
-        [`${column} dated`, constant(''), column],
         [`${column} day`, grouped(sql`substr(${sql.ref(column)}, 1, 10)`), column],
         [`${column} hour`, grouped(sql`substr(${sql.ref(column)}, 1, 13)`), column],
       ],

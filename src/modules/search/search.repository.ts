@@ -3,7 +3,6 @@ import {
   CompiledQuery,
   sql,
   type ExpressionBuilder,
-  type RawBuilder,
   type SelectQueryBuilder,
   type SqlBool,
   type UpdateObject,
@@ -11,7 +10,6 @@ import {
 import { inListRuns, insertRuns, type Database, type Db } from '../../db/database.ts'
 import {
   countedRangeOf,
-  datedFacet,
   dayFacet,
   EXTREMES,
   hourFacet,
@@ -146,44 +144,6 @@ const ADD_TO_BUCKET = sql.raw(
   ].join(', ')}`,
 )
 
-/** Insert texts per table, dialect (its adapter's class) and number of rows, each compiled once by Kysely. */
-const insertTexts = new Map<string, Map<unknown, Map<number, string>>>()
-
-/**
- * An upsert of `rows` rows of `columns` into `table` ending in `conflict`, compiled once per shape: Kysely
- * building it on every write cost several times what running it does.
- */
-function upsertTextOf(
-  db: Db,
-  table: 'order_search_stats' | 'order_search_facets',
-  columns: readonly string[],
-  conflict: RawBuilder<unknown>,
-  rows: number,
-): string {
-  const dialects = insertTexts.get(table) ?? new Map<unknown, Map<number, string>>()
-  insertTexts.set(table, dialects)
-  const dialect = db.getExecutor().adapter.constructor
-  const texts = dialects.get(dialect) ?? new Map<number, string>()
-  dialects.set(dialect, texts)
-  let text = texts.get(rows)
-  if (text === undefined) {
-    const row = sql`(${sql.join(columns.map(() => null))})`
-    text = sql`insert into ${sql.table(table)} (${sql.raw(columns.join(', '))})
-      values ${sql.join(Array.from({ length: rows }, () => row))} ${conflict}`.compile(db).sql
-    texts.set(rows, text)
-  }
-  return text
-}
-
-/** Adds each change to its bucket; departures' extremes are left to `leaveBucket`. */
-export async function addStats(db: Db, changes: readonly StatsRow[]): Promise<void> {
-  for (const run of insertRuns(changes)) {
-    const values = run.flatMap((change) => STATS_COLUMNS.map((column) => change[column]))
-    const text = upsertTextOf(db, 'order_search_stats', STATS_COLUMNS, ADD_TO_BUCKET, run.length)
-    await db.executeQuery(CompiledQuery.raw(text, values))
-  }
-}
-
 const FACET_COLUMNS = [
   'account',
   'status',
@@ -197,12 +157,49 @@ const ADD_TO_FACET = sql.raw(
   'on conflict (account, facet, status, day, value) do update set orders = order_search_facets.orders + excluded.orders',
 )
 
-/** Adds each change to its facet counter. */
+/** The counters' upserts: each table's columns, and what a row does to the counter it finds. */
+const UPSERTS = {
+  order_search_stats: { columns: STATS_COLUMNS, conflict: ADD_TO_BUCKET },
+  order_search_facets: { columns: FACET_COLUMNS, conflict: ADD_TO_FACET },
+}
+
+/** Upsert texts per table and dialect (its adapter's class), by number of rows. */
+const upsertTexts = new Map<string, Map<number, string>>()
+
+/**
+ * An upsert of `rows` rows into `table`, compiled once per shape: Kysely building it on every write cost several
+ * times what running it does. A hundred shapes at most per table: a seed's runs come in many sizes, and a long
+ * one is a long text.
+ */
+function upsertTextOf(db: Db, table: keyof typeof UPSERTS, rows: number): string {
+  const { columns, conflict } = UPSERTS[table]
+  const dialect = db.getExecutor().adapter.constructor.name
+  const texts = upsertTexts.get(`${table} ${dialect}`) ?? new Map<number, string>()
+  upsertTexts.set(`${table} ${dialect}`, texts)
+  let text = texts.get(rows)
+  if (text === undefined) {
+    const row = sql`(${sql.join(columns.map(() => null))})`
+    text = sql`insert into ${sql.table(table)} (${sql.raw(columns.join(', '))})
+      values ${sql.join(Array.from({ length: rows }, () => row))} ${conflict}`.compile(db).sql
+    if (texts.size >= 100) texts.clear()
+    texts.set(rows, text)
+  }
+  return text
+}
+
+/** Adds each change to its bucket; departures' extremes are left to `leaveBucket`. */
+export async function addStats(db: Db, changes: readonly StatsRow[]): Promise<void> {
+  for (const run of insertRuns(changes)) {
+    const values = run.flatMap((change) => STATS_COLUMNS.map((column) => change[column]))
+    await db.executeQuery(CompiledQuery.raw(upsertTextOf(db, 'order_search_stats', run.length), values))
+  }
+}
+
+/** Adds each change to its facet counter; one that reaches 0 stays, and is not read. */
 export async function addFacetCounts(db: Db, changes: readonly FacetCounterRow[]): Promise<void> {
   for (const run of insertRuns(changes)) {
     const values = run.flatMap((change) => FACET_COLUMNS.map((column) => change[column]))
-    const text = upsertTextOf(db, 'order_search_facets', FACET_COLUMNS, ADD_TO_FACET, run.length)
-    await db.executeQuery(CompiledQuery.raw(text, values))
+    await db.executeQuery(CompiledQuery.raw(upsertTextOf(db, 'order_search_facets', run.length), values))
   }
 }
 
@@ -452,14 +449,14 @@ export async function countedFacets(
   const [values, statuses, counted] = await Promise.all([
     db
       .selectFrom('order_search_facets')
-      .where(inScope(account, scope, ''))
+      .where(inScope(account, scope, true))
       .select((eb) => ['facet', 'value', eb.fn.sum<number | string>('orders').as('count')])
       .where('facet', 'in', VALUE_FACETS)
       .groupBy(['facet', 'value'])
       .execute(),
     db
       .selectFrom('order_search_stats')
-      .where(inScope(account, scope, undefined))
+      .where(inScope(account, scope, false))
       .select((eb) => ['status', eb.fn.sum<number | string>('orders').as('count')])
       .groupBy('status')
       .execute(),
@@ -482,13 +479,13 @@ export async function countedFacets(
 }
 
 /**
- * The condition that narrows counters to `scope`; `every` is the status that stands for every status in the
- * table, if it has one.
+ * The condition that narrows counters to `scope`. A table with rows for every status (status '') reads those for
+ * a scope of any status.
  */
-function inScope(account: string, { statuses, days }: CountedScope, every: '' | undefined) {
+function inScope(account: string, { statuses, days }: CountedScope, everyStatusRows: boolean) {
   const conditions = [sql`account = ${account}`]
   if (statuses) conditions.push(sql`status in (${sql.join([...statuses])})`)
-  else if (every !== undefined) conditions.push(sql`status = ${every}`)
+  else if (everyStatusRows) conditions.push(sql`status = ''`)
   if (days === 'all') conditions.push(sql`day = ''`)
   else {
     conditions.push(sql`day <> ''`)
@@ -508,12 +505,13 @@ async function countedBuckets(
   scope: CountedScope,
   buckets: readonly Bucket[],
 ): Promise<number[]> {
-  const counters = inScope(account, scope, '')
+  if (buckets.length === 0) return []
+  const counters = inScope(account, scope, true)
   const counter = (facet: string, from?: string, to?: string) =>
     sql`(select coalesce(sum(orders), 0) from order_search_facets where ${counters} and facet = ${facet}${
       from === undefined ? sql`` : sql` and value >= ${from}`
     }${to === undefined ? sql`` : sql` and value < ${to}`})`
-  // The last hour before an instant, read from the orders of the scope.
+  // The orders of the scope from the start of an instant's hour up to it.
   const { statuses, days } = scope
   const ofScope = sql.join(
     [
@@ -524,13 +522,13 @@ async function countedBuckets(
     ],
     sql` and `,
   )
-  const lastHour = (column: DateFacetColumn, part: DayPart) =>
+  const ofItsHour = (column: DateFacetColumn, part: DayPart) =>
     sql`(select count(*) from order_search where ${ofScope} and ${sql.ref(column)} >= ${part.hourStart} and ${sql.ref(column)} < ${part.at})`
   // Each part of a day once: the rolling buckets of a date share their ends.
   const parts = new Map<string, { column: DateFacetColumn; part: DayPart }>()
   const plans = buckets.map((bucket) => {
     const plan = countedRangeOf(bucket.range)
-    for (const part of [plan?.plus, plan?.minus]) {
+    for (const part of [plan?.upToEnd, plan?.upToStart]) {
       if (part) parts.set(`${bucket.column} ${part.at}`, { column: bucket.column, part })
     }
     return plan
@@ -538,17 +536,13 @@ async function countedBuckets(
   const columns = [
     ...plans.flatMap((plan, index) => {
       const column = buckets[index]?.column
-      if (!plan || !column) return []
-      return [
-        ...(plan.dated ? [sql`${counter(datedFacet(column))} as ${sql.ref(`a${index}`)}`] : []),
-        ...(plan.days
-          ? [sql`${counter(dayFacet(column), plan.days.from, plan.days.to)} as ${sql.ref(`d${index}`)}`]
-          : []),
-      ]
+      return plan && column
+        ? [sql`${counter(dayFacet(column), plan.days.from, plan.days.to)} as ${sql.ref(`days${index}`)}`]
+        : []
     }),
     ...[...parts.values()].flatMap(({ column, part }, index) => [
-      sql`${counter(hourFacet(column), `${part.day}T00`, part.hour)} as ${sql.ref(`h${index}`)}`,
-      sql`${lastHour(column, part)} as ${sql.ref(`o${index}`)}`,
+      sql`${counter(hourFacet(column), `${part.day}T00`, part.hour)} as ${sql.ref(`hours${index}`)}`,
+      sql`${ofItsHour(column, part)} as ${sql.ref(`orders${index}`)}`,
     ]),
   ]
   const [row = {}] = (
@@ -558,17 +552,12 @@ async function countedBuckets(
   const partOf = (column: DateFacetColumn, part: DayPart | undefined) => {
     if (!part) return 0
     const index = partKeys.indexOf(`${column} ${part.at}`)
-    return Number(row[`h${index}`] ?? 0) + Number(row[`o${index}`] ?? 0)
+    return Number(row[`hours${index}`] ?? 0) + Number(row[`orders${index}`] ?? 0)
   }
   return plans.map((plan, index) => {
     const column = buckets[index]?.column
     if (!plan || !column) return 0
-    return (
-      Number(row[`a${index}`] ?? 0) +
-      plan.sign * Number(row[`d${index}`] ?? 0) +
-      partOf(column, plan.plus) -
-      partOf(column, plan.minus)
-    )
+    return Number(row[`days${index}`] ?? 0) + partOf(column, plan.upToEnd) - partOf(column, plan.upToStart)
   })
 }
 

@@ -8,7 +8,6 @@ import { getOrderDocument, loadOrder, systemActor } from '../orders/order.servic
 import type { OrderDocument } from '../orders/order.schemas.ts'
 import type { Order } from '../orders/order.ts'
 import {
-  addFacetCounts,
   bucketsAt,
   combine,
   countedOf,
@@ -22,6 +21,7 @@ import {
   searchTermsOf,
   SEARCH_VERSION,
   statsChanges,
+  sumFacetCounts,
   type Bucket,
   type FacetCounts,
   type ListQuery,
@@ -125,7 +125,7 @@ async function facetCountsOf(
   const counted = countedOf(query)
   if (!counted) return search.facetCounts(db, account, query, buckets)
   const { days, partial } = counted
-  return addFacetCounts(
+  return sumFacetCounts(
     await Promise.all([
       ...(days === 'none'
         ? []

@@ -480,7 +480,7 @@ export type Counted = Pick<
   | 'currency_code'
   | 'total_value'
   | 'total_items'
-  | (typeof VALUE_FACETS)[number]
+  | ValueFacet
   | DateFacetColumn
 >
 
@@ -608,7 +608,8 @@ export function statsChanges(saved: readonly { before: Counted | undefined; afte
     add(after, 1)
   }
   return {
-    changes: [...changes.values()],
+    // Sorted, so that writers on PostgreSQL lock the buckets in one order.
+    changes: [...changes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, change]) => change),
     departures: departures.sort((a, b) => (a.key.day === '' ? 1 : 0) - (b.key.day === '' ? 1 : 0)),
   }
 }
@@ -623,8 +624,6 @@ export type DateFacetColumn = (typeof DATE_FACETS)[number]
 
 export const dayFacet = (column: DateFacetColumn) => `${column} day`
 export const hourFacet = (column: DateFacetColumn) => `${column} hour`
-/** The orders that have the date at all (value ''): a range open at its start is these less those after it. */
-export const datedFacet = (column: DateFacetColumn) => `${column} dated`
 
 /**
  * How many of an account's orders of one status ('' for every status) and creation day (UTC; '' for all days)
@@ -657,11 +656,7 @@ export function facetChanges(
     for (const column of DATE_FACETS) {
       const at = row[column]
       if (at === null) continue
-      counts.push(
-        [datedFacet(column), ''],
-        [dayFacet(column), at.slice(0, 10)],
-        [hourFacet(column), at.slice(0, 13)],
-      )
+      counts.push([dayFacet(column), at.slice(0, 10)], [hourFacet(column), at.slice(0, 13)])
     }
     for (const counted of [status, '']) {
       for (const day of [row.creation_date.slice(0, 10), '']) {
@@ -696,7 +691,7 @@ export interface FacetCounts {
 }
 
 /** The counts of orders counted apart, as one: the days the counters answer and the hours read from the orders. */
-export function addFacetCounts(parts: readonly FacetCounts[]): FacetCounts {
+export function sumFacetCounts(parts: readonly FacetCounts[]): FacetCounts {
   const values = (pick: (part: FacetCounts) => FacetCounts['statuses']) => {
     const counts = new Map<string, number>()
     for (const { value, count } of parts.flatMap(pick)) counts.set(value, (counts.get(value) ?? 0) + count)
@@ -736,36 +731,37 @@ function dayPartOf(time: number): DayPart {
 }
 
 /**
- * How the facet counters count the orders whose date is in `range`, reading no more than an hour of orders at
- * each end: the orders with the date if `dated` (a range open at its start), plus `sign` times the whole UTC
- * days from `days.from` on (to `days.to`, excluded, where there is one), plus the part of the day of the end
- * before it, less the part of the day of the start before it. Undefined when the range holds no instant.
+ * How the facet counters count the orders whose date is in a range, reading no more than an hour of orders at
+ * each end: the whole UTC days from `days.from` to `days.to` (excluded; open where the range is), plus the part
+ * of the day of the end that comes before it (`upToEnd`), less that of the day of the start (`upToStart`).
  */
 export interface CountedRange {
-  dated: boolean
-  days?: { from: string; to?: string }
-  sign: 1 | -1
-  plus?: DayPart
-  minus?: DayPart
+  days: { from?: string; to?: string }
+  upToEnd?: DayPart
+  upToStart?: DayPart
 }
 
+/** `range` as the facet counters count it (CountedRange); undefined when it holds no instant. */
 export function countedRangeOf(range: DateRange): CountedRange | undefined {
-  const start = range.from === undefined ? undefined : Date.parse(range.from)
-  // Exclusive, in milliseconds: instants are kept to the millisecond.
-  const end = range.to === undefined ? undefined : Date.parse(range.to) + (range.toExclusive ? 0 : 1)
+  const { start, end } = instantsOf(range)
   if (start !== undefined && end !== undefined && end <= start) return undefined
-  const plus = end === undefined ? undefined : dayPartOf(end)
-  if (start === undefined) {
-    // What is before the end: all the orders with the date, less the days from the end's on.
-    return { dated: true, sign: -1, ...(plus ? { days: { from: plus.day }, plus } : {}) }
-  }
-  const minus = dayPartOf(start)
+  const upToStart = start === undefined ? undefined : dayPartOf(start)
+  const upToEnd = end === undefined ? undefined : dayPartOf(end)
   return {
-    dated: false,
-    days: { from: minus.day, ...(plus ? { to: plus.day } : {}) },
-    sign: 1,
-    ...(plus ? { plus } : {}),
-    minus,
+    days: {
+      ...(upToStart ? { from: upToStart.day } : {}),
+      ...(upToEnd ? { to: upToEnd.day } : {}),
+    },
+    ...(upToEnd ? { upToEnd } : {}),
+    ...(upToStart ? { upToStart } : {}),
+  }
+}
+
+/** A range's ends in milliseconds, the end exclusive: instants are kept to the millisecond. */
+function instantsOf(range: DateRange): { start?: number; end?: number } {
+  return {
+    ...(range.from === undefined ? {} : { start: Date.parse(range.from) }),
+    ...(range.to === undefined ? {} : { end: Date.parse(range.to) + (range.toExclusive ? 0 : 1) }),
   }
 }
 
@@ -790,9 +786,7 @@ export function countedOf(
   }
   const range = creationDate
   if (!range || (range.from === undefined && range.to === undefined)) return { days: 'all', partial: [] }
-  const start = range.from === undefined ? undefined : Date.parse(range.from)
-  // Exclusive, in milliseconds: instants are kept to the millisecond.
-  const end = range.to === undefined ? undefined : Date.parse(range.to) + (range.toExclusive ? 0 : 1)
+  const { start, end } = instantsOf(range)
   const firstDay = start === undefined ? undefined : Math.ceil(start / DAY_MS) * DAY_MS
   const endDay = end === undefined ? undefined : Math.floor(end / DAY_MS) * DAY_MS
   if (firstDay !== undefined && endDay !== undefined && firstDay >= endDay) {
