@@ -275,25 +275,11 @@ async function refindExtremes(db: Db, key: StatsKey): Promise<void> {
     .execute()
 }
 
-/**
- * The counted sums per origin and currency, from the buckets of `days` (day strings, `to` excluded; 'all' for
- * the buckets of all days) of the statuses asked for.
- */
-export async function countedSums(
-  db: Db,
-  account: string,
-  statuses: readonly string[] | undefined,
-  days: { from?: string; to?: string } | 'all',
-): Promise<GroupSums[]> {
-  let q = db.selectFrom('order_search_stats').where('account', '=', account)
-  if (days === 'all') q = q.where('day', '=', '')
-  else {
-    q = q.where('day', '<>', '')
-    if (days.from) q = q.where('day', '>=', days.from)
-    if (days.to) q = q.where('day', '<', days.to)
-  }
-  if (statuses?.length) q = q.where('status', 'in', statuses)
-  const rows = await q
+/** The counted sums per origin and currency of the orders of `scope`, from the statistics' buckets. */
+export async function countedSums(db: Db, account: string, scope: CountedScope): Promise<GroupSums[]> {
+  const rows = await db
+    .selectFrom('order_search_stats')
+    .where(inScope(account, scope, false))
     .select((eb) => [
       'origin',
       'currency_code',

@@ -95,7 +95,7 @@ async function sumsOf(db: Db, account: string, query: ListQuery): Promise<search
   if (!counted) return search.sumsByGroup(db, account, query)
   const { days, partial } = counted
   const parts = await Promise.all([
-    days === 'none' ? [] : search.countedSums(db, account, query.statuses, days),
+    days === 'none' ? [] : search.countedSums(db, account, { statuses: query.statuses, days }),
     ...partial.map((creationDate) => search.sumsByGroup(db, account, { ...query, creationDate })),
   ])
   const groups = new Map<string, search.GroupSums>()
