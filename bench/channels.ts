@@ -20,7 +20,7 @@ import { saveHookConfig, sendHookDeliveries } from '../src/modules/feed/hook.ser
 import { systemClock } from '../src/platform/clock.ts'
 import type { Principal } from '../src/platform/principal.ts'
 import { createJobQueue } from '../src/worker/job-queue.ts'
-import { exampleOrder } from '../test/fixtures.ts'
+import { exampleOrder, PARTNER } from '../test/fixtures.ts'
 import { keyHeaders, migratedDatabase } from '../test/harness.ts'
 
 const { values: flags } = parseArgs({
@@ -81,6 +81,8 @@ try {
     return response
   }
   await send('PUT', '/api/ordo/pvt/settings', { allowInsecureHooks: true, cancellationGracePeriodMinutes: 0 })
+  await createAccount(deps, PARTNER.account)
+  await send('PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, { name: PARTNER.name, account: PARTNER.account })
   const principal: Principal = {
     account: 'acme',
     appKey: admin.appKey,

@@ -8,7 +8,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { exampleOrder } from '../test/fixtures.ts'
+import { EXTERNAL_PARTNER, exampleOrder, PARTNER } from '../test/fixtures.ts'
 import { assertCurrentBuild, freePort, printedKey } from '../test/local-server.ts'
 import { startServer, stopAll, untilPrinted, waitUntilAnswering, type Server } from './processes.ts'
 import { describeMachine, markdown, textTable, type BenchRun, type Figures, type Sample } from './report.ts'
@@ -93,14 +93,20 @@ async function inParallel(count: number, task: (index: number) => Promise<void>)
   await Promise.all(Array.from({ length: SETTINGS.placementConcurrency }, worker))
 }
 
-async function raiseGetOrderLimit(base: string, headers: Headers): Promise<void> {
-  const response = await fetch(`${base}/api/ordo/pvt/settings`, {
-    method: 'PUT',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ rateLimits: { getOrderPerMinute: SETTINGS.getOrderPerMinute } }),
-    signal: AbortSignal.timeout(10_000),
-  })
-  if (response.status !== 200) throw new Error(`Raising the Get order limit answered ${response.status}`)
+/** Raises the Get order limit, and registers the example order's second seller. */
+async function prepare(base: string, headers: Headers): Promise<void> {
+  for (const [path, body] of [
+    ['/api/ordo/pvt/settings', { rateLimits: { getOrderPerMinute: SETTINGS.getOrderPerMinute } }],
+    [`/api/ordo/pvt/sellers/${PARTNER.id}`, EXTERNAL_PARTNER],
+  ] as const) {
+    const response = await fetch(`${base}${path}`, {
+      method: 'PUT',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    })
+    if (!response.ok) throw new Error(`PUT ${path} answered ${response.status}: ${await response.text()}`)
+  }
 }
 
 async function placeOrders(base: string, headers: Headers): Promise<string[]> {
@@ -197,7 +203,7 @@ async function bench(workDir: string): Promise<BenchRun> {
   say('Starting Ordo on a fresh SQLite database…')
   const ordo = await startOrdo(join(workDir, 'ordo.db'))
   const headers = await bootstrapKey(ordo.server)
-  await raiseGetOrderLimit(ordo.base, headers)
+  await prepare(ordo.base, headers)
   let started = performance.now()
   const ids = await placeOrders(ordo.base, headers)
   say(`  placed ${ids.length} orders in ${((performance.now() - started) / 1000).toFixed(1)} s`)

@@ -5,7 +5,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { exampleOrder } from '../test/fixtures.ts'
+import { EXTERNAL_PARTNER, exampleOrder, PARTNER } from '../test/fixtures.ts'
 import type { Server } from './processes.ts'
 import { median } from './report.ts'
 
@@ -311,6 +311,7 @@ async function prepare(ordo: Ordo): Promise<void> {
     allowInsecureHooks: true,
     cancellationGracePeriodMinutes: 0,
   })
+  await send(ordo, 'PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, EXTERNAL_PARTNER)
 }
 
 /**

@@ -30,6 +30,7 @@ import { orderRoutes } from './modules/orders/order.routes.ts'
 import { searchRoutes } from './modules/search/search.routes.ts'
 import { userOrderRoutes } from './modules/search/user-orders.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
+import { sellerRoutes } from './modules/sellers/seller.routes.ts'
 import { refuseUnparsable, refuseUnroutable, registerErrorHandler } from './platform/http-errors.ts'
 import { nulRejected, parseJsonBody } from './platform/json-body.ts'
 import { PRINCIPAL } from './platform/principal.ts'
@@ -51,7 +52,9 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
       refuseUnroutable(error, request, reply)
     },
     clientErrorHandler: refuseUnparsable,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Above every id a path carries (seller ids reach 128 characters), so that a long one gets the schema's 400
+    // naming the parameter, not the router's refusal.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 256 },
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -106,6 +109,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     hookRoutes,
     conversationRoutes,
     settingsRoutes,
+    sellerRoutes,
     metricsRoutes,
   ]) {
     await app.register(routes, routeDeps)

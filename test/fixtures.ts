@@ -2,6 +2,18 @@
 import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
 import type { Package } from '../src/modules/orders/order.ts'
 
+/**
+ * The other seller of the example order: account `partner` on the same server, registered by the test account
+ * (test/harness.ts) as intake requires of every seller but `1`.
+ */
+export const PARTNER = { id: 'partner', name: 'Partner Store', account: 'partner' } as const
+
+/** The same seller registered as an external one, for a server where no account `partner` exists. */
+export const EXTERNAL_PARTNER = {
+  name: PARTNER.name,
+  fulfillmentEndpoint: 'https://partner.example/api',
+} as const
+
 /** The two-seller order of the intake example: seller `1` (10980) and seller `partner` (3000), 13980 in all. */
 export function exampleOrder(overrides: Partial<IntakeBody> = {}): IntakeBody {
   return {

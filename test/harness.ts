@@ -20,6 +20,8 @@ import { createJobQueue, type JobQueue } from '../src/worker/job-queue.ts'
 import { runDueJobs } from '../src/worker/worker.ts'
 import { fanOutAll } from '../src/modules/feed/feed.service.ts'
 import { assembleDeps } from '../src/assemble.ts'
+import { putSeller } from '../src/modules/sellers/seller.service.ts'
+import { PARTNER } from './fixtures.ts'
 
 // eslint-disable-next-line no-restricted-properties -- tests choose their databases from the environment
 const POSTGRES_URL = process.env.ORDO_TEST_DATABASE_URL
@@ -146,6 +148,9 @@ export async function startTestApp(
     await close()
   })
   if (!(await accountExists(deps, 'acme'))) await createAccount(deps, 'acme')
+  // The example order's second seller, registered as intake requires.
+  if (!(await accountExists(deps, PARTNER.account))) await createAccount(deps, PARTNER.account)
+  await putSeller(deps, 'acme', PARTNER.id, { name: PARTNER.name, account: PARTNER.account })
   const admin = await createKey(deps, { account: 'acme', roles: ['OMS - Full access'] })
   const newKey = async (roles: string[], account = 'acme') =>
     keyHeaders(await createKey(deps, { account, roles }))

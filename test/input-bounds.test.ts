@@ -4,6 +4,7 @@ import { it } from 'node:test'
 import { BODY_LIMIT_BYTES } from '../src/app.ts'
 import { MAX_ITEMS, MAX_SELLERS } from '../src/modules/intake/intake.ts'
 import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
+import { putSeller } from '../src/modules/sellers/seller.service.ts'
 import { api, errorCode, type PlacedGroupBody } from './api.ts'
 import { exampleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp, countOrders } from './harness.ts'
@@ -178,6 +179,11 @@ async function storedBytes(test: TestApp, orderGroup: string): Promise<number> {
 }
 
 async function place(test: TestApp, body: IntakeBody) {
+  // Intake takes orders for registered sellers only; external ones need no account of their own here.
+  for (const [index, seller] of (body.sellers ?? []).entries()) {
+    const fulfillmentEndpoint = `https://seller-${index}.example/api`
+    await putSeller(test.deps, 'acme', seller.id, { name: seller.name, fulfillmentEndpoint })
+  }
   const res = await api(test).place(body)
   assert.equal(res.statusCode, 201, res.body.slice(0, 500))
   const placed = res.json<PlacedGroupBody>()

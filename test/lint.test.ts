@@ -137,7 +137,7 @@ describe('2b. clients call out and import no repository, service, route, db/ or 
   ]) {
     fires(client, code, 'no-restricted-imports', /Clients only talk to systems outside Ordo/)
   }
-  passes(client, [value('request', 'node:http'), value('isForbiddenAddress', './hook.ts')].join(''))
+  passes(client, [value('request', 'node:http'), value('DELIVERY_TIMEOUT_MS', './hook.ts')].join(''))
 })
 
 describe('3. services import no Fastify, route or guard', () => {

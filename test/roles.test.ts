@@ -70,6 +70,10 @@ const TABLE: Record<string, Access> = {
   'GET /api/ordo/pvt/orders/export': VIEW_ORDER,
   'GET /api/ordo/pvt/settings': { anyOf: ['Ordo settings'] },
   'PUT /api/ordo/pvt/settings': { anyOf: ['Ordo settings'] },
+  'GET /api/ordo/pvt/sellers': { anyOf: ['Ordo settings'] },
+  'GET /api/ordo/pvt/sellers/:sellerId': { anyOf: ['Ordo settings'] },
+  'PUT /api/ordo/pvt/sellers/:sellerId': { anyOf: ['Ordo settings'] },
+  'DELETE /api/ordo/pvt/sellers/:sellerId': { anyOf: ['Ordo settings'] },
   'GET /metrics': { anyOf: ['Ordo settings'] },
   'GET /healthz': 'public',
   // Swagger UI and the OpenAPI document.
@@ -138,6 +142,7 @@ describeEachDialect('roles against the resource table', (dialect) => {
       orderId: order.orderId,
       orderGroup: placed.orderGroup,
       paymentId: 'no-such-payment',
+      sellerId: 'no-such-seller',
       '*': 'no-such-file',
     }
     const headers: Record<Caller, Record<string, string>> = Object.fromEntries([

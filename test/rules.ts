@@ -1,7 +1,7 @@
 // Shared by the order rules' unit tests: real intake values at every status, reached through the rules as the
 // write path runs them, frozen so that a rule that mutated its input would throw. Test code only.
 import assert from 'node:assert/strict'
-import { exampleOrder, invoicePackage } from './fixtures.ts'
+import { exampleOrder, invoicePackage, PARTNER } from './fixtures.ts'
 import { AppError, type ErrorCode } from '../src/platform/errors.ts'
 import { cancel, requestCancellation } from '../src/modules/cancellation/cancellation.ts'
 import { startHandling } from '../src/modules/fulfillment/handling.ts'
@@ -83,6 +83,7 @@ export function builtGroup(body: IntakeBody = exampleOrder()): Order[] {
       sequences: [500001, 500004],
       now: T0,
       newId: () => `ID${String(++id).padStart(4, '0')}`,
+      sellerNames: new Map([[PARTNER.id, PARTNER.name]]),
     }),
   )
 }

@@ -177,6 +177,7 @@ describeEachDialect('settings', (dialect) => {
     const stored = await test.deps.db
       .selectFrom('accounts')
       .select(['name', 'settings_json'])
+      .where('name', 'in', Object.keys(rows))
       .orderBy('name')
       .execute()
     assert.deepEqual(stored, [

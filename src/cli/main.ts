@@ -28,6 +28,7 @@ import { assembleDeps } from '../assemble.ts'
 import { refreshSearchIndex } from '../modules/search/search.service.ts'
 import { EXPORT_FORMATS, exportOrders, type ExportFormat } from '../modules/search/export.service.ts'
 import { seedOrders } from '../modules/seed/seed.service.ts'
+import { listSellers, putSeller, removeSeller } from '../modules/sellers/seller.service.ts'
 import { COMMANDS, OPTIONS, helpFor, optionsOf, resolveCommand, type CommandName } from './usage.ts'
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -338,6 +339,39 @@ const RUNNERS: Record<CommandName, Runner> = {
       ...(insecureHooks !== undefined && { allowInsecureHooks: insecureHooks === 'true' }),
     }
     print(JSON.stringify(await changeSettings(deps, account, patch)))
+  }),
+  'sellers add': withDeps(async (deps, { values, need, args: [id = ''] }) => {
+    const name = values.name
+    if (name === undefined) throw new CliError('ordo sellers add needs --name. Run ordo sellers add --help.')
+    const account = values['seller-account']
+    const endpoint = values.endpoint
+    if ((account === undefined) === (endpoint === undefined)) {
+      throw new CliError(
+        'ordo sellers add needs either --seller-account or --endpoint. Run ordo sellers add --help.',
+      )
+    }
+    const headers = values.header?.map((header) => {
+      const colon = header.indexOf(':')
+      if (colon < 1) throw new CliError(`--header must be "NAME: VALUE", not '${header}'.`)
+      return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()] as const
+    })
+    const { seller, created } = await putSeller(deps, need('account'), id, {
+      name,
+      ...(account !== undefined ? { account } : { fulfillmentEndpoint: endpoint }),
+      ...(headers && { headers: Object.fromEntries(headers) }),
+    })
+    print(values.json ? JSON.stringify(seller) : `${created ? 'Registered' : 'Changed'} seller ${id}.`)
+  }),
+  'sellers list': withDeps(async (deps, { values, need }) => {
+    const list = await listSellers(deps, need('account'))
+    if (values.json) return print(JSON.stringify(list))
+    for (const seller of list) {
+      print(`${seller.id}\t${seller.name}\t${seller.account ?? seller.fulfillmentEndpoint ?? ''}`)
+    }
+  }),
+  'sellers remove': withDeps(async (deps, { need, args: [id = ''] }) => {
+    await removeSeller(deps, need('account'), id)
+    print(`Removed seller ${id}.`)
   }),
   seed: withDeps(async (deps, { values }) => {
     const count = (option: 'orders' | 'seed', value: string | undefined) => {

@@ -21,6 +21,10 @@ export const OPTIONS = {
   query: { type: 'string' },
   orders: { type: 'string' },
   seed: { type: 'string' },
+  name: { type: 'string' },
+  'seller-account': { type: 'string' },
+  endpoint: { type: 'string' },
+  header: { type: 'string', multiple: true },
 } as const satisfies ParseArgsConfig['options']
 
 export type OptionName = keyof typeof OPTIONS
@@ -45,6 +49,13 @@ const OPTION_HELP: Record<CommandOption, string> = {
   query: `--query "f_status=invoiced&…"\n                       List orders' filters as in its URL (not page, per_page, orderBy)`,
   orders: '--orders N           how many orders to place',
   seed: '--seed S             a whole number: the same seed places the same orders (default 1)',
+  name: '--name TEXT          the name orders of the seller show',
+  'seller-account':
+    '--seller-account NAME\n                       the seller is this other account on the same server',
+  endpoint:
+    '--endpoint URL       the seller is external: its External Seller Fulfillment base URL (https unless\n                       the account allows insecure hooks)',
+  header:
+    '--header "NAME: VALUE"\n                       a header sent with every call to an external seller; repeat it for more',
 }
 
 /** Every command takes these. */
@@ -119,10 +130,33 @@ export const COMMANDS = {
     options: ['account', 'grace-period-minutes', 'allow-insecure-hooks'],
     createsDatabase: false,
   },
+  'sellers add': {
+    synopsis:
+      'ordo sellers add SELLER --account NAME --name TEXT (--seller-account NAME | --endpoint URL [--header "NAME: VALUE"…]) [--json]',
+    summary:
+      'Registers a seller of the account, or changes its registration: another account on this server, or an\nexternal seller. Orders name it in items[].seller; seller 1 is the account itself.',
+    positionals: ['SELLER'],
+    options: ['account', 'name', 'seller-account', 'endpoint', 'header', 'json'],
+    createsDatabase: false,
+  },
+  'sellers list': {
+    synopsis: 'ordo sellers list --account NAME [--json]',
+    summary: "Lists the account's sellers: seller 1, the account itself, then the registered ones.",
+    positionals: [],
+    options: ['account', 'json'],
+    createsDatabase: false,
+  },
+  'sellers remove': {
+    synopsis: 'ordo sellers remove SELLER --account NAME',
+    summary: 'Removes a registered seller: orders placed before keep it, new orders for it are refused.',
+    positionals: ['SELLER'],
+    options: ['account'],
+    createsDatabase: false,
+  },
   seed: {
     synopsis: 'ordo seed --orders N [--account NAME] [--seed S]',
     summary:
-      'Places N realistic orders over the two years up to today (UTC) and takes each through the workflow:\nwaiting for payment, canceled, ready for handling, handling or invoiced. For trying Ordo out and for\nbenchmarks; the account (default ordo) is created if missing. Its progress goes to stderr.',
+      'Places N realistic orders over the two years up to today (UTC) and takes each through the workflow:\nwaiting for payment, canceled, ready for handling, handling or invoiced. For trying Ordo out and for\nbenchmarks; the account (default ordo) is created if missing, and so is its second seller, partner (the\naccount partner on the same server). Its progress goes to stderr.',
     positionals: [],
     options: ['orders', 'account', 'seed'],
     createsDatabase: true,

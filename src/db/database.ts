@@ -28,6 +28,7 @@ import type {
   OrderSearchTable,
   OrderSearchTermTable,
 } from '../modules/search/search.table.ts'
+import type { SellerTable } from '../modules/sellers/seller.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
 
 export interface Database {
@@ -52,6 +53,7 @@ export interface Database {
   order_search_terms: OrderSearchTermTable
   order_search_stats: OrderSearchStatsTable
   order_search_facets: OrderSearchFacetsTable
+  sellers: SellerTable
 }
 
 /** A connection or a transaction: repositories accept either. */

@@ -17,6 +17,7 @@ import * as jobCoalesceIndex from './migrations/0012-job-coalesce-index.ts'
 import * as orderSearch from './migrations/0013-order-search.ts'
 import * as orderSearchStats from './migrations/0014-order-search-stats.ts'
 import * as orderSearchFacets from './migrations/0015-order-search-facets.ts'
+import * as sellers from './migrations/0016-sellers.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0013-order-search': orderSearch,
   '0014-order-search-stats': orderSearchStats,
   '0015-order-search-facets': orderSearchFacets,
+  '0016-sellers': sellers,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

@@ -1,6 +1,12 @@
-// Wire schemas shared by every route: VTEX's error envelope and receipts.
+// Wire schemas shared by routes: VTEX's error envelope, receipts, and the headers Ordo sends out.
 import type { FastifyReply } from 'fastify'
 import { Type, type Static } from 'typebox'
+import {
+  HEADER_NAME_PATTERN,
+  HEADER_VALUE_PATTERN,
+  MAX_HEADER_VALUE,
+  MAX_OUTBOUND_HEADERS,
+} from './outbound-url.ts'
 
 export const ErrorSchema = Type.Object(
   {
@@ -22,6 +28,14 @@ export const ReceiptSchema = Type.Object({
 })
 
 export type Receipt = Static<typeof ReceiptSchema>
+
+/** Headers an account has Ordo send with its calls out (a hook's, an external seller's). */
+export const OutboundHeadersSchema = (description: string) =>
+  Type.Record(
+    Type.String({ pattern: HEADER_NAME_PATTERN }),
+    Type.String({ maxLength: MAX_HEADER_VALUE, pattern: HEADER_VALUE_PATTERN }),
+    { maxProperties: MAX_OUTBOUND_HEADERS, description },
+  )
 
 /** The error responses a guarded route can give, for the OpenAPI document. */
 export const errorResponses = (...statuses: number[]) =>

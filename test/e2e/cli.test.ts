@@ -22,6 +22,9 @@ const COMMANDS = [
   'keys revoke',
   'settings get',
   'settings set',
+  'sellers add',
+  'sellers list',
+  'sellers remove',
   'seed',
   'export',
 ]
@@ -285,6 +288,82 @@ describeEachDialect('ordo CLI', (dialect) => {
     assert.notEqual(nothing.code, 0)
     assert.match(nothing.stderr, /needs --grace-period-minutes or --allow-insecure-hooks/)
     assert.deepEqual(JSON.parse(ok(await ordo(['settings', 'get', '--account', 'acme']))), DEFAULT_SETTINGS)
+  })
+
+  it('registers, lists, changes and removes sellers, and refuses what cannot be a seller', async (t) => {
+    const { ordo } = await sandbox(t, dialect)
+    ok(await ordo(['accounts', 'create', 'acme']))
+    ok(await ordo(['accounts', 'create', 'partner']))
+    const add = ['sellers', 'add', 'partner', '--account', 'acme', '--name', 'Partner Store']
+    assert.match(ok(await ordo([...add, '--seller-account', 'partner'])), /^Registered seller partner\.\n$/)
+    const external = ['sellers', 'add', 'mugs', '--account', 'acme', '--name', 'Mugs & Co']
+    const registered = JSON.parse(
+      ok(
+        await ordo([
+          ...external,
+          '--endpoint',
+          'https://mugs.example/api',
+          '--header',
+          'X-Api-Key: s3cret',
+          '--json',
+        ]),
+      ),
+    ) as Record<string, unknown>
+    assert.deepEqual(
+      { ...registered, createdAt: null, updatedAt: null },
+      {
+        id: 'mugs',
+        name: 'Mugs & Co',
+        fulfillmentEndpoint: 'https://mugs.example/api',
+        headers: { 'X-Api-Key': 's3cret' },
+        createdAt: null,
+        updatedAt: null,
+      },
+    )
+    assert.match(ok(await ordo([...add, '--seller-account', 'partner'])), /^Changed seller partner\.\n$/)
+    assert.equal(
+      ok(await ordo(['sellers', 'list', '--account', 'acme'])),
+      '1\tacme\tacme\nmugs\tMugs & Co\thttps://mugs.example/api\npartner\tPartner Store\tpartner\n',
+    )
+
+    for (const [args, message] of [
+      [['sellers', 'add', 'x', '--account', 'acme', '--seller-account', 'partner'], /needs --name/],
+      [['sellers', 'add', 'x', '--account', 'acme', '--name', 'X'], /either --seller-account or --endpoint/],
+      [
+        [...external, '--endpoint', 'http://mugs.example/api'],
+        /Only https scheme is accepted for fulfillmentEndpoint/,
+      ],
+      [
+        [...external, '--endpoint', 'https://mugs.example/', '--header', 'no colon'],
+        /--header must be "NAME: VALUE"/,
+      ],
+      [
+        ['sellers', 'add', 'x', '--account', 'acme', '--name', 'X', '--seller-account', 'nope'],
+        /no account nope/,
+      ],
+      [
+        ['sellers', 'add', '1', '--account', 'acme', '--name', 'X', '--seller-account', 'partner'],
+        /Seller 1 is the account itself/,
+      ],
+      [
+        ['sellers', 'add', 'a b', '--account', 'acme', '--name', 'X', '--seller-account', 'partner'],
+        /A seller id is 1 to 128/,
+      ],
+      [['sellers', 'remove', 'nope', '--account', 'acme'], /Seller nope is not registered in account acme/],
+    ] as const) {
+      assertOneLineError(await ordo([...args]), message)
+    }
+    assert.match(
+      ok(await ordo(['sellers', 'remove', 'mugs', '--account', 'acme'])),
+      /^Removed seller mugs\.\n$/,
+    )
+    const listed = JSON.parse(ok(await ordo(['sellers', 'list', '--account', 'acme', '--json']))) as {
+      id: string
+    }[]
+    assert.deepEqual(
+      listed.map((seller) => seller.id),
+      ['1', 'partner'],
+    )
   })
 
   it('works beside a live server: a key it creates is accepted at once and refused once revoked', async (t) => {

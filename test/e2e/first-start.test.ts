@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import type { PlacedGroupBody } from '../api.ts'
-import { exampleOrder } from '../fixtures.ts'
+import { exampleOrder, EXTERNAL_PARTNER, PARTNER } from '../fixtures.ts'
 import { describeEachDialect, keyHeaders } from '../harness.ts'
 import { printedKey } from '../local-server.ts'
 import { sandbox } from './process.ts'
@@ -20,6 +20,12 @@ describeEachDialect('first start', (dialect) => {
     assert.match(admin.appKey, /^vtexappkey-ordo-/)
     const headers = keyHeaders(admin)
 
+    // The example's second seller, registered as an external one: there is no account partner here.
+    const seller = await first.request('PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, {
+      headers,
+      body: EXTERNAL_PARTNER,
+    })
+    assert.equal(seller.status, 201, seller.text)
     const placed = await first.request('POST', '/api/oms/pvt/orders', { headers, body: exampleOrder() })
     assert.equal(placed.status, 201, placed.text)
     const { orders } = placed.body as PlacedGroupBody

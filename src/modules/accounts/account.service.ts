@@ -28,12 +28,16 @@ export const accountExists = async ({ db }: Pick<Deps, 'db'>, name: string): Pro
 
 export const hasAccounts = async (db: Db): Promise<boolean> => (await accounts.countAccounts(db)) > 0
 
-/** The account's settings; inside a transaction, pass it as `db`. */
-export async function getSettings({ db }: Pick<Deps, 'db'>, account: string): Promise<AccountSettings> {
+/** The account with its settings; inside a transaction, pass it as `db`. */
+export async function getAccount({ db }: Pick<Deps, 'db'>, account: string): Promise<accounts.Account> {
   const found = await accounts.findAccount(db, account)
   if (!found) throw new AppError('NOT_FOUND', `Account ${account} does not exist.`)
-  return found.settings
+  return found
 }
+
+/** The account's settings; inside a transaction, pass it as `db`. */
+export const getSettings = async (deps: Pick<Deps, 'db'>, account: string): Promise<AccountSettings> =>
+  (await getAccount(deps, account)).settings
 
 export async function changeSettings(
   deps: Deps,

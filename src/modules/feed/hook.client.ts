@@ -5,7 +5,8 @@ import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
 import { Webhook } from 'standardwebhooks'
-import { DELIVERY_TIMEOUT_MS, isForbiddenAddress } from './hook.ts'
+import { isForbiddenAddress } from '../../platform/outbound-url.ts'
+import { DELIVERY_TIMEOUT_MS } from './hook.ts'
 
 export interface PostResult {
   status: number | null

@@ -1,6 +1,7 @@
 // Wire formats of the order hook: its configuration (VTEX's, plus Ordo's optional signing secret), the
 // notification it posts, and Ordo's delivery log.
 import { Type, type Static } from 'typebox'
+import { OutboundHeadersSchema } from '../../platform/http-schemas.ts'
 import { ExpressionErrorsSchema, FeedConfigBodySchema, FilterDocumentSchema } from './feed.schemas.ts'
 import { DELIVERY_STATUSES } from './hook.table.ts'
 
@@ -9,12 +10,7 @@ export const HookConfigBodySchema = Type.Object({
   hook: Type.Object({
     url: Type.String({ minLength: 1, maxLength: 2000 }),
     headers: Type.Optional(
-      Type.Record(
-        Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" }),
-        // What HTTP allows in a field value: tab, visible ASCII, and bytes above it; Node refuses the rest.
-        Type.String({ maxLength: 2000, pattern: '^[\\t\\u0020-\\u007e\\u0080-\\u00ff]*$' }),
-        { maxProperties: 20, description: 'Headers sent with every notification (credentials, usually).' },
-      ),
+      OutboundHeadersSchema('Headers sent with every notification (credentials, usually).'),
     ),
   }),
   secret: Type.Optional(

@@ -6,11 +6,12 @@ import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import type { JobRequest } from '../../platform/jobs.ts'
 import type { Principal } from '../../platform/principal.ts'
+import { checkOutboundUrl } from '../../platform/outbound-url.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
 import { EXPRESSION_ERRORS_SHOWN, feedFilterOf, filterDocument, type FeedFilter } from './feed.ts'
-import { checkHookUrl, nextAttemptAt, notificationOf, PING } from './hook.ts'
+import { nextAttemptAt, notificationOf, PING } from './hook.ts'
 import { expressionErrors, resetFilterStates } from './feed.repository.ts'
 import * as hooks from './hook.repository.ts'
 import { post, type PostResult } from './hook.client.ts'
@@ -51,7 +52,11 @@ export async function saveHookConfig(deps: Deps, principal: Principal, body: Hoo
   const key = hookOf(principal)
   const filter = feedFilterOf(body.filter)
   const settings = await getSettings(deps, key.account)
-  const url = checkHookUrl(body.hook.url, settings.allowInsecureHooks)
+  const url = checkOutboundUrl(body.hook.url, {
+    field: 'hook.url',
+    headersField: 'hook.headers',
+    allowInsecure: settings.allowInsecureHooks,
+  })
   const headers = body.hook.headers ?? {}
   const ping = await post(url, headers, JSON.stringify(PING), null)
   if (ping.status !== 200) {

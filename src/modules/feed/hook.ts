@@ -1,5 +1,4 @@
-// Hook rules: which URLs a hook may post to, what it posts, and when a failed delivery is tried again. Pure.
-import { validationFailed } from '../../platform/errors.ts'
+// Hook rules: what a hook posts, and when a failed delivery is tried again. Pure.
 import type { OrderEvent } from '../orders/order-event.ts'
 
 /** VTEX's: an answer other than 200 within 5 s is a failure. */
@@ -34,51 +33,3 @@ export const notificationOf = (event: OrderEvent, hook: { account: string; appKe
 
 /** VTEX's ping on saving a hook: the receiver must answer it with 200. */
 export const PING = { hookConfig: 'ping' }
-
-/** https only, unless the account allows plain http (an ERP on its own network). */
-export function checkHookUrl(text: string, allowInsecure: boolean): URL {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw validationFailed(
-      `Invalid request body: hook.url must be an absolute URL, not ${JSON.stringify(text)}.`,
-    )
-  }
-  const insecureOk = allowInsecure && url.protocol === 'http:'
-  if (url.protocol !== 'https:' && !insecureOk) {
-    throw validationFailed(
-      allowInsecure
-        ? 'Only https and http are accepted for hook.url.'
-        : 'Only https scheme is accepted for hook.url (the account setting allowInsecureHooks allows plain http).',
-    )
-  }
-  if (url.username || url.password) {
-    throw validationFailed('hook.url must not carry credentials; send them in hook.headers.')
-  }
-  return url
-}
-
-/**
- * Addresses a hook must never reach: link-local (169.254.0.0/16, fe80::/10, where clouds serve instance
- * metadata and credentials), the unspecified address, and the metadata endpoints some clouds serve elsewhere.
- */
-export function isForbiddenAddress(address: string): boolean {
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
-    return address.startsWith('169.254.') || address === '0.0.0.0' || address === '100.100.100.200'
-  }
-  if (address.includes(':')) {
-    const lower = address.toLowerCase()
-    if (lower.startsWith('::ffff:')) return isForbiddenAddress(mappedIpv4(lower.slice(7)))
-    return /^fe[89ab]/.test(lower) || lower === '::' || lower === 'fd00:ec2::254'
-  }
-  return false
-}
-
-/** The IPv4 address an IPv4-mapped IPv6 address carries: URLs write `::ffff:169.254.169.254` as `::ffff:a9fe:a9fe`. */
-function mappedIpv4(tail: string): string {
-  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(tail)
-  if (!hex) return tail
-  const [high, low] = [parseInt(hex[1] ?? '0', 16), parseInt(hex[2] ?? '0', 16)]
-  return [high >> 8, high & 255, low >> 8, low & 255].join('.')
-}

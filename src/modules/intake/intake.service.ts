@@ -6,6 +6,7 @@ import { hexId, randomDigits, randomIntBetween } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import { getSettings } from '../accounts/account.service.ts'
+import { registeredSellerNames } from '../sellers/seller.service.ts'
 import type { Db } from '../../db/database.ts'
 import { createOrders, findGroupDocuments, type OrderBatch } from '../orders/order.service.ts'
 import type { Order } from '../orders/order.ts'
@@ -58,6 +59,11 @@ export async function placeOrder(
         }
       }
       const settings = await getSettings({ db: trx }, principal.account)
+      const sellerNames = await registeredSellerNames(
+        trx,
+        principal.account,
+        plan.parts.map((part) => part.seller),
+      )
       // Format A order ids: a random prefix, then the first order's sequence, then -01, -02… per seller.
       const orderGroup = `${randomDigits(7)}${sequences[0] ?? 0}`
       await intake.insertGroups(trx, [
@@ -76,6 +82,7 @@ export async function placeOrder(
         sequences,
         now,
         newId: () => hexId(),
+        sellerNames,
       })
       const documents = await createOrders(deps, trx, principal, built, { now, settings }, startPaid)
       return { orderGroup, documents, created: true }
@@ -112,6 +119,11 @@ export async function placeInBatch(
   )
   const sequences = gaps.length > 0 ? await intake.reserveSequences(trx, principal.account, gaps) : []
   const settings = await getSettings({ db: trx }, principal.account)
+  const sellerNames = await registeredSellerNames(
+    trx,
+    principal.account,
+    plans.flatMap((plan, index) => (fresh[index] ? plan.parts.map((part) => part.seller) : [])),
+  )
   const groups: intake.GroupRow[] = []
   let taken = 0
   const placed = placements.map(({ body, placedAt }, index) => {
@@ -133,6 +145,7 @@ export async function placeInBatch(
       sequences: own,
       now: placedAt,
       newId: () => hexId(),
+      sellerNames,
     })
     return batch.create(built, { now: placedAt, settings }, startPaid)
   })

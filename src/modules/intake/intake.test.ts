@@ -1,7 +1,7 @@
 // Unit tests of the intake rules: split by seller, totals, the group's shared transaction, formats, startPaid.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { exampleOrder } from '../../../test/fixtures.ts'
+import { exampleOrder, PARTNER } from '../../../test/fixtures.ts'
 import { errorStatus } from '../../platform/http-errors.ts'
 import {
   builtGroup,
@@ -98,6 +98,7 @@ describe('planIntake and buildOrders', () => {
       sequences: [500001, 500004],
       now: T0,
       newId: () => `ID${++n}`,
+      sellerNames: new Map([[PARTNER.id, PARTNER.name]]),
     })
     assert.deepEqual(
       orders.map((o) => [o.orderId, o.sequence, o.seller.id]),

@@ -169,6 +169,8 @@ export interface BuildContext {
   sequences: number[]
   now: string
   newId: () => string
+  /** The registered sellers' names by id: a registered seller's name is the registry's, not the request's. */
+  sellerNames: ReadonlyMap<string, string>
 }
 
 /**
@@ -199,7 +201,13 @@ export function buildOrders(body: IntakeBody, plan: IntakePlan, ctx: BuildContex
     affiliateId: body.affiliateId ?? null,
     salesChannel: body.salesChannel ?? '1',
     followUpEmail: body.followUpEmail ?? null,
-    seller: { id: part.seller, name: body.sellers?.find((s) => s.id === part.seller)?.name ?? part.seller },
+    seller: {
+      id: part.seller,
+      name:
+        ctx.sellerNames.get(part.seller) ??
+        body.sellers?.find((s) => s.id === part.seller)?.name ??
+        part.seller,
+    },
     items: part.lines.map(({ item }) => toItem(item, ctx.newId())),
     totals: part.totals,
     client: {

@@ -4,8 +4,9 @@
 // decided in memory and written in one transaction (the order core's OrderBatch): a call per step would be
 // hundreds of times slower, and a million orders is what List orders is measured at.
 import type { Deps } from '../../deps.ts'
+import { validationFailed } from '../../platform/errors.ts'
 import type { Principal } from '../../platform/principal.ts'
-import { getSettings } from '../accounts/account.service.ts'
+import { accountExists, createAccount, getSettings } from '../accounts/account.service.ts'
 import { cancelRule } from '../cancellation/cancellation.service.ts'
 import { filtersOnDocuments } from '../feed/feed.service.ts'
 import { startHandling } from '../fulfillment/fulfillment.service.ts'
@@ -15,7 +16,8 @@ import { OrderBatch } from '../orders/order.service.ts'
 import { orderValue, type Order } from '../orders/order.ts'
 import { approvePayment } from '../payments/payment.service.ts'
 import type { WorkflowSettings } from '../orders/order-status.ts'
-import { ordersOf, scenarioOf, type Scenario } from './seed.ts'
+import { isSellerRegistered, putSeller } from '../sellers/seller.service.ts'
+import { ordersOf, PARTNER_SELLER, scenarioOf, type Scenario } from './seed.ts'
 
 export interface SeedRun {
   account: string
@@ -44,6 +46,7 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
     resources: new Set(),
     shopperEmail: null,
   }
+  await registerPartner(deps, run.account)
   const settings = await getSettings(deps, run.account)
   // Every event of the seed comes before `until`, so before any feed or hook made after this check, which only
   // sees events from its creation on (DESIGN.md §3).
@@ -81,6 +84,25 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
     run.placed?.(seeded)
   }
   return placed
+}
+
+/**
+ * The carts' second seller is another account on the server, as a franchise or white-label seller is: both are
+ * made if missing, and a registration the account already has for it is kept.
+ */
+async function registerPartner(deps: Deps, account: string): Promise<void> {
+  if (account === PARTNER_SELLER.account) {
+    throw validationFailed(
+      `Account ${account} is the seed's second seller; seed another account (its orders name seller ${PARTNER_SELLER.id}).`,
+    )
+  }
+  if (!(await accountExists(deps, PARTNER_SELLER.account))) await createAccount(deps, PARTNER_SELLER.account)
+  if (!(await isSellerRegistered(deps, account, PARTNER_SELLER.id))) {
+    await putSeller(deps, account, PARTNER_SELLER.id, {
+      name: PARTNER_SELLER.name,
+      account: PARTNER_SELLER.account,
+    })
+  }
 }
 
 /** After its placement, one scenario step by step, each at its own time, up to `until`. */

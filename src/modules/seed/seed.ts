@@ -87,6 +87,9 @@ const CATALOGUE: readonly Product[] = [
   ['1801', '180', 'Notebook A5', 2490],
 ]
 /** Sold by the marketplace's partner: such a cart is split into two orders. */
+/** The carts' second seller: another account on the server, which `ordo seed` registers. */
+export const PARTNER_SELLER = { id: 'partner', name: 'Partner Store', account: 'partner' } as const
+
 const PARTNER_CATALOGUE: readonly Product[] = [
   ['2002', '200', 'Mug', 2500],
   ['2101', '210', 'Tea sampler', 6990],
@@ -118,7 +121,6 @@ export interface SeedBody {
   salesChannel: string
   affiliateId?: string
   items: { id: string; productId: string; name: string; seller: string; quantity: number; price: number }[]
-  sellers: { id: string; name: string }[]
   clientProfileData: {
     email: string
     firstName: string
@@ -163,7 +165,7 @@ export function scenarioOf(seed: number, index: number, count: number, from: num
     { length: 1 + Math.floor(random() * 3) },
     () => [pick(random, CATALOGUE), '1'] as const,
   )
-  if (random() < 0.15) lines.push([pick(random, PARTNER_CATALOGUE), 'partner'])
+  if (random() < 0.15) lines.push([pick(random, PARTNER_CATALOGUE), PARTNER_SELLER.id])
   const items = lines.map(([[id, productId, name, price], seller]) => ({
     id,
     productId,
@@ -194,7 +196,6 @@ export function scenarioOf(seed: number, index: number, count: number, from: num
       salesChannel: salesChannel < 0.7 ? '1' : salesChannel < 0.9 ? '2' : '3',
       ...(affiliate < 0.1 ? { affiliateId: 'WLM' } : affiliate < 0.15 ? { affiliateId: 'MRK' } : {}),
       items,
-      sellers: [{ id: 'partner', name: 'Partner Store' }],
       clientProfileData: {
         email: `${firstName}.${lastName}.${customer}@example.com`.toLowerCase(),
         firstName,

@@ -1,0 +1,184 @@
+// An account's sellers over HTTP: the registry, its rules, and intake refusing orders for sellers it does not know.
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { createAccount } from '../src/modules/accounts/account.service.ts'
+import { api, errorCode } from './api.ts'
+import { EXTERNAL_PARTNER, exampleOrder, PARTNER } from './fixtures.ts'
+import { countOrders, describeEachDialect, startTestApp, type TestApp } from './harness.ts'
+
+const sellers = (test: TestApp, headers = test.headers) => {
+  const { send } = api(test, headers)
+  const path = (id: string) => `/api/ordo/pvt/sellers/${encodeURIComponent(id)}`
+  return {
+    list: () => send('GET', '/api/ordo/pvt/sellers'),
+    get: (id: string) => send('GET', path(id)),
+    put: (id: string, body: unknown) => send('PUT', path(id), body),
+    remove: (id: string) => test.app.inject({ method: 'DELETE', url: path(id), headers }),
+  }
+}
+
+const messageOf = (res: { json: <T>() => T }) => res.json<{ error: { message: string } }>().error.message
+
+describeEachDialect('sellers', (dialect) => {
+  it('lists seller 1, the account itself, then the registered sellers by id', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const created = await sellers(test).put('mugs', {
+      ...EXTERNAL_PARTNER,
+      name: 'Mugs',
+      headers: { 'X-Key': 'k' },
+    })
+    assert.equal(created.statusCode, 201, created.body)
+    const res = await sellers(test).list()
+    assert.equal(res.statusCode, 200, res.body)
+    const { list } = res.json<{ list: Record<string, unknown>[] }>()
+    assert.deepEqual(
+      list.map(({ createdAt: _c, updatedAt: _u, ...seller }) => seller),
+      [
+        { id: '1', name: 'acme', account: 'acme' },
+        {
+          id: 'mugs',
+          name: 'Mugs',
+          fulfillmentEndpoint: EXTERNAL_PARTNER.fulfillmentEndpoint,
+          headers: { 'X-Key': 'k' },
+        },
+        { id: PARTNER.id, name: PARTNER.name, account: PARTNER.account },
+      ],
+    )
+    const one = await sellers(test).get('1')
+    assert.equal(one.statusCode, 200, one.body)
+    assert.equal(one.json<{ account: string }>().account, 'acme')
+  })
+
+  it('answers 201 for a new seller and 200 for a change, which keeps when it was registered', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const first = await sellers(test).put('mugs', { ...EXTERNAL_PARTNER, unknownField: 'ignored' })
+    assert.equal(first.statusCode, 201, first.body)
+    test.clock.advanceMinutes(5)
+    const changed = await sellers(test).put('mugs', { name: 'Mugs Again', account: PARTNER.account })
+    assert.equal(changed.statusCode, 200, changed.body)
+    const before = first.json<{ createdAt: string; updatedAt: string }>()
+    const after = changed.json<Record<string, unknown>>()
+    assert.deepEqual(after, {
+      id: 'mugs',
+      name: 'Mugs Again',
+      account: PARTNER.account,
+      createdAt: before.createdAt,
+      updatedAt: '2026-03-02T12:05:00.000Z',
+    })
+    assert.deepEqual((await sellers(test).get('mugs')).json(), after)
+  })
+
+  it('refuses a registration that cannot be a seller with a 400 that says why, and keeps none of it', async (t) => {
+    const test = await startTestApp(t, dialect)
+    for (const [id, body, message] of [
+      ['1', { name: 'Me', account: PARTNER.account }, /Seller 1 is the account itself/],
+      ['s', { name: 'S' }, /exactly one of the two is required/],
+      [
+        's',
+        { name: 'S', account: PARTNER.account, fulfillmentEndpoint: 'https://s.example/' },
+        /exactly one/,
+      ],
+      [
+        's',
+        { name: 'S', account: PARTNER.account, headers: { a: 'b' } },
+        /headers go with fulfillmentEndpoint/,
+      ],
+      ['s', { name: 'S', account: 'nope' }, /There is no account nope on this server/],
+      ['s', { name: 'S', account: 'acme' }, /Account acme sells as seller 1/],
+      [
+        's',
+        { name: 'S', fulfillmentEndpoint: 'http://s.example/' },
+        /Only https scheme is accepted for fulfillmentEndpoint/,
+      ],
+      ['s', { name: 'S', fulfillmentEndpoint: 'https://169.254.169.254/' }, /link-local or metadata address/],
+      [
+        's',
+        { name: 'S', fulfillmentEndpoint: 'https://u:p@s.example/' },
+        /must not carry credentials; send them in headers/,
+      ],
+      ['s', { name: 'S', fulfillmentEndpoint: 'not a url' }, /fulfillmentEndpoint must be an absolute URL/],
+      ['s', { name: '', account: PARTNER.account }, /name/],
+      ['s', { name: 'S', fulfillmentEndpoint: 'https://s.example/', headers: { 'a b': 'c' } }, /headers/],
+      ['a b', { name: 'S', account: PARTNER.account }, /sellerId/],
+      ['x'.repeat(129), { name: 'S', account: PARTNER.account }, /sellerId/],
+    ] as const) {
+      const res = await sellers(test).put(id, body)
+      assert.equal(res.statusCode, 400, `${id} ${JSON.stringify(body)}: ${res.body}`)
+      assert.equal(errorCode(res), 'OMS001')
+      assert.match(messageOf(res), message)
+    }
+    const { list } = (await sellers(test).list()).json<{ list: { id: string }[] }>()
+    assert.deepEqual(
+      list.map((seller) => seller.id),
+      ['1', PARTNER.id],
+    )
+  })
+
+  it('takes plain http endpoints once the account allows insecure hooks', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const allowed = await api(test).send('PUT', '/api/ordo/pvt/settings', { allowInsecureHooks: true })
+    assert.equal(allowed.statusCode, 200, allowed.body)
+    const res = await sellers(test).put('lan', {
+      name: 'LAN',
+      fulfillmentEndpoint: 'http://10.0.0.5:8080/seller',
+    })
+    assert.equal(res.statusCode, 201, res.body)
+  })
+
+  it('answers 404 for a seller it does not have, and 400 for removing seller 1', async (t) => {
+    const test = await startTestApp(t, dialect)
+    for (const res of [await sellers(test).get('nope'), await sellers(test).remove('nope')]) {
+      assert.equal(res.statusCode, 404, res.body)
+      assert.equal(errorCode(res), 'OMS005')
+      assert.match(messageOf(res), /Seller nope is not registered in account acme/)
+    }
+    const own = await sellers(test).remove('1')
+    assert.equal(own.statusCode, 400, own.body)
+    assert.match(messageOf(own), /Seller 1 is the account itself/)
+  })
+
+  it('names orders after the registry, and refuses orders for a seller it no longer has, storing nothing', async (t) => {
+    const test = await startTestApp(t, dialect)
+    // The request's own name for the seller gives way to the registered one.
+    const body = exampleOrder({ sellers: [{ id: PARTNER.id, name: 'What the cart called it' }] })
+    const placed = await api(test).placeOk(body, { 'idempotency-key': 'first' })
+    const partnerOrder = placed.orders.find((order) => order.sellers[0]?.id === PARTNER.id)
+    assert.equal(partnerOrder?.sellers[0]?.name, PARTNER.name)
+    const listed = await api(test).send(
+      'GET',
+      `/api/oms/pvt/orders?f_sellerNames=${encodeURIComponent(PARTNER.name)}`,
+    )
+    assert.deepEqual(
+      listed.json<{ list: { orderId: string }[] }>().list.map((item) => item.orderId),
+      [partnerOrder?.orderId],
+    )
+
+    const removed = await sellers(test).remove(PARTNER.id)
+    assert.equal(removed.statusCode, 204, removed.body)
+    const stored = await countOrders(test)
+    const refused = await api(test).place(exampleOrder({ marketplaceOrderId: 'ERP-TEST-2' }))
+    assert.equal(refused.statusCode, 400, refused.body)
+    assert.equal(errorCode(refused), 'OMS001')
+    assert.match(messageOf(refused), /Seller partner is not registered in account acme/)
+    assert.equal(await countOrders(test), stored)
+    // What was placed before stays as it was, and a retry of it is still answered with it.
+    assert.equal((await api(test).getOk(partnerOrder?.orderId ?? '')).sellers[0]?.name, PARTNER.name)
+    const retried = await api(test).place(body, { 'idempotency-key': 'first' })
+    assert.equal(retried.statusCode, 201, retried.body)
+    assert.equal(retried.headers['idempotent-replayed'], 'true')
+  })
+
+  it("counts only the placing account's registrations", async (t) => {
+    const test = await startTestApp(t, dialect)
+    await createAccount(test.deps, 'globex')
+    const globex = await test.newKey(['OMS - Full access'], 'globex')
+    const refused = await api(test, globex).place(exampleOrder())
+    assert.equal(refused.statusCode, 400, refused.body)
+    assert.match(messageOf(refused), /Seller partner is not registered in account globex/)
+    const own = await sellers(test, globex).list()
+    assert.deepEqual(
+      own.json<{ list: { id: string }[] }>().list.map((seller) => seller.id),
+      ['1'],
+    )
+  })
+})
