@@ -17,6 +17,7 @@ import {
 import { api } from './api.ts'
 import { singleOrder } from './fixtures.ts'
 import { describeEachDialect, DIALECTS, startTestApp, type TestApp } from './harness.ts'
+import { INTAKE_STATES } from './workflow-log.ts'
 
 interface Seen {
   orderId: string
@@ -230,16 +231,16 @@ if (DIALECTS.includes('postgres')) {
     const test = await startTestApp(t, 'postgres')
     const order = (await api(test).placeOk(singleOrder('RESTORE'))).orders[0]
     assert.ok(order)
-    await drainUntil(test, STREAM_START, 3)
+    await drainUntil(test, STREAM_START, INTAKE_STATES.length)
     // What a dump restored onto another server looks like: stored transaction ids far ahead of the server's.
     await sql`update order_events set tx_id = tx_id + 100000000`.execute(test.deps.db)
     assert.deepEqual((await drain(test, STREAM_START)).seen, [], 'every stored event looks unfinished')
 
     await prepareStoredOrders(test.deps) // what `ordo serve` does on start
-    const old = await drainUntil(test, STREAM_START, 3)
+    const old = await drainUntil(test, STREAM_START, INTAKE_STATES.length)
     assert.deepEqual(
       old.seen.map((e) => e.orderVersion),
-      [1, 1, 1],
+      INTAKE_STATES.map(() => 1),
     )
     const logged = await api(test).send('POST', `/api/oms/pvt/orders/${order.orderId}/interactions`, {
       source: 'ERP',

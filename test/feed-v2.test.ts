@@ -75,8 +75,11 @@ describeEachDialect('feed v2', (dialect) => {
 
     const orderId = await handledOrder(test, 'V2-AFTER')
     await test.fanOut()
-    const items = await feedV2(test).items()
-    assert.ok(items.length > 1)
+    // Its 11 transitions take two lots of at most 10: the first lot's items are hidden as the second is read.
+    const first = await feedV2(test).items()
+    assert.equal(first.length, 10)
+    const items = [...first, ...(await feedV2(test).items())]
+    assert.equal(items.length, 11)
     assert.notEqual(orderId, before)
     assert.ok(items.every((item) => item.orderId === orderId))
     assert.deepEqual(

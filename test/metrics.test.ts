@@ -77,8 +77,9 @@ describeEachDialect('metrics', (dialect) => {
       valueOf(after, 'ordo_feed_oldest_item_age_seconds', { account: 'acme', app_key: appKey }),
       90,
     )
-    // The approved order waits in its grace period: one pending order-timeout job, none dead.
-    assert.equal(valueOf(after, 'ordo_jobs', { status: 'pending', kind: 'order-timeout' }), 1)
+    // The approved order waits in its grace period, and the 30 days it had to be paid in have a job too (which
+    // will find nothing to do): two pending order-timeout jobs, none dead.
+    assert.equal(valueOf(after, 'ordo_jobs', { status: 'pending', kind: 'order-timeout' }), 2)
     assert.equal(valueOf(after, 'ordo_jobs', { status: 'dead', kind: 'order-timeout' }), 0)
   })
 

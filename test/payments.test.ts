@@ -7,6 +7,7 @@ import type { PaymentTransaction } from '../src/modules/payments/payment.schemas
 import { api, errorCode } from './api.ts'
 import { BRL_STORE_PREFERENCES, exampleOrder, singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
+import { APPROVAL_STATES, assertLog, INTAKE_STATES } from './workflow-log.ts'
 
 const transactionOf = (order: OrderDocument) => {
   const transaction = order.paymentData.transactions[0]
@@ -126,6 +127,101 @@ describeEachDialect('payments of an order group', (dialect) => {
     const closed = await api(test).notifyPayment(b.orderId, bPayment)
     assert.equal(closed.statusCode, 400)
     assert.equal(errorCode(closed), 'OMS010')
+  })
+
+  it("cancels the whole group when the gateway denies a payment, voiding each order's share", async (t) => {
+    const test = await startTestApp(t, dialect)
+    const placed = await api(test).placeOk(exampleOrder())
+    const [first, second] = placed.orders
+    assert.ok(first && second)
+    const paymentId = transactionOf(first).payments[0]?.id ?? ''
+    test.clock.advanceMinutes(3)
+    // As a gateway integration sends it: a POST with no body at all.
+    const denied = await test.app.inject({
+      method: 'POST',
+      url: `/api/ordo/pvt/orders/${second.orderId}/payments/${paymentId}/payment-denial`,
+      headers: test.headers,
+    })
+    assert.equal(denied.statusCode, 200, denied.body)
+    for (const order of placed.orders) {
+      const now = await api(test).getOk(order.orderId)
+      assert.equal(now.status, 'canceled')
+      assert.equal(now.cancellationData?.RequestedByPaymentNotification, true)
+      assert.equal(now.cancellationData?.RequestedByUser, false)
+      assert.equal(now.cancellationData?.Reason, `Payment ${paymentId} was denied.`)
+      await assertLog(test, order.orderId, [...INTAKE_STATES, 'payment-denied', 'cancel', 'canceled'])
+      const transaction = await paymentTransaction(test, order.orderId)
+      assert.deepEqual(
+        transaction.payments.map((p) => p.status),
+        ['voided'],
+      )
+    }
+    // Once denied, neither a notification nor another denial changes anything.
+    for (const call of [
+      api(test).notifyPayment(first.orderId, paymentId),
+      api(test).send(
+        'POST',
+        `/api/ordo/pvt/orders/${first.orderId}/payments/${paymentId}/payment-denial`,
+        {},
+      ),
+    ]) {
+      const res = await call
+      assert.equal(res.statusCode, 400, res.body)
+      assert.equal(errorCode(res), 'OMS010')
+    }
+  })
+
+  it('refuses to deny an approved payment, an unknown one, and keeps the reason it is given', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const paid = await api(test).approvedOrder(singleOrder('DENY-LATE'))
+    const paidPayment = transactionOf(paid).payments[0]?.id ?? ''
+    const deny = (orderId: string, paymentId: string, body: unknown = {}) =>
+      api(test).send('POST', `/api/ordo/pvt/orders/${orderId}/payments/${paymentId}/payment-denial`, body)
+    const late = await deny(paid.orderId, paidPayment)
+    assert.equal(late.statusCode, 400, late.body)
+    assert.equal(errorCode(late), 'OMS010')
+    assert.match(late.json<{ error: { message: string } }>().error.message, /already approved.*cancel order/)
+    assert.equal((await api(test).getOk(paid.orderId)).status, paid.status)
+
+    const order = (await api(test).placeOk(singleOrder('DENY-REASON'))).orders[0]
+    assert.ok(order)
+    assert.equal((await deny(order.orderId, 'no-such-payment')).statusCode, 404)
+    assert.equal(
+      (await deny(order.orderId, transactionOf(order).payments[0]?.id ?? '', { reason: 7 })).statusCode,
+      400,
+    )
+    const ok = await deny(order.orderId, transactionOf(order).payments[0]?.id ?? '', {
+      reason: 'Card declined.',
+    })
+    assert.equal(ok.statusCode, 200, ok.body)
+    assert.equal((await api(test).getOk(order.orderId)).cancellationData?.Reason, 'Card declined.')
+  })
+
+  it('takes payments that arrive approved as paid: no notification, straight to the grace period', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const body = singleOrder('ARRIVED-PAID')
+    const placed = await api(test).placeOk({
+      ...body,
+      paymentData: {
+        payments: body.paymentData.payments.map((p) => ({ ...p, status: 'approved' as const })),
+      },
+    })
+    const [order] = placed.orders
+    assert.ok(order)
+    assert.equal(order.status, 'window-to-cancel')
+    assert.equal(order.authorizedDate, test.clock.now().toISOString())
+    await assertLog(test, order.orderId, [...INTAKE_STATES, ...APPROVAL_STATES])
+    const transaction = await paymentTransaction(test, order.orderId)
+    assert.equal(transaction.status, 'Approved')
+    assert.deepEqual(
+      transaction.events.map((e) => e.type),
+      ['approval'],
+    )
+    const refused = await api(test).place({
+      ...singleOrder('ARRIVED-ODD'),
+      paymentData: { payments: body.paymentData.payments.map((p) => ({ ...p, status: 'captured' })) },
+    } as never)
+    assert.equal(refused.statusCode, 400, refused.body)
   })
 })
 

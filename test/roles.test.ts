@@ -35,6 +35,7 @@ const TABLE: Record<string, Access> = {
   'GET /api/oms/pvt/orders/:orderId/conversation-message': { anyOf: ['Orders Full Access'] },
   'GET /api/oms/pvt/orders/:orderId/payment-transaction': { anyOf: ['View order'] },
   'POST /api/oms/pvt/orders/:orderId/payments/:paymentId/payment-notification': { anyOf: ['Notify payment'] },
+  'POST /api/ordo/pvt/orders/:orderId/payments/:paymentId/payment-denial': { anyOf: ['Notify payment'] },
   'POST /api/oms/pvt/orders/:orderId/invoice': { anyOf: ['Notify invoice', 'Notify refund'] },
   'PATCH /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber': { anyOf: ['Notify invoice'] },
   'PUT /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber/tracking': { anyOf: ['Notify invoice'] },

@@ -5,7 +5,7 @@ import { exampleOrder, invoicePackage, PARTNER } from './fixtures.ts'
 import { AppError, type ErrorCode } from '../src/platform/errors.ts'
 import { cancel, requestCancellation } from '../src/modules/cancellation/cancellation.ts'
 import { startHandling } from '../src/modules/fulfillment/handling.ts'
-import { buildOrders, planIntake, startPaid } from '../src/modules/intake/intake.ts'
+import { buildOrders, planIntake, sellerAccepts } from '../src/modules/intake/intake.ts'
 import type { IntakeBody, IntakePayment } from '../src/modules/intake/intake.schemas.ts'
 import { approvePayment } from '../src/modules/payments/payment.ts'
 import type { Order } from '../src/modules/orders/order.ts'
@@ -112,10 +112,10 @@ export const firing =
 
 /** Exactly what the write path does for a group rule (changeOrderGroup): settle each order, run, conclude each. */
 
-/** New orders as intake stores them (createOrders): started, then startPaid. */
+/** New orders as intake stores them (createOrders): started, then sellerAccepts. */
 export const placedGroup = (body?: IntakeBody, grace = 30): Order[] =>
   builtGroup(body).map((order) =>
-    orderOf(conclude(startPaid(start(order, ctxAt(T0, grace)), ctxAt(T0, grace)))),
+    orderOf(conclude(sellerAccepts(start(order, ctxAt(T0, grace)), ctxAt(T0, grace)))),
   )
 
 /** The group with every payment approved at T_APPROVED, through the payment notification. */
@@ -170,8 +170,13 @@ export function orderAt(status: OrderStatus): Order {
       return only(builtGroup())
     case 'on-order-completed':
       return forced(only(builtGroup()), status)
+    case 'waiting-for-authorization':
+      // Where an order waits until its seller accepts it.
+      return orderOf(conclude(start(only(builtGroup()), ctxAt(T0))))
     case 'payment-pending':
       return placed()
+    case 'payment-denied':
+      return forced(placed(), status)
     case 'approve-payment':
     case 'payment-approved':
     case 'authorize-fulfillment':

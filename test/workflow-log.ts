@@ -7,7 +7,9 @@ import type { OrderEvent } from '../src/modules/orders/order-event.ts'
 import { listEvents } from '../src/modules/orders/order-event.repository.ts'
 import { paymentStatus } from '../src/modules/orders/order-payment.ts'
 import { isOrderStatus, TRIGGERS, WORKFLOW } from '../src/modules/orders/order-status.ts'
+import { api } from './api.ts'
 import { singleOrder } from './fixtures.ts'
+import type { TestApp } from './harness.ts'
 
 export type LoggedEvent = Extract<OrderEvent, { kind: 'transition' }>
 
@@ -99,7 +101,20 @@ export function assertLegalLog(events: readonly LoggedEvent[], status: string, l
 
 export const statesOf = (events: readonly LoggedEvent[]): string[] => events.map((e) => e.state)
 
-export const INTAKE_STATES = ['order-created', 'on-order-completed', 'payment-pending']
+/** The order's transitions are `expected`, a legal walk that ends where Get order says the order is. */
+export async function assertLog(test: TestApp, orderId: string, expected: string[]): Promise<void> {
+  const events = await eventsOf(test.deps.db, orderId)
+  assert.deepEqual(statesOf(events), expected)
+  const order = await api(test).getOk(orderId)
+  assertLegalLog(events, order.status, orderId)
+}
+
+export const INTAKE_STATES = [
+  'order-created',
+  'on-order-completed',
+  'waiting-for-authorization',
+  'payment-pending',
+]
 export const APPROVAL_STATES = [
   'approve-payment',
   'payment-approved',

@@ -87,7 +87,7 @@ export async function transitionsOf(
 }
 
 /** An order's transitions once placed, and then once its payment is approved with no grace period. */
-const PLACED = ['order-created', 'on-order-completed', 'payment-pending']
+const PLACED = ['order-created', 'on-order-completed', 'waiting-for-authorization', 'payment-pending']
 const APPROVED = [
   'approve-payment',
   'payment-approved',

@@ -11,7 +11,7 @@ import { startServers } from './servers.ts'
 const ORDERS = 8
 
 /** Each approved order's transitions with no grace period, and the two of starting handling. */
-const TRANSITIONS_PER_ORDER = 10
+const TRANSITIONS_PER_ORDER = 11
 
 interface FeedItem {
   eventId: string

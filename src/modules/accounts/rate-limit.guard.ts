@@ -21,6 +21,7 @@ export const RATE_LIMITED_ROUTES: Readonly<Record<string, RateLimitGroup>> = {
   'POST /api/orders/pvt/document/:orderId/deny-cancellation-request': 'changeOrder',
   'POST /api/oms/pvt/orders/:orderId/interactions': 'changeOrder',
   'POST /api/oms/pvt/orders/:orderId/payments/:paymentId/payment-notification': 'changeOrder',
+  'POST /api/ordo/pvt/orders/:orderId/payments/:paymentId/payment-denial': 'changeOrder',
   'POST /api/oms/pvt/orders/:orderId/invoice': 'changeOrder',
   'PATCH /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber': 'changeOrder',
   'PUT /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber/tracking': 'changeOrder',

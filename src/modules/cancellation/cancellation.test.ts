@@ -5,7 +5,7 @@ import fc from 'fast-check'
 import { AppError, type ErrorCode } from '../../platform/errors.ts'
 import { errorStatus } from '../../platform/http-errors.ts'
 import { startHandling } from '../fulfillment/handling.ts'
-import { startPaid } from '../intake/intake.ts'
+import { sellerAccepts } from '../intake/intake.ts'
 import type { Order } from '../orders/order.ts'
 import { renderDocument } from '../orders/order-document.ts'
 import type { OrderEventDraft } from '../orders/order-event.ts'
@@ -56,8 +56,10 @@ describe('cancel: from every status', () => {
   const EXPECTED: { [S in OrderStatus]: 'canceled' | ErrorCode } = {
     'order-created': 'INVALID_TRANSITION',
     'on-order-completed': 'INVALID_TRANSITION',
+    'waiting-for-authorization': 'canceled',
     'payment-pending': 'canceled',
     'approve-payment': 'INVALID_TRANSITION',
+    'payment-denied': 'INVALID_TRANSITION',
     'payment-approved': 'INVALID_TRANSITION',
     'authorize-fulfillment': 'INVALID_TRANSITION',
     'window-to-cancel': 'canceled',
@@ -211,8 +213,10 @@ describe("the customer's cancellation", () => {
   const EXPECTED: { [S in OrderStatus]: 'canceled' | 'cancellation-requested' | ErrorCode } = {
     'order-created': 'INVALID_TRANSITION',
     'on-order-completed': 'INVALID_TRANSITION',
+    'waiting-for-authorization': 'canceled',
     'payment-pending': 'canceled',
     'approve-payment': 'INVALID_TRANSITION',
+    'payment-denied': 'INVALID_TRANSITION',
     'payment-approved': 'INVALID_TRANSITION',
     'authorize-fulfillment': 'INVALID_TRANSITION',
     'window-to-cancel': 'canceled',
@@ -311,7 +315,7 @@ describe("the customer's cancellation", () => {
       })
       assert.equal(decision.order.cancellation, null)
       const document = renderDocument(decision.order)
-      assert.equal(document.statusDescription, 'Cancelamento Solicitado')
+      assert.equal(document.statusDescription, 'Cancelamento solicitado')
       assert.equal(document.allowCancellation, true)
       assert.equal(document.cancellationData, null)
       assert.deepEqual(document.cancellationRequests, decision.order.cancellationRequests)
@@ -505,7 +509,7 @@ describe('any sequence of rule calls on an order group', () => {
           const calls = [...PROGRESS.slice(0, depth), ...random]
           const ctx0 = ctxAt(T0, grace)
           const started = builtGroup(paidWith(TWO_PAYMENTS)).map((o) =>
-            conclude(startPaid(start(o, ctx0), ctx0)),
+            conclude(sellerAccepts(start(o, ctx0), ctx0)),
           )
           let orders = started.map(orderOf)
           const logs: OrderEventDraft[][] = started.map((d) => [...eventsOf(d)])

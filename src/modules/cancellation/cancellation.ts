@@ -1,6 +1,6 @@
 // Cancellation rules: the store's cancel, the customer's request and the store's denial. Pure.
 import { AppError } from '../../platform/errors.ts'
-import { isPartiallyInvoiced, type CancellationRequest, type Order } from '../orders/order.ts'
+import { cancellationOf, isPartiallyInvoiced, type CancellationRequest, type Order } from '../orders/order.ts'
 import { closePayments } from '../orders/order-payment.ts'
 import { canTake } from '../orders/order-status.ts'
 import { fire, record, resume, type Rule } from '../orders/order-workflow.ts'
@@ -38,15 +38,7 @@ export const cancel =
     const byUser = input.requestedByUser || pending !== null
     const canceled: Order = {
       ...order,
-      cancellation: {
-        reason: input.reason,
-        requestedByUser: byUser,
-        requestedBySystem: false,
-        requestedBySellerNotification: !byUser,
-        requestedByPaymentNotification: false,
-        date: ctx.now,
-        requestId: pending?.requestId ?? null,
-      },
+      cancellation: cancellationOf(byUser ? 'customer' : 'store', input.reason, ctx.now, pending?.requestId),
       pendingCancellation: null,
     }
     return closePayments(fire({ ...draft, order: canceled }, 'cancel', ctx), ctx)

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test'
 import { cancel, denyCancellation, requestCancellation } from '../cancellation/cancellation.ts'
 import { startHandling } from '../fulfillment/handling.ts'
 import { exampleOrder } from '../../../test/fixtures.ts'
-import { startPaid } from '../intake/intake.ts'
+import { sellerAccepts } from '../intake/intake.ts'
 import type { Order } from '../orders/order.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
 import {
@@ -31,7 +31,7 @@ type Step = { at: string; rule: Rule } | { at: string; approve: number }
 /** The first order of the two-payment example through `steps`, with its log as the write path stores it. */
 function history(steps: Step[]): { order: Order; events: OrderEvent[] } {
   let group = builtGroup(paidWith(TWO_PAYMENTS))
-  const started = group.map((o) => conclude(startPaid(start(o, ctxAt(T0)), ctxAt(T0))))
+  const started = group.map((o) => conclude(sellerAccepts(start(o, ctxAt(T0)), ctxAt(T0))))
   const versions: Decision[] = [only(started)]
   group = started.map(orderOf)
   for (const step of steps) {
@@ -115,7 +115,7 @@ describe('customerMessages', () => {
       paymentData: { payments: [] },
     })
     const order = only(builtGroup(body))
-    const placed = conclude(startPaid(start(order, ctxAt(T0)), ctxAt(T0)))
+    const placed = conclude(sellerAccepts(start(order, ctxAt(T0)), ctxAt(T0)))
     const events = eventsOf(placed).map((event, i) => ({
       ...event,
       id: i + 1,

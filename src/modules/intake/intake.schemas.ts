@@ -78,6 +78,12 @@ export const IntakePaymentSchema = Closed({
   group: Type.Enum(PAYMENT_GROUPS),
   value: Type.Integer({ minimum: 1, maximum: 100_000_000_000 }),
   installments: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  status: Type.Optional(
+    Type.Enum(['pending', 'approved'], {
+      description:
+        "`approved`: the storefront's gateway approved it before placing the order (a captured card); the order then waits for no payment notification. Default `pending`.",
+    }),
+  ),
   dueDate: Type.Optional(Type.String({ maxLength: 40 })),
   tid: Type.Optional(Type.String({ maxLength: 100 })),
 })

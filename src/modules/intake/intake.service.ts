@@ -6,11 +6,13 @@ import { hexId, randomDigits, randomIntBetween } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import { getSettings } from '../accounts/account.service.ts'
+import { approveOnArrival } from '../payments/payment.service.ts'
 import { registeredSellerNames } from '../sellers/seller.service.ts'
 import type { Db } from '../../db/database.ts'
 import { createOrders, findGroupDocuments, type OrderBatch } from '../orders/order.service.ts'
 import type { Order } from '../orders/order.ts'
-import { buildOrders, planIntake, startPaid } from './intake.ts'
+import type { Rule } from '../orders/order-workflow.ts'
+import { approvedOnArrival, buildOrders, planIntake, sellerAccepts } from './intake.ts'
 import * as intake from './intake.repository.ts'
 import type { IntakeBody } from './intake.schemas.ts'
 
@@ -84,7 +86,7 @@ export async function placeOrder(
         newId: () => hexId(),
         sellerNames,
       })
-      const documents = await createOrders(deps, trx, principal, built, { now, settings }, startPaid)
+      const documents = await createOrders(deps, trx, principal, built, { now, settings }, startOf(body))
       return { orderGroup, documents, created: true }
     }),
   )
@@ -147,11 +149,20 @@ export async function placeInBatch(
       newId: () => hexId(),
       sellerNames,
     })
-    return batch.create(built, { now: placedAt, settings }, startPaid)
+    return batch.create(built, { now: placedAt, settings }, startOf(body))
   })
   await intake.insertGroups(trx, groups)
   return placed
 }
+
+/**
+ * What follows a new order's first statuses: the payments that arrived approved are approved, then the seller
+ * accepts the order (seller `1`, the store itself, at once).
+ */
+const startOf =
+  (body: IntakeBody): Rule =>
+  (draft, ctx) =>
+    sellerAccepts(approveOnArrival(approvedOnArrival(body, draft.order))(draft, ctx), ctx)
 
 /** Key order is normalised so that the same order sent twice hashes the same. */
 function hashRequest(body: IntakeBody): string {

@@ -1,4 +1,4 @@
-// Unit tests of the intake rules: split by seller, totals, the group's shared transaction, formats, startPaid.
+// Unit tests of the intake rules: split by seller, totals, the group's shared transaction, formats, sellerAccepts.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { exampleOrder, PARTNER } from '../../../test/fixtures.ts'
@@ -14,7 +14,16 @@ import {
   TWO_PAYMENTS,
 } from '../../../test/rules.ts'
 import { conclude, start } from '../orders/order-workflow.ts'
-import { buildOrders, computeTotals, estimateDate, planIntake, sharePayments, startPaid } from './intake.ts'
+import {
+  approvedOnArrival,
+  buildOrders,
+  computeTotals,
+  estimateDate,
+  planIntake,
+  sellerAccepts,
+  sharePayments,
+} from './intake.ts'
+import { approveOnArrival } from '../payments/payment.ts'
 import type { IntakeBody } from './intake.schemas.ts'
 
 describe('sharePayments', () => {
@@ -186,7 +195,7 @@ describe('planIntake and buildOrders', () => {
   })
 })
 
-describe('startPaid', () => {
+describe('sellerAccepts', () => {
   /** Nothing to pay: a free item, free shipping, no payments. */
   const free = (): IntakeBody =>
     exampleOrder({
@@ -206,19 +215,51 @@ describe('startPaid', () => {
       const [order] = builtGroup(free())
       assert.ok(order)
       const ctx = ctxAt(T0, grace)
-      const decision = conclude(startPaid(start(order, ctx), ctx))
+      const decision = conclude(sellerAccepts(start(order, ctx), ctx))
       assert.deepEqual(edges(decision).at(-1)?.[1], rest)
       assert.ok(edges(decision).some(([from, to]) => from === 'payment-pending' && to === 'approve-payment'))
       assert.equal(decision.order.authorizedDate, T0)
     })
   }
 
-  it('leaves an order with a payment to approve waiting in payment-pending', () => {
+  it('takes an order with a payment to approve to payment-pending, where it waits', () => {
     for (const order of builtGroup()) {
       const ctx = ctxAt(T0)
       const started = deepFreeze(start(order, ctx))
-      assert.equal(startPaid(started, ctx), started)
+      assert.equal(started.order.status, 'waiting-for-authorization')
+      const accepted = sellerAccepts(started, ctx)
+      assert.deepEqual(
+        accepted.events.slice(started.events.length).map((e) => [e.lastState, e.state]),
+        [['waiting-for-authorization', 'payment-pending']],
+      )
     }
+  })
+
+  it('takes an order whose payments all arrived approved on to payment-approved', () => {
+    const body = exampleOrder()
+    const paid = {
+      ...body,
+      paymentData: {
+        payments: body.paymentData.payments.map((p) => ({ ...p, status: 'approved' as const })),
+      },
+    }
+    for (const order of builtGroup(paid)) {
+      const ctx = ctxAt(T0)
+      const arrived = approveOnArrival(approvedOnArrival(paid, order))(start(order, ctx), ctx)
+      assert.equal(
+        arrived.order.status,
+        'waiting-for-authorization',
+        'approved, but not before its seller accepts',
+      )
+      const decision = conclude(sellerAccepts(arrived, ctx))
+      assert.equal(decision.order.status, 'window-to-cancel')
+      assert.equal(decision.order.authorizedDate, T0)
+      assert.ok(decision.order.payment.payments.every((p) => p.approvedAt === T0))
+    }
+    // A payment that arrives pending is not approved.
+    const [order] = builtGroup()
+    assert.ok(order)
+    assert.deepEqual(approvedOnArrival(exampleOrder(), order), [])
   })
 })
 

@@ -253,11 +253,22 @@ export function buildOrders(body: IntakeBody, plan: IntakePlan, ctx: BuildContex
   }))
 }
 
-/** After its first statuses: an order with nothing to pay (no payments at all) does not wait for a notification. */
-export const startPaid: Rule = (draft, ctx) =>
-  draft.order.payment.payments.every((p) => p.approvedAt !== null)
-    ? fire(draft, 'approve-payment', ctx)
-    : draft
+/**
+ * The seller accepts the order (`waiting-for-authorization` → `payment-pending`): one whose payments are all
+ * approved already, or that has nothing to pay, goes on to `payment-approved` without waiting for a notification.
+ */
+export const sellerAccepts: Rule = (draft, ctx) => {
+  const accepted = fire(draft, 'authorize-order', ctx)
+  return accepted.order.payment.payments.every((p) => p.approvedAt !== null)
+    ? fire(accepted, 'approve-payment', ctx)
+    : accepted
+}
+
+/** The ids the order gave the payments that arrived approved (`paymentData.payments[].status`). */
+export const approvedOnArrival = (body: IntakeBody, order: Order): string[] =>
+  order.payment.payments.flatMap((payment, index) =>
+    body.paymentData.payments[index]?.status === 'approved' ? [payment.id] : [],
+  )
 
 function toPayment(input: IntakePayment): Omit<TransactionPayment, 'id' | 'share'> {
   return {

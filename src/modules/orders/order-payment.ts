@@ -2,7 +2,7 @@
 // on it after approval (charges and refunds when changes or returns move the value, and closing the share when
 // the order is canceled). Pure; features (payments, cancellation, returns, changes) record through these.
 import type { LedgerEntryType, Order, PaymentGroup, TransactionPayment } from './order.ts'
-import { record, type Draft, type WorkflowContext } from './order-workflow.ts'
+import { record, type Draft, type WorkflowContext } from './order-draft.ts'
 
 export const TRANSACTION_STATUSES = ['Authorizing', 'Approved', 'Cancelled', 'Refunded'] as const
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number]

@@ -19,10 +19,15 @@ import {
 /** The workflow of the issue, written out independently of WORKFLOW: [from, trigger, to]. */
 const EXPECTED_EDGES: ReadonlyArray<readonly [OrderStatus, Trigger, OrderStatus]> = [
   ['order-created', 'auto', 'on-order-completed'],
-  ['on-order-completed', 'auto', 'payment-pending'],
+  ['on-order-completed', 'auto', 'waiting-for-authorization'],
+  ['waiting-for-authorization', 'authorize-order', 'payment-pending'],
+  ['waiting-for-authorization', 'deny-payment', 'payment-denied'],
+  ['waiting-for-authorization', 'cancel', 'cancel'],
   ['payment-pending', 'approve-payment', 'approve-payment'],
+  ['payment-pending', 'deny-payment', 'payment-denied'],
   ['payment-pending', 'cancel', 'cancel'],
   ['approve-payment', 'auto', 'payment-approved'],
+  ['payment-denied', 'auto', 'cancel'],
   ['payment-approved', 'auto', 'authorize-fulfillment'],
   ['authorize-fulfillment', 'auto', 'window-to-cancel'],
   ['window-to-cancel', 'end-grace-period', 'ready-for-handling'],
@@ -134,6 +139,7 @@ describe('workflow table', () => {
 
   it('lets an order be canceled or its cancellation requested exactly where it rests before invoicing', () => {
     const CANCELABLE = [
+      'waiting-for-authorization',
       'payment-pending',
       'window-to-cancel',
       'ready-for-handling',
@@ -157,6 +163,16 @@ describe('workflow table', () => {
 
 describe('timeouts and stamped dates', () => {
   const TIMEOUTS: { [S in OrderStatus]?: StatusDefinition['timeout'] } = {
+    'waiting-for-authorization': {
+      trigger: 'cancel',
+      after: { days: 30 },
+      reason: 'Fulfillment was not authorized within 30 days.',
+    },
+    'payment-pending': {
+      trigger: 'cancel',
+      after: { days: 30 },
+      reason: 'Fulfillment was not authorized within 30 days.',
+    },
     'window-to-cancel': { trigger: 'end-grace-period', after: 'cancellationGracePeriodMinutes' },
   }
   const STAMPS: { [S in OrderStatus]?: StatusDefinition['stamps'] } = {
@@ -184,8 +200,10 @@ describe('workflow instances', () => {
   const EXPECTED_INSTANCE: { [S in OrderStatus]: StatusDefinition['instance'] } = {
     'order-created': 'Marketplace',
     'on-order-completed': 'Marketplace',
+    'waiting-for-authorization': 'Marketplace',
     'payment-pending': 'Marketplace',
     'approve-payment': 'Marketplace',
+    'payment-denied': 'Marketplace',
     'payment-approved': 'Marketplace',
     'authorize-fulfillment': 'Fulfillment',
     'window-to-cancel': 'Fulfillment',
@@ -214,18 +232,20 @@ describe('status labels', () => {
   const LABELS: { [S in OrderStatus]: string } = {
     'order-created': 'Pedido Criado',
     'on-order-completed': 'Pedido Completado',
-    'payment-pending': 'Pagamento Pendente',
-    'approve-payment': 'Aprovar Pagamento',
-    'payment-approved': 'Pagamento Aprovado',
-    'authorize-fulfillment': 'Autorizar Despacho',
-    'window-to-cancel': 'Carência para Cancelamento',
+    'waiting-for-authorization': 'Aguardando confirmação do seller',
+    'payment-pending': 'Pagamento pendente',
+    'approve-payment': 'Aprovar pagamento',
+    'payment-denied': 'Pagamento negado',
+    'payment-approved': 'Pagamento aprovado',
+    'authorize-fulfillment': 'Autorizar despacho',
+    'window-to-cancel': 'Janela para cancelamento',
     'ready-for-handling': 'Pronto para o manuseio',
-    'start-handling': 'Iniciar Manuseio',
+    'start-handling': 'Iniciar manuseio',
     handling: 'Preparando Entrega',
-    invoice: 'Verificando Fatura',
+    invoice: 'Verificando nota fiscal',
     invoiced: 'Faturado',
-    'request-cancel': 'Cancelamento Solicitado',
-    'cancellation-requested': 'Cancelamento Solicitado',
+    'request-cancel': 'Cancelamento solicitado',
+    'cancellation-requested': 'Cancelamento solicitado',
     cancel: 'Cancelando',
     canceled: 'Cancelado',
   }
@@ -233,8 +253,8 @@ describe('status labels', () => {
     assert.deepEqual(Object.fromEntries(ORDER_STATUSES.map((s) => [s, WORKFLOW[s].label])), LABELS)
   })
 
-  it('recognises exactly the sixteen statuses', () => {
-    assert.equal(ORDER_STATUSES.length, 16)
+  it('recognises exactly the eighteen statuses', () => {
+    assert.equal(ORDER_STATUSES.length, 18)
     for (const status of ORDER_STATUSES) assert.equal(isOrderStatus(status), true)
     for (const other of ['', 'Handling', 'cancelled', 'invoiced ', 'ready_for_handling', 'payment-approve']) {
       assert.equal(isOrderStatus(other), false, other)

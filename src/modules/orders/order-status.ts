@@ -3,8 +3,10 @@
 export const ORDER_STATUSES = [
   'order-created',
   'on-order-completed',
+  'waiting-for-authorization',
   'payment-pending',
   'approve-payment',
+  'payment-denied',
   'payment-approved',
   'authorize-fulfillment',
   'window-to-cancel',
@@ -23,7 +25,10 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number]
 export const TRIGGERS = [
   /** The platform moves on by itself: the status is transient. */
   'auto',
+  /** The seller accepts the order (seller `1`, the store itself, at once). */
+  'authorize-order',
   'approve-payment',
+  'deny-payment',
   'end-grace-period',
   'start-handling',
   'invoice',
@@ -51,19 +56,41 @@ export type StampedDate = 'authorizedDate' | 'invoicedDate'
 export const CUSTOMER_NOTICES = ['order-received', 'payment-approved', 'order-canceled'] as const
 export type CustomerNotice = (typeof CUSTOMER_NOTICES)[number]
 
+/** A setting's number of minutes, or a fixed number of days. */
+export type TimeoutLength = keyof WorkflowSettings | { readonly days: number }
+
 export interface StatusDefinition {
   /** `running`: the status belongs to whichever instance the order is in (cancellation ends both). */
   readonly instance: WorkflowInstance | 'running'
-  /** VTEX's hard-coded Portuguese label (`statusDescription`). */
+  /**
+   * VTEX's hard-coded Portuguese label (`statusDescription`): the reference's own where its examples show one,
+   * the Admin's Portuguese name otherwise (docs/compatibility.md).
+   */
   readonly label: string
   /** Every edge out of the status. None at all: the status is final. */
   readonly on: { readonly [T in Trigger]?: OrderStatus }
-  /** The order takes `trigger` by itself once the setting's number of minutes has passed in the status. */
-  readonly timeout?: { readonly trigger: Trigger; readonly after: keyof WorkflowSettings }
+  /**
+   * The order takes `trigger` by itself once it has been in the status for the setting's number of minutes, or a
+   * fixed number of days. A timeout that cancels says why (`cancellationData.Reason`, requested by the system).
+   */
+  readonly timeout?: {
+    readonly trigger: Trigger
+    readonly after: TimeoutLength
+    readonly reason?: string
+  }
   readonly stamps?: StampedDate
   /** Entering the status tells the customer. */
   readonly notifies?: CustomerNotice
 }
+
+/**
+ * VTEX cancels an order whose fulfilment the marketplace has not authorized within 30 days. In the complete
+ * flow fulfilment is authorized as the payment is approved, so an order that waits 30 days for its seller's
+ * acceptance or for its payment is canceled.
+ */
+export const UNAUTHORIZED_FULFILLMENT_DAYS = 30
+const UNAUTHORIZED_FULFILLMENT = { days: UNAUTHORIZED_FULFILLMENT_DAYS }
+const UNAUTHORIZED_FULFILLMENT_REASON = `Fulfillment was not authorized within ${UNAUTHORIZED_FULFILLMENT_DAYS} days.`
 
 /** Every legal move. A status with an `auto` edge is passed through at once; nothing else can happen to an order. */
 export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
@@ -76,33 +103,45 @@ export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
   'on-order-completed': {
     instance: 'Marketplace',
     label: 'Pedido Completado',
-    on: { auto: 'payment-pending' },
+    on: { auto: 'waiting-for-authorization' },
+  },
+  'waiting-for-authorization': {
+    instance: 'Marketplace',
+    label: 'Aguardando confirmação do seller',
+    on: { 'authorize-order': 'payment-pending', 'deny-payment': 'payment-denied', cancel: 'cancel' },
+    timeout: { trigger: 'cancel', after: UNAUTHORIZED_FULFILLMENT, reason: UNAUTHORIZED_FULFILLMENT_REASON },
   },
   'payment-pending': {
     instance: 'Marketplace',
-    label: 'Pagamento Pendente',
-    on: { 'approve-payment': 'approve-payment', cancel: 'cancel' },
+    label: 'Pagamento pendente',
+    on: { 'approve-payment': 'approve-payment', 'deny-payment': 'payment-denied', cancel: 'cancel' },
+    timeout: { trigger: 'cancel', after: UNAUTHORIZED_FULFILLMENT, reason: UNAUTHORIZED_FULFILLMENT_REASON },
   },
   'approve-payment': {
     instance: 'Marketplace',
-    label: 'Aprovar Pagamento',
+    label: 'Aprovar pagamento',
     on: { auto: 'payment-approved' },
+  },
+  'payment-denied': {
+    instance: 'Marketplace',
+    label: 'Pagamento negado',
+    on: { auto: 'cancel' },
   },
   'payment-approved': {
     instance: 'Marketplace',
-    label: 'Pagamento Aprovado',
+    label: 'Pagamento aprovado',
     on: { auto: 'authorize-fulfillment' },
     stamps: 'authorizedDate',
     notifies: 'payment-approved',
   },
   'authorize-fulfillment': {
     instance: 'Fulfillment',
-    label: 'Autorizar Despacho',
+    label: 'Autorizar despacho',
     on: { auto: 'window-to-cancel' },
   },
   'window-to-cancel': {
     instance: 'Fulfillment',
-    label: 'Carência para Cancelamento',
+    label: 'Janela para cancelamento',
     on: { 'end-grace-period': 'ready-for-handling', cancel: 'cancel' },
     timeout: { trigger: 'end-grace-period', after: 'cancellationGracePeriodMinutes' },
   },
@@ -111,22 +150,22 @@ export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
     label: 'Pronto para o manuseio',
     on: { 'start-handling': 'start-handling', cancel: 'cancel', 'request-cancel': 'request-cancel' },
   },
-  'start-handling': { instance: 'Fulfillment', label: 'Iniciar Manuseio', on: { auto: 'handling' } },
+  'start-handling': { instance: 'Fulfillment', label: 'Iniciar manuseio', on: { auto: 'handling' } },
   handling: {
     instance: 'Fulfillment',
     label: 'Preparando Entrega',
     on: { invoice: 'invoice', cancel: 'cancel', 'request-cancel': 'request-cancel' },
   },
-  invoice: { instance: 'Fulfillment', label: 'Verificando Fatura', on: { auto: 'invoiced' } },
+  invoice: { instance: 'Fulfillment', label: 'Verificando nota fiscal', on: { auto: 'invoiced' } },
   invoiced: { instance: 'Fulfillment', label: 'Faturado', on: {}, stamps: 'invoicedDate' },
   'request-cancel': {
     instance: 'Marketplace',
-    label: 'Cancelamento Solicitado',
+    label: 'Cancelamento solicitado',
     on: { auto: 'cancellation-requested' },
   },
   'cancellation-requested': {
     instance: 'Fulfillment',
-    label: 'Cancelamento Solicitado',
+    label: 'Cancelamento solicitado',
     on: {
       cancel: 'cancel',
       'resume-ready-for-handling': 'ready-for-handling',

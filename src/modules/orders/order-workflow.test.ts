@@ -121,7 +121,7 @@ describe('fireTo', () => {
 })
 
 describe('start', () => {
-  it('walks order-created -> on-order-completed -> payment-pending, one transition each, in Marketplace', () => {
+  it('walks order-created -> on-order-completed -> waiting-for-authorization, one transition each, in Marketplace', () => {
     for (const order of builtGroup()) {
       assert.equal(order.status, 'order-created')
       assert.deepEqual(order.workflow, {
@@ -144,14 +144,14 @@ describe('start', () => {
       assert.deepEqual(draft.events, [
         transition('order-created', null, null),
         transition('on-order-completed', 'order-created', T0),
-        transition('payment-pending', 'on-order-completed', T0),
+        transition('waiting-for-authorization', 'on-order-completed', T0),
       ])
-      assert.equal(draft.order.status, 'payment-pending')
+      assert.equal(draft.order.status, 'waiting-for-authorization')
       assert.deepEqual(draft.order.workflow, {
         domain: 'Marketplace',
-        instances: { Marketplace: 'payment-pending' },
+        instances: { Marketplace: 'waiting-for-authorization' },
         lastTransitionAt: T0,
-        deadline: null,
+        deadline: { trigger: 'cancel', dueAt: after(T0, 30 * 24 * 60) },
       })
       // Only the workflow moved: the version is the write path's, the payments the notification's.
       assert.deepEqual({ ...draft.order, status: order.status, workflow: order.workflow }, order)
@@ -212,10 +212,52 @@ describe('timeouts', () => {
     for (const status of ORDER_STATUSES) {
       const draft = draftOf(orderAt(status))
       const settled = settle(draft, ctxAt(T_LATER))
-      if (WORKFLOW[status].timeout) {
+      // Three days on, only the grace period is over: the 30 days to authorize fulfilment are not.
+      if (status === 'window-to-cancel') {
         assert.deepEqual(edges(conclude(settled)), [['window-to-cancel', 'ready-for-handling']])
       } else assert.equal(settled, draft, status)
     }
+  })
+
+  it('cancels an order unpaid for 30 days as the system, voiding its shares, and not a moment before', () => {
+    const order = placed()
+    const due = after(T0, 30 * 24 * 60)
+    assert.deepEqual(order.workflow.deadline, { trigger: 'cancel', dueAt: due })
+    const justBefore = new Date(Date.parse(due) - 1).toISOString()
+    assert.deepEqual(decide(order, ctxAt(justBefore), timeoutJob), { changed: false, order })
+    const decision = decide(order, ctxAt(due), timeoutJob)
+    assertLegalDecision(order, decision, due)
+    assert.deepEqual(edges(decision), [
+      ['payment-pending', 'cancel'],
+      ['cancel', 'canceled'],
+    ])
+    assert.deepEqual(decision.order.cancellation, {
+      reason: 'Fulfillment was not authorized within 30 days.',
+      requestedByUser: false,
+      requestedBySystem: true,
+      requestedBySellerNotification: false,
+      requestedByPaymentNotification: false,
+      date: due,
+      requestId: null,
+    })
+    const shares = order.payment.payments.filter((p) => p.share > 0)
+    assert.ok(shares.length > 0)
+    assert.deepEqual(
+      decision.order.payment.entries.map((e) => [e.type, e.paymentId, e.value]),
+      shares.map((p) => ['void', p.id, p.share]),
+    )
+  })
+
+  it('gives an order waiting for its seller the same 30 days', () => {
+    const [order] = builtGroup()
+    assert.ok(order)
+    const waiting = start(order, ctxAt(T0)).order
+    assert.equal(waiting.status, 'waiting-for-authorization')
+    const due = after(T0, 30 * 24 * 60)
+    assert.deepEqual(waiting.workflow.deadline, { trigger: 'cancel', dueAt: due })
+    const decision = decide(deepFreeze(waiting), ctxAt(due), timeoutJob)
+    assert.equal(decision.order.status, 'canceled')
+    assert.equal(decision.order.cancellation?.requestedBySystem, true)
   })
 
   it('changes nothing when the timeout job runs again after the grace period ended', () => {

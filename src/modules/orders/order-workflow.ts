@@ -2,29 +2,23 @@
 // each status's timeout and stamped date. Rules build a Draft with it; the write path turns the Draft into a
 // Decision. Pure: time and settings come in the WorkflowContext.
 import { AppError } from '../../platform/errors.ts'
-import type { Order, WorkflowState } from './order.ts'
-import type { EventData, OrderEventDraft, OrderEventKind } from './order-event.ts'
+import { cancellationOf, type Order, type WorkflowState } from './order.ts'
+import { draftOf, type Draft, type WorkflowContext } from './order-draft.ts'
+import { closePayments } from './order-payment.ts'
+import type { OrderEventDraft } from './order-event.ts'
 import {
   instanceOf,
   nextStatus,
   TRIGGERS,
   WORKFLOW,
   type OrderStatus,
+  type TimeoutLength,
   type Trigger,
   type WorkflowSettings,
 } from './order-status.ts'
 
-export interface WorkflowContext {
-  now: string
-  settings: WorkflowSettings
-}
-
-/** A change being built: the order as it was, as it is becoming, and what has been recorded so far. */
-export interface Draft {
-  readonly before: Order
-  readonly order: Order
-  readonly events: readonly OrderEventDraft[]
-}
+// Rules build on the engine; the payment ledger, which the engine uses, on the draft alone.
+export { draftOf, record, type Draft, type WorkflowContext } from './order-draft.ts'
 
 export type Decision = Unchanged | Changed
 
@@ -49,8 +43,6 @@ export const decidedAt = (decision: Decision): string =>
 
 /** A rule over every order of a group, for what VTEX does per order group (its shared payment transaction). */
 export type GroupRule = (group: readonly Draft[], target: Order, ctx: WorkflowContext) => readonly Draft[]
-
-export const draftOf = (order: Order): Draft => ({ before: order, order, events: [] })
 
 /**
  * Runs a rule on an order whose due timeouts have been taken first: a grace period that is over has ended,
@@ -79,26 +71,6 @@ export function conclude(draft: Draft): Decision {
     return { changed: false, order: draft.before }
   }
   return { changed: true, order: draft.order, events: [first, ...rest] }
-}
-
-/** Records an event of a kind other than a transition, with the order as it stands after it. */
-export function record<K extends Exclude<OrderEventKind, 'transition'>>(
-  draft: Draft,
-  order: Order,
-  kind: K,
-  data: EventData[K],
-  ctx: WorkflowContext,
-): Draft {
-  const event = {
-    kind,
-    data,
-    domain: order.workflow.domain,
-    state: order.status,
-    lastState: order.status,
-    lastChange: draft.before.lastChange,
-    currentChange: ctx.now,
-  } as OrderEventDraft
-  return { ...draft, order, events: [...draft.events, event] }
 }
 
 /** A new order's first status, then as far as the workflow goes by itself. */
@@ -171,10 +143,28 @@ function walk(draft: Draft, ctx: WorkflowContext): Draft {
     const { order } = current
     if (WORKFLOW[order.status].on.auto) current = step(current, 'auto', ctx)
     else if (order.workflow.deadline && isDue(order, ctx)) {
-      current = step(current, order.workflow.deadline.trigger, ctx)
+      current = timedOut(current, order.workflow.deadline.trigger, ctx)
     } else return current
   }
 }
+
+/**
+ * Takes the edge of a timeout that is due. One that cancels is a cancellation by the system, as the store's would
+ * be: its cancellation data says why, and the order's share of each payment is voided or refunded.
+ */
+function timedOut(draft: Draft, trigger: Trigger, ctx: WorkflowContext): Draft {
+  if (trigger !== 'cancel') return step(draft, trigger, ctx)
+  const { order } = draft
+  const canceled: Order = {
+    ...order,
+    cancellation: cancellationOf('system', WORKFLOW[order.status].timeout?.reason ?? null, ctx.now),
+    pendingCancellation: null,
+  }
+  return closePayments(walk(step({ ...draft, order: canceled }, 'cancel', ctx), ctx), ctx)
+}
+
+const timeoutMs = (after: TimeoutLength, settings: WorkflowSettings): number =>
+  typeof after === 'string' ? settings[after] * 60_000 : after.days * 86_400_000
 
 /** A status of every instance (cancellation) ends each instance the order has started. */
 const endEvery = (instances: WorkflowState['instances'], status: OrderStatus): WorkflowState['instances'] =>
@@ -201,7 +191,7 @@ function step(draft: Draft, trigger: Trigger, ctx: WorkflowContext): Draft {
       deadline: timeout
         ? {
             trigger: timeout.trigger,
-            dueAt: new Date(Date.parse(ctx.now) + ctx.settings[timeout.after] * 60_000).toISOString(),
+            dueAt: new Date(Date.parse(ctx.now) + timeoutMs(timeout.after, ctx.settings)).toISOString(),
           }
         : null,
     },

@@ -38,7 +38,7 @@ const originOf = ({ account, appKey, shopperEmail }: Actor): Origin => ({
 })
 
 /** Bump when renderDocument writes something new: stored documents of older versions are rendered again. */
-export const RENDER_VERSION = 3
+export const RENDER_VERSION = 4
 
 /** The job that wakes an order when its status's timeout is due (the grace period, for one). */
 export const ORDER_TIMEOUT_JOB = 'order-timeout'

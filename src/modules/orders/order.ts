@@ -212,6 +212,24 @@ export interface Cancellation {
   requestId: string | null
 }
 
+/** Who or what canceled the order, as VTEX's cancellation data tells them apart. */
+export type CancellationCause = 'customer' | 'store' | 'system' | 'payment'
+
+export const cancellationOf = (
+  cause: CancellationCause,
+  reason: string | null,
+  date: string,
+  requestId: string | null = null,
+): Cancellation => ({
+  reason,
+  requestedByUser: cause === 'customer',
+  requestedBySystem: cause === 'system',
+  requestedBySellerNotification: cause === 'store',
+  requestedByPaymentNotification: cause === 'payment',
+  date,
+  requestId,
+})
+
 export const PACKAGE_TYPES = ['Output', 'Input'] as const
 export type PackageType = (typeof PACKAGE_TYPES)[number]
 

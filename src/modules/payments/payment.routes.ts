@@ -5,8 +5,8 @@ import type { RouteDeps } from '../../deps.ts'
 import { errorResponses } from '../../platform/http-schemas.ts'
 import { principalOf } from '../../platform/principal.ts'
 import { OrderIdParams } from '../orders/order.schemas.ts'
-import { PaymentParams, PaymentTransactionSchema } from './payment.schemas.ts'
-import { getPaymentTransaction, notifyPayment } from './payment.service.ts'
+import { PaymentDenialBodySchema, PaymentParams, PaymentTransactionSchema } from './payment.schemas.ts'
+import { denyPaymentOf, getPaymentTransaction, notifyPayment } from './payment.service.ts'
 
 export const paymentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { deps, guard }) => {
   app.get(
@@ -46,6 +46,27 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
     },
     async (request, reply) => {
       await notifyPayment(deps, principalOf(request), request.params.orderId, request.params.paymentId)
+      return reply.status(200).send()
+    },
+  )
+
+  app.post(
+    '/api/ordo/pvt/orders/:orderId/payments/:paymentId/payment-denial',
+    {
+      onRequest: guard({ anyOf: ['Notify payment'] }),
+      schema: {
+        summary: 'Send payment denial (Ordo)',
+        description:
+          "For a payment gateway integration: the gateway refused one payment of the order group's transaction. Every order of the group that still holds a share of it goes to payment-denied, then cancel and canceled, with its share voided. A payment already approved is 400 OMS010: cancel the order to refund it.",
+        tags: ['Ordo'],
+        params: PaymentParams,
+        body: PaymentDenialBodySchema,
+        response: { 200: Type.Unknown({ description: 'Empty body.' }), ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { orderId, paymentId } = request.params
+      await denyPaymentOf(deps, principalOf(request), orderId, paymentId, request.body.reason ?? null)
       return reply.status(200).send()
     },
   )

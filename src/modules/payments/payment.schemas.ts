@@ -27,3 +27,12 @@ export const PaymentParams = Type.Object({
   orderId: Type.String({ minLength: 1, maxLength: 100 }),
   paymentId: Type.String({ minLength: 1, maxLength: 100 }),
 })
+
+export const PaymentDenialBodySchema = Type.Object({
+  reason: Type.Optional(
+    Type.Union([Type.String({ maxLength: 2000 }), Type.Null()], {
+      description:
+        "Why the gateway refused it; the orders' cancellationData.Reason. Default: the payment was denied.",
+    }),
+  ),
+})

@@ -1,15 +1,18 @@
-// Use cases of the Payment section: the order's payment transaction, and payment notifications.
+// Use cases of the Payment section: the order's payment transaction, payment notifications, and Ordo's denials.
 import type { Deps } from '../../deps.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import { paymentStatus, transactionStatus } from '../orders/order-payment.ts'
 import { renderTransaction } from '../orders/order-document.ts'
 import { changeOrderGroup, loadOrder } from '../orders/order.service.ts'
-import { approvePayment } from './payment.ts'
-
-/** The rule a payment notification runs, for a writer of many orders at once (`ordo seed`). */
-export { approvePayment }
+import { approveOnArrival, approvePayment, denyPayment } from './payment.ts'
 import type { PaymentTransaction } from './payment.schemas.ts'
+
+/**
+ * The rule a payment notification runs, for a writer of many orders at once (`ordo seed`), and the one intake
+ * runs for payments that arrive approved.
+ */
+export { approveOnArrival, approvePayment }
 
 /** GET …/payment-transaction: the transaction Get order shows, plus each payment's status and the money moved. */
 export async function getPaymentTransaction(
@@ -31,6 +34,18 @@ export async function getPaymentTransaction(
     })),
     events: order.payment.entries,
   }
+}
+
+/** Denies the payment for the whole order group: every order that still holds a share of it is canceled. */
+export async function denyPaymentOf(
+  deps: Deps,
+  principal: Principal,
+  orderId: string,
+  paymentId: string,
+  reason: string | null,
+): Promise<void> {
+  const settings = await getSettings(deps, principal.account)
+  await changeOrderGroup(deps, { actor: principal, orderId, settings }, denyPayment(paymentId, reason))
 }
 
 /** Approves the payment for the whole order group: one notification moves every order of the group on. */

@@ -76,6 +76,14 @@ it('moves an order between the buckets of its day and of all days, counting who 
   )
 })
 
+it("reads the reference's waiting-for-sellers-confirmation as the workflow's waiting-for-authorization", () => {
+  assert.deepEqual(query({ f_status: 'waiting-for-sellers-confirmation, payment-pending' }).statuses, [
+    'waiting-for-authorization',
+    'payment-pending',
+  ])
+  assert.throws(() => query({ f_status: 'waiting-for-seller' }), /f_status has "waiting-for-seller"/)
+})
+
 it('answers from whole UTC days, the hours of partial days from the orders, and other filters not at all', () => {
   assert.deepEqual(countedOf(query({})), { days: 'all', partial: [] })
   assert.deepEqual(countedOf(query({ f_status: 'invoiced,canceled' })), { days: 'all', partial: [] })

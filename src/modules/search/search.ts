@@ -213,7 +213,8 @@ export type RawListQuery = Partial<Record<string, string>>
 
 /**
  * Checks every parameter of List orders; throws `invalid(message)` naming the first that is wrong. The
- * waiting-for-sellers-confirmation status the reference lists is accepted; no Ordo order is ever in it.
+ * waiting-for-sellers-confirmation status the reference lists is waiting-for-authorization, the seller's
+ * confirmation.
  */
 export function parseListQuery(raw: RawListQuery, now: Date, invalid: (message: string) => Error): ListQuery {
   const text = raw.q?.trim()
@@ -299,12 +300,16 @@ export const pagingOf = (total: number, { page, perPage }: Pick<ListQuery, 'page
   perPage,
 })
 
+/** The name List orders' reference gives the status the workflow calls waiting-for-authorization. */
+const SELLERS_CONFIRMATION = 'waiting-for-sellers-confirmation'
+
 function statusesOf(list: string, invalid: (message: string) => Error, name = 'f_status'): string[] {
-  const statuses = list.split(',').map((status) => status.trim())
+  const statuses = list
+    .split(',')
+    .map((status) => status.trim())
+    .map((status) => (status === SELLERS_CONFIRMATION ? 'waiting-for-authorization' : status))
   for (const status of statuses) {
-    if (status !== 'waiting-for-sellers-confirmation' && !isOrderStatus(status)) {
-      throw invalid(`${name} has "${status}", which is not an order status.`)
-    }
+    if (!isOrderStatus(status)) throw invalid(`${name} has "${status}", which is not an order status.`)
   }
   return statuses
 }

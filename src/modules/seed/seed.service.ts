@@ -15,9 +15,9 @@ import { invoiceRule } from '../invoices/invoice.service.ts'
 import { OrderBatch } from '../orders/order.service.ts'
 import { orderValue, type Order } from '../orders/order.ts'
 import { approvePayment } from '../payments/payment.service.ts'
-import type { WorkflowSettings } from '../orders/order-status.ts'
+import { UNAUTHORIZED_FULFILLMENT_DAYS, type WorkflowSettings } from '../orders/order-status.ts'
 import { isSellerRegistered, putSeller } from '../sellers/seller.service.ts'
-import { ordersOf, PARTNER_SELLER, scenarioOf, type Scenario } from './seed.ts'
+import { ordersOf, PARTNER_SELLER, placementsFor, scenarioOf, type Scenario } from './seed.ts'
 
 export interface SeedRun {
   account: string
@@ -51,13 +51,14 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
   // Every event of the seed comes before `until`, so before any feed or hook made after this check, which only
   // sees events from its creation on (DESIGN.md §3).
   const versionDocuments = await filtersOnDocuments(deps, run.account)
+  const placements = placementsFor(run.orders)
   let seeded = 0
   let placed = 0
   for (let index = 0; seeded < run.orders;) {
     const scenarios: Scenario[] = []
     let taken = 0
     for (; scenarios.length < PLACEMENTS_PER_BATCH && seeded + taken < run.orders; index++) {
-      const scenario = scenarioOf(run.seed, index, run.orders, run.until - TWO_YEARS_MS, run.until)
+      const scenario = scenarioOf(run.seed, index, placements, run.until - TWO_YEARS_MS, run.until)
       scenarios.push(scenario)
       taken += ordersOf(scenario)
     }
@@ -114,8 +115,16 @@ function live(
 ): void {
   const [first] = orders
   const at = (time: number) => ({ now: new Date(time).toISOString(), settings })
+  if (!first) return
+  if (scenario.fate === 'waiting for payment') {
+    // Unpaid for 30 days, it is canceled as the server's timer would cancel it.
+    const expiresAt = scenario.placedAt + UNAUTHORIZED_FULFILLMENT_DAYS * 86_400_000 + GRACE_MARGIN_MS
+    if (expiresAt > until) return
+    for (const order of orders) batch.change(order.orderId, at(expiresAt), (draft) => draft)
+    return
+  }
   // A step the scenario puts after `until` has not happened yet: the order stays where it got to.
-  if (!first || scenario.fate === 'waiting for payment' || scenario.decidedAt > until) return
+  if (scenario.decidedAt > until) return
   if (scenario.fate === 'canceled') {
     const cancel = cancelRule({ reason: 'The customer gave up.' })
     for (const order of orders) batch.change(order.orderId, at(scenario.decidedAt), cancel)

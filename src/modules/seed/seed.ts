@@ -150,13 +150,20 @@ export interface Scenario {
   invoicedAt: number
 }
 
+/** The share of carts that hold an item of the second seller too, and so make two orders. */
+const PARTNER_SHARE = 0.15
+
+/** About how many placements make `orders` orders, some carts making two. */
+export const placementsFor = (orders: number): number => Math.max(1, Math.round(orders / (1 + PARTNER_SHARE)))
+
 /**
- * The `index`-th of `count` placements of `seed`, spread evenly (with jitter) from `from` to `to`: placements
- * come in time order, so sequences follow creation dates as a real store's do.
+ * The `index`-th of about `count` placements of `seed`, spread evenly (with jitter) from `from` to `to`: placements
+ * come in time order, so sequences follow creation dates as a real store's do. The few a seed may need beyond
+ * `count` are placed at `to`.
  */
 export function scenarioOf(seed: number, index: number, count: number, from: number, to: number): Scenario {
   const random = randomFor(seed, index)
-  const placedAt = Math.floor(from + ((index + random()) * (to - from)) / Math.max(count, 1))
+  const placedAt = Math.min(to, Math.floor(from + ((index + random()) * (to - from)) / Math.max(count, 1)))
   const customer = Math.floor(random() * CUSTOMERS)
   const firstName = FIRST_NAMES[customer % FIRST_NAMES.length] ?? 'Ana'
   const lastName = LAST_NAMES[Math.floor(customer / FIRST_NAMES.length) % LAST_NAMES.length] ?? 'Silva'
@@ -165,7 +172,7 @@ export function scenarioOf(seed: number, index: number, count: number, from: num
     { length: 1 + Math.floor(random() * 3) },
     () => [pick(random, CATALOGUE), '1'] as const,
   )
-  if (random() < 0.15) lines.push([pick(random, PARTNER_CATALOGUE), PARTNER_SELLER.id])
+  if (random() < PARTNER_SHARE) lines.push([pick(random, PARTNER_CATALOGUE), PARTNER_SELLER.id])
   const items = lines.map(([[id, productId, name, price], seller]) => ({
     id,
     productId,
