@@ -5,7 +5,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { EXTERNAL_PARTNER, exampleOrder, PARTNER } from '../test/fixtures.ts'
+import { exampleOrder, PARTNER } from '../test/fixtures.ts'
 import type { Server } from './processes.ts'
 import { median } from './report.ts'
 
@@ -41,7 +41,11 @@ export const TRANSITION_SETTINGS = {
  * The last transition of each order of a unit: with no grace period an approved order goes on to it at once.
  * A channel has everything of an order once it has this, since both hand out an order's events in order.
  */
-const FINAL_STATE = 'ready-for-handling'
+/**
+ * Where each order of a unit rests once paid: the store's own after its (0-minute) grace period, the one it sold
+ * for the partner waiting for the partner (whose own order lives in the partner's account, with no feed or hook).
+ */
+const FINAL_STATES: ReadonlySet<string> = new Set(['ready-for-handling', 'waiting-seller-handling'])
 
 async function send(ordo: Ordo, method: string, path: string, body?: unknown): Promise<string> {
   const response = await fetch(`${ordo.base}${path}`, {
@@ -79,7 +83,7 @@ class Channels {
 
   add(channel: 'feed' | 'hook', arrival: Arrival): void {
     this[channel].push(arrival)
-    if (arrival.state === FINAL_STATE) this.finished[channel].add(arrival.orderId)
+    if (FINAL_STATES.has(arrival.state)) this.finished[channel].add(arrival.orderId)
   }
 
   /** Resolves once both channels have every transition of `units`. */
@@ -311,7 +315,10 @@ async function prepare(ordo: Ordo): Promise<void> {
     allowInsecureHooks: true,
     cancellationGracePeriodMinutes: 0,
   })
-  await send(ordo, 'PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, EXTERNAL_PARTNER)
+  await send(ordo, 'PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, {
+    name: PARTNER.name,
+    account: PARTNER.account,
+  })
 }
 
 /**

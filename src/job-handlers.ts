@@ -3,6 +3,8 @@
 import type { Deps } from './deps.ts'
 import { getSettings } from './modules/accounts/account.service.ts'
 import { HOOK_DELIVERY_JOB, sendHookDeliveries } from './modules/feed/hook.service.ts'
+import { deliverOrderMessage } from './modules/marketplace/marketplace.service.ts'
+import { ORDER_MESSAGE_JOB } from './modules/orders/order-messages.ts'
 import { applyOrderTimeout, ORDER_TIMEOUT_JOB } from './modules/orders/order.service.ts'
 import type { JobHandlers } from './worker/worker.ts'
 
@@ -14,6 +16,7 @@ export interface JobOptions {
 export const jobHandlers = (deps: Deps, options: JobOptions = {}): JobHandlers => ({
   [ORDER_TIMEOUT_JOB]: (payload) => applyOrderTimeout(deps, payload, (account) => getSettings(deps, account)),
   [HOOK_DELIVERY_JOB]: (payload) => sendHookDeliveries(deps, payload, options.deliveriesPerHook),
+  [ORDER_MESSAGE_JOB]: (payload) => deliverOrderMessage(deps, payload),
 })
 
 /** Kinds with a pool of workers of their own: a hook's sender waits on another system's answers. */

@@ -8,7 +8,7 @@ import type { Package } from '../src/modules/orders/order.ts'
  */
 export const PARTNER = { id: 'partner', name: 'Partner Store', account: 'partner' } as const
 
-/** The same seller registered as an external one, for a server where no account `partner` exists. */
+/** A registration of an external seller (its External Seller Fulfillment endpoint). */
 export const EXTERNAL_PARTNER = {
   name: PARTNER.name,
   fulfillmentEndpoint: 'https://partner.example/api',

@@ -4,6 +4,7 @@ import { it } from 'node:test'
 import { BODY_LIMIT_BYTES } from '../src/app.ts'
 import { MAX_ITEMS, MAX_SELLERS } from '../src/modules/intake/intake.ts'
 import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
+import { createAccount } from '../src/modules/accounts/account.service.ts'
 import { putSeller } from '../src/modules/sellers/seller.service.ts'
 import { api, errorCode, type PlacedGroupBody } from './api.ts'
 import { exampleOrder } from './fixtures.ts'
@@ -179,10 +180,11 @@ async function storedBytes(test: TestApp, orderGroup: string): Promise<number> {
 }
 
 async function place(test: TestApp, body: IntakeBody) {
-  // Intake takes orders for registered sellers only; external ones need no account of their own here.
+  // Intake takes orders for registered sellers only: each an account of its own on this server.
   for (const [index, seller] of (body.sellers ?? []).entries()) {
-    const fulfillmentEndpoint = `https://seller-${index}.example/api`
-    await putSeller(test.deps, 'acme', seller.id, { name: seller.name, fulfillmentEndpoint })
+    const account = `bounds-seller-${index}`
+    await createAccount(test.deps, account)
+    await putSeller(test.deps, 'acme', seller.id, { name: seller.name, account })
   }
   const res = await api(test).place(body)
   assert.equal(res.statusCode, 201, res.body.slice(0, 500))

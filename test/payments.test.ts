@@ -36,6 +36,8 @@ describeEachDialect('payments of an order group', (dialect) => {
     )
     const [first, second] = placed.orders
     assert.ok(first && second)
+    // The partner accepts the marketplace's order for it: its placement is delivered.
+    await test.runDueJobs()
     const one = transactionOf(first)
     const two = transactionOf(second)
     assert.equal(one.transactionId, two.transactionId, 'one transaction for the group')
@@ -58,9 +60,13 @@ describeEachDialect('payments of an order group', (dialect) => {
     }
     // Notified through the other order of the group: the same payment of the same transaction.
     assert.equal((await api(test).notifyPayment(second.orderId, pix)).statusCode, 200)
-    for (const order of placed.orders) {
+    // The store's order enters its grace period; the marketplace's waits for its seller.
+    for (const [order, rest] of [
+      [first, 'window-to-cancel'],
+      [second, 'waiting-seller-handling'],
+    ] as const) {
       const now = await api(test).getOk(order.orderId)
-      assert.equal(now.status, 'window-to-cancel', `${order.orderId} moved on`)
+      assert.equal(now.status, rest, `${order.orderId} moved on`)
       assert.equal(now.authorizedDate, test.clock.now().toISOString())
     }
     const money = await paymentTransaction(test, second.orderId)
@@ -134,6 +140,7 @@ describeEachDialect('payments of an order group', (dialect) => {
     const placed = await api(test).placeOk(exampleOrder())
     const [first, second] = placed.orders
     assert.ok(first && second)
+    await test.runDueJobs()
     const paymentId = transactionOf(first).payments[0]?.id ?? ''
     test.clock.advanceMinutes(3)
     // As a gateway integration sends it: a POST with no body at all.

@@ -3,19 +3,23 @@
 import assert from 'node:assert/strict'
 import { exampleOrder, invoicePackage, PARTNER } from './fixtures.ts'
 import { AppError, type ErrorCode } from '../src/platform/errors.ts'
-import { cancel, requestCancellation } from '../src/modules/cancellation/cancellation.ts'
-import { startHandling } from '../src/modules/fulfillment/handling.ts'
+import { cancel, marketplaceAsks, requestCancellation } from '../src/modules/cancellation/cancellation.ts'
+import { authorizedByMarketplace, startHandling } from '../src/modules/fulfillment/handling.ts'
 import { buildOrders, planIntake, sellerAccepts } from '../src/modules/intake/intake.ts'
+import { intakeOfPlacement, placementOf, sellerCopyOf } from '../src/modules/intake/placement.ts'
 import type { IntakeBody, IntakePayment } from '../src/modules/intake/intake.schemas.ts'
-import { approvePayment } from '../src/modules/payments/payment.ts'
+import { approveOnArrival, approvePayment } from '../src/modules/payments/payment.ts'
 import type { Order } from '../src/modules/orders/order.ts'
 import type { OrderEventDraft } from '../src/modules/orders/order-event.ts'
 import {
   canTake,
+  definitionOf,
   instanceOf,
-  ORDER_STATUSES,
+  nextStatus,
+  ORDER_FLOWS,
+  statusesOf,
   TRIGGERS,
-  WORKFLOW,
+  type OrderFlow,
   type OrderStatus,
   type Trigger,
 } from '../src/modules/orders/order-status.ts'
@@ -140,11 +144,17 @@ export function requested(resumeTo: 'ready-for-handling' | 'handling'): Order {
 }
 
 export const canceled = (): Order =>
-  orderOf(decide(placed(), ctxAt(T_APPROVED), cancel({ reason: 'Out of stock', requestedByUser: false })))
+  orderOf(
+    decide(
+      placed(),
+      ctxAt(T_APPROVED),
+      cancel({ reason: 'Out of stock', requestedByUser: false, requestId: 'req-store' }),
+    ),
+  )
 
 /** A status an order passes through but never rests in: set directly, with its instance's bookkeeping. */
 export function forced(order: Order, status: OrderStatus): Order {
-  const domain = instanceOf(status, order.workflow.domain)
+  const domain = instanceOf(status, order.workflow.domain, order.workflow.flow)
   return deepFreeze({
     ...order,
     status,
@@ -164,7 +174,16 @@ export const withPackage = (order: Order, type: 'Output' | 'Input'): Order =>
     packages: [invoicePackage(type, 100)],
   })
 
+/** An order at `status`, in the flow that status belongs to (the complete flow where it is one of its own). */
 export function orderAt(status: OrderStatus): Order {
+  const flow = ORDER_FLOWS.find((f) => statusesOf(f).includes(status)) ?? 'complete'
+  return orderIn(flow, status)
+}
+
+/** An order of `flow` at `status`, reached through the rules themselves. */
+export function orderIn(flow: OrderFlow, status: OrderStatus): Order {
+  if (flow === 'marketplace') return marketplaceAt(status)
+  if (flow === 'seller') return sellerAt(status)
   switch (status) {
     case 'order-created':
       return only(builtGroup())
@@ -200,15 +219,144 @@ export function orderAt(status: OrderStatus): Order {
       return requested('ready-for-handling')
     case 'canceled':
       return canceled()
+    default:
+      throw new Error(`A complete-flow order is never ${status}.`)
   }
 }
 
-/** Every edge of the table, as data. */
-export const TABLE_EDGES = ORDER_STATUSES.flatMap((from) =>
-  TRIGGERS.flatMap((trigger) => {
-    const to = WORKFLOW[from].on[trigger]
-    return to ? [{ from, trigger, to }] : []
-  }),
+// The example group's second order: seller partner's, which the account sold as its marketplace.
+const PARTNER_ORDER = 1
+
+/** The marketplace order of the example group at each status, reached through the rules themselves. */
+export const marketplacePlaced = (): Order =>
+  orderOf(conclude(start(only(builtGroup(), PARTNER_ORDER), ctxAt(T0))))
+export const marketplaceApproved = (): Order => only(approvedGroup(), PARTNER_ORDER)
+export const marketplaceRequested = (): Order =>
+  orderOf(
+    decide(
+      marketplaceApproved(),
+      ctxAt(T_HANDLING),
+      cancel({ reason: 'Changed my mind', requestedByUser: false, requestId: 'req-mkt' }),
+    ),
+  )
+
+function marketplaceAt(status: OrderStatus): Order {
+  switch (status) {
+    case 'order-created':
+      return only(builtGroup(), PARTNER_ORDER)
+    case 'on-order-completed':
+      return forced(only(builtGroup(), PARTNER_ORDER), status)
+    case 'waiting-for-authorization':
+      return marketplacePlaced()
+    case 'payment-pending':
+      return only(placedGroup(), PARTNER_ORDER)
+    case 'payment-denied':
+      return forced(only(placedGroup(), PARTNER_ORDER), status)
+    case 'approve-payment':
+    case 'payment-approved':
+      return forced(marketplaceApproved(), status)
+    case 'waiting-seller-handling':
+      return marketplaceApproved()
+    case 'request-cancel':
+      return forced(marketplaceApproved(), status)
+    case 'waiting-for-seller-decision':
+      return marketplaceRequested()
+    case 'invoice':
+      return withPackage(forced(marketplaceApproved(), status), 'Output')
+    case 'invoiced':
+      return orderOf(decide(marketplaceApproved(), ctxAt(T_LATER), firing('invoice')))
+    case 'cancel':
+      return forced(marketplaceApproved(), status)
+    case 'canceled':
+      return orderOf(
+        decide(
+          only(placedGroup(), PARTNER_ORDER),
+          ctxAt(T_APPROVED),
+          cancel({ reason: null, requestedByUser: false, requestId: 'req-mkt' }),
+        ),
+      )
+    default:
+      throw new Error(`A marketplace order is never ${status}.`)
+  }
+}
+
+/** The seller's own order of the example group's marketplace order, as its placement makes it. */
+export function sellerBuilt(): Order {
+  const placement = placementOf(only(placedGroup(), PARTNER_ORDER))
+  const body = intakeOfPlacement(placement)
+  let id = 0
+  const [built] = buildOrders(body, planIntake(body), {
+    account: PARTNER.account,
+    orderGroup: 'unused',
+    sequences: [500002],
+    now: T0,
+    newId: () => `SID${String(++id).padStart(4, '0')}`,
+    sellerNames: new Map(),
+  })
+  assert.ok(built)
+  return deepFreeze(sellerCopyOf(built, placement, 'acme'))
+}
+
+export const sellerPlaced = (): Order => orderOf(conclude(start(sellerBuilt(), ctxAt(T0))))
+export const sellerAuthorized = (): Order =>
+  orderOf(
+    decide(
+      sellerPlaced(),
+      ctxAt(T_APPROVED),
+      authorizedByMarketplace(approveOnArrival(paymentIds(sellerPlaced()))),
+    ),
+  )
+export const sellerReady = (): Order => orderOf(decide(sellerAuthorized(), ctxAt(T_GRACE_END), timeoutJob))
+export const sellerHandling = (): Order => orderOf(decide(sellerReady(), ctxAt(T_HANDLING), startHandling))
+
+function sellerAt(status: OrderStatus): Order {
+  switch (status) {
+    case 'order-accepted':
+      return sellerBuilt()
+    case 'on-order-completed-ffm':
+      return forced(sellerBuilt(), status)
+    case 'waiting-ffmt-authorization':
+      return sellerPlaced()
+    case 'authorize-fulfillment':
+      return forced(sellerAuthorized(), status)
+    case 'window-to-cancel':
+      return sellerAuthorized()
+    case 'ready-for-handling':
+      return sellerReady()
+    case 'start-handling':
+    case 'cancel':
+      return forced(sellerReady(), status)
+    case 'handling':
+      return sellerHandling()
+    case 'invoice':
+      return withPackage(forced(sellerHandling(), status), 'Output')
+    case 'invoiced':
+      return orderOf(decide(sellerHandling(), ctxAt(T_LATER), firing('invoice')))
+    case 'cancellation-requested':
+      return orderOf(
+        decide(sellerReady(), ctxAt(T_HANDLING), marketplaceAsks('req-mkt', 'Changed my mind', true)),
+      )
+    case 'canceled':
+      return orderOf(
+        decide(
+          sellerPlaced(),
+          ctxAt(T_APPROVED),
+          cancel({ reason: null, requestedByUser: false, requestId: 'x' }),
+        ),
+      )
+    default:
+      throw new Error(`A seller's order is never ${status}.`)
+  }
+}
+
+/** Every edge of every flow's table, as data. */
+export const TABLE_EDGES = ORDER_FLOWS.flatMap((flow) =>
+  statusesOf(flow).flatMap((from) =>
+    TRIGGERS.flatMap((trigger) => {
+      const to = nextStatus(from, trigger, flow)
+      return to ? [{ flow, from, trigger, to }] : []
+    }),
+  ),
 )
 
 /**
@@ -222,6 +370,7 @@ export function assertLegalDecision(before: Order, decision: Decision, now: stri
     return
   }
   let at: OrderStatus = before.status
+  const { flow } = before.workflow
   let domain = before.workflow.domain
   let lastChange = before.workflow.lastTransitionAt
   let moved = false
@@ -230,11 +379,11 @@ export function assertLegalDecision(before: Order, decision: Decision, now: stri
     if (event.kind === 'transition') {
       assert.equal(event.lastState, at)
       assert.ok(
-        Object.values(WORKFLOW[at].on).includes(event.state),
+        Object.values(definitionOf(at, flow).on).includes(event.state),
         `${at} -> ${event.state} is not an edge`,
       )
       assert.equal(event.lastChange, lastChange)
-      assert.equal(event.domain, instanceOf(event.state, domain))
+      assert.equal(event.domain, instanceOf(event.state, domain, flow))
       at = event.state
       domain = event.domain
       lastChange = now
@@ -251,12 +400,12 @@ export function assertLegalDecision(before: Order, decision: Decision, now: stri
   const { order } = decision
   assert.equal(order.status, at)
   assert.equal(order.lastChange, before.lastChange, 'the write path, not the rule, moves lastChange')
-  assert.equal(canTake(at, 'auto'), false, `the order was left in the transient status ${at}`)
+  assert.equal(canTake(at, 'auto', flow), false, `the order was left in the transient status ${at}`)
   assert.equal(order.workflow.domain, domain)
   assert.equal(order.workflow.lastTransitionAt, lastChange)
   if (moved) assert.equal(order.workflow.instances[domain], at)
   else assert.deepEqual(order.workflow, before.workflow)
-  const timeout = WORKFLOW[at].timeout
+  const timeout = definitionOf(at, flow).timeout
   if (timeout) {
     assert.equal(order.workflow.deadline?.trigger, timeout.trigger)
     assert.ok((order.workflow.deadline?.dueAt ?? '') > now, 'a due timeout was left untaken')

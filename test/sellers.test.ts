@@ -168,6 +168,18 @@ describeEachDialect('sellers', (dialect) => {
     assert.equal(retried.headers['idempotent-replayed'], 'true')
   })
 
+  it('refuses orders for an external seller, which Ordo cannot reach yet, and stores nothing', async (t) => {
+    const test = await startTestApp(t, dialect)
+    assert.equal((await sellers(test).put(PARTNER.id, EXTERNAL_PARTNER)).statusCode, 200)
+    const refused = await api(test).place(exampleOrder())
+    assert.equal(refused.statusCode, 400, refused.body)
+    assert.match(
+      messageOf(refused),
+      /Seller partner is an external seller, and Ordo does not send orders to external sellers yet/,
+    )
+    assert.equal(await countOrders(test), 0)
+  })
+
   it("counts only the placing account's registrations", async (t) => {
     const test = await startTestApp(t, dialect)
     await createAccount(test.deps, 'globex')

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import type { PlacedGroupBody } from '../api.ts'
-import { exampleOrder, EXTERNAL_PARTNER, PARTNER } from '../fixtures.ts'
+import { exampleOrder, PARTNER } from '../fixtures.ts'
 import { describeEachDialect, keyHeaders } from '../harness.ts'
 import { printedKey } from '../local-server.ts'
 import { sandbox } from './process.ts'
@@ -11,7 +11,7 @@ const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 
 
 describeEachDialect('first start', (dialect) => {
   it('prints the bootstrap key once; the key places and reads an order; a second start prints none', async (t) => {
-    const { serve } = await sandbox(t, dialect)
+    const { ordo, serve } = await sandbox(t, dialect)
     const first = await serve()
     assert.equal(count(first.stdout(), /^\s*X-VTEX-API-AppKey:/), 1, first.stdout())
     assert.equal(count(first.stdout(), /^\s*X-VTEX-API-AppToken:/), 1, first.stdout())
@@ -20,20 +20,24 @@ describeEachDialect('first start', (dialect) => {
     assert.match(admin.appKey, /^vtexappkey-ordo-/)
     const headers = keyHeaders(admin)
 
-    // The example's second seller, registered as an external one: there is no account partner here.
+    const refused = await first.request('POST', '/api/oms/pvt/orders', { headers, body: exampleOrder() })
+    assert.equal(refused.status, 400, 'the example order names a seller this account has not registered')
+    // Seller partner is registered as another account on this server.
+    assert.equal((await ordo(['accounts', 'create', PARTNER.account])).code, 0)
     const seller = await first.request('PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, {
       headers,
-      body: EXTERNAL_PARTNER,
+      body: { name: PARTNER.name, account: PARTNER.account },
     })
     assert.equal(seller.status, 201, seller.text)
     const placed = await first.request('POST', '/api/oms/pvt/orders', { headers, body: exampleOrder() })
     assert.equal(placed.status, 201, placed.text)
     const { orders } = placed.body as PlacedGroupBody
     assert.equal(orders.length, 2)
-    for (const order of orders) {
+    // The store's own order reads back as placed; the partner's moves on as the partner accepts it.
+    for (const [index, order] of orders.entries()) {
       const read = await first.request('GET', `/api/oms/pvt/orders/${order.orderId}`, { headers })
       assert.equal(read.status, 200, read.text)
-      assert.deepEqual(read.body, order)
+      if (index === 0) assert.deepEqual(read.body, order)
     }
     const unauthenticated = await first.request('GET', `/api/oms/pvt/orders/${orders[0]?.orderId}`)
     assert.equal(unauthenticated.status, 401)

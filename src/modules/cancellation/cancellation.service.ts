@@ -2,35 +2,59 @@
 import type { Deps } from '../../deps.ts'
 import type { Receipt } from '../../platform/http-schemas.ts'
 import { lowerHexId } from '../../platform/ids.ts'
+import { AppError } from '../../platform/errors.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
-import { decidedAt, type Rule } from '../orders/order-workflow.ts'
-import { changeOrder } from '../orders/order.service.ts'
-import { cancel, denyCancellation, requestCancellation } from './cancellation.ts'
+import { decidedAt, type Decision, type Rule } from '../orders/order-workflow.ts'
+import { changeOrder, systemActor, type Actor } from '../orders/order.service.ts'
+import {
+  cancel,
+  canceledBySeller,
+  cancellationRequestOf,
+  deniedBySeller,
+  denyCancellation,
+  marketplaceAsks,
+  requestCancellation,
+} from './cancellation.ts'
 
-const change = async (deps: Deps, principal: Principal, orderId: string, rule: Rule) => {
-  const settings = await getSettings(deps, principal.account)
-  return changeOrder(deps, { actor: principal, orderId, settings }, rule)
+const change = async (deps: Deps, actor: Actor, orderId: string, rule: Rule) => {
+  const settings = await getSettings(deps, actor.account)
+  return changeOrder(deps, { actor, orderId, settings }, rule)
 }
+
+/** A change a marketplace's or a seller's message makes, by the system of the account it reaches. */
+const changeBy = (deps: Deps, account: string, orderId: string, rule: Rule) =>
+  change(deps, systemActor(account), orderId, rule)
 
 export interface CancelRequest {
   reason?: string | null | undefined
   requestedByUser?: boolean | undefined
 }
 
-/** The rule POST …/cancel runs, for a writer of many orders at once (`ordo seed`). */
-export const cancelRule = (input: CancelRequest): Rule =>
-  cancel({ reason: input.reason ?? null, requestedByUser: input.requestedByUser ?? false })
+/**
+ * The rule POST …/cancel runs, for a writer of many orders at once (`ordo seed`); `requestId` names the request
+ * to the seller the cancel becomes on a marketplace order its seller is fulfilling.
+ */
+export const cancelRule = (input: CancelRequest, requestId = lowerHexId()): Rule =>
+  cancel({ reason: input.reason ?? null, requestedByUser: input.requestedByUser ?? false, requestId })
 
+/** A marketplace order its seller is fulfilling is not canceled at once: the seller is asked (see `cancel`). */
 export async function cancelOrder(
   deps: Deps,
   principal: Principal,
   orderId: string,
   input: CancelRequest,
 ): Promise<Receipt> {
-  const decision = await change(deps, principal, orderId, cancelRule(input))
+  const requestId = lowerHexId()
+  const decision = await change(deps, principal, orderId, cancelRule(input, requestId))
+  return receiptOf(decision, requestId)
+}
+
+/** A recorded request's receipt is its id, which the one who decides needs to deny it. */
+const receiptOf = (decision: Decision, requestId: string): Receipt => {
   const { order } = decision
-  return { date: decidedAt(decision), orderId: order.orderId, receipt: lowerHexId() }
+  const recorded = order.pendingCancellation?.requestId === requestId
+  return { date: decidedAt(decision), orderId: order.orderId, receipt: recorded ? requestId : lowerHexId() }
 }
 
 /** The customer's own cancellation (shopper token): immediate within the grace period, a request after it. */
@@ -42,10 +66,7 @@ export async function requestOrderCancellation(
 ): Promise<Receipt> {
   const requestId = lowerHexId()
   const decision = await change(deps, principal, orderId, requestCancellation(requestId, reason ?? null))
-  const { order } = decision
-  // A recorded request's receipt is its id, which the store needs to deny it.
-  const recorded = order.pendingCancellation?.requestId === requestId
-  return { date: decidedAt(decision), orderId: order.orderId, receipt: recorded ? requestId : lowerHexId() }
+  return receiptOf(decision, requestId)
 }
 
 export async function denyOrderCancellation(
@@ -60,4 +81,56 @@ export async function denyOrderCancellation(
     orderId,
     denyCancellation(input.cancellationRequestId, input.denyReason ?? null),
   )
+}
+
+/** What the marketplace's order asks its seller: its pending request, or its cancellation. */
+export { cancellationRequestOf }
+
+export interface MarketplaceCancellation {
+  requestId: string
+  reason: string | null
+  requestedByUser: boolean
+}
+
+/**
+ * The protocol's POST /pvt/orders/{orderId}/cancel, in the seller's account: canceled at once up to the end of
+ * the grace period, then a request for the seller's store; an order invoiced in whole or part is not canceled,
+ * and one the seller never got is `absent`.
+ * What the seller's store decides later reaches the marketplace as the seller's own message.
+ */
+export async function cancelForMarketplace(
+  deps: Deps,
+  account: string,
+  sellerOrderId: string,
+  request: MarketplaceCancellation,
+): Promise<'canceled' | 'requested' | 'denied' | 'absent'> {
+  try {
+    const { order } = await changeBy(deps, account, sellerOrderId, marketplaceCancellationRule(request))
+    return order.cancellation ? 'canceled' : 'requested'
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    if (error.code === 'CANNOT_CANCEL' || error.code === 'INVALID_TRANSITION') return 'denied'
+    // Canceled before its placement reached the seller: there is nothing to cancel.
+    if (error.code === 'ORDER_NOT_FOUND') return 'absent'
+    throw error
+  }
+}
+
+/** The rule cancelForMarketplace runs, for a writer of many orders at once (`ordo seed`). */
+export const marketplaceCancellationRule = (request: MarketplaceCancellation): Rule =>
+  marketplaceAsks(request.requestId, request.reason, request.requestedByUser)
+
+/** The seller canceled its order: the marketplace's order is canceled too. */
+export async function cancelBySeller(deps: Deps, account: string, orderId: string): Promise<void> {
+  await changeBy(deps, account, orderId, canceledBySeller)
+}
+
+/** The seller refused the marketplace's cancellation request. */
+export async function denyBySeller(
+  deps: Deps,
+  account: string,
+  orderId: string,
+  reason: string | null,
+): Promise<void> {
+  await changeBy(deps, account, orderId, deniedBySeller(reason))
 }

@@ -49,11 +49,11 @@ import { conclude, decide, start, type Decision, type Rule, decideGroup } from '
 import { approvePayment } from '../payments/payment.ts'
 import { cancel, denyCancellation, requestCancellation } from './cancellation.ts'
 
-const storeCancel = cancel({ reason: null, requestedByUser: false })
+const storeCancel = cancel({ reason: null, requestedByUser: false, requestId: 'req-store' })
 const ownShares = (order: Order) => order.payment.payments.filter((p) => p.share > 0)
 
 describe('cancel: from every status', () => {
-  const EXPECTED: { [S in OrderStatus]: 'canceled' | ErrorCode } = {
+  const EXPECTED: { [S in OrderStatus]: 'canceled' | 'waiting-for-seller-decision' | ErrorCode } = {
     'order-created': 'INVALID_TRANSITION',
     'on-order-completed': 'INVALID_TRANSITION',
     'waiting-for-authorization': 'canceled',
@@ -61,6 +61,12 @@ describe('cancel: from every status', () => {
     'approve-payment': 'INVALID_TRANSITION',
     'payment-denied': 'INVALID_TRANSITION',
     'payment-approved': 'INVALID_TRANSITION',
+    // A marketplace order its seller fulfils: the store's cancel asks the seller, once.
+    'waiting-seller-handling': 'waiting-for-seller-decision',
+    'waiting-for-seller-decision': 'INVALID_TRANSITION',
+    'order-accepted': 'INVALID_TRANSITION',
+    'on-order-completed-ffm': 'INVALID_TRANSITION',
+    'waiting-ffmt-authorization': 'canceled',
     'authorize-fulfillment': 'INVALID_TRANSITION',
     'window-to-cancel': 'canceled',
     'ready-for-handling': 'canceled',
@@ -86,6 +92,14 @@ describe('cancel: from every status', () => {
           [status, 'cancel'],
           ['cancel', 'canceled'],
         ])
+      } else if (outcome === 'waiting-for-seller-decision') {
+        const decision = run()
+        assertLegalDecision(order, decision, now)
+        assert.deepEqual(edges(decision), [
+          [status, 'request-cancel'],
+          ['request-cancel', outcome],
+        ])
+        assert.equal(decision.order.cancellation, null)
       } else expectError(run, outcome)
     }
   })
@@ -101,7 +115,11 @@ describe('cancel: from every status', () => {
     it(`cancels from ${status}: [cancel, canceled] in ${domain}, its shares closed, cancellation filled`, () => {
       const order = make()
       const now = lateFor(status)
-      const decision = decide(order, ctxAt(now), cancel({ reason: 'Out of stock', requestedByUser: false }))
+      const decision = decide(
+        order,
+        ctxAt(now),
+        cancel({ reason: 'Out of stock', requestedByUser: false, requestId: 'req-store' }),
+      )
       assertLegalDecision(order, decision, now)
       const wasApproved = status !== 'payment-pending'
       const action = wasApproved ? 'refund' : 'void'
@@ -165,7 +183,11 @@ describe('cancel: from every status', () => {
     const [firstId, secondId] = paymentIds(only(group))
     assert.ok(firstId && secondId)
     const half = orderOf(only(decideGroup(group, only(group), ctxAt(T_APPROVED), approvePayment(firstId))))
-    const decision = decide(half, ctxAt(T_LATER), cancel({ reason: null, requestedByUser: true }))
+    const decision = decide(
+      half,
+      ctxAt(T_LATER),
+      cancel({ reason: null, requestedByUser: true, requestId: 'req-store' }),
+    )
     assertLegalDecision(half, decision, T_LATER)
     assert.deepEqual(
       decision.order.payment.entries.map((e) => [e.type, e.paymentId, e.value, e.date]),
@@ -210,7 +232,9 @@ describe('cancel: from every status', () => {
 })
 
 describe("the customer's cancellation", () => {
-  const EXPECTED: { [S in OrderStatus]: 'canceled' | 'cancellation-requested' | ErrorCode } = {
+  const EXPECTED: {
+    [S in OrderStatus]: 'canceled' | 'cancellation-requested' | 'waiting-for-seller-decision' | ErrorCode
+  } = {
     'order-created': 'INVALID_TRANSITION',
     'on-order-completed': 'INVALID_TRANSITION',
     'waiting-for-authorization': 'canceled',
@@ -218,6 +242,11 @@ describe("the customer's cancellation", () => {
     'approve-payment': 'INVALID_TRANSITION',
     'payment-denied': 'INVALID_TRANSITION',
     'payment-approved': 'INVALID_TRANSITION',
+    'waiting-seller-handling': 'waiting-for-seller-decision',
+    'waiting-for-seller-decision': 'INVALID_TRANSITION',
+    'order-accepted': 'INVALID_TRANSITION',
+    'on-order-completed-ffm': 'INVALID_TRANSITION',
+    'waiting-ffmt-authorization': 'canceled',
     'authorize-fulfillment': 'INVALID_TRANSITION',
     'window-to-cancel': 'canceled',
     'ready-for-handling': 'cancellation-requested',
@@ -235,7 +264,11 @@ describe("the customer's cancellation", () => {
       const order = orderAt(status)
       const run = () => decide(order, ctxAt(T_IN_WINDOW), requestCancellation('req-9', null))
       const outcome = EXPECTED[status]
-      if (outcome === 'canceled' || outcome === 'cancellation-requested') {
+      if (
+        outcome === 'canceled' ||
+        outcome === 'cancellation-requested' ||
+        outcome === 'waiting-for-seller-decision'
+      ) {
         const decision = run()
         assertLegalDecision(order, decision, T_IN_WINDOW)
         assert.equal(decision.order.status, outcome, status)
@@ -312,6 +345,7 @@ describe("the customer's cancellation", () => {
       assert.deepEqual(decision.order.pendingCancellation, {
         requestId: 'req-1',
         resume: { Marketplace: 'payment-approved', Fulfillment: resumeTo },
+        byUser: true,
       })
       assert.equal(decision.order.cancellation, null)
       const document = renderDocument(decision.order)
@@ -335,6 +369,7 @@ describe("the customer's cancellation", () => {
     assert.deepEqual(decision.order.pendingCancellation, {
       requestId: 'req-1',
       resume: { Marketplace: 'payment-approved', Fulfillment: 'ready-for-handling' },
+      byUser: true,
     })
     const inWindow = decide(order, ctxAt(after(T_GRACE_END, -1)), requestCancellation('req-1', null))
     assert.equal(inWindow.order.status, 'canceled')
@@ -356,6 +391,9 @@ describe('denying a cancellation request', () => {
       if (status === 'cancellation-requested') {
         expectError(deny('another-request'), 'CANCELLATION_REQUEST_NOT_FOUND')
         assertLegalDecision(order, deny('req-1')(), T_LATER)
+      } else if (status === 'waiting-for-seller-decision') {
+        // A marketplace's request is for its seller to decide.
+        expectError(deny('req-mkt'), 'INVALID_TRANSITION')
       } else expectError(deny('req-1'), 'CANCELLATION_REQUEST_NOT_FOUND')
     }
     assert.equal(errorStatus('CANCELLATION_REQUEST_NOT_FOUND'), 400)
@@ -479,7 +517,10 @@ describe('any sequence of rule calls on an order group', () => {
   function assertConsistent(o: Order): void {
     const isCanceled = o.status === 'canceled'
     assert.equal(o.cancellation !== null, isCanceled)
-    assert.equal(o.pendingCancellation !== null, o.status === 'cancellation-requested')
+    // The store's order waits for the store's decision; the marketplace's for its seller's.
+    const waiting =
+      o.workflow.flow === 'marketplace' ? 'waiting-for-seller-decision' : 'cancellation-requested'
+    assert.equal(o.pendingCancellation !== null, o.status === waiting)
     // A canceled order has closed every share it had; any other order none.
     const closed = (status: string) => status === 'refunded' || status === 'voided'
     assert.ok(ownShares(o).every((p) => closed(paymentStatus(o, p.id)) === isCanceled))

@@ -1,13 +1,29 @@
-// Cancellation rules: the store's cancel, the customer's request and the store's denial. Pure.
+// Cancellation rules: the store's cancel, the customer's request and the store's denial, and how they go between a
+// marketplace and its seller. Pure.
 import { AppError } from '../../platform/errors.ts'
-import { cancellationOf, isPartiallyInvoiced, type CancellationRequest, type Order } from '../orders/order.ts'
+import {
+  cancellationOf,
+  isPartiallyInvoiced,
+  type CancellationCause,
+  type CancellationRequest,
+  type Order,
+} from '../orders/order.ts'
 import { closePayments } from '../orders/order-payment.ts'
 import { canTake } from '../orders/order-status.ts'
-import { fire, record, resume, type Rule } from '../orders/order-workflow.ts'
+import {
+  fire,
+  record,
+  resume,
+  type Draft,
+  type Rule,
+  type WorkflowContext,
+} from '../orders/order-workflow.ts'
 
 export interface CancelInput {
   reason: string | null
   requestedByUser: boolean
+  /** The id the cancellation gets if it becomes a request to the order's seller. */
+  requestId: string
 }
 
 function assertCancellable(order: Order): void {
@@ -22,70 +38,135 @@ function assertCancellable(order: Order): void {
   if (isPartiallyInvoiced(order)) {
     throw new AppError('CANNOT_CANCEL', `Order ${id} is partially invoiced and cannot be canceled.`)
   }
-  if (!canTake(order.status, 'cancel')) {
+  if (!canTake(order.status, 'cancel', order.workflow.flow)) {
     throw new AppError('INVALID_TRANSITION', `Order ${id} cannot be canceled while it is ${order.status}.`)
   }
 }
 
-/** Cancels now, fills the cancellation data, and voids or refunds the order's share of each payment. */
+/**
+ * The store's cancel. A marketplace order its seller is fulfilling is not the marketplace's to cancel: the cancel
+ * asks the seller (`request-cancel` → `waiting-for-seller-decision`), who accepts or denies.
+ */
 export const cancel =
   (input: CancelInput): Rule =>
+  (draft, ctx) => {
+    const { order } = draft
+    if (order.workflow.flow === 'marketplace') {
+      if (order.pendingCancellation) throw waitingForSeller(order)
+      if (canTake(order.status, 'request-cancel', 'marketplace')) {
+        return ask(draft, ctx, { id: input.requestId, reason: input.reason, byUser: input.requestedByUser })
+      }
+    }
+    return cancelNow(input)(draft, ctx)
+  }
+
+/**
+ * Cancels now, fills the cancellation data, and voids or refunds the order's share of each payment. Also how a
+ * seller's cancellation reaches its marketplace's order (`requestedBySellerNotification`).
+ */
+export const cancelNow =
+  (input: Omit<CancelInput, 'requestId'>, cause?: CancellationCause): Rule =>
   (draft, ctx) => {
     const { order } = draft
     assertCancellable(order)
     // Accepting a customer's pending request cancels on the customer's behalf.
     const pending = order.pendingCancellation
-    const byUser = input.requestedByUser || pending !== null
+    const byUser = input.requestedByUser || (pending !== null && pending.byUser !== false)
     const canceled: Order = {
       ...order,
-      cancellation: cancellationOf(byUser ? 'customer' : 'store', input.reason, ctx.now, pending?.requestId),
+      cancellation: cancellationOf(
+        cause ?? (byUser ? 'customer' : order.workflow.flow === 'complete' ? 'store' : 'marketplace'),
+        input.reason,
+        ctx.now,
+        pending?.requestId,
+      ),
       pendingCancellation: null,
     }
     return closePayments(fire({ ...draft, order: canceled }, 'cancel', ctx), ctx)
   }
 
+const waitingForSeller = (order: Order) =>
+  new AppError(
+    'INVALID_TRANSITION',
+    `Order ${order.orderId} has asked its seller to cancel it; the seller accepts or denies the request.`,
+  )
+
 /**
- * The customer's cancellation: immediate while the store has not started work (up to the end of the grace
- * period); afterwards a request the store accepts (cancel) or denies.
+ * Records a cancellation request and takes the order to where it waits for the decision: the store's
+ * (`cancellation-requested`) or, on a marketplace order, its seller's (`waiting-for-seller-decision`). A denial
+ * takes it back where it was; a marketplace order back to `payment-approved`, as VTEX does, and on to its seller.
+ */
+function ask(
+  draft: Draft,
+  ctx: WorkflowContext,
+  { id, reason, byUser }: { id: string; reason: string | null; byUser: boolean },
+): Draft {
+  const { order } = draft
+  assertCancellable(order)
+  const request: CancellationRequest = {
+    id,
+    reason,
+    cancellationRequestDate: ctx.now,
+    requestedByUser: byUser,
+    deniedBySeller: false,
+    deniedBySellerReason: null,
+    cancellationRequestDenyDate: null,
+  }
+  const resumeAt =
+    order.workflow.flow === 'marketplace'
+      ? { ...order.workflow.instances, Marketplace: 'payment-approved' as const }
+      : order.workflow.instances
+  const requested: Order = {
+    ...order,
+    cancellationRequests: [...order.cancellationRequests, request],
+    pendingCancellation: { requestId: id, resume: resumeAt, byUser },
+  }
+  const recorded = record(
+    draft,
+    requested,
+    'cancellation-request',
+    { requestId: id, action: 'requested', reason },
+    ctx,
+  )
+  return fire(recorded, 'request-cancel', ctx)
+}
+
+/**
+ * The customer's cancellation, or a marketplace's reaching its seller's order: immediate while the store has not
+ * started work (up to the end of the grace period); afterwards a request the store accepts (cancel) or denies.
  */
 export const requestCancellation =
-  (requestId: string, reason: string | null): Rule =>
+  (requestId: string, reason: string | null, requestedByUser = true): Rule =>
   (draft, ctx) => {
     const { order } = draft
     if (order.pendingCancellation) {
+      if (order.workflow.flow === 'marketplace') throw waitingForSeller(order)
       throw new AppError(
         'INVALID_TRANSITION',
         `Order ${order.orderId} already has a cancellation request waiting for the store.`,
       )
     }
-    if (!canTake(order.status, 'request-cancel')) return cancel({ reason, requestedByUser: true })(draft, ctx)
-    assertCancellable(order)
-    const request: CancellationRequest = {
-      id: requestId,
-      reason,
-      cancellationRequestDate: ctx.now,
-      requestedByUser: true,
-      deniedBySeller: false,
-      deniedBySellerReason: null,
-      cancellationRequestDenyDate: null,
+    if (!canTake(order.status, 'request-cancel', order.workflow.flow)) {
+      return cancelNow({ reason, requestedByUser })(draft, ctx)
     }
-    const requested: Order = {
-      ...order,
-      cancellationRequests: [...order.cancellationRequests, request],
-      pendingCancellation: { requestId, resume: order.workflow.instances },
-    }
-    const recorded = record(
-      draft,
-      requested,
-      'cancellation-request',
-      { requestId, action: 'requested', reason },
-      ctx,
-    )
-    return fire(recorded, 'request-cancel', ctx)
+    return ask(draft, ctx, { id: requestId, reason, byUser: requestedByUser })
   }
 
-/** The store refuses the customer's request: the order goes back to the status the request interrupted. */
+/**
+ * The store refuses the customer's request: the order goes back to the status the request interrupted. On a
+ * marketplace order the seller decides, not the marketplace (sellerDenied).
+ */
 export const denyCancellation =
+  (requestId: string, denyReason: string | null): Rule =>
+  (draft, ctx) => {
+    if (draft.order.workflow.flow === 'marketplace' && draft.order.pendingCancellation) {
+      throw waitingForSeller(draft.order)
+    }
+    return sellerDenied(requestId, denyReason)(draft, ctx)
+  }
+
+/** The seller refused a cancellation request: the order goes back where the request found it. */
+export const sellerDenied =
   (requestId: string, denyReason: string | null): Rule =>
   (draft, ctx) => {
     const { order } = draft
@@ -125,3 +206,49 @@ export const denyCancellation =
     )
     return resume(recorded, pending.resume, ctx)
   }
+
+/**
+ * A marketplace asks its seller to cancel (the seller's side): as the customer's request, immediate up to the end
+ * of the grace period, a request for the store afterwards. Asked again, it changes nothing.
+ */
+export const marketplaceAsks =
+  (requestId: string, reason: string | null, requestedByUser: boolean): Rule =>
+  (draft, ctx) =>
+    draft.order.cancellation || draft.order.pendingCancellation
+      ? draft
+      : requestCancellation(requestId, reason, requestedByUser)(draft, ctx)
+
+/** The seller canceled its order, on its own or accepting the request: so is the marketplace's. */
+export const canceledBySeller: Rule = (draft, ctx) => {
+  const { order } = draft
+  if (order.cancellation) return draft
+  // Accepting the marketplace's request keeps who asked; a seller's own cancellation is the seller's.
+  const cause = order.pendingCancellation ? undefined : 'store'
+  return cancelNow({ reason: 'The seller canceled the order.', requestedByUser: false }, cause)(draft, ctx)
+}
+
+/** The seller refused the marketplace's request: the marketplace's order goes back to its seller. */
+export const deniedBySeller =
+  (denyReason: string | null): Rule =>
+  (draft, ctx) => {
+    const pending = draft.order.pendingCancellation
+    return pending ? sellerDenied(pending.requestId, denyReason)(draft, ctx) : draft
+  }
+
+/** The cancellation request the marketplace's order sends: its pending request, or its cancellation. */
+export function cancellationRequestOf(order: Order): {
+  requestId: string
+  reason: string | null
+  requestedByUser: boolean
+} {
+  const pending = order.pendingCancellation
+  const request = order.cancellationRequests.find((r) => r.id === pending?.requestId)
+  if (pending && request) {
+    return { requestId: pending.requestId, reason: request.reason, requestedByUser: request.requestedByUser }
+  }
+  return {
+    requestId: order.cancellation?.requestId ?? `${order.orderId}-cancel`,
+    reason: order.cancellation?.reason ?? null,
+    requestedByUser: order.cancellation?.requestedByUser ?? false,
+  }
+}

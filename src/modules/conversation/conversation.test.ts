@@ -69,7 +69,7 @@ const APPROVED = /^Your payment for order .* has been approved\.$/
 const CANCELED = /^Your order .* has been canceled\.$/
 
 describe('customerMessages', () => {
-  const storeCancel: Rule = cancel({ reason: null, requestedByUser: false })
+  const storeCancel: Rule = cancel({ reason: null, requestedByUser: false, requestId: 'req-store' })
   const cases: Array<[string, Step[], RegExp[]]> = [
     ['placed', [], [RECEIVED]],
     // The first of two payments approves nothing the customer can see.

@@ -9,12 +9,24 @@ import { getSettings } from '../accounts/account.service.ts'
 import { approveOnArrival } from '../payments/payment.service.ts'
 import { registeredSellerNames } from '../sellers/seller.service.ts'
 import type { Db } from '../../db/database.ts'
-import { createOrders, findGroupDocuments, type OrderBatch } from '../orders/order.service.ts'
+import {
+  changeOrder,
+  createOrders,
+  findGroupDocuments,
+  systemActor,
+  type Actor,
+  type OrderBatch,
+} from '../orders/order.service.ts'
 import type { Order } from '../orders/order.ts'
+import { canTake } from '../orders/order-status.ts'
 import type { Rule } from '../orders/order-workflow.ts'
 import { approvedOnArrival, buildOrders, planIntake, sellerAccepts } from './intake.ts'
 import * as intake from './intake.repository.ts'
 import type { IntakeBody } from './intake.schemas.ts'
+import { intakeOfPlacement, placementOf, sellerCopyOf, sellerOrderIdOf, type Placement } from './placement.ts'
+
+/** The placement a marketplace order sends its seller, and the seller's order id it makes. */
+export { placementOf, sellerOrderIdOf, type Placement }
 
 export interface PlacedGroup {
   orderGroup: string
@@ -25,11 +37,67 @@ export interface PlacedGroup {
 }
 
 /** Retries are recognised by Idempotency-Key or marketplaceOrderId and answered with the first result. */
-export async function placeOrder(
+export const placeOrder = (
   deps: Deps,
   principal: Principal,
   body: IntakeBody,
   idempotencyKey: string | undefined,
+): Promise<PlacedGroup> =>
+  place(deps, principal, body, idempotencyKey, {
+    // Format A order ids: a random prefix, then the first order's sequence, then -01, -02… per seller.
+    groupOf: (sequences) => `${randomDigits(7)}${sequences[0] ?? 0}`,
+    shape: (order) => order,
+    start: startOf(body),
+  })
+
+/**
+ * A marketplace's order placement (the External Seller Fulfillment protocol's POST /pvt/orders) becomes the
+ * seller's own order, `order-accepted`, waiting for the marketplace to authorize fulfilment. A placement sent
+ * again is answered with the order it made. `marketplaceAccount`: the Ordo account on this server that sent it.
+ */
+export async function acceptPlacement(
+  deps: Deps,
+  account: string,
+  placement: Placement,
+  marketplaceAccount: string | null,
+): Promise<{ orderId: string; created: boolean }> {
+  const placed = await place(deps, systemActor(account), intakeOfPlacement(placement), undefined, {
+    groupOf: () => sellerOrderIdOf(placement.marketplaceOrderId),
+    shape: (order) => sellerCopyOf(order, placement, marketplaceAccount),
+    start: (draft) => draft,
+  })
+  return { orderId: sellerOrderIdOf(placement.marketplaceOrderId), created: placed.created }
+}
+
+/**
+ * The marketplace's side of a placement its seller accepted: the order goes on to `payment-pending`, or further
+ * when its payments are approved already. An answer that comes again, or after the order was canceled, changes
+ * nothing.
+ */
+export async function acceptedBySeller(deps: Deps, account: string, orderId: string): Promise<void> {
+  const settings = await getSettings(deps, account)
+  await changeOrder(deps, { actor: systemActor(account), orderId, settings }, acceptedRule)
+}
+
+/** The rule acceptedBySeller runs, for a writer of many orders at once (`ordo seed`). */
+export const acceptedRule: Rule = (draft, ctx) =>
+  canTake(draft.order.status, 'authorize-order', draft.order.workflow.flow)
+    ? sellerAccepts(draft, ctx)
+    : draft
+
+/** How a kind of intake names its order group and shapes and starts its orders. */
+interface IntakeKind {
+  groupOf: (sequences: readonly number[]) => string
+  shape: (order: Order) => Order
+  start: Rule
+}
+
+async function place(
+  deps: Deps,
+  actor: Actor,
+  body: IntakeBody,
+  idempotencyKey: string | undefined,
+  kind: IntakeKind,
 ): Promise<PlacedGroup> {
   const plan = planIntake(body)
   const requestHash = hashRequest(body)
@@ -41,10 +109,10 @@ export async function placeOrder(
       // and the lookup below sees the group the first one committed.
       const sequences = await intake.reserveSequences(
         trx,
-        principal.account,
+        actor.account,
         plan.parts.map(() => randomIntBetween(1, 9)),
       )
-      const earlier = await intake.findGroupByKey(trx, principal.account, retryKey)
+      const earlier = await intake.findGroupByKey(trx, actor.account, retryKey)
       if (earlier) {
         if (earlier.requestHash !== requestHash) {
           throw new AppError(
@@ -56,21 +124,20 @@ export async function placeOrder(
         }
         return {
           orderGroup: earlier.orderGroup,
-          documents: await findGroupDocuments(trx, principal.account, earlier.orderGroup),
+          documents: await findGroupDocuments(trx, actor.account, earlier.orderGroup),
           created: false,
         }
       }
-      const settings = await getSettings({ db: trx }, principal.account)
+      const settings = await getSettings({ db: trx }, actor.account)
       const sellerNames = await registeredSellerNames(
         trx,
-        principal.account,
+        actor.account,
         plan.parts.map((part) => part.seller),
       )
-      // Format A order ids: a random prefix, then the first order's sequence, then -01, -02… per seller.
-      const orderGroup = `${randomDigits(7)}${sequences[0] ?? 0}`
+      const orderGroup = kind.groupOf(sequences)
       await intake.insertGroups(trx, [
         {
-          account: principal.account,
+          account: actor.account,
           orderGroup,
           idempotencyKey: idempotencyKey ?? null,
           marketplaceOrderId: body.marketplaceOrderId ?? null,
@@ -79,14 +146,14 @@ export async function placeOrder(
         },
       ])
       const built = buildOrders(body, plan, {
-        account: principal.account,
+        account: actor.account,
         orderGroup,
         sequences,
         now,
         newId: () => hexId(),
         sellerNames,
-      })
-      const documents = await createOrders(deps, trx, principal, built, { now, settings }, startOf(body))
+      }).map(kind.shape)
+      const documents = await createOrders(deps, trx, actor, built, { now, settings }, kind.start)
       return { orderGroup, documents, created: true }
     }),
   )
@@ -156,13 +223,67 @@ export async function placeInBatch(
 }
 
 /**
- * What follows a new order's first statuses: the payments that arrived approved are approved, then the seller
- * accepts the order (seller `1`, the store itself, at once).
+ * What follows a new order's first statuses: the payments that arrived approved are approved, then seller `1`,
+ * the store itself, accepts its order at once. Another seller's order waits for the seller's answer to its
+ * placement (the marketplace module).
  */
 const startOf =
   (body: IntakeBody): Rule =>
-  (draft, ctx) =>
-    sellerAccepts(approveOnArrival(approvedOnArrival(body, draft.order))(draft, ctx), ctx)
+  (draft, ctx) => {
+    const paid = approveOnArrival(approvedOnArrival(body, draft.order))(draft, ctx)
+    return draft.order.workflow.flow === 'complete' ? sellerAccepts(paid, ctx) : paid
+  }
+
+/** A placement a marketplace's order sent its seller, written through an OrderBatch of the seller's account. */
+export interface BatchSellerPlacement {
+  placement: Placement
+  marketplaceAccount: string
+  placedAt: string
+}
+
+/**
+ * Makes the seller's orders of many placements in `batch` (of the seller's account), as acceptPlacement makes one,
+ * for a writer of many orders at once (`ordo seed`) that plays both sides of a marketplace sale. Returns the
+ * sellers' orders, in the placements' order.
+ */
+export async function acceptPlacementsInBatch(
+  trx: Db,
+  account: string,
+  batch: OrderBatch,
+  placements: readonly BatchSellerPlacement[],
+): Promise<Order[]> {
+  if (placements.length === 0) return []
+  const settings = await getSettings({ db: trx }, account)
+  const sequences = await intake.reserveSequences(
+    trx,
+    account,
+    placements.map(() => randomIntBetween(1, 9)),
+  )
+  const groups: intake.GroupRow[] = []
+  const made = placements.map(({ placement, marketplaceAccount, placedAt }, index) => {
+    const body = intakeOfPlacement(placement)
+    const orderId = sellerOrderIdOf(placement.marketplaceOrderId)
+    groups.push({
+      account,
+      orderGroup: orderId,
+      idempotencyKey: null,
+      marketplaceOrderId: placement.marketplaceOrderId,
+      requestHash: hashRequest(body),
+      createdAt: placedAt,
+    })
+    const built = buildOrders(body, planIntake(body), {
+      account,
+      orderGroup: orderId,
+      sequences: [sequences[index] ?? 0],
+      now: placedAt,
+      newId: () => hexId(),
+      sellerNames: new Map(),
+    }).map((order) => sellerCopyOf(order, placement, marketplaceAccount))
+    return batch.create(built, { now: placedAt, settings })
+  })
+  await intake.insertGroups(trx, groups)
+  return made.flat()
+}
 
 /** Key order is normalised so that the same order sent twice hashes the same. */
 function hashRequest(body: IntakeBody): string {

@@ -6,8 +6,9 @@ import { lowerHexId } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import { decidedAt, type Rule } from '../orders/order-workflow.ts'
-import { changeOrder } from '../orders/order.service.ts'
-import { notifyInvoice, type InvoiceInput } from './invoice.ts'
+import type { Order } from '../orders/order.ts'
+import { changeOrder, systemActor, type Actor } from '../orders/order.service.ts'
+import { assertOwnInvoice, invoiceOfPackage, notifyInvoice, type InvoiceInput } from './invoice.ts'
 import {
   MAX_CENTS,
   type InvoiceBody,
@@ -18,13 +19,13 @@ import { updateTrackingNumber, updateTrackingStatus } from './tracking.ts'
 
 async function change(
   deps: Deps,
-  principal: Principal,
+  actor: Actor,
   orderId: string,
   rule: Rule,
   receipt = lowerHexId(),
 ): Promise<Receipt> {
-  const settings = await getSettings(deps, principal.account)
-  const decision = await changeOrder(deps, { actor: principal, orderId, settings }, rule)
+  const settings = await getSettings(deps, actor.account)
+  const decision = await changeOrder(deps, { actor, orderId, settings }, rule)
   // A call that changed nothing was still received now, not when the order last changed.
   const date = decision.changed ? decidedAt(decision) : deps.clock.now().toISOString()
   return { date, orderId: decision.order.orderId, receipt }
@@ -38,7 +39,26 @@ export async function invoiceOrder(
   body: InvoiceBody,
 ): Promise<Receipt> {
   const receipt = lowerHexId()
-  return change(deps, principal, orderId, invoiceRule(body, receipt), receipt)
+  const rule = invoiceRule(body, receipt)
+  return change(deps, principal, orderId, (draft, ctx) => rule(assertOwnInvoice(draft, ctx), ctx), receipt)
+}
+
+/** A seller's invoice, pushed to its marketplace's order (`invoiceNumber` of the seller's order). */
+export async function invoiceFromSeller(
+  deps: Deps,
+  account: string,
+  orderId: string,
+  sellerOrder: Order,
+  invoiceNumber: string,
+): Promise<void> {
+  await change(deps, systemActor(account), orderId, sellerInvoiceRule(sellerOrder, invoiceNumber))
+}
+
+/** The rule invoiceFromSeller runs, for a writer of many orders at once (`ordo seed`). */
+export function sellerInvoiceRule(sellerOrder: Order, invoiceNumber: string): Rule {
+  const pkg = sellerOrder.packages.find((p) => p.invoiceNumber === invoiceNumber)
+  if (!pkg) throw new Error(`Order ${sellerOrder.orderId} has no invoice ${invoiceNumber} to send.`)
+  return notifyInvoice(invoiceOfPackage(sellerOrder, pkg), lowerHexId())
 }
 
 /** The rule POST …/invoice runs, for a writer of many orders at once (`ordo seed`). */

@@ -92,7 +92,12 @@ describe('notifyInvoice: Output', () => {
     assertBalanced(after)
     // Partially invoiced, the order can no longer be canceled.
     expectError(
-      () => decide(orderOf(decision), ctxAt(T_NEXT), cancel({ reason: null, requestedByUser: false })),
+      () =>
+        decide(
+          orderOf(decision),
+          ctxAt(T_NEXT),
+          cancel({ reason: null, requestedByUser: false, requestId: 'req-store' }),
+        ),
       'CANNOT_CANCEL',
     )
   })
@@ -202,7 +207,8 @@ describe('notifyInvoice: Output', () => {
 
   it('refuses every status but handling with INVALID_TRANSITION (409, VTEX OMS012)', () => {
     for (const status of ORDER_STATUSES) {
-      if (status === 'handling') continue
+      // A marketplace order takes its seller's invoices where it waits for the seller.
+      if (status === 'handling' || status === 'waiting-seller-handling') continue
       expectError(
         () => notify(orderAt(status), invoiceInput('NF-9', 100), lateFor(status)),
         'INVALID_TRANSITION',

@@ -133,7 +133,7 @@ function assertRoom(order: Order, input: InvoiceInput): void {
 
 function assertInvoiceable(order: Order): void {
   const id = order.orderId
-  if (canTake(order.status, 'invoice')) return
+  if (canTake(order.status, 'invoice', order.workflow.flow)) return
   const why = order.cancellation
     ? 'is canceled and cannot be invoiced'
     : order.status === 'invoiced'
@@ -175,6 +175,44 @@ function packageItems(
       description: item.description,
     }))
   })
+}
+
+/**
+ * A seller's invoice as its marketplace's order takes it: the same invoice, its items named by SKU (the two
+ * orders list the same SKUs, each on its own lines).
+ */
+export const invoiceOfPackage = (order: Order, pkg: Package): InvoiceInput => ({
+  type: pkg.type,
+  invoiceNumber: pkg.invoiceNumber,
+  invoiceValue: pkg.invoiceValue,
+  issuanceDate: pkg.issuanceDate,
+  invoiceKey: pkg.invoiceKey,
+  invoiceUrl: pkg.invoiceUrl,
+  embeddedInvoice: pkg.embeddedInvoice === '' ? null : pkg.embeddedInvoice,
+  courier: pkg.courier,
+  trackingNumber: pkg.trackingNumber,
+  trackingUrl: pkg.trackingUrl,
+  dispatchedDate: pkg.dispatchedDate,
+  cfop: pkg.cfop,
+  extraValue: pkg.extraValue,
+  volumes: pkg.volumes,
+  items: pkg.items.map((item) => ({
+    id: order.items[item.itemIndex]?.id ?? '',
+    price: item.price,
+    quantity: item.quantity,
+    description: item.description,
+  })),
+})
+
+/** Invoices of a marketplace order come from its seller (invoiceOfPackage), not from the marketplace's calls. */
+export const assertOwnInvoice: Rule = (draft) => {
+  if (draft.order.workflow.flow === 'marketplace') {
+    throw new AppError(
+      'INVALID_TRANSITION',
+      `Order ${draft.order.orderId} is fulfilled by seller ${draft.order.seller.id}: its invoices are sent to the seller's order, which sends them here.`,
+    )
+  }
+  return draft
 }
 
 function packageOf(input: InvoiceInput, items: PackageItem[], refundedValue: number): Package {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { BRL_STORE_PREFERENCES, exampleOrder } from '../../../test/fixtures.ts'
-import { cancel } from '../cancellation/cancellation.ts'
+import { cancel, canceledBySeller } from '../cancellation/cancellation.ts'
 import type { IntakeBody } from '../intake/intake.schemas.ts'
 import type { DeliveryChannel, Order } from './order.ts'
 import { renderDocument, renderGroupDocument, renderTransaction } from './order-document.ts'
@@ -174,7 +174,11 @@ describe('cancellationData', () => {
       'canceled by the store with a reason',
       () =>
         orderOf(
-          decide(handling(), ctxAt(T_LATER), cancel({ reason: 'Out of stock', requestedByUser: false })),
+          decide(
+            handling(),
+            ctxAt(T_LATER),
+            cancel({ reason: 'Out of stock', requestedByUser: false, requestId: 'req-store' }),
+          ),
         ),
       false,
       'Out of stock',
@@ -182,7 +186,14 @@ describe('cancellationData', () => {
     ],
     [
       'canceled by the store without a reason',
-      () => orderOf(decide(placed(), ctxAt(T_LATER), cancel({ reason: null, requestedByUser: false }))),
+      () =>
+        orderOf(
+          decide(
+            placed(),
+            ctxAt(T_LATER),
+            cancel({ reason: null, requestedByUser: false, requestId: 'req-store' }),
+          ),
+        ),
       false,
       null,
       null,
@@ -194,7 +205,7 @@ describe('cancellationData', () => {
           decide(
             requested('handling'),
             ctxAt(T_LATER),
-            cancel({ reason: 'Accepted', requestedByUser: false }),
+            cancel({ reason: 'Accepted', requestedByUser: false, requestId: 'req-store' }),
           ),
         ),
       true,
@@ -288,7 +299,14 @@ describe('paymentData', () => {
     ['canceled before approval', canceled, false],
     [
       'canceled after approval',
-      () => orderOf(decide(approved(), ctxAt(T_LATER), cancel({ reason: null, requestedByUser: false }))),
+      () =>
+        orderOf(
+          decide(
+            approved(),
+            ctxAt(T_LATER),
+            cancel({ reason: null, requestedByUser: false, requestId: 'req-store' }),
+          ),
+        ),
       false,
     ],
   ]
@@ -305,7 +323,8 @@ describe('paymentData', () => {
   it("shows each order of a group its own view: a canceled sibling's is inactive, the other's active", () => {
     const [store, partner] = approvedGroup()
     assert.ok(store && partner)
-    const gone = orderOf(decide(partner, ctxAt(T_LATER), cancel({ reason: null, requestedByUser: false })))
+    // The marketplace's order, canceled by its seller.
+    const gone = orderOf(decide(partner, ctxAt(T_LATER), canceledBySeller))
     assert.deepEqual(
       [store, gone].map((o) => renderDocument(o).paymentData.transactions[0]?.isActive),
       [true, false],

@@ -51,7 +51,7 @@ export function renderDocument(order: Order): OrderDocument {
     roundingError: 0,
     orderFormId: '',
     // A partially invoiced order is still handling, but cannot be canceled any more.
-    allowCancellation: allowsCancellation(order.status) && !isPartiallyInvoiced(order),
+    allowCancellation: allowsCancellation(order.status, order.workflow.flow) && !isPartiallyInvoiced(order),
     allowEdition: false,
     isCheckedIn: false,
     authorizedDate: order.authorizedDate,

@@ -29,7 +29,7 @@ import {
 } from '../../../test/rules.ts'
 import { decide, draftOf, decideGroup } from './order-workflow.ts'
 
-const storeCancel = cancel({ reason: null, requestedByUser: false })
+const storeCancel = cancel({ reason: null, requestedByUser: false, requestId: 'req-store' })
 
 /** The example group paid with two payments, the first of them approved. */
 function halfPaidGroup(): Order[] {

@@ -4,7 +4,10 @@ import { describe, it } from 'node:test'
 import {
   allowsCancellation,
   canTake,
+  definitionOf,
   instanceOf,
+  ORDER_FLOWS,
+  statusesOf,
   isOrderStatus,
   nextStatus,
   ORDER_STATUSES,
@@ -28,6 +31,15 @@ const EXPECTED_EDGES: ReadonlyArray<readonly [OrderStatus, Trigger, OrderStatus]
   ['payment-pending', 'cancel', 'cancel'],
   ['approve-payment', 'auto', 'payment-approved'],
   ['payment-denied', 'auto', 'cancel'],
+  ['waiting-seller-handling', 'invoice', 'invoice'],
+  ['waiting-seller-handling', 'cancel', 'cancel'],
+  ['waiting-seller-handling', 'request-cancel', 'request-cancel'],
+  ['order-accepted', 'auto', 'on-order-completed-ffm'],
+  ['on-order-completed-ffm', 'auto', 'waiting-ffmt-authorization'],
+  ['waiting-ffmt-authorization', 'authorize-fulfillment', 'authorize-fulfillment'],
+  ['waiting-ffmt-authorization', 'cancel', 'cancel'],
+  ['waiting-for-seller-decision', 'cancel', 'cancel'],
+  ['waiting-for-seller-decision', 'resume-payment-approved', 'payment-approved'],
   ['payment-approved', 'auto', 'authorize-fulfillment'],
   ['authorize-fulfillment', 'auto', 'window-to-cancel'],
   ['window-to-cancel', 'end-grace-period', 'ready-for-handling'],
@@ -49,9 +61,6 @@ const EXPECTED_EDGES: ReadonlyArray<readonly [OrderStatus, Trigger, OrderStatus]
 
 const expectedTarget = (from: OrderStatus, trigger: Trigger): OrderStatus | undefined =>
   EXPECTED_EDGES.find(([f, t]) => f === from && t === trigger)?.[2]
-
-const targets = (from: OrderStatus): OrderStatus[] =>
-  Object.values(WORKFLOW[from].on).filter((to) => to !== undefined)
 
 describe('workflow table', () => {
   for (const [from, trigger, to] of EXPECTED_EDGES) {
@@ -107,33 +116,24 @@ describe('workflow table', () => {
     }
   })
 
-  it('reaches every status from order-created, and a final status from every status', () => {
-    const reachable = new Set<OrderStatus>(['order-created'])
-    for (let grew = true; grew;) {
-      grew = false
-      for (const from of reachable) {
-        for (const to of targets(from)) {
-          if (!reachable.has(to)) {
-            reachable.add(to)
-            grew = true
-          }
-        }
-      }
-    }
+  it('reaches every status in some flow, and a final status from every status of each flow', () => {
+    const reachable = new Set(ORDER_FLOWS.flatMap((flow) => statusesOf(flow)))
     assert.deepEqual([...reachable].sort(), [...ORDER_STATUSES].sort())
-    for (const from of ORDER_STATUSES) {
-      const seen = new Set<OrderStatus>([from])
-      const queue: OrderStatus[] = [from]
-      while (queue.length > 0) {
-        const at = queue.shift() as OrderStatus
-        for (const to of targets(at)) {
-          if (!seen.has(to)) {
-            seen.add(to)
-            queue.push(to)
+    for (const flow of ORDER_FLOWS) {
+      for (const from of statusesOf(flow)) {
+        const seen = new Set<OrderStatus>([from])
+        const queue: OrderStatus[] = [from]
+        while (queue.length > 0) {
+          const at = queue.shift() as OrderStatus
+          for (const to of Object.values(definitionOf(at, flow).on)) {
+            if (to && !seen.has(to)) {
+              seen.add(to)
+              queue.push(to)
+            }
           }
         }
+        assert.ok(seen.has('invoiced') || seen.has('canceled'), `${flow}: ${from} cannot end`)
       }
-      assert.ok(seen.has('invoiced') || seen.has('canceled'), `${from} cannot end`)
     }
   })
 
@@ -141,9 +141,12 @@ describe('workflow table', () => {
     const CANCELABLE = [
       'waiting-for-authorization',
       'payment-pending',
+      'waiting-seller-handling',
+      'waiting-ffmt-authorization',
       'window-to-cancel',
       'ready-for-handling',
       'handling',
+      'waiting-for-seller-decision',
       'cancellation-requested',
     ]
     assert.deepEqual(
@@ -152,7 +155,7 @@ describe('workflow table', () => {
     )
     assert.deepEqual(
       ORDER_STATUSES.filter((s) => canTake(s, 'request-cancel')),
-      ['ready-for-handling', 'handling'],
+      ['waiting-seller-handling', 'ready-for-handling', 'handling'],
     )
     // VTEX's allowCancellation: either way of canceling is open.
     for (const status of ORDER_STATUSES) {
@@ -169,6 +172,11 @@ describe('timeouts and stamped dates', () => {
       reason: 'Fulfillment was not authorized within 30 days.',
     },
     'payment-pending': {
+      trigger: 'cancel',
+      after: { days: 30 },
+      reason: 'Fulfillment was not authorized within 30 days.',
+    },
+    'waiting-ffmt-authorization': {
       trigger: 'cancel',
       after: { days: 30 },
       reason: 'Fulfillment was not authorized within 30 days.',
@@ -205,6 +213,10 @@ describe('workflow instances', () => {
     'approve-payment': 'Marketplace',
     'payment-denied': 'Marketplace',
     'payment-approved': 'Marketplace',
+    'waiting-seller-handling': 'Marketplace',
+    'order-accepted': 'Fulfillment',
+    'on-order-completed-ffm': 'Fulfillment',
+    'waiting-ffmt-authorization': 'Fulfillment',
     'authorize-fulfillment': 'Fulfillment',
     'window-to-cancel': 'Fulfillment',
     'ready-for-handling': 'Fulfillment',
@@ -213,6 +225,7 @@ describe('workflow instances', () => {
     invoice: 'Fulfillment',
     invoiced: 'Fulfillment',
     'request-cancel': 'Marketplace',
+    'waiting-for-seller-decision': 'Marketplace',
     'cancellation-requested': 'Fulfillment',
     cancel: 'running',
     canceled: 'running',
@@ -237,6 +250,10 @@ describe('status labels', () => {
     'approve-payment': 'Aprovar pagamento',
     'payment-denied': 'Pagamento negado',
     'payment-approved': 'Pagamento aprovado',
+    'waiting-seller-handling': 'Aguardando o seller',
+    'order-accepted': 'Pedido aceito',
+    'on-order-completed-ffm': 'Pedido completado',
+    'waiting-ffmt-authorization': 'Aguardando autorização para despachar',
     'authorize-fulfillment': 'Autorizar despacho',
     'window-to-cancel': 'Janela para cancelamento',
     'ready-for-handling': 'Pronto para o manuseio',
@@ -245,6 +262,7 @@ describe('status labels', () => {
     invoice: 'Verificando nota fiscal',
     invoiced: 'Faturado',
     'request-cancel': 'Cancelamento solicitado',
+    'waiting-for-seller-decision': 'Aguardando decisão do seller',
     'cancellation-requested': 'Cancelamento solicitado',
     cancel: 'Cancelando',
     canceled: 'Cancelado',
@@ -253,11 +271,83 @@ describe('status labels', () => {
     assert.deepEqual(Object.fromEntries(ORDER_STATUSES.map((s) => [s, WORKFLOW[s].label])), LABELS)
   })
 
-  it('recognises exactly the eighteen statuses', () => {
-    assert.equal(ORDER_STATUSES.length, 18)
+  it('recognises exactly the twenty-three statuses', () => {
+    assert.equal(ORDER_STATUSES.length, 23)
     for (const status of ORDER_STATUSES) assert.equal(isOrderStatus(status), true)
     for (const other of ['', 'Handling', 'cancelled', 'invoiced ', 'ready_for_handling', 'payment-approve']) {
       assert.equal(isOrderStatus(other), false, other)
+    }
+  })
+})
+
+describe('the flows', () => {
+  it('reach each its own statuses from where it starts', () => {
+    assert.deepEqual(statusesOf('complete'), [
+      'order-created',
+      'on-order-completed',
+      'waiting-for-authorization',
+      'payment-pending',
+      'approve-payment',
+      'payment-denied',
+      'payment-approved',
+      'authorize-fulfillment',
+      'window-to-cancel',
+      'ready-for-handling',
+      'start-handling',
+      'handling',
+      'invoice',
+      'invoiced',
+      'request-cancel',
+      'cancellation-requested',
+      'cancel',
+      'canceled',
+    ])
+    assert.deepEqual(statusesOf('marketplace'), [
+      'order-created',
+      'on-order-completed',
+      'waiting-for-authorization',
+      'payment-pending',
+      'approve-payment',
+      'payment-denied',
+      'payment-approved',
+      'waiting-seller-handling',
+      'invoice',
+      'invoiced',
+      'request-cancel',
+      'waiting-for-seller-decision',
+      'cancel',
+      'canceled',
+    ])
+    assert.deepEqual(statusesOf('seller'), [
+      'order-accepted',
+      'on-order-completed-ffm',
+      'waiting-ffmt-authorization',
+      'authorize-fulfillment',
+      'window-to-cancel',
+      'ready-for-handling',
+      'start-handling',
+      'handling',
+      'invoice',
+      'invoiced',
+      'cancellation-requested',
+      'cancel',
+      'canceled',
+    ])
+  })
+
+  it('differ from the complete flow where a seller of another account fulfils the order', () => {
+    // The marketplace waits for its seller, asks it to cancel, and is invoiced by it.
+    assert.equal(nextStatus('payment-approved', 'auto', 'marketplace'), 'waiting-seller-handling')
+    assert.equal(nextStatus('request-cancel', 'auto', 'marketplace'), 'waiting-for-seller-decision')
+    assert.equal(instanceOf('invoice', 'Fulfillment', 'marketplace'), 'Marketplace')
+    assert.equal(instanceOf('invoiced', 'Fulfillment', 'marketplace'), 'Marketplace')
+    // The seller takes the marketplace's request to cancellation-requested, and is authorized by it.
+    assert.equal(nextStatus('ready-for-handling', 'request-cancel', 'seller'), 'cancellation-requested')
+    assert.equal(nextStatus('handling', 'request-cancel', 'seller'), 'cancellation-requested')
+    assert.equal(definitionOf('authorize-fulfillment', 'seller').stamps, 'authorizedDate')
+    for (const flow of ORDER_FLOWS) {
+      for (const status of ORDER_STATUSES)
+        assert.equal(definitionOf(status, flow).label, WORKFLOW[status].label)
     }
   })
 })

@@ -1,5 +1,6 @@
 // The order workflow as data: every status, the workflow instance it belongs to, its label, its edges, its
-// timeout and the date it stamps. The engine (order-workflow.ts) reads this table and knows no status by name.
+// timeout and the date it stamps, and how the marketplace and seller flows differ from the complete flow. The
+// engine (order-workflow.ts) reads these tables and knows no status by name.
 export const ORDER_STATUSES = [
   'order-created',
   'on-order-completed',
@@ -8,6 +9,10 @@ export const ORDER_STATUSES = [
   'approve-payment',
   'payment-denied',
   'payment-approved',
+  'waiting-seller-handling',
+  'order-accepted',
+  'on-order-completed-ffm',
+  'waiting-ffmt-authorization',
   'authorize-fulfillment',
   'window-to-cancel',
   'ready-for-handling',
@@ -16,6 +21,7 @@ export const ORDER_STATUSES = [
   'invoice',
   'invoiced',
   'request-cancel',
+  'waiting-for-seller-decision',
   'cancellation-requested',
   'cancel',
   'canceled',
@@ -29,6 +35,8 @@ export const TRIGGERS = [
   'authorize-order',
   'approve-payment',
   'deny-payment',
+  /** The marketplace authorizes its seller to fulfil the order. */
+  'authorize-fulfillment',
   'end-grace-period',
   'start-handling',
   'invoice',
@@ -36,8 +44,17 @@ export const TRIGGERS = [
   'request-cancel',
   'resume-ready-for-handling',
   'resume-handling',
+  /** The seller denied the marketplace's cancellation request. */
+  'resume-payment-approved',
 ] as const
 export type Trigger = (typeof TRIGGERS)[number]
+
+/**
+ * Who the account is to the order: `complete` it sells and fulfils it (seller `1`); `marketplace` it sold it and
+ * a registered seller fulfils it; `seller` it fulfils an order another account's marketplace sold.
+ */
+export const ORDER_FLOWS = ['complete', 'marketplace', 'seller'] as const
+export type OrderFlow = (typeof ORDER_FLOWS)[number]
 
 /** VTEX runs two workflow instances per order; feed and hook events name theirs as `domain`. */
 export const WORKFLOW_INSTANCES = ['Marketplace', 'Fulfillment'] as const
@@ -134,6 +151,28 @@ export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
     stamps: 'authorizedDate',
     notifies: 'payment-approved',
   },
+  'waiting-seller-handling': {
+    instance: 'Marketplace',
+    label: 'Aguardando o seller',
+    // The seller's invoices, or its own cancellation; the marketplace's cancel is a request to the seller.
+    on: { invoice: 'invoice', cancel: 'cancel', 'request-cancel': 'request-cancel' },
+  },
+  'order-accepted': {
+    instance: 'Fulfillment',
+    label: 'Pedido aceito',
+    on: { auto: 'on-order-completed-ffm' },
+  },
+  'on-order-completed-ffm': {
+    instance: 'Fulfillment',
+    label: 'Pedido completado',
+    on: { auto: 'waiting-ffmt-authorization' },
+  },
+  'waiting-ffmt-authorization': {
+    instance: 'Fulfillment',
+    label: 'Aguardando autorização para despachar',
+    on: { 'authorize-fulfillment': 'authorize-fulfillment', cancel: 'cancel' },
+    timeout: { trigger: 'cancel', after: UNAUTHORIZED_FULFILLMENT, reason: UNAUTHORIZED_FULFILLMENT_REASON },
+  },
   'authorize-fulfillment': {
     instance: 'Fulfillment',
     label: 'Autorizar despacho',
@@ -163,6 +202,11 @@ export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
     label: 'Cancelamento solicitado',
     on: { auto: 'cancellation-requested' },
   },
+  'waiting-for-seller-decision': {
+    instance: 'Marketplace',
+    label: 'Aguardando decisão do seller',
+    on: { cancel: 'cancel', 'resume-payment-approved': 'payment-approved' },
+  },
   'cancellation-requested': {
     instance: 'Fulfillment',
     label: 'Cancelamento solicitado',
@@ -179,17 +223,90 @@ export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
 export const isOrderStatus = (value: string): value is OrderStatus =>
   (ORDER_STATUSES as readonly string[]).includes(value)
 
-export const nextStatus = (from: OrderStatus, trigger: Trigger): OrderStatus | undefined =>
-  WORKFLOW[from].on[trigger]
+/**
+ * How the marketplace and seller flows differ from the complete flow of WORKFLOW. A marketplace order waits for
+ * its seller where a complete one goes on to fulfilment, and is invoiced by its seller's invoices; a seller's
+ * order starts when it accepts the marketplace's placement (`order-accepted`), is authorized by the marketplace,
+ * and takes the marketplace's cancellation request straight to `cancellation-requested`.
+ */
+const FLOW_CHANGES: {
+  readonly [F in OrderFlow]: { readonly [S in OrderStatus]?: Partial<StatusDefinition> }
+} = {
+  complete: {},
+  marketplace: {
+    'payment-approved': { on: { auto: 'waiting-seller-handling' } },
+    'request-cancel': { on: { auto: 'waiting-for-seller-decision' } },
+    invoice: { instance: 'Marketplace' },
+    invoiced: { instance: 'Marketplace' },
+  },
+  seller: {
+    'authorize-fulfillment': { stamps: 'authorizedDate' },
+    'ready-for-handling': {
+      on: {
+        'start-handling': 'start-handling',
+        cancel: 'cancel',
+        'request-cancel': 'cancellation-requested',
+      },
+    },
+    handling: { on: { invoice: 'invoice', cancel: 'cancel', 'request-cancel': 'cancellation-requested' } },
+  },
+}
 
-export const canTake = (status: OrderStatus, trigger: Trigger): boolean =>
-  WORKFLOW[status].on[trigger] !== undefined
+/** Each flow's whole table: WORKFLOW with the flow's changes. */
+const TABLES = Object.fromEntries(
+  ORDER_FLOWS.map((flow) => [
+    flow,
+    Object.fromEntries(
+      ORDER_STATUSES.map((status) => [status, { ...WORKFLOW[status], ...FLOW_CHANGES[flow][status] }]),
+    ),
+  ]),
+) as { readonly [F in OrderFlow]: { readonly [S in OrderStatus]: StatusDefinition } }
+
+export const definitionOf = (status: OrderStatus, flow: OrderFlow = 'complete'): StatusDefinition =>
+  TABLES[flow][status]
+
+export const nextStatus = (
+  from: OrderStatus,
+  trigger: Trigger,
+  flow: OrderFlow = 'complete',
+): OrderStatus | undefined => definitionOf(from, flow).on[trigger]
+
+export const canTake = (status: OrderStatus, trigger: Trigger, flow: OrderFlow = 'complete'): boolean =>
+  nextStatus(status, trigger, flow) !== undefined
 
 /** Whether the customer or the store may still ask to cancel: VTEX's `allowCancellation`. */
-export const allowsCancellation = (status: OrderStatus): boolean =>
-  canTake(status, 'cancel') || canTake(status, 'request-cancel')
+export const allowsCancellation = (status: OrderStatus, flow: OrderFlow = 'complete'): boolean =>
+  canTake(status, 'cancel', flow) || canTake(status, 'request-cancel', flow)
 
-export const instanceOf = (status: OrderStatus, running: WorkflowInstance): WorkflowInstance => {
-  const { instance } = WORKFLOW[status]
+export const instanceOf = (
+  status: OrderStatus,
+  running: WorkflowInstance,
+  flow: OrderFlow = 'complete',
+): WorkflowInstance => {
+  const { instance } = definitionOf(status, flow)
   return instance === 'running' ? running : instance
+}
+
+/** Where each flow's orders start: a seller's order starts when it accepts the placement. */
+export const FLOW_START: { readonly [F in OrderFlow]: OrderStatus } = {
+  complete: 'order-created',
+  marketplace: 'order-created',
+  seller: 'order-accepted',
+}
+
+/** The statuses an order of the flow can be in: those its edges reach from its start. */
+export const statusesOf = (flow: OrderFlow): readonly OrderStatus[] => FLOW_STATUSES[flow]
+
+function reachableIn(flow: OrderFlow): readonly OrderStatus[] {
+  const reached = new Set<OrderStatus>([FLOW_START[flow]])
+  for (const status of reached) {
+    for (const to of Object.values(definitionOf(status, flow).on)) if (to) reached.add(to)
+  }
+  return ORDER_STATUSES.filter((status) => reached.has(status))
+}
+
+const FLOW_STATUSES: { readonly [F in OrderFlow]: readonly OrderStatus[] } = {
+  complete: reachableIn('complete'),
+  marketplace: reachableIn('marketplace'),
+  seller: reachableIn('seller'),
 }

@@ -9,8 +9,8 @@ import type { OrderEventDraft } from './order-event.ts'
 import {
   instanceOf,
   nextStatus,
+  definitionOf,
   TRIGGERS,
-  WORKFLOW,
   type OrderStatus,
   type TimeoutLength,
   type Trigger,
@@ -75,10 +75,11 @@ export function conclude(draft: Draft): Decision {
 
 /** A new order's first status, then as far as the workflow goes by itself. */
 export function start(order: Order, ctx: WorkflowContext): Draft {
-  const domain = instanceOf(order.status, order.workflow.domain)
+  const domain = instanceOf(order.status, order.workflow.domain, order.workflow.flow)
   const started: Order = {
     ...order,
     workflow: {
+      flow: order.workflow.flow,
       domain,
       instances: { [domain]: order.status },
       lastTransitionAt: ctx.now,
@@ -104,7 +105,7 @@ export function fire(draft: Draft, trigger: Trigger, ctx: WorkflowContext): Draf
 
 /** Takes the edge that leads from the current status to `target` (back to where a request interrupted it). */
 export function fireTo(draft: Draft, target: OrderStatus, ctx: WorkflowContext): Draft {
-  const { on } = WORKFLOW[draft.order.status]
+  const { on } = definitionOf(draft.order.status, draft.order.workflow.flow)
   const trigger = TRIGGERS.find((t) => on[t] === target)
   if (!trigger) {
     throw new AppError(
@@ -141,7 +142,7 @@ function walk(draft: Draft, ctx: WorkflowContext): Draft {
   let current = draft
   for (;;) {
     const { order } = current
-    if (WORKFLOW[order.status].on.auto) current = step(current, 'auto', ctx)
+    if (definitionOf(order.status, order.workflow.flow).on.auto) current = step(current, 'auto', ctx)
     else if (order.workflow.deadline && isDue(order, ctx)) {
       current = timedOut(current, order.workflow.deadline.trigger, ctx)
     } else return current
@@ -157,7 +158,11 @@ function timedOut(draft: Draft, trigger: Trigger, ctx: WorkflowContext): Draft {
   const { order } = draft
   const canceled: Order = {
     ...order,
-    cancellation: cancellationOf('system', WORKFLOW[order.status].timeout?.reason ?? null, ctx.now),
+    cancellation: cancellationOf(
+      'system',
+      definitionOf(order.status, order.workflow.flow).timeout?.reason ?? null,
+      ctx.now,
+    ),
     pendingCancellation: null,
   }
   return closePayments(walk(step({ ...draft, order: canceled }, 'cancel', ctx), ctx), ctx)
@@ -173,15 +178,17 @@ const endEvery = (instances: WorkflowState['instances'], status: OrderStatus): W
 function step(draft: Draft, trigger: Trigger, ctx: WorkflowContext): Draft {
   const { order } = draft
   const from = order.status
-  const to = nextStatus(from, trigger)
+  const { flow } = order.workflow
+  const to = nextStatus(from, trigger, flow)
   if (!to) throw new AppError('INVALID_TRANSITION', `Order ${order.orderId} cannot ${trigger} from ${from}.`)
-  const definition = WORKFLOW[to]
-  const domain = instanceOf(to, order.workflow.domain)
+  const definition = definitionOf(to, flow)
+  const domain = instanceOf(to, order.workflow.domain, flow)
   const timeout = definition.timeout
   const moved: Order = {
     ...order,
     status: to,
     workflow: {
+      flow,
       domain,
       instances:
         definition.instance === 'running'

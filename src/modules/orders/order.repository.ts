@@ -76,12 +76,16 @@ type OrderRow = Pick<Selectable<OrderTable>, 'account' | 'version' | 'order_json
 
 const ORDER_COLUMNS = ['account', 'version', 'order_json'] as const
 
-/** The stored JSON leaves out what the row's own columns hold, so the two can never disagree. */
-const toOrder = (row: OrderRow): Order => ({
-  ...(JSON.parse(row.order_json) as Omit<Order, 'account' | 'version'>),
-  account: row.account,
-  version: row.version,
-})
+/**
+ * The stored JSON leaves out what the row's own columns hold, so the two can never disagree. Orders stored before
+ * flows existed all ran the complete flow, and none was a marketplace's on this server.
+ */
+function toOrder(row: OrderRow): Order {
+  const stored = JSON.parse(row.order_json) as Omit<Order, 'account' | 'version'>
+  const workflow = stored.workflow.flow ? stored.workflow : { ...stored.workflow, flow: 'complete' as const }
+  const marketplaceAccount = stored.marketplaceAccount ?? null
+  return { ...stored, workflow, marketplaceAccount, account: row.account, version: row.version }
+}
 
 export async function findOrder(db: Db, account: string, orderId: string): Promise<Order | undefined> {
   const key = byId(orderId)

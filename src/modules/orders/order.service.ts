@@ -7,6 +7,7 @@ import type { JobRequest } from '../../platform/jobs.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import type { Order } from './order.ts'
 import { renderDocument, renderGroupDocument } from './order-document.ts'
+import { messagesOf, ORDER_MESSAGE_JOB, type OrderMessageJob } from './order-messages.ts'
 import type { OrderEvent, Origin } from './order-event.ts'
 import * as events from './order-event.repository.ts'
 import type { WorkflowSettings } from './order-status.ts'
@@ -172,7 +173,8 @@ async function save(
   for (const model of deps.readModels) await model.ordersSaved(trx, [order])
   await events.insertEvents(trx, [eventsOf(version, actor, now)])
   const timeout = timeoutJob(before, order)
-  if (timeout) await deps.jobs.enqueue(trx, [timeout])
+  const jobs = [...(timeout ? [timeout] : []), ...messageJobs(order, decision)]
+  if (jobs.length > 0) await deps.jobs.enqueue(trx, jobs)
   return { ...decision, order, document: write.document }
 }
 
@@ -252,6 +254,11 @@ export class OrderBatch {
     )
   }
 
+  /** An order of the batch as it stands. */
+  order(orderId: string): Order {
+    return this.#order(orderId)
+  }
+
   async write(deps: Deps, trx: Db): Promise<void> {
     const last = [...this.#orders.values()]
     await orders.insertOrders(
@@ -290,6 +297,21 @@ export class OrderBatch {
     return order
   }
 }
+
+/**
+ * What the change tells the other side of a marketplace sale, as jobs: one at a time per order, in the order they
+ * were written, and retried for as long as a hook delivery is (a seller's server may be down for days).
+ */
+const messageJobs = (order: Order, decision: Changed): JobRequest[] =>
+  messagesOf(decision).map((message) => ({
+    kind: ORDER_MESSAGE_JOB,
+    payload: { account: order.account, orderId: order.orderId, message } satisfies OrderMessageJob,
+    dueAt: decision.events[0].currentChange,
+    concurrencyKey: `${ORDER_MESSAGE_JOB}:${order.account}:${order.orderId}`,
+    maxAttempts: MESSAGE_ATTEMPTS,
+  }))
+
+const MESSAGE_ATTEMPTS = 100
 
 /** A status with a timeout that the change entered gets a job to wake the order when it is due. */
 function timeoutJob(before: Order | undefined, after: Order): JobRequest | undefined {

@@ -1,7 +1,7 @@
 // The order as the rules see it: Ordo's typed record of one seller's part of a purchase. The VTEX Get order
 // document is rendered from it (order-document.ts); nothing here knows the wire format.
 import type { CancellationRequest, LedgerEntry } from './order.schemas.ts'
-import type { OrderStatus, Trigger, WorkflowInstance } from './order-status.ts'
+import type { OrderFlow, OrderStatus, Trigger, WorkflowInstance } from './order-status.ts'
 
 export type { CancellationRequest, LedgerEntry }
 
@@ -43,6 +43,8 @@ export interface Order {
   invoicedDate: string | null
   marketplaceOrderId: string | null
   marketplaceServicesEndpoint: string | null
+  /** A seller's order sold by an Ordo account on this server: that account, which its messages go to. */
+  marketplaceAccount: string | null
   origin: OrderOrigin
   affiliateId: string | null
   salesChannel: string
@@ -59,7 +61,12 @@ export interface Order {
   cancellation: Cancellation | null
   cancellationRequests: CancellationRequest[]
   /** The customer's request waiting for the store, and where each workflow instance stood when it came. */
-  pendingCancellation: { requestId: string; resume: WorkflowState['instances'] } | null
+  pendingCancellation: {
+    requestId: string
+    resume: WorkflowState['instances']
+    /** Whether the customer asked (absent on requests stored before marketplaces could ask: the customer's). */
+    byUser?: boolean
+  } | null
   /** Invoices and returns with their tracking, in the order they came. */
   packages: Package[]
   /** Modifications registered through the v1 changes call, oldest first. */
@@ -67,6 +74,8 @@ export interface Order {
 }
 
 export interface WorkflowState {
+  /** Whether the account sells and fulfils the order, sold it for a seller, or fulfils it for a marketplace. */
+  flow: OrderFlow
   /** The instance `status` belongs to: the one that moved last. */
   domain: WorkflowInstance
   /** Where each instance stands; an instance appears once the order entered one of its statuses. */
@@ -212,8 +221,11 @@ export interface Cancellation {
   requestId: string | null
 }
 
-/** Who or what canceled the order, as VTEX's cancellation data tells them apart. */
-export type CancellationCause = 'customer' | 'store' | 'system' | 'payment'
+/**
+ * Who or what canceled the order, as VTEX's cancellation data tells them apart: `store` is the seller (seller `1`
+ * is the store), so a marketplace canceling an order for its seller, or asking a seller to, is none of the four.
+ */
+export type CancellationCause = 'customer' | 'store' | 'marketplace' | 'system' | 'payment'
 
 export const cancellationOf = (
   cause: CancellationCause,

@@ -31,7 +31,7 @@ import { decide, decideGroup } from '../orders/order-workflow.ts'
 import { paymentStatus, type PaymentStatus } from '../orders/order-payment.ts'
 import { approvePayment } from './payment.ts'
 
-const storeCancel = cancel({ reason: null, requestedByUser: false })
+const storeCancel = cancel({ reason: null, requestedByUser: false, requestId: 'req-store' })
 const approve = (group: readonly Order[], paymentId: string, now: string, target = only(group), grace = 30) =>
   decideGroup(group, target, ctxAt(now, grace), approvePayment(paymentId))
 const statuses = (group: readonly Order[], paymentId: string): PaymentStatus[] =>
@@ -43,6 +43,13 @@ const INTO_WINDOW = [
   ['payment-approved', 'authorize-fulfillment'],
   ['authorize-fulfillment', 'window-to-cancel'],
 ]
+/** The partner's order of the example group is the marketplace's: once paid it waits for its seller. */
+const TO_SELLER = [
+  ['payment-pending', 'approve-payment'],
+  ['approve-payment', 'payment-approved'],
+  ['payment-approved', 'waiting-seller-handling'],
+]
+const pathOf = (order: Order) => (order.workflow.flow === 'marketplace' ? TO_SELLER : INTO_WINDOW)
 
 describe('approvePayment', () => {
   it('moves every order of the group on with one approval of the shared payment', () => {
@@ -54,7 +61,7 @@ describe('approvePayment', () => {
       assertLegalDecision(before, decision, T_APPROVED)
       const share = only(before.payment.payments).share
       assert.deepEqual(eventsOf(decision)[0]?.data, { paymentId: id, action: 'approval', value: share })
-      assert.deepEqual(edges(decision), INTO_WINDOW)
+      assert.deepEqual(edges(decision), pathOf(before))
       assert.equal(decision.order.authorizedDate, T_APPROVED)
       assert.deepEqual(decision.order.payment.entries, [
         { type: 'approval', paymentId: id, value: share, date: T_APPROVED },
@@ -132,7 +139,7 @@ describe('approvePayment', () => {
     assert.equal(store.order.authorizedDate, T2)
     assert.deepEqual(
       both.map((d) => d.order.status),
-      ['window-to-cancel', 'window-to-cancel'],
+      ['window-to-cancel', 'waiting-seller-handling'],
     )
   })
 
@@ -148,21 +155,25 @@ describe('approvePayment', () => {
     const group = placedGroup()
     const id = only(paymentIds(only(group)))
     const paid = approve(group, id, T_APPROVED).map(orderOf)
-    approve(paid, id, T_LATER).forEach((decision, i) => {
-      assertLegalDecision(only(paid, i), decision, T_LATER)
-      assert.deepEqual(
-        eventsOf(decision).map((e) => [e.kind, e.lastState, e.state]),
-        [['transition', 'window-to-cancel', 'ready-for-handling']],
-      )
-    })
+    const [store, partner] = approve(paid, id, T_LATER)
+    assert.ok(store && partner)
+    assertLegalDecision(only(paid), store, T_LATER)
+    assert.deepEqual(
+      eventsOf(store).map((e) => [e.kind, e.lastState, e.state]),
+      [['transition', 'window-to-cancel', 'ready-for-handling']],
+    )
+    // The marketplace's order has no grace period of its own: its seller's order has one.
+    assert.equal(partner.changed, false)
   })
 
   it('goes straight on to ready-for-handling when the grace period is 0 minutes', () => {
     const group = placedGroup(undefined, 0)
     const decisions = approve(group, only(paymentIds(only(group))), T_APPROVED, only(group), 0)
     decisions.forEach((decision, i) => {
-      assertLegalDecision(only(group, i), decision, T_APPROVED)
-      assert.deepEqual(edges(decision), [...INTO_WINDOW, ['window-to-cancel', 'ready-for-handling']])
+      const before = only(group, i)
+      assertLegalDecision(before, decision, T_APPROVED)
+      const rest = before.workflow.flow === 'marketplace' ? [] : [['window-to-cancel', 'ready-for-handling']]
+      assert.deepEqual(edges(decision), [...pathOf(before), ...rest])
       assert.equal(decision.order.workflow.deadline, null)
     })
   })

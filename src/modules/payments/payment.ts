@@ -105,7 +105,7 @@ function approveIn(draft: Draft, paymentId: string, ctx: WorkflowContext): Draft
     ctx,
   )
   const allApproved = payments.every((p) => p.approvedAt !== null)
-  return allApproved && canTake(approved.order.status, 'approve-payment')
+  return allApproved && canTake(approved.order.status, 'approve-payment', approved.order.workflow.flow)
     ? fire(approved, 'approve-payment', ctx)
     : approved
 }

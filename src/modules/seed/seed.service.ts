@@ -7,16 +7,22 @@ import type { Deps } from '../../deps.ts'
 import { validationFailed } from '../../platform/errors.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { accountExists, createAccount, getSettings } from '../accounts/account.service.ts'
-import { cancelRule } from '../cancellation/cancellation.service.ts'
+import type { Db } from '../../db/database.ts'
+import {
+  cancellationRequestOf,
+  cancelRule,
+  marketplaceCancellationRule,
+} from '../cancellation/cancellation.service.ts'
 import { filtersOnDocuments } from '../feed/feed.service.ts'
-import { startHandling } from '../fulfillment/fulfillment.service.ts'
-import { placeInBatch } from '../intake/intake.service.ts'
-import { invoiceRule } from '../invoices/invoice.service.ts'
-import { OrderBatch } from '../orders/order.service.ts'
+import { marketplaceAuthorizes, startHandling } from '../fulfillment/fulfillment.service.ts'
+import { acceptedRule, acceptPlacementsInBatch, placeInBatch, placementOf } from '../intake/intake.service.ts'
+import { invoiceRule, sellerInvoiceRule } from '../invoices/invoice.service.ts'
+import type { Draft } from '../orders/order-workflow.ts'
+import { OrderBatch, systemActor } from '../orders/order.service.ts'
 import { orderValue, type Order } from '../orders/order.ts'
 import { approvePayment } from '../payments/payment.service.ts'
 import { UNAUTHORIZED_FULFILLMENT_DAYS, type WorkflowSettings } from '../orders/order-status.ts'
-import { isSellerRegistered, putSeller } from '../sellers/seller.service.ts'
+import { isSellerRegistered, putSeller, sellerTargetOf } from '../sellers/seller.service.ts'
 import { ordersOf, PARTNER_SELLER, placementsFor, scenarioOf, type Scenario } from './seed.ts'
 
 export interface SeedRun {
@@ -46,11 +52,13 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
     resources: new Set(),
     shopperEmail: null,
   }
-  await registerPartner(deps, run.account)
+  const sellerAccount = await registerPartner(deps, run.account)
   const settings = await getSettings(deps, run.account)
+  const sellerSettings = await getSettings(deps, sellerAccount)
   // Every event of the seed comes before `until`, so before any feed or hook made after this check, which only
   // sees events from its creation on (DESIGN.md §3).
   const versionDocuments = await filtersOnDocuments(deps, run.account)
+  const sellerVersionDocuments = await filtersOnDocuments(deps, sellerAccount)
   const placements = placementsFor(run.orders)
   let seeded = 0
   let placed = 0
@@ -63,22 +71,31 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
       taken += ordersOf(scenario)
     }
     placed += await deps.db.transaction().execute(async (trx) => {
-      const batch = new OrderBatch(principal, { versionDocuments })
+      const sale: Sale = {
+        store: new OrderBatch(principal, { versionDocuments }),
+        seller: new OrderBatch(systemActor(sellerAccount), { versionDocuments: sellerVersionDocuments }),
+        settings,
+        sellerSettings,
+        until: run.until,
+        copies: new Map(),
+      }
       const groups = await placeInBatch(
         trx,
         principal,
-        batch,
+        sale.store,
         scenarios.map(({ body, placedAt }) => ({ body, placedAt: new Date(placedAt).toISOString() })),
       )
+      await placeWithSeller(trx, sale, sellerAccount, groups)
       let made = 0
       for (const [offset, group] of groups.entries()) {
         const scenario = scenarios[offset]
         // Seeded before with this seed, the orders went their way then.
         if (!group || !scenario) continue
-        live(batch, { settings, until: run.until }, scenario, group)
+        live(sale, scenario, group)
         made += group.length
       }
-      await batch.write(deps, trx)
+      await sale.store.write(deps, trx)
+      await sale.seller.write(deps, trx)
       return made
     })
     seeded += taken
@@ -88,10 +105,50 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
 }
 
 /**
+ * Both sides of the seed's sales: the store's orders (its own and those it sold for the partner) and the
+ * partner's own orders of the latter, each marketplace order's seller copy by the marketplace order's id. The
+ * seed delivers what the two sides tell each other itself, as the steps happen.
+ */
+interface Sale {
+  store: OrderBatch
+  seller: OrderBatch
+  settings: WorkflowSettings
+  sellerSettings: WorkflowSettings
+  until: number
+  copies: Map<string, string>
+}
+
+/** The partner accepts the placements of the marketplace orders at once, as its server would. */
+async function placeWithSeller(
+  trx: Db,
+  sale: Sale,
+  sellerAccount: string,
+  groups: readonly (Order[] | undefined)[],
+): Promise<void> {
+  const sold = groups.flatMap((group) => group ?? []).filter((order) => order.workflow.flow === 'marketplace')
+  const copies = await acceptPlacementsInBatch(
+    trx,
+    sellerAccount,
+    sale.seller,
+    sold.map((order) => ({
+      placement: placementOf(order),
+      marketplaceAccount: order.account,
+      placedAt: order.creationDate,
+    })),
+  )
+  sold.forEach((order, index) => {
+    const copy = copies[index]
+    if (!copy) return
+    sale.copies.set(order.orderId, copy.orderId)
+    sale.store.change(order.orderId, { now: order.creationDate, settings: sale.settings }, acceptedRule)
+  })
+}
+
+/**
  * The carts' second seller is another account on the server, as a franchise or white-label seller is: both are
  * made if missing, and a registration the account already has for it is kept.
  */
-async function registerPartner(deps: Deps, account: string): Promise<void> {
+async function registerPartner(deps: Deps, account: string): Promise<string> {
   if (account === PARTNER_SELLER.account) {
     throw validationFailed(
       `Account ${account} is the seed's second seller; seed another account (its orders name seller ${PARTNER_SELLER.id}).`,
@@ -104,50 +161,82 @@ async function registerPartner(deps: Deps, account: string): Promise<void> {
       account: PARTNER_SELLER.account,
     })
   }
+  const target = await sellerTargetOf(deps, account, PARTNER_SELLER.id)
+  if (target.kind !== 'account') {
+    throw validationFailed(
+      `Seller ${PARTNER_SELLER.id} of account ${account} is external; the seed needs it to be an account on this server.`,
+    )
+  }
+  return target.account
 }
 
-/** After its placement, one scenario step by step, each at its own time, up to `until`. */
-function live(
-  batch: OrderBatch,
-  { settings, until }: { settings: WorkflowSettings; until: number },
-  scenario: Scenario,
-  orders: readonly Order[],
-): void {
+/**
+ * After its placement, one scenario step by step, each at its own time, up to `until`: on the store's orders, and
+ * on the partner's own order of a marketplace order, with what the two tell each other.
+ */
+function live(sale: Sale, scenario: Scenario, orders: readonly Order[]): void {
+  const { store, seller, until } = sale
   const [first] = orders
-  const at = (time: number) => ({ now: new Date(time).toISOString(), settings })
   if (!first) return
+  const at = (time: number) => ({ now: new Date(time).toISOString(), settings: sale.settings })
+  const sellerAt = (time: number) => ({ now: new Date(time).toISOString(), settings: sale.sellerSettings })
+  const copies = orders.flatMap((order) => {
+    const copy = sale.copies.get(order.orderId)
+    return copy ? [{ order: order.orderId, copy }] : []
+  })
+  const own = orders.filter((order) => !sale.copies.has(order.orderId))
+  // A timeout ends as the server's timer would end it: the order-timeout job runs no rule of its own.
+  const settle = (draft: Draft) => draft
   if (scenario.fate === 'waiting for payment') {
-    // Unpaid for 30 days, it is canceled as the server's timer would cancel it.
+    // Unpaid for 30 days, it is canceled, and so is the partner's order the marketplace never authorized.
     const expiresAt = scenario.placedAt + UNAUTHORIZED_FULFILLMENT_DAYS * 86_400_000 + GRACE_MARGIN_MS
     if (expiresAt > until) return
-    for (const order of orders) batch.change(order.orderId, at(expiresAt), (draft) => draft)
+    for (const order of orders) store.change(order.orderId, at(expiresAt), settle)
+    for (const { copy } of copies) seller.change(copy, sellerAt(expiresAt), settle)
     return
   }
   // A step the scenario puts after `until` has not happened yet: the order stays where it got to.
   if (scenario.decidedAt > until) return
   if (scenario.fate === 'canceled') {
     const cancel = cancelRule({ reason: 'The customer gave up.' })
-    for (const order of orders) batch.change(order.orderId, at(scenario.decidedAt), cancel)
+    for (const order of orders) store.change(order.orderId, at(scenario.decidedAt), cancel)
+    for (const { order, copy } of copies) {
+      const asked = marketplaceCancellationRule(cancellationRequestOf(store.order(order)))
+      seller.change(copy, sellerAt(scenario.decidedAt), asked)
+    }
     return
   }
   for (const payment of first.payment.payments) {
-    batch.changeGroup(first.orderId, at(scenario.decidedAt), approvePayment(payment.id))
+    store.changeGroup(first.orderId, at(scenario.decidedAt), approvePayment(payment.id))
   }
-  // The grace period ends as the server's timer would end it: the order-timeout job runs no rule of its own.
-  const graceEnds = scenario.decidedAt + settings.cancellationGracePeriodMinutes * 60_000 + GRACE_MARGIN_MS
-  if (graceEnds > until) return
-  for (const order of orders) batch.change(order.orderId, at(graceEnds), (draft) => draft)
+  for (const { copy } of copies) seller.change(copy, sellerAt(scenario.decidedAt), marketplaceAuthorizes)
+  const graceEnds =
+    scenario.decidedAt + sale.settings.cancellationGracePeriodMinutes * 60_000 + GRACE_MARGIN_MS
+  const sellerGraceEnds =
+    scenario.decidedAt + sale.sellerSettings.cancellationGracePeriodMinutes * 60_000 + GRACE_MARGIN_MS
+  if (Math.max(graceEnds, sellerGraceEnds) > until) return
+  for (const order of own) store.change(order.orderId, at(graceEnds), settle)
+  for (const { copy } of copies) seller.change(copy, sellerAt(sellerGraceEnds), settle)
   if (scenario.fate === 'ready for handling') return
-  const handledAt = Math.max(scenario.handledAt, graceEnds)
+  const handledAt = Math.max(scenario.handledAt, graceEnds, sellerGraceEnds)
   if (handledAt > until) return
-  for (const order of orders) batch.change(order.orderId, at(handledAt), startHandling)
+  for (const order of own) store.change(order.orderId, at(handledAt), startHandling)
+  for (const { copy } of copies) seller.change(copy, sellerAt(handledAt), startHandling)
   if (scenario.fate === 'handling') return
-  // Invoicing comes after handling in every scenario.
-  const invoicedAt = Math.max(scenario.invoicedAt, graceEnds + GRACE_MARGIN_MS)
+  // Invoicing comes after handling in every scenario; the partner's invoice reaches the marketplace's order.
+  const invoicedAt = Math.max(scenario.invoicedAt, handledAt + GRACE_MARGIN_MS)
   if (invoicedAt > until) return
   const issuanceDate = new Date(invoicedAt).toISOString()
-  for (const order of orders) {
-    const invoice = { invoiceNumber: `NF-${order.sequence}`, invoiceValue: orderValue(order), issuanceDate }
-    batch.change(order.orderId, at(invoicedAt), invoiceRule({ type: 'Output', ...invoice }))
+  const invoiceOf = (order: Order) =>
+    invoiceRule({
+      type: 'Output',
+      invoiceNumber: `NF-${order.sequence}`,
+      invoiceValue: orderValue(order),
+      issuanceDate,
+    })
+  for (const order of own) store.change(order.orderId, at(invoicedAt), invoiceOf(order))
+  for (const { order, copy } of copies) {
+    const invoiced = seller.change(copy, sellerAt(invoicedAt), invoiceOf(seller.order(copy))).order
+    store.change(order, at(invoicedAt), sellerInvoiceRule(invoiced, `NF-${invoiced.sequence}`))
   }
 }

@@ -38,20 +38,16 @@ export async function findSeller(db: Db, account: string, id: string): Promise<S
   return row && sellerOf(row)
 }
 
-/** The names of those of `ids` the account registered, by id. */
-export async function findSellerNames(
-  db: Db,
-  account: string,
-  ids: readonly string[],
-): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map()
+/** Those of `ids` the account registered. */
+export async function findSellersById(db: Db, account: string, ids: readonly string[]): Promise<Seller[]> {
+  if (ids.length === 0) return []
   const rows = await db
     .selectFrom('sellers')
-    .select(['seller_id', 'name'])
+    .selectAll()
     .where('account', '=', account)
     .where('seller_id', 'in', ids)
     .execute()
-  return new Map(rows.map((row) => [row.seller_id, row.name]))
+  return rows.map(sellerOf)
 }
 
 /** Registers the seller, or replaces its registration (keeping when it was first made). */

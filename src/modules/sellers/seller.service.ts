@@ -12,8 +12,11 @@ import {
   targetOf,
   unknownSellers,
   type Seller,
+  type SellerTarget,
 } from './seller.ts'
 import * as sellers from './seller.repository.ts'
+
+export type { SellerTarget }
 import type { SellerBody, SellerDocument } from './seller.schemas.ts'
 
 /** Seller `1` first, then the registered ones by id. */
@@ -38,6 +41,15 @@ export const isSellerRegistered = async (
   account: string,
   id: string,
 ): Promise<boolean> => id === STORE_SELLER || (await sellers.findSeller(deps.db, account, id)) !== undefined
+
+/** Where the account's seller `id` fulfils its orders; a seller no longer registered is an error. */
+export async function sellerTargetOf(
+  deps: Pick<Deps, 'db'>,
+  account: string,
+  id: string,
+): Promise<SellerTarget> {
+  return (await existing(deps.db, account, id)).target
+}
 
 /** Registers the seller or replaces its registration; `created` tells the two apart. */
 export async function putSeller(
@@ -98,11 +110,12 @@ export async function registeredSellerNames(
   account: string,
   named: readonly string[],
 ): Promise<Map<string, string>> {
-  const names = await sellers.findSellerNames(
+  const found = await sellers.findSellersById(
     db,
     account,
     [...new Set(named)].filter((id) => id !== STORE_SELLER),
   )
+  const names = new Map(found.map((seller) => [seller.id, seller.name]))
   const missing = unknownSellers(named, names)
   if (missing.length > 0) {
     const [one] = missing
@@ -110,6 +123,12 @@ export async function registeredSellerNames(
       missing.length === 1
         ? `Seller ${one ?? ''} is not registered in account ${account}: register it with PUT /api/ordo/pvt/sellers/${one ?? ''} first (seller 1 is the account itself).`
         : `Sellers ${missing.join(', ')} are not registered in account ${account}: register them with PUT /api/ordo/pvt/sellers/{sellerId} first (seller 1 is the account itself).`,
+    )
+  }
+  const external = found.find((seller) => seller.target.kind === 'external')
+  if (external) {
+    throw validationFailed(
+      `Seller ${external.id} is an external seller, and Ordo does not send orders to external sellers yet: register the account on this server that fulfils them as the seller instead.`,
     )
   }
   return names

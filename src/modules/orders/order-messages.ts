@@ -1,0 +1,74 @@
+// What a change of an order tells the other side of a marketplace sale: a marketplace order's seller, or a
+// seller's order's marketplace. Each message is a job written with the change (so none is lost), delivered by
+// the marketplace module, which reads the order as it is then and speaks the External Seller Fulfillment
+// protocol. Pure.
+import type { Order } from './order.ts'
+import type { Changed } from './order-workflow.ts'
+
+export const ORDER_MESSAGE_JOB = 'order-message'
+
+export const ORDER_MESSAGES = [
+  /** Marketplace → seller: the order placement, answered with the seller's acceptance. */
+  'place',
+  /** Marketplace → seller: fulfilment is authorized (the payment is approved). */
+  'authorize',
+  /** Marketplace → seller: the order is canceled, or its cancellation is asked for. */
+  'cancel',
+  /** Seller → marketplace: the seller canceled its order (on its own, or accepting the marketplace's request). */
+  'canceled',
+  /** Seller → marketplace: the seller refused the marketplace's cancellation request. */
+  'denied',
+  /** Seller → marketplace: an invoice of the seller's order (its number rides along). */
+  'invoice',
+] as const
+export type OrderMessageKind = (typeof ORDER_MESSAGES)[number]
+
+export interface OrderMessage {
+  kind: OrderMessageKind
+  invoiceNumber?: string
+}
+
+export interface OrderMessageJob {
+  account: string
+  orderId: string
+  message: OrderMessage
+}
+
+/** The messages a saved change sends, in the order its events happened. */
+export function messagesOf(decision: Changed): OrderMessage[] {
+  const { order } = decision
+  const { flow } = order.workflow
+  if (flow === 'complete') return []
+  return decision.events.flatMap((event): OrderMessage[] => {
+    if (event.kind === 'invoice') {
+      const sends = flow === 'seller' && event.data.action === 'issued' && event.data.invoiceType === 'Output'
+      return sends ? [{ kind: 'invoice', invoiceNumber: event.data.invoiceNumber }] : []
+    }
+    if (event.kind !== 'transition') return []
+    return flow === 'marketplace'
+      ? marketplaceMessage(event.state, order)
+      : sellerMessage(event.state, event.lastState)
+  })
+}
+
+function marketplaceMessage(entered: string, order: Order): OrderMessage[] {
+  switch (entered) {
+    case 'waiting-for-authorization':
+      return [{ kind: 'place' }]
+    case 'waiting-seller-handling':
+      return [{ kind: 'authorize' }]
+    case 'waiting-for-seller-decision':
+      return [{ kind: 'cancel' }]
+    // The seller is told unless it canceled first.
+    case 'canceled':
+      return order.cancellation?.requestedBySellerNotification ? [] : [{ kind: 'cancel' }]
+    default:
+      return []
+  }
+}
+
+function sellerMessage(entered: string, left: string | null): OrderMessage[] {
+  if (entered === 'canceled') return [{ kind: 'canceled' }]
+  if (left === 'cancellation-requested' && entered !== 'cancel') return [{ kind: 'denied' }]
+  return []
+}
