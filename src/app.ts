@@ -24,6 +24,7 @@ import { feedRoutes } from './modules/feed/feed.routes.ts'
 import { hookRoutes } from './modules/feed/hook.routes.ts'
 import { fulfillmentRoutes } from './modules/fulfillment/fulfillment.routes.ts'
 import { intakeRoutes } from './modules/intake/intake.routes.ts'
+import { sellerProtocolRoutes } from './modules/intake/seller-protocol.routes.ts'
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts'
 import { invoiceRoutes } from './modules/invoices/invoice.routes.ts'
 import { orderRoutes } from './modules/orders/order.routes.ts'
@@ -97,6 +98,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
   for (const routes of [
     accessRoutes,
     intakeRoutes,
+    sellerProtocolRoutes,
     orderRoutes,
     searchRoutes,
     userOrderRoutes,

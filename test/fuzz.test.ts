@@ -174,7 +174,9 @@ const request = (routes: Route[], realIds: string[], valid: Record<string, strin
 
 function assertEnvelope(res: LightMyRequestResponse, sent: Sent): void {
   const where = `${sent.method} ${sent.url} → ${res.statusCode} ${res.body.slice(0, 300)}`
-  assert.ok(res.statusCode < 500, `a server error for a malformed request: ${where}`)
+  // The one call Ordo answers 501 (docs/compatibility.md) answers it to every request.
+  const unanswered = sent.url.startsWith('/pvt/orderForms/simulation') && res.statusCode === 501
+  assert.ok(res.statusCode < 500 || unanswered, `a server error for a malformed request: ${where}`)
   if (res.statusCode < 400) return
   let parsed: unknown
   assert.doesNotThrow(() => (parsed = JSON.parse(res.body)), `the error body is not JSON: ${where}`)

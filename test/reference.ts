@@ -6,9 +6,12 @@ import { fileURLToPath } from 'node:url'
 import { Ajv, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 
-const REFERENCE = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../shared/reference/vtex-openapi/VTEX - Orders API.json',
+const REFERENCES = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/reference/vtex-openapi')
+const REFERENCE = resolve(REFERENCES, 'VTEX - Orders API.json')
+/** The protocol a marketplace speaks to its external sellers. */
+export const SELLER_PROTOCOL = resolve(
+  REFERENCES,
+  'VTEX - Marketplace Protocol - External Seller Fulfillment.json',
 )
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')
@@ -16,16 +19,24 @@ const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').r
 /** The reference document itself. */
 export const readReference = (): unknown => JSON.parse(readFileSync(REFERENCE, 'utf8'))
 
-/** The schema of one response of one operation of the reference. */
+/** The schema of one response of one operation of the reference (or of another of its documents). */
 export function referenceValidator(
   path: string,
   method: string,
   status: string,
   contentType = 'application/json',
+  document = REFERENCE,
 ): ValidateFunction {
+  return schemaValidator(
+    document,
+    pointer('paths', path, method, 'responses', status, 'content', contentType, 'schema'),
+  )
+}
+
+/** The schema at `schemaPath` (a JSON pointer without its #) of one of the reference's documents. */
+export function schemaValidator(document: string, schemaPath: string): ValidateFunction {
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false })
   addFormats.default(ajv)
-  ajv.addSchema(readReference() as object, 'vtex')
-  const schemaPath = pointer('paths', path, method, 'responses', status, 'content', contentType, 'schema')
+  ajv.addSchema(JSON.parse(readFileSync(document, 'utf8')) as object, 'vtex')
   return ajv.compile({ $ref: `vtex#/${schemaPath}` })
 }

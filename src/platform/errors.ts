@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'CHANGE_BELOW_INVOICED'
   | 'CHANGE_PAYMENT_METHOD'
   | 'FILTER_CONFLICT'
+  | 'NOT_IMPLEMENTED'
   | 'INTERNAL'
 
 export class AppError extends Error {

@@ -35,6 +35,7 @@ const ERRORS: Record<ErrorCode, ErrorShape> = {
   INVALID_CHANGE: { status: 400, vtexCode: 'OMS019' },
   CHANGE_BELOW_INVOICED: { status: 400, vtexCode: 'OMS020' },
   FILTER_CONFLICT: { status: 409, vtexCode: 'OMS021' },
+  NOT_IMPLEMENTED: { status: 501, vtexCode: 'OMS022' },
   // Register modifications: VTEX's own codes for the same refusals (reference/vtex-behavior.md §5).
   CHANGE_ITEM_NOT_FOUND: { status: 404, vtexCode: 'CHK0022' },
   CHANGE_INVALID_QUANTITY: { status: 400, vtexCode: 'CHK0023' },

@@ -29,6 +29,16 @@ export const ReceiptSchema = Type.Object({
 
 export type Receipt = Static<typeof ReceiptSchema>
 
+/** The External Seller Fulfillment protocol's answer naming an order (its repsonseOrderId, as it spells it). */
+export const ProtocolReceiptSchema = Type.Object({
+  date: Type.String(),
+  marketplaceOrderId: Type.String(),
+  orderId: Type.String(),
+  receipt: Type.String(),
+})
+
+export type ProtocolReceipt = Static<typeof ProtocolReceiptSchema>
+
 /** Headers an account has Ordo send with its calls out (a hook's, an external seller's). */
 export const OutboundHeadersSchema = (description: string) =>
   Type.Record(

@@ -1,12 +1,13 @@
 // Use cases of cancellation: the store cancels, the customer asks, the store denies. Each is one order change.
 import type { Deps } from '../../deps.ts'
-import type { Receipt } from '../../platform/http-schemas.ts'
+import type { ProtocolReceipt, Receipt } from '../../platform/http-schemas.ts'
 import { lowerHexId } from '../../platform/ids.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import { decidedAt, type Decision, type Rule } from '../orders/order-workflow.ts'
 import { changeOrder, systemActor, type Actor } from '../orders/order.service.ts'
+import { assertPlacedBy } from '../orders/order.ts'
 import {
   cancel,
   canceledBySeller,
@@ -133,4 +134,34 @@ export async function denyBySeller(
   reason: string | null,
 ): Promise<void> {
   await changeBy(deps, account, orderId, deniedBySeller(reason))
+}
+
+/**
+ * POST /pvt/orders/{orderId}/cancel of the External Seller Fulfillment protocol: the marketplace that placed the
+ * order cancels it, or asks to. Canceled: answered with the order (the protocol's confirmation); a request for
+ * the seller's store: answered with no body ("evaluating"); invoiced in whole or part: 400.
+ */
+export async function cancelByProtocol(
+  deps: Deps,
+  principal: Principal,
+  sellerOrderId: string,
+  call: { marketplaceOrderId?: string | undefined } & Partial<MarketplaceCancellation>,
+): Promise<ProtocolReceipt | null> {
+  const request = {
+    requestId: call.requestId ?? lowerHexId(),
+    reason: call.reason ?? null,
+    requestedByUser: call.requestedByUser ?? false,
+  }
+  const decision = await change(deps, principal, sellerOrderId, (draft, ctx) => {
+    assertPlacedBy(draft.order, call.marketplaceOrderId)
+    return marketplaceCancellationRule(request)(draft, ctx)
+  })
+  const { order } = decision
+  if (!order.cancellation) return null
+  return {
+    date: decidedAt(decision),
+    marketplaceOrderId: order.marketplaceOrderId ?? '',
+    orderId: order.orderId,
+    receipt: lowerHexId(),
+  }
 }

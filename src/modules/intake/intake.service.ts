@@ -1,5 +1,6 @@
 // Placing orders: one transaction turns an intake request into an order group, its orders and their first events.
 import { createHash } from 'node:crypto'
+import type { Static } from 'typebox'
 import type { Deps } from '../../deps.ts'
 import { AppError } from '../../platform/errors.ts'
 import { hexId, randomDigits, randomIntBetween } from '../../platform/ids.ts'
@@ -23,10 +24,20 @@ import type { Rule } from '../orders/order-workflow.ts'
 import { approvedOnArrival, buildOrders, planIntake, sellerAccepts } from './intake.ts'
 import * as intake from './intake.repository.ts'
 import type { IntakeBody } from './intake.schemas.ts'
-import { intakeOfPlacement, placementOf, sellerCopyOf, sellerOrderIdOf, type Placement } from './placement.ts'
+import {
+  intakeOfPlacement,
+  placementOf,
+  placementOfProtocol,
+  sellerCopyOf,
+  sellerOrderIdOf,
+  type Placement,
+} from './placement.ts'
+import type { PlacementResponseSchema, ProtocolPlacement } from './placement.schemas.ts'
 
 /** The placement a marketplace order sends its seller, and the seller's order id it makes. */
 export { placementOf, sellerOrderIdOf, type Placement }
+
+type PlacementResponse = Static<typeof PlacementResponseSchema>
 
 export interface PlacedGroup {
   orderGroup: string
@@ -57,16 +68,43 @@ export const placeOrder = (
  */
 export async function acceptPlacement(
   deps: Deps,
-  account: string,
+  actor: Actor,
   placement: Placement,
   marketplaceAccount: string | null,
 ): Promise<{ orderId: string; created: boolean }> {
-  const placed = await place(deps, systemActor(account), intakeOfPlacement(placement), undefined, {
-    groupOf: () => sellerOrderIdOf(placement.marketplaceOrderId),
+  const placed = await place(deps, actor, intakeOfPlacement(placement), undefined, {
+    groupOf: () => sellerOrderIdOf(placement.marketplaceOrderId, placement.affiliateId),
     shape: (order) => sellerCopyOf(order, placement, marketplaceAccount),
     start: (draft) => draft,
   })
-  return { orderId: sellerOrderIdOf(placement.marketplaceOrderId), created: placed.created }
+  return {
+    orderId: sellerOrderIdOf(placement.marketplaceOrderId, placement.affiliateId),
+    created: placed.created,
+  }
+}
+
+/**
+ * POST /pvt/orders of the External Seller Fulfillment protocol: a marketplace elsewhere places an order with this
+ * account as its seller. Answered with the seller's order id, which its fulfil and cancel calls name.
+ */
+export async function receivePlacement(
+  deps: Deps,
+  principal: Principal,
+  body: ProtocolPlacement,
+  affiliateId: string | undefined,
+): Promise<PlacementResponse> {
+  const { orderId } = await acceptPlacement(deps, principal, placementOfProtocol(body, affiliateId), null)
+  return {
+    marketplaceOrderId: body.marketplaceOrderId,
+    orderId,
+    followUpEmail: '',
+    items: body.items,
+    clientProfileData: body.clientProfileData,
+    shippingData: body.shippingData,
+    paymentData: null,
+    customData: { openTextField: body.openTextField ?? null },
+    allowMultipleDeliveries: false,
+  }
 }
 
 /**
@@ -262,7 +300,7 @@ export async function acceptPlacementsInBatch(
   const groups: intake.GroupRow[] = []
   const made = placements.map(({ placement, marketplaceAccount, placedAt }, index) => {
     const body = intakeOfPlacement(placement)
-    const orderId = sellerOrderIdOf(placement.marketplaceOrderId)
+    const orderId = sellerOrderIdOf(placement.marketplaceOrderId, placement.affiliateId)
     groups.push({
       account,
       orderGroup: orderId,

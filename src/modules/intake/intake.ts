@@ -106,7 +106,7 @@ function checkFormats(body: IntakeBody): void {
   }
 }
 
-function logisticsByItem(body: IntakeBody): IntakeLogistics[] {
+function logisticsByItem(body: Pick<IntakeBody, 'items' | 'shippingData'>): IntakeLogistics[] {
   const byItem: IntakeLogistics[] = []
   body.shippingData.logisticsInfo.forEach((info, index) => {
     if (info.itemIndex >= body.items.length) {
@@ -125,6 +125,16 @@ function logisticsByItem(body: IntakeBody): IntakeLogistics[] {
     if (!byItem[index]) throw validationFailed(`items[${index}] has no entry in shippingData.logisticsInfo.`)
   })
   return byItem
+}
+
+/** What a request's items and their delivery are worth, as its totals count them: its payments' sum. */
+export function intakeTotal(body: Pick<IntakeBody, 'items' | 'shippingData'>): number {
+  const logistics = logisticsByItem(body)
+  return sumTotals(
+    computeTotals(
+      body.items.map((item, index) => ({ item, logistics: logistics[index] as IntakeLogistics })),
+    ),
+  )
 }
 
 /** VTEX totals: Items at `price`, Discounts as (sellingPrice − price), Shipping, Tax. */

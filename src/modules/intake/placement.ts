@@ -2,7 +2,9 @@
 // sends its seller, and the seller's own order it becomes. The seller is seller `1` of its own account; the marketplace
 // is paid, so the order's one payment is the marketplace's (`marketplacePaymentValue`). Pure.
 import { orderValue, type Order } from '../orders/order.ts'
+import { intakeTotal } from './intake.ts'
 import type { IntakeBody, IntakeItem } from './intake.schemas.ts'
+import type { ProtocolPlacement } from './placement.schemas.ts'
 
 /**
  * The protocol's placement. Its items carry the protocol's fields and, from an Ordo marketplace, the intake
@@ -20,10 +22,47 @@ export interface Placement {
   paymentData: null
   openTextField: string | null
   salesChannel?: string | undefined
+  /** An external marketplace's affiliate id, which numbers the seller's order. */
+  affiliateId?: string | undefined
 }
 
-/** The seller's order id of a marketplace's order: VTEX's `SLR-` prefix for an Ordo seller. */
-export const sellerOrderIdOf = (marketplaceOrderId: string): string => `SLR-${marketplaceOrderId}`
+/**
+ * The seller's order id of a marketplace's order, as VTEX numbers it: `{affiliateId}-` for a marketplace that
+ * names its affiliate, `SLR-` for an Ordo marketplace.
+ */
+export const sellerOrderIdOf = (marketplaceOrderId: string, affiliateId?: string): string =>
+  `${affiliateId ?? 'SLR'}-${marketplaceOrderId}`
+
+/** The customer's fields the protocol sends as null are fields intake leaves out. */
+const withoutNulls = (client: ProtocolPlacement['clientProfileData']): IntakeBody['clientProfileData'] =>
+  Object.fromEntries(
+    Object.entries(client).filter(([, value]) => value !== null),
+  ) as IntakeBody['clientProfileData']
+
+/**
+ * A placement as a marketplace sends it over HTTP. Items without a name (a marketplace with the seller's own
+ * catalogue) are named by SKU; a delivery without an estimate is due the same day.
+ */
+export const placementOfProtocol = (body: ProtocolPlacement, affiliateId: string | undefined): Placement => ({
+  marketplaceOrderId: body.marketplaceOrderId,
+  marketplaceServicesEndpoint: body.marketplaceServicesEndpoint ?? null,
+  marketplacePaymentValue: body.marketplacePaymentValue ?? 0,
+  items: body.items.map(({ commission: _c, freightCommission: _f, ...item }) => ({
+    ...item,
+    name: item.name ?? `SKU ${item.id}`,
+  })),
+  clientProfileData: withoutNulls(body.clientProfileData),
+  shippingData: {
+    address: body.shippingData.address,
+    logisticsInfo: body.shippingData.logisticsInfo.map((line) => ({
+      ...line,
+      shippingEstimate: line.shippingEstimate ?? '0d',
+    })),
+  },
+  paymentData: null,
+  openTextField: body.openTextField ?? null,
+  affiliateId,
+})
 
 /** The placement as the intake request the seller's order is planned and built from. */
 export const intakeOfPlacement = (placement: Placement): IntakeBody => ({
@@ -32,6 +71,7 @@ export const intakeOfPlacement = (placement: Placement): IntakeBody => ({
     marketplaceServicesEndpoint: placement.marketplaceServicesEndpoint,
   }),
   ...(placement.salesChannel !== undefined && { salesChannel: placement.salesChannel }),
+  ...(placement.affiliateId !== undefined && { affiliateId: placement.affiliateId }),
   origin: 'Fulfillment',
   items: placement.items.map((item) => ({ ...item, seller: '1' })),
   clientProfileData: placement.clientProfileData,
@@ -42,7 +82,9 @@ export const intakeOfPlacement = (placement: Placement): IntakeBody => ({
         paymentSystem: 'marketplace',
         paymentSystemName: 'Marketplace',
         group: 'promissory',
-        value: placement.marketplacePaymentValue,
+        // The seller's order is worth its items and delivery; what the marketplace keeps of it as commission
+        // is the marketplace's business (marketplacePaymentValue).
+        value: intakeTotal({ items: placement.items, shippingData: placement.shippingData }),
       },
     ],
   },
@@ -57,7 +99,7 @@ export const sellerCopyOf = (
   placement: Placement,
   marketplaceAccount: string | null,
 ): Order => {
-  const orderId = sellerOrderIdOf(placement.marketplaceOrderId)
+  const orderId = sellerOrderIdOf(placement.marketplaceOrderId, placement.affiliateId)
   return {
     ...built,
     orderId,

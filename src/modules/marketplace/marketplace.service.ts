@@ -39,7 +39,7 @@ async function toSeller(deps: Deps, order: Order, message: OrderMessage): Promis
     case 'place':
       // Canceled before the seller had it: the cancellation that follows finds nothing to cancel.
       if (order.status !== 'waiting-for-authorization') return
-      await acceptPlacement(deps, seller, placementOf(order), order.account)
+      await acceptPlacement(deps, systemActor(seller), placementOf(order), order.account)
       await acceptedBySeller(deps, order.account, order.orderId)
       return
     case 'authorize':

@@ -1,5 +1,6 @@
 // The order as the rules see it: Ordo's typed record of one seller's part of a purchase. The VTEX Get order
 // document is rendered from it (order-document.ts); nothing here knows the wire format.
+import { orderNotFound, validationFailed } from '../../platform/errors.ts'
 import type { CancellationRequest, LedgerEntry } from './order.schemas.ts'
 import type { OrderFlow, OrderStatus, Trigger, WorkflowInstance } from './order-status.ts'
 
@@ -324,3 +325,16 @@ export const orderValue = (order: Order): number => sumTotals(order.totals)
 export const customerName = ({ client }: Order): string => `${client.firstName} ${client.lastName}`.trim()
 
 export const isPartiallyInvoiced = (order: Order): boolean => order.packages.some((p) => p.type === 'Output')
+
+/**
+ * The protocol calls a marketplace makes on its seller's order name it by the seller's order id and the
+ * marketplace's: an order no marketplace placed, or another marketplace order's, is not theirs to call.
+ */
+export function assertPlacedBy(order: Order, marketplaceOrderId: string | undefined): void {
+  if (order.workflow.flow !== 'seller') throw orderNotFound(order.orderId)
+  if (marketplaceOrderId !== undefined && marketplaceOrderId !== order.marketplaceOrderId) {
+    throw validationFailed(
+      `Order ${order.orderId} was placed for marketplace order ${order.marketplaceOrderId ?? ''}, not ${marketplaceOrderId}.`,
+    )
+  }
+}
