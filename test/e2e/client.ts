@@ -24,6 +24,12 @@ export interface AdminClient {
 export function adminClient(first: Server): AdminClient {
   const admin = printedKey(first.stdout())
   assert.ok(admin, first.stdout())
+  return clientOf(admin)
+}
+
+/** A client calling with `key`. */
+export function clientOf(key: { appKey: string; appToken: string }): AdminClient {
+  const admin = key
   const headers = keyHeaders(admin)
   const call = async (server: Server, method: string, path: string, body?: unknown) => {
     const res = await server.request(method, path, { headers, body })
