@@ -82,7 +82,12 @@ try {
   }
   await send('PUT', '/api/ordo/pvt/settings', { allowInsecureHooks: true, cancellationGracePeriodMinutes: 0 })
   await createAccount(deps, PARTNER.account)
-  await send('PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, { name: PARTNER.name, account: PARTNER.account })
+  const partnerKey = await createKey(deps, { account: PARTNER.account, roles: ['OMS - Full access'] })
+  await send('PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, {
+    name: PARTNER.name,
+    account: PARTNER.account,
+    ...partnerKey,
+  })
   const principal: Principal = {
     account: 'acme',
     appKey: admin.appKey,

@@ -65,7 +65,9 @@ const ORDO_ENV = { ...process.env, ORDO_CLOCK_FILE: undefined }
  * `ordo serve` on a new database, with the account `partner` the example order's second seller is (created by the
  * CLI beside the live server, as the README's tour does; the bench's calls register it as a seller).
  */
-async function startOrdo(dbFile: string): Promise<{ server: Server; base: string }> {
+async function startOrdo(
+  dbFile: string,
+): Promise<{ server: Server; base: string; partnerKey: { appKey: string; appToken: string } }> {
   const port = await freePort()
   const server = startServer(
     'Ordo',
@@ -80,12 +82,17 @@ async function startOrdo(dbFile: string): Promise<{ server: Server; base: string
   )
   const base = `http://127.0.0.1:${port}`
   await waitUntilAnswering(server, `${base}/healthz`)
-  execFileSync(process.execPath, ['bin/ordo.js', 'accounts', 'create', PARTNER.account, '--db', dbFile], {
-    cwd: ROOT,
-    env: ORDO_ENV,
-    stdio: 'ignore',
-  })
-  return { server, base }
+  const ordo = (args: string[]) =>
+    execFileSync(process.execPath, ['bin/ordo.js', ...args, '--db', dbFile], { cwd: ROOT, env: ORDO_ENV })
+  ordo(['accounts', 'create', PARTNER.account])
+  const role = ['--role', 'OMS - Full access', '--json']
+  const partnerKey = JSON.parse(
+    ordo(['keys', 'create', '--account', PARTNER.account, ...role]).toString(),
+  ) as {
+    appKey: string
+    appToken: string
+  }
+  return { server, base, partnerKey }
 }
 
 /** The bootstrap admin key `ordo serve` prints once on an empty database, before it listens. */
@@ -103,11 +110,15 @@ async function inParallel(count: number, task: (index: number) => Promise<void>)
   await Promise.all(Array.from({ length: SETTINGS.placementConcurrency }, worker))
 }
 
-/** Raises the Get order limit, and registers the example order's second seller. */
-async function prepare(base: string, headers: Headers): Promise<void> {
+/** Raises the Get order limit, and registers the example order's second seller (with its consent, its key). */
+async function prepare(
+  base: string,
+  headers: Headers,
+  partnerKey: { appKey: string; appToken: string },
+): Promise<void> {
   for (const [path, body] of [
     ['/api/ordo/pvt/settings', { rateLimits: { getOrderPerMinute: SETTINGS.getOrderPerMinute } }],
-    [`/api/ordo/pvt/sellers/${PARTNER.id}`, { name: PARTNER.name, account: PARTNER.account }],
+    [`/api/ordo/pvt/sellers/${PARTNER.id}`, { name: PARTNER.name, account: PARTNER.account, ...partnerKey }],
   ] as const) {
     const response = await fetch(`${base}${path}`, {
       method: 'PUT',
@@ -213,7 +224,7 @@ async function bench(workDir: string): Promise<BenchRun> {
   say('Starting Ordo on a fresh SQLite database…')
   const ordo = await startOrdo(join(workDir, 'ordo.db'))
   const headers = await bootstrapKey(ordo.server)
-  await prepare(ordo.base, headers)
+  await prepare(ordo.base, headers, ordo.partnerKey)
   let started = performance.now()
   const ids = await placeOrders(ordo.base, headers)
   say(`  placed ${ids.length} orders in ${((performance.now() - started) / 1000).toFixed(1)} s`)

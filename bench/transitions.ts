@@ -14,6 +14,8 @@ export interface Ordo {
   server: Server
   base: string
   headers: Record<string, string>
+  /** A key of the account partner, its consent to be the example order's second seller. */
+  partnerKey: { appKey: string; appToken: string }
 }
 
 export const TRANSITION_SETTINGS = {
@@ -318,6 +320,7 @@ async function prepare(ordo: Ordo): Promise<void> {
   await send(ordo, 'PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, {
     name: PARTNER.name,
     account: PARTNER.account,
+    ...ordo.partnerKey,
   })
 }
 

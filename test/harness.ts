@@ -150,7 +150,13 @@ export async function startTestApp(
   if (!(await accountExists(deps, 'acme'))) await createAccount(deps, 'acme')
   // The example order's second seller, registered as intake requires.
   if (!(await accountExists(deps, PARTNER.account))) await createAccount(deps, PARTNER.account)
-  await putSeller(deps, 'acme', PARTNER.id, { name: PARTNER.name, account: PARTNER.account })
+  await putSeller(
+    deps,
+    'acme',
+    PARTNER.id,
+    { name: PARTNER.name, account: PARTNER.account },
+    { operator: true },
+  )
   const admin = await createKey(deps, { account: 'acme', roles: ['OMS - Full access'] })
   const newKey = async (roles: string[], account = 'acme') =>
     keyHeaders(await createKey(deps, { account, roles }))

@@ -184,7 +184,7 @@ async function place(test: TestApp, body: IntakeBody) {
   for (const [index, seller] of (body.sellers ?? []).entries()) {
     const account = `bounds-seller-${index}`
     await createAccount(test.deps, account)
-    await putSeller(test.deps, 'acme', seller.id, { name: seller.name, account })
+    await putSeller(test.deps, 'acme', seller.id, { name: seller.name, account }, { operator: true })
   }
   const res = await api(test).place(body)
   assert.equal(res.statusCode, 201, res.body.slice(0, 500))

@@ -3,6 +3,7 @@
 // would run it; each side is driven through its own Orders API, with its own key.
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
+import { deliverOrderMessage } from '../src/modules/marketplace/marketplace.service.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import { api, errorCode } from './api.ts'
 import { exampleOrder, PARTNER } from './fixtures.ts'
@@ -191,6 +192,14 @@ describeEachDialect('marketplace and seller', (dialect) => {
     assert.equal(again.statusCode, 200)
     await test.runDueJobs()
     assert.equal(await statusOf(partner, sellerOrderId), 'cancellation-requested')
+    // The first denial, delivered again (as after a crash), does not deny the new request.
+    const replayed = { kind: 'denied' as const, requestId }
+    await deliverOrderMessage(test.deps, {
+      account: PARTNER.account,
+      orderId: sellerOrderId,
+      message: replayed,
+    })
+    assert.equal(await statusOf(store, forPartner.orderId), 'waiting-for-seller-decision')
     assert.equal((await partner.cancel(sellerOrderId)).statusCode, 200)
     await test.runDueJobs()
     const canceled = await store.getOk(forPartner.orderId)

@@ -87,7 +87,7 @@ export function builtGroup(body: IntakeBody = exampleOrder()): Order[] {
       sequences: [500001, 500004],
       now: T0,
       newId: () => `ID${String(++id).padStart(4, '0')}`,
-      sellerNames: new Map([[PARTNER.id, PARTNER.name]]),
+      sellers: new Map([[PARTNER.id, PARTNER]]),
     }),
   )
 }
@@ -291,7 +291,7 @@ export function sellerBuilt(): Order {
     sequences: [500002],
     now: T0,
     newId: () => `SID${String(++id).padStart(4, '0')}`,
-    sellerNames: new Map(),
+    sellers: new Map(),
   })
   assert.ok(built)
   return deepFreeze(sellerCopyOf(built, placement, 'acme'))

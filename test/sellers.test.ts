@@ -1,6 +1,7 @@
 // An account's sellers over HTTP: the registry, its rules, and intake refusing orders for sellers it does not know.
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
+import { createKey, revokeKey } from '../src/modules/access/access.service.ts'
 import { createAccount } from '../src/modules/accounts/account.service.ts'
 import { api, errorCode } from './api.ts'
 import { EXTERNAL_PARTNER, exampleOrder, PARTNER } from './fixtures.ts'
@@ -54,7 +55,12 @@ describeEachDialect('sellers', (dialect) => {
     const first = await sellers(test).put('mugs', { ...EXTERNAL_PARTNER, unknownField: 'ignored' })
     assert.equal(first.statusCode, 201, first.body)
     test.clock.advanceMinutes(5)
-    const changed = await sellers(test).put('mugs', { name: 'Mugs Again', account: PARTNER.account })
+    const partnerKey = await createKey(test.deps, { account: PARTNER.account, roles: ['OMS - Full access'] })
+    const changed = await sellers(test).put('mugs', {
+      name: 'Mugs Again',
+      account: PARTNER.account,
+      ...partnerKey,
+    })
     assert.equal(changed.statusCode, 200, changed.body)
     const before = first.json<{ createdAt: string; updatedAt: string }>()
     const after = changed.json<Record<string, unknown>>()
@@ -83,7 +89,13 @@ describeEachDialect('sellers', (dialect) => {
         { name: 'S', account: PARTNER.account, headers: { a: 'b' } },
         /headers go with fulfillmentEndpoint/,
       ],
-      ['s', { name: 'S', account: 'nope' }, /There is no account nope on this server/],
+      // Whether such an account exists is not told: the consent is missing either way.
+      ['s', { name: 'S', account: 'nope' }, /Registering account nope as a seller needs its consent/],
+      [
+        's',
+        { name: 'S', fulfillmentEndpoint: 'https://s.example/', appKey: 'k', appToken: 't' },
+        /go with account/,
+      ],
       ['s', { name: 'S', account: 'acme' }, /Account acme sells as seller 1/],
       [
         's',
@@ -112,6 +124,28 @@ describeEachDialect('sellers', (dialect) => {
       list.map((seller) => seller.id),
       ['1', PARTNER.id],
     )
+  })
+
+  it("makes another account a seller only with that account's consent: a key of it that may place orders", async (t) => {
+    const test = await startTestApp(t, dialect)
+    const registration = { name: 'Globex', account: 'globex' }
+    await createAccount(test.deps, 'globex')
+    const own = await createKey(test.deps, { account: 'acme', roles: ['OMS - Full access'] })
+    const viewer = await createKey(test.deps, { account: 'globex', roles: ['OMS - Read only'] })
+    const revoked = await createKey(test.deps, { account: 'globex', roles: ['OMS - Full access'] })
+    await revokeKey(test.deps, revoked.appKey)
+    for (const key of [{}, own, viewer, revoked, { appKey: viewer.appKey, appToken: 'wrong' }]) {
+      const res = await sellers(test).put('globex', { ...registration, ...key })
+      assert.equal(res.statusCode, 400, res.body)
+      assert.match(messageOf(res), /Registering account globex as a seller needs its consent/)
+    }
+    const consent = await createKey(test.deps, {
+      account: 'globex',
+      roles: ['IntegrationProfile - Fulfillment Oms'],
+    })
+    const res = await sellers(test).put('globex', { ...registration, ...consent })
+    assert.equal(res.statusCode, 201, res.body)
+    assert.doesNotMatch(res.body, new RegExp(consent.appToken), 'the key is checked, not kept')
   })
 
   it('takes plain http endpoints once the account allows insecure hooks', async (t) => {

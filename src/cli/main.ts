@@ -145,9 +145,11 @@ async function serve(config: Config): Promise<void> {
     leaseMs: config.jobLeaseMs,
     onError,
   }
+  // Messages of one order go one at a time (their concurrency key), so that they arrive in the order written.
   const orderJobs = startWorker({
     ...pool,
     kinds: Object.keys(handlers).filter((kind) => !OWN_POOL_KINDS.includes(kind)),
+    perKeyConcurrency: 1,
   })
   // A receiver that takes its 5 s to answer holds its hook's sender that long: senders of many hooks run at
   // once, one per hook (it has several deliveries in flight), and never in the order jobs' slots.
@@ -355,11 +357,17 @@ const RUNNERS: Record<CommandName, Runner> = {
       if (colon < 1) throw new CliError(`--header must be "NAME: VALUE", not '${header}'.`)
       return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()] as const
     })
-    const { seller, created } = await putSeller(deps, need('account'), id, {
-      name,
-      ...(account !== undefined ? { account } : { fulfillmentEndpoint: endpoint }),
-      ...(headers && { headers: Object.fromEntries(headers) }),
-    })
+    const { seller, created } = await putSeller(
+      deps,
+      need('account'),
+      id,
+      {
+        name,
+        ...(account !== undefined ? { account } : { fulfillmentEndpoint: endpoint }),
+        ...(headers && { headers: Object.fromEntries(headers) }),
+      },
+      { operator: true },
+    )
     print(values.json ? JSON.stringify(seller) : `${created ? 'Registered' : 'Changed'} seller ${id}.`)
   }),
   'sellers list': withDeps(async (deps, { values, need }) => {

@@ -77,7 +77,8 @@ describeEachDialect('the ERP integration of the integration guide', (dialect) =>
       ['keys', 'create', '--account', PARTNER.account, '--role', 'OMS - Full access', '--json'],
       FAST_JOBS,
     )
-    const seller = clientOf(JSON.parse(created.stdout) as { appKey: string; appToken: string })
+    const sellerKey = JSON.parse(created.stdout) as { appKey: string; appToken: string }
+    const seller = clientOf(sellerKey)
     await seller.call(server, 'PUT', '/api/ordo/pvt/settings', {
       allowInsecureHooks: true,
       cancellationGracePeriodMinutes: 0,
@@ -87,9 +88,11 @@ describeEachDialect('the ERP integration of the integration guide', (dialect) =>
       filter: EVERY_STATUS,
       hook: { url: hook.url, headers: ERP_HEADERS },
     })
+    // The partner's consent to sell through the marketplace: a key of its own.
     await marketplace.call(server, 'PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, {
       name: PARTNER.name,
       account: PARTNER.account,
+      ...sellerKey,
     })
     await marketplace.call(server, 'POST', '/api/orders/feed/config', { filter: EVERY_STATUS })
 

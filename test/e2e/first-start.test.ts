@@ -22,11 +22,21 @@ describeEachDialect('first start', (dialect) => {
 
     const refused = await first.request('POST', '/api/oms/pvt/orders', { headers, body: exampleOrder() })
     assert.equal(refused.status, 400, 'the example order names a seller this account has not registered')
-    // Seller partner is registered as another account on this server.
+    // Seller partner is another account on this server, which consents with a key of its own.
     assert.equal((await ordo(['accounts', 'create', PARTNER.account])).code, 0)
+    const created = await ordo([
+      'keys',
+      'create',
+      '--account',
+      PARTNER.account,
+      '--role',
+      'OMS - Full access',
+      '--json',
+    ])
+    const partnerKey = JSON.parse(created.stdout) as { appKey: string; appToken: string }
     const seller = await first.request('PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, {
       headers,
-      body: { name: PARTNER.name, account: PARTNER.account },
+      body: { name: PARTNER.name, account: PARTNER.account, ...partnerKey },
     })
     assert.equal(seller.status, 201, seller.text)
     const placed = await first.request('POST', '/api/oms/pvt/orders', { headers, body: exampleOrder() })

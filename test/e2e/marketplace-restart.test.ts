@@ -26,7 +26,7 @@ describeEachDialect('marketplace messages after kill -9', (dialect) => {
     ) as { appKey: string; appToken: string }
     const registered = await first.request('PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, {
       headers,
-      body: { name: PARTNER.name, account: PARTNER.account },
+      body: { name: PARTNER.name, account: PARTNER.account, ...partnerKey },
     })
     assert.equal(registered.status, 201, registered.text)
 

@@ -131,9 +131,10 @@ export async function denyBySeller(
   deps: Deps,
   account: string,
   orderId: string,
+  requestId: string,
   reason: string | null,
 ): Promise<void> {
-  await changeBy(deps, account, orderId, deniedBySeller(reason))
+  await changeBy(deps, account, orderId, deniedBySeller(requestId, reason))
 }
 
 /**

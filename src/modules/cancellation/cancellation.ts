@@ -75,7 +75,7 @@ export const cancelNow =
     const canceled: Order = {
       ...order,
       cancellation: cancellationOf(
-        cause ?? (byUser ? 'customer' : order.workflow.flow === 'complete' ? 'store' : 'marketplace'),
+        cause ?? causeOf(order, byUser),
         input.reason,
         ctx.now,
         pending?.requestId,
@@ -84,6 +84,16 @@ export const cancelNow =
     }
     return closePayments(fire({ ...draft, order: canceled }, 'cancel', ctx), ctx)
   }
+
+/**
+ * Who canceled, when the caller does not say: the customer; the marketplace, on its own order for a seller or
+ * through the request a seller's order accepts; or else the store, which is the seller.
+ */
+function causeOf(order: Order, byUser: boolean): CancellationCause {
+  if (byUser) return 'customer'
+  if (order.workflow.flow === 'marketplace' || order.pendingCancellation) return 'marketplace'
+  return 'store'
+}
 
 const waitingForSeller = (order: Order) =>
   new AppError(
@@ -147,7 +157,8 @@ export const requestCancellation =
       )
     }
     if (!canTake(order.status, 'request-cancel', order.workflow.flow)) {
-      return cancelNow({ reason, requestedByUser })(draft, ctx)
+      const cause = requestedByUser ? 'customer' : 'marketplace'
+      return cancelNow({ reason, requestedByUser }, cause)(draft, ctx)
     }
     return ask(draft, ctx, { id: requestId, reason, byUser: requestedByUser })
   }
@@ -227,13 +238,16 @@ export const canceledBySeller: Rule = (draft, ctx) => {
   return cancelNow({ reason: 'The seller canceled the order.', requestedByUser: false }, cause)(draft, ctx)
 }
 
-/** The seller refused the marketplace's request: the marketplace's order goes back to its seller. */
+/**
+ * The seller refused the marketplace's request `requestId`: the marketplace's order goes back to its seller. A
+ * refusal of a request no longer pending (told twice) changes nothing.
+ */
 export const deniedBySeller =
-  (denyReason: string | null): Rule =>
-  (draft, ctx) => {
-    const pending = draft.order.pendingCancellation
-    return pending ? sellerDenied(pending.requestId, denyReason)(draft, ctx) : draft
-  }
+  (requestId: string, denyReason: string | null): Rule =>
+  (draft, ctx) =>
+    draft.order.pendingCancellation?.requestId === requestId
+      ? sellerDenied(requestId, denyReason)(draft, ctx)
+      : draft
 
 /** The cancellation request the marketplace's order sends: its pending request, or its cancellation. */
 export function cancellationRequestOf(order: Order): {

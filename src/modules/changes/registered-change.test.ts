@@ -30,6 +30,7 @@ import {
   edges,
   eventsOf,
   handling,
+  sellerHandling,
   lateFor,
   orderAt,
   orderOf,
@@ -140,6 +141,14 @@ describe('registerChange: refusals', () => {
       )
     }
     assert.equal(errorStatus('CHANGE_NOT_ALLOWED'), 400)
+  })
+
+  it("refuses a change of a seller's order that a marketplace on this server sold", () => {
+    expectRefusal(
+      () => change(sellerHandling(), { discountValue: 1 }, T_LATER),
+      'CHANGE_NOT_ALLOWED',
+      /was sold by marketplace acme: its modifications are the marketplace's/,
+    )
   })
 
   it(`accepts ${MAX_CHANGES} changes and refuses the next with CHANGE_LIMIT_EXCEEDED`, () => {

@@ -143,6 +143,14 @@ function assertChangeable(order: Order): void {
       `It is only allowed to register an order modification when the order is in handling: status = handling, waiting for fulfillment or ready for invoicing. Order ${order.orderId} is ${order.status}.`,
     )
   }
+  // A seller's order is its marketplace's sale: a change made here would not reach the marketplace's order,
+  // whose value the seller's invoices must add up to.
+  if (order.workflow.flow === 'seller' && order.marketplaceAccount !== null) {
+    throw new AppError(
+      'CHANGE_NOT_ALLOWED',
+      `Order ${order.orderId} was sold by marketplace ${order.marketplaceAccount}: its modifications are the marketplace's, which Ordo does not pass to its sellers yet.`,
+    )
+  }
   if (order.changes.length >= MAX_CHANGES) {
     throw new AppError(
       'CHANGE_LIMIT_EXCEEDED',

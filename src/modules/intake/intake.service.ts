@@ -8,7 +8,7 @@ import type { Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import { approveOnArrival } from '../payments/payment.service.ts'
-import { registeredSellerNames } from '../sellers/seller.service.ts'
+import { registeredSellers } from '../sellers/seller.service.ts'
 import type { Db } from '../../db/database.ts'
 import {
   changeOrder,
@@ -72,15 +72,15 @@ export async function acceptPlacement(
   placement: Placement,
   marketplaceAccount: string | null,
 ): Promise<{ orderId: string; created: boolean }> {
+  const orderId = sellerOrderIdOf(placement.marketplaceOrderId, placement.affiliateId)
   const placed = await place(deps, actor, intakeOfPlacement(placement), undefined, {
-    groupOf: () => sellerOrderIdOf(placement.marketplaceOrderId, placement.affiliateId),
+    // Two affiliates may number their orders alike: a placement is its seller order's, affiliate included.
+    retryKey: orderId,
+    groupOf: () => orderId,
     shape: (order) => sellerCopyOf(order, placement, marketplaceAccount),
     start: (draft) => draft,
   })
-  return {
-    orderId: sellerOrderIdOf(placement.marketplaceOrderId, placement.affiliateId),
-    created: placed.created,
-  }
+  return { orderId, created: placed.created }
 }
 
 /**
@@ -125,6 +125,8 @@ export const acceptedRule: Rule = (draft, ctx) =>
 
 /** How a kind of intake names its order group and shapes and starts its orders. */
 interface IntakeKind {
+  /** What a retry is recognised by, besides an Idempotency-Key: the request's marketplaceOrderId by default. */
+  retryKey?: string
   groupOf: (sequences: readonly number[]) => string
   shape: (order: Order) => Order
   start: Rule
@@ -139,7 +141,7 @@ async function place(
 ): Promise<PlacedGroup> {
   const plan = planIntake(body)
   const requestHash = hashRequest(body)
-  const retryKey = { idempotencyKey, marketplaceOrderId: body.marketplaceOrderId }
+  const retryKey = { idempotencyKey, marketplaceOrderId: kind.retryKey ?? body.marketplaceOrderId }
   return retryOnConflict(() =>
     deps.db.transaction().execute(async (trx): Promise<PlacedGroup> => {
       const now = deps.clock.now().toISOString()
@@ -167,7 +169,7 @@ async function place(
         }
       }
       const settings = await getSettings({ db: trx }, actor.account)
-      const sellerNames = await registeredSellerNames(
+      const sellers = await registeredSellers(
         trx,
         actor.account,
         plan.parts.map((part) => part.seller),
@@ -178,7 +180,7 @@ async function place(
           account: actor.account,
           orderGroup,
           idempotencyKey: idempotencyKey ?? null,
-          marketplaceOrderId: body.marketplaceOrderId ?? null,
+          marketplaceOrderId: retryKey.marketplaceOrderId ?? null,
           requestHash,
           createdAt: now,
         },
@@ -189,7 +191,7 @@ async function place(
         sequences,
         now,
         newId: () => hexId(),
-        sellerNames,
+        sellers,
       }).map(kind.shape)
       const documents = await createOrders(deps, trx, actor, built, { now, settings }, kind.start)
       return { orderGroup, documents, created: true }
@@ -226,7 +228,7 @@ export async function placeInBatch(
   )
   const sequences = gaps.length > 0 ? await intake.reserveSequences(trx, principal.account, gaps) : []
   const settings = await getSettings({ db: trx }, principal.account)
-  const sellerNames = await registeredSellerNames(
+  const sellers = await registeredSellers(
     trx,
     principal.account,
     plans.flatMap((plan, index) => (fresh[index] ? plan.parts.map((part) => part.seller) : [])),
@@ -252,7 +254,7 @@ export async function placeInBatch(
       sequences: own,
       now: placedAt,
       newId: () => hexId(),
-      sellerNames,
+      sellers,
     })
     return batch.create(built, { now: placedAt, settings }, startOf(body))
   })
@@ -305,7 +307,7 @@ export async function acceptPlacementsInBatch(
       account,
       orderGroup: orderId,
       idempotencyKey: null,
-      marketplaceOrderId: placement.marketplaceOrderId,
+      marketplaceOrderId: orderId,
       requestHash: hashRequest(body),
       createdAt: placedAt,
     })
@@ -315,7 +317,7 @@ export async function acceptPlacementsInBatch(
       sequences: [sequences[index] ?? 0],
       now: placedAt,
       newId: () => hexId(),
-      sellerNames: new Map(),
+      sellers: new Map(),
     }).map((order) => sellerCopyOf(order, placement, marketplaceAccount))
     return batch.create(built, { now: placedAt, settings })
   })

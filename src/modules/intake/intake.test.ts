@@ -107,7 +107,7 @@ describe('planIntake and buildOrders', () => {
       sequences: [500001, 500004],
       now: T0,
       newId: () => `ID${++n}`,
-      sellerNames: new Map([[PARTNER.id, PARTNER.name]]),
+      sellers: new Map([[PARTNER.id, PARTNER]]),
     })
     assert.deepEqual(
       orders.map((o) => [o.orderId, o.sequence, o.seller.id]),

@@ -179,8 +179,11 @@ export interface BuildContext {
   sequences: number[]
   now: string
   newId: () => string
-  /** The registered sellers' names by id: a registered seller's name is the registry's, not the request's. */
-  sellerNames: ReadonlyMap<string, string>
+  /**
+   * The registered sellers by id: a registered seller's name is the registry's, not the request's, and its
+   * orders go to the account it names as the order is placed.
+   */
+  sellers: ReadonlyMap<string, { name: string; account: string }>
 }
 
 /**
@@ -222,10 +225,11 @@ export function buildOrders(body: IntakeBody, plan: IntakePlan, ctx: BuildContex
     seller: {
       id: part.seller,
       name:
-        ctx.sellerNames.get(part.seller) ??
+        ctx.sellers.get(part.seller)?.name ??
         body.sellers?.find((s) => s.id === part.seller)?.name ??
         part.seller,
     },
+    sellerAccount: ctx.sellers.get(part.seller)?.account ?? null,
     items: part.lines.map(({ item }) => toItem(item, ctx.newId())),
     totals: part.totals,
     client: {

@@ -48,7 +48,8 @@ const ProtocolClientSchema = Type.Object({
 })
 
 export const ProtocolPlacementSchema = Type.Object({
-  marketplaceOrderId: Type.String({ minLength: 1, maxLength: 128 }),
+  // With the affiliate id in front, the seller's order id stays within what the order routes take (100).
+  marketplaceOrderId: Type.String({ minLength: 1, maxLength: 64 }),
   marketplaceServicesEndpoint: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
   marketplacePaymentValue: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000_000_000 })),
   items: Type.Array(ProtocolItemSchema, { minItems: 1, maxItems: MAX_ITEMS }),

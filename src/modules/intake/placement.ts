@@ -107,6 +107,7 @@ export const sellerCopyOf = (
     status: 'order-accepted',
     workflow: { ...built.workflow, flow: 'seller', domain: 'Fulfillment' },
     marketplaceAccount,
+    sellerAccount: null,
   }
 }
 

@@ -16,7 +16,6 @@ import { invoiceFromSeller } from '../invoices/invoice.service.ts'
 import { ORDER_MESSAGES, type OrderMessage, type OrderMessageJob } from '../orders/order-messages.ts'
 import type { Order } from '../orders/order.ts'
 import { loadOrder, systemActor } from '../orders/order.service.ts'
-import { sellerTargetOf } from '../sellers/seller.service.ts'
 
 /** The order-message job: the message goes to the other side of the order's sale. */
 export async function deliverOrderMessage(deps: Deps, payload: unknown): Promise<void> {
@@ -27,13 +26,10 @@ export async function deliverOrderMessage(deps: Deps, payload: unknown): Promise
 }
 
 async function toSeller(deps: Deps, order: Order, message: OrderMessage): Promise<void> {
-  const target = await sellerTargetOf(deps, order.account, order.seller.id)
-  if (target.kind !== 'account') {
-    throw new Error(
-      `Order ${order.orderId}: seller ${order.seller.id} is external, and Ordo cannot reach it yet.`,
-    )
-  }
-  const seller = target.account
+  // Where the seller was when the order was placed: a registration changed or removed later does not move it.
+  const seller = order.sellerAccount
+  if (seller === null)
+    throw new Error(`Order ${order.orderId} has no seller account to send ${message.kind} to.`)
   const sellerOrderId = sellerOrderIdOf(order.orderId)
   switch (message.kind) {
     case 'place':
@@ -41,21 +37,39 @@ async function toSeller(deps: Deps, order: Order, message: OrderMessage): Promis
       if (order.status !== 'waiting-for-authorization') return
       await acceptPlacement(deps, systemActor(seller), placementOf(order), order.account)
       await acceptedBySeller(deps, order.account, order.orderId)
+      // Canceled while the seller was taking it: a cancellation delivered meanwhile found no order to cancel.
+      if ((await loadOrder(deps.db, systemActor(order.account), order.orderId)).cancellation) {
+        await deliverCancellation(deps, order.account, order.orderId, seller, sellerOrderId)
+      }
       return
     case 'authorize':
       await authorizeSellerFulfillment(deps, seller, sellerOrderId)
       return
-    case 'cancel': {
-      const outcome = await cancelForMarketplace(deps, seller, sellerOrderId, cancellationRequestOf(order))
-      // A request waits for the seller's store, whose decision comes as the seller's own message.
-      if (outcome === 'canceled') await cancelBySeller(deps, order.account, order.orderId)
-      if (outcome === 'denied' && order.pendingCancellation) {
-        await denyBySeller(deps, order.account, order.orderId, 'The seller could not cancel the order.')
-      }
+    case 'cancel':
+      // Sent again after its request was denied, it no longer stands: the seller is not asked twice.
+      if (!order.cancellation && order.pendingCancellation?.requestId !== message.requestId) return
+      await deliverCancellation(deps, order.account, order.orderId, seller, sellerOrderId)
       return
-    }
     default:
       throw new Error(`Order ${order.orderId}: a marketplace order does not send ${message.kind}.`)
+  }
+}
+
+/** The marketplace order's cancellation, or its request, to the seller; what the seller answers at once. */
+async function deliverCancellation(
+  deps: Deps,
+  account: string,
+  orderId: string,
+  seller: string,
+  sellerOrderId: string,
+): Promise<void> {
+  const order = await loadOrder(deps.db, systemActor(account), orderId)
+  const outcome = await cancelForMarketplace(deps, seller, sellerOrderId, cancellationRequestOf(order))
+  // A request waits for the seller's store, whose decision comes as the seller's own message.
+  if (outcome === 'canceled') await cancelBySeller(deps, account, orderId)
+  if (outcome === 'denied' && order.pendingCancellation) {
+    const { requestId } = order.pendingCancellation
+    await denyBySeller(deps, account, orderId, requestId, 'The seller could not cancel the order.')
   }
 }
 
@@ -69,8 +83,9 @@ async function toMarketplace(deps: Deps, order: Order, message: OrderMessage): P
       await cancelBySeller(deps, marketplace, marketplaceOrderId)
       return
     case 'denied': {
-      const denied = order.cancellationRequests.at(-1)
-      await denyBySeller(deps, marketplace, marketplaceOrderId, denied?.deniedBySellerReason ?? null)
+      const denied = order.cancellationRequests.find((request) => request.id === message.requestId)
+      if (!denied) return
+      await denyBySeller(deps, marketplace, marketplaceOrderId, denied.id, denied.deniedBySellerReason)
       return
     }
     case 'invoice':

@@ -26,6 +26,8 @@ export type OrderMessageKind = (typeof ORDER_MESSAGES)[number]
 export interface OrderMessage {
   kind: OrderMessageKind
   invoiceNumber?: string
+  /** The cancellation request a `cancel` asks about, or a `denied` refuses: a message sent again acts on no other. */
+  requestId?: string
 }
 
 export interface OrderMessageJob {
@@ -47,9 +49,18 @@ export function messagesOf(decision: Changed): OrderMessage[] {
     if (event.kind !== 'transition') return []
     return flow === 'marketplace'
       ? marketplaceMessage(event.state, order)
-      : sellerMessage(event.state, event.lastState)
+      : sellerMessage(event.state, event.lastState, deniedRequest(decision))
   })
 }
+
+/** The request a seller's change denied, as its event records it. */
+const deniedRequest = (decision: Changed): string | undefined =>
+  decision.events.flatMap((event) =>
+    event.kind === 'cancellation-request' && event.data.action === 'denied' ? [event.data.requestId] : [],
+  )[0]
+
+const withRequest = (kind: OrderMessageKind, requestId: string | null | undefined): OrderMessage =>
+  requestId ? { kind, requestId } : { kind }
 
 function marketplaceMessage(entered: string, order: Order): OrderMessage[] {
   switch (entered) {
@@ -58,17 +69,19 @@ function marketplaceMessage(entered: string, order: Order): OrderMessage[] {
     case 'waiting-seller-handling':
       return [{ kind: 'authorize' }]
     case 'waiting-for-seller-decision':
-      return [{ kind: 'cancel' }]
+      return [withRequest('cancel', order.pendingCancellation?.requestId)]
     // The seller is told unless it canceled first.
     case 'canceled':
-      return order.cancellation?.requestedBySellerNotification ? [] : [{ kind: 'cancel' }]
+      return order.cancellation?.requestedBySellerNotification
+        ? []
+        : [withRequest('cancel', order.cancellation?.requestId)]
     default:
       return []
   }
 }
 
-function sellerMessage(entered: string, left: string | null): OrderMessage[] {
+function sellerMessage(entered: string, left: string | null, denied: string | undefined): OrderMessage[] {
   if (entered === 'canceled') return [{ kind: 'canceled' }]
-  if (left === 'cancellation-requested' && entered !== 'cancel') return [{ kind: 'denied' }]
+  if (left === 'cancellation-requested' && entered !== 'cancel') return [withRequest('denied', denied)]
   return []
 }

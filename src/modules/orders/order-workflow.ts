@@ -202,7 +202,9 @@ function step(draft: Draft, trigger: Trigger, ctx: WorkflowContext): Draft {
           }
         : null,
     },
-    ...(definition.stamps ? { [definition.stamps]: ctx.now } : {}),
+    // A date says when the order first got there: going back through the status (a denied cancellation
+    // request takes a marketplace order back to payment-approved) keeps it.
+    ...(definition.stamps && order[definition.stamps] === null ? { [definition.stamps]: ctx.now } : {}),
   }
   const event: OrderEventDraft = {
     kind: 'transition',

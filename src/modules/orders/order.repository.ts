@@ -84,7 +84,15 @@ function toOrder(row: OrderRow): Order {
   const stored = JSON.parse(row.order_json) as Omit<Order, 'account' | 'version'>
   const workflow = stored.workflow.flow ? stored.workflow : { ...stored.workflow, flow: 'complete' as const }
   const marketplaceAccount = stored.marketplaceAccount ?? null
-  return { ...stored, workflow, marketplaceAccount, account: row.account, version: row.version }
+  const sellerAccount = stored.sellerAccount ?? null
+  return {
+    ...stored,
+    workflow,
+    marketplaceAccount,
+    sellerAccount,
+    account: row.account,
+    version: row.version,
+  }
 }
 
 export async function findOrder(db: Db, account: string, orderId: string): Promise<Order | undefined> {

@@ -46,6 +46,8 @@ export interface Order {
   marketplaceServicesEndpoint: string | null
   /** A seller's order sold by an Ordo account on this server: that account, which its messages go to. */
   marketplaceAccount: string | null
+  /** A marketplace order: the account on this server that fulfils it, as its seller was registered then. */
+  sellerAccount: string | null
   origin: OrderOrigin
   affiliateId: string | null
   salesChannel: string
@@ -327,11 +329,13 @@ export const customerName = ({ client }: Order): string => `${client.firstName} 
 export const isPartiallyInvoiced = (order: Order): boolean => order.packages.some((p) => p.type === 'Output')
 
 /**
- * The protocol calls a marketplace makes on its seller's order name it by the seller's order id and the
- * marketplace's: an order no marketplace placed, or another marketplace order's, is not theirs to call.
+ * The protocol calls a marketplace elsewhere makes on its seller's order name it by the seller's order id and the
+ * marketplace's: an order no such marketplace placed, or another marketplace order's, is not theirs to call.
  */
 export function assertPlacedBy(order: Order, marketplaceOrderId: string | undefined): void {
-  if (order.workflow.flow !== 'seller') throw orderNotFound(order.orderId)
+  // A marketplace on this server reaches its seller's orders through its messages, not these calls.
+  if (order.workflow.flow !== 'seller' || order.marketplaceAccount !== null)
+    throw orderNotFound(order.orderId)
   if (marketplaceOrderId !== undefined && marketplaceOrderId !== order.marketplaceOrderId) {
     throw validationFailed(
       `Order ${order.orderId} was placed for marketplace order ${order.marketplaceOrderId ?? ''}, not ${marketplaceOrderId}.`,

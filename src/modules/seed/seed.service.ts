@@ -156,10 +156,13 @@ async function registerPartner(deps: Deps, account: string): Promise<string> {
   }
   if (!(await accountExists(deps, PARTNER_SELLER.account))) await createAccount(deps, PARTNER_SELLER.account)
   if (!(await isSellerRegistered(deps, account, PARTNER_SELLER.id))) {
-    await putSeller(deps, account, PARTNER_SELLER.id, {
-      name: PARTNER_SELLER.name,
-      account: PARTNER_SELLER.account,
-    })
+    await putSeller(
+      deps,
+      account,
+      PARTNER_SELLER.id,
+      { name: PARTNER_SELLER.name, account: PARTNER_SELLER.account },
+      { operator: true },
+    )
   }
   const target = await sellerTargetOf(deps, account, PARTNER_SELLER.id)
   if (target.kind !== 'account') {

@@ -24,6 +24,15 @@ export const SellerBodySchema = Type.Object({
       description: 'The Ordo account on this server that fulfils.',
     }),
   ),
+  appKey: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        "With account: a key of that account that may place orders (Orders Full Access or Change order), the seller's consent. Checked, not kept.",
+    }),
+  ),
+  appToken: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   fulfillmentEndpoint: Type.Optional(
     Type.String({
       minLength: 1,

@@ -3,6 +3,8 @@ import type { Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import { checkOutboundHeaders, checkOutboundUrl } from '../../platform/outbound-url.ts'
+import { canAccess } from '../../platform/principal.ts'
+import { authenticate } from '../access/access.service.ts'
 import { accountExists, getAccount } from '../accounts/account.service.ts'
 import { STORE_SELLER } from '../orders/order.ts'
 import {
@@ -51,14 +53,25 @@ export async function sellerTargetOf(
   return (await existing(deps.db, account, id)).target
 }
 
-/** Registers the seller or replaces its registration; `created` tells the two apart. */
+/** The resources a seller's key must give for the seller to take orders: what placing an order needs. */
+const SELLER_CONSENT = ['Orders Full Access', 'Change order'] as const
+
+/**
+ * Registers the seller or replaces its registration; `created` tells the two apart. Another account on this
+ * server becomes a seller only with its consent: a key of it that may place orders (appKey, appToken), unless an
+ * operator of the server registers it (`operator`: the CLI, which works on the database itself).
+ */
 export async function putSeller(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Deps,
   account: string,
   id: string,
   body: SellerBody,
+  { operator = false }: { operator?: boolean } = {},
 ): Promise<{ seller: SellerDocument; created: boolean }> {
   const target = targetOf(id, body)
+  if (target.kind === 'account' && target.account !== account && !operator) {
+    await assertConsent(deps, target.account, body)
+  }
   return deps.db.transaction().execute(async (trx) => {
     const { settings } = await getAccount({ db: trx }, account)
     if (target.kind === 'account') {
@@ -95,6 +108,22 @@ export async function putSeller(
   })
 }
 
+async function assertConsent(
+  deps: Deps,
+  sellerAccount: string,
+  { appKey, appToken }: SellerBody,
+): Promise<void> {
+  const refused = () =>
+    validationFailed(
+      `Registering account ${sellerAccount} as a seller needs its consent: appKey and appToken of a key of ${sellerAccount} with Orders Full Access or Change order.`,
+    )
+  if (appKey === undefined || appToken === undefined) throw refused()
+  const key = await authenticate(deps, { appKey, appToken }).catch(() => {
+    throw refused()
+  })
+  if (key.account !== sellerAccount || !canAccess(key, SELLER_CONSENT)) throw refused()
+}
+
 /** Orders placed before keep the seller they name; new ones for it are refused. */
 export async function removeSeller(deps: Pick<Deps, 'db'>, account: string, id: string): Promise<void> {
   checkRegistrable(id)
@@ -102,14 +131,14 @@ export async function removeSeller(deps: Pick<Deps, 'db'>, account: string, id: 
 }
 
 /**
- * The names of the registered sellers among those an order names, inside the placing transaction; an order for
- * a seller the account has not registered is refused, naming it.
+ * The registered sellers among those an order names (their names, and the accounts that fulfil them), inside the
+ * placing transaction; an order for a seller the account has not registered is refused, naming it.
  */
-export async function registeredSellerNames(
+export async function registeredSellers(
   db: Db,
   account: string,
   named: readonly string[],
-): Promise<Map<string, string>> {
+): Promise<Map<string, { name: string; account: string }>> {
   const found = await sellers.findSellersById(
     db,
     account,
@@ -125,13 +154,16 @@ export async function registeredSellerNames(
         : `Sellers ${missing.join(', ')} are not registered in account ${account}: register them with PUT /api/ordo/pvt/sellers/{sellerId} first (seller 1 is the account itself).`,
     )
   }
-  const external = found.find((seller) => seller.target.kind === 'external')
-  if (external) {
-    throw validationFailed(
-      `Seller ${external.id} is an external seller, and Ordo does not send orders to external sellers yet: register the account on this server that fulfils them as the seller instead.`,
-    )
-  }
-  return names
+  return new Map(
+    found.map((seller) => {
+      if (seller.target.kind === 'external') {
+        throw validationFailed(
+          `Seller ${seller.id} is an external seller, and Ordo does not send orders to external sellers yet: register the account on this server that fulfils them as the seller instead.`,
+        )
+      }
+      return [seller.id, { name: seller.name, account: seller.target.account }]
+    }),
+  )
 }
 
 async function existing(db: Db, account: string, id: string): Promise<Seller> {

@@ -54,6 +54,11 @@ export function targetOf(id: string, body: SellerBody): SellerTarget {
     }
     return { kind: 'account', account }
   }
+  if (body.appKey !== undefined || body.appToken !== undefined) {
+    throw validationFailed(
+      "Invalid request body: appKey and appToken go with account: they are that account's key.",
+    )
+  }
   return { kind: 'external', fulfillmentEndpoint: fulfillmentEndpoint ?? '', headers: headers ?? {} }
 }
 
