@@ -45,7 +45,7 @@ export const sellerRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
       schema: {
         summary: 'Register or change a seller (Ordo)',
         description:
-          'Either another Ordo account on this server (`account`) or an external seller reached through the External Seller Fulfillment protocol (`fulfillmentEndpoint`, `headers`). Orders may name a seller in `items[].seller` only once it is registered; seller 1 is the account itself. 201 when registered, 200 when changed.',
+          'Either another Ordo account on this server (`account`, with `appKey` and `appToken` of a key of that account that may place orders: its consent, checked and not kept) or an external seller reached through the External Seller Fulfillment protocol (`fulfillmentEndpoint`, `headers`). Orders may name a seller in `items[].seller` only once it is registered; seller 1 is the account itself. An order keeps going to the account its seller was when it was placed. 201 when registered, 200 when changed.',
         tags: ['Ordo'],
         params: SellerParams,
         body: SellerBodySchema,
