@@ -15,6 +15,7 @@ import {
   createAccount,
   getSettings,
 } from '../modules/accounts/account.service.ts'
+import { ORDER_MESSAGE_JOB } from '../modules/orders/order-messages.ts'
 import { ORDER_TIMEOUT_JOB, prepareStoredOrders } from '../modules/orders/order.service.ts'
 import { FileClock, systemClock } from '../platform/clock.ts'
 import { AppError } from '../platform/errors.ts'
@@ -113,7 +114,20 @@ async function open(config: Config, creates: boolean): Promise<Opened> {
 }
 
 async function serve(config: Config): Promise<void> {
-  const { deps, queue } = await open(config, true)
+  const opened = await open(config, true)
+  const { queue } = opened
+  // A change that sends a marketplace or seller message wakes the order worker once it is answered (and so
+  // committed), rather than leave the message to the worker's next look.
+  let messagesSent = false
+  const deps: Deps = {
+    ...opened.deps,
+    jobs: {
+      enqueue: (db, jobs) => {
+        if (jobs.some((job) => job.kind === ORDER_MESSAGE_JOB)) messagesSent = true
+        return queue.enqueue(db, jobs)
+      },
+    },
+  }
   // After an upgrade or a restore, Get order and the event stream are right from the first request on.
   await prepareStoredOrders(deps)
   await refreshSearchIndex(deps)
@@ -175,6 +189,10 @@ async function serve(config: Config): Promise<void> {
   // A write answered 2xx may have committed order events.
   app.addHook('onResponse', (request, reply, done) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 300) fanOut.wake()
+    if (messagesSent) {
+      messagesSent = false
+      orderJobs.wake()
+    }
     done()
   })
   const close = async () => {
