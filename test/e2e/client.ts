@@ -29,15 +29,14 @@ export function adminClient(first: Server): AdminClient {
 
 /** A client calling with `key`. */
 export function clientOf(key: { appKey: string; appToken: string }): AdminClient {
-  const admin = key
-  const headers = keyHeaders(admin)
+  const headers = keyHeaders(key)
   const call = async (server: Server, method: string, path: string, body?: unknown) => {
     const res = await server.request(method, path, { headers, body })
     assert.ok(res.status >= 200 && res.status < 300, `${method} ${path}: ${res.status} ${res.text}`)
     return res.body
   }
   return {
-    appKey: admin.appKey,
+    appKey: key.appKey,
     call,
     async approvedOrder(server, body) {
       const placed = (await call(server, 'POST', '/api/oms/pvt/orders', body)) as PlacedGroupBody

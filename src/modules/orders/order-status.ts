@@ -106,8 +106,11 @@ export interface StatusDefinition {
  * acceptance or for its payment is canceled.
  */
 export const UNAUTHORIZED_FULFILLMENT_DAYS = 30
-const UNAUTHORIZED_FULFILLMENT = { days: UNAUTHORIZED_FULFILLMENT_DAYS }
-const UNAUTHORIZED_FULFILLMENT_REASON = `Fulfillment was not authorized within ${UNAUTHORIZED_FULFILLMENT_DAYS} days.`
+const UNAUTHORIZED_FULFILLMENT: StatusDefinition['timeout'] = {
+  trigger: 'cancel',
+  after: { days: UNAUTHORIZED_FULFILLMENT_DAYS },
+  reason: `Fulfillment was not authorized within ${UNAUTHORIZED_FULFILLMENT_DAYS} days.`,
+}
 
 /** Every legal move. A status with an `auto` edge is passed through at once; nothing else can happen to an order. */
 export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
@@ -126,13 +129,13 @@ export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
     instance: 'Marketplace',
     label: 'Aguardando confirmação do seller',
     on: { 'authorize-order': 'payment-pending', 'deny-payment': 'payment-denied', cancel: 'cancel' },
-    timeout: { trigger: 'cancel', after: UNAUTHORIZED_FULFILLMENT, reason: UNAUTHORIZED_FULFILLMENT_REASON },
+    timeout: UNAUTHORIZED_FULFILLMENT,
   },
   'payment-pending': {
     instance: 'Marketplace',
     label: 'Pagamento pendente',
     on: { 'approve-payment': 'approve-payment', 'deny-payment': 'payment-denied', cancel: 'cancel' },
-    timeout: { trigger: 'cancel', after: UNAUTHORIZED_FULFILLMENT, reason: UNAUTHORIZED_FULFILLMENT_REASON },
+    timeout: UNAUTHORIZED_FULFILLMENT,
   },
   'approve-payment': {
     instance: 'Marketplace',
@@ -171,7 +174,7 @@ export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
     instance: 'Fulfillment',
     label: 'Aguardando autorização para despachar',
     on: { 'authorize-fulfillment': 'authorize-fulfillment', cancel: 'cancel' },
-    timeout: { trigger: 'cancel', after: UNAUTHORIZED_FULFILLMENT, reason: UNAUTHORIZED_FULFILLMENT_REASON },
+    timeout: UNAUTHORIZED_FULFILLMENT,
   },
   'authorize-fulfillment': {
     instance: 'Fulfillment',
