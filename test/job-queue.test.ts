@@ -256,4 +256,41 @@ describeEachDialect('job queue', (dialect) => {
       /only a job with a concurrency key can coalesce/,
     )
   })
+
+  it('in key order: a job of a key runs only after those written before it ended, a retry holding back the rest', async (t) => {
+    const fixture = await queueFixture(t, dialect)
+    const { queue, clock } = fixture
+    const keyed = (n: number, concurrencyKey = 'order A') =>
+      enqueueOne(fixture, { payload: { n }, concurrencyKey })
+    // Written in the same millisecond of the wall clock, which the test's wall clock does not move.
+    const first = await keyed(1)
+    const second = await keyed(2)
+    const other = await keyed(3, 'order B')
+    const claim = (workerId: string) =>
+      queue.claim({ workerId, dueBy: clock.now(), leaseMs: LEASE_MS, inKeyOrder: true })
+
+    const running = await claim('worker-a')
+    assert.equal(running?.id, first)
+    // Another process sees the first one running: it may take the other key's job, not the second.
+    assert.equal((await claim('worker-b'))?.id, other)
+    assert.equal(await claim('worker-b'), undefined)
+
+    // The first fails: while it waits for its retry, the second still waits behind it.
+    assert.equal(await queue.fail(running, new Error('seller down'), clock.now()), true)
+    assert.equal(await claim('worker-b'), undefined)
+    clock.advance(1000)
+    const retried = await claim('worker-b')
+    assert.deepEqual([retried?.id, retried?.attempt], [first, 2])
+    assert.ok(retried && (await queue.complete(retried)))
+    assert.equal((await claim('worker-b'))?.id, second)
+
+    // Without inKeyOrder, keys only bound concurrency per worker: claims take what is due.
+    const third = await keyed(4)
+    const fourth = await keyed(5)
+    const unordered = new Set([third, fourth])
+    for (const worker of ['worker-c', 'worker-d']) {
+      const job = await queue.claim({ workerId: worker, dueBy: clock.now(), leaseMs: LEASE_MS })
+      assert.ok(job && unordered.delete(job.id))
+    }
+  })
 })

@@ -53,6 +53,11 @@ export interface ClaimOptions {
   kinds?: readonly string[]
   /** Not jobs with these concurrency keys: the worker runs as many of them as it may. */
   busyKeys?: readonly string[]
+  /**
+   * Jobs sharing a concurrency key are claimed in the order they were written, one at a time in every process:
+   * one that runs, or waits for its retry, holds back those written after it.
+   */
+  inKeyOrder?: boolean
 }
 
 export interface JobQueue extends JobScheduler {
@@ -125,13 +130,14 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
     return 'sooner'
   }
 
-  async function claimOne(trx: Db, { workerId, dueBy, leaseMs, kinds, busyKeys }: ClaimOptions) {
+  async function claimOne(trx: Db, { workerId, dueBy, leaseMs, kinds, busyKeys, inKeyOrder }: ClaimOptions) {
     const now = wallClock()
     const claimable = (eb: ExpressionBuilder<Database, 'jobs'>) =>
       eb.and([
         eb('status', '=', 'pending'),
         eb('due_at', '<=', dueBy.toISOString()),
         eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', new Date(now).toISOString())]),
+        ...(inKeyOrder ? [eb.not(eb.exists(earlierInKey(eb)))] : []),
       ])
     let next = trx.selectFrom('jobs').select('id').where(claimable).orderBy('due_at').limit(1)
     if (kinds) next = next.where('kind', 'in', kinds)
@@ -165,13 +171,29 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
       .executeTakeFirst()
   }
 
+  // Ids that sort in the order jobs were written (the wall millisecond, then a count within it), which is the
+  // order inKeyOrder claims in. Two processes writing jobs of one key in the same millisecond are not ordered;
+  // one key's jobs come from one order's changes, which its version lock puts one after another.
+  let lastMs = 0
+  let sameMs = 0
+  const nextId = (): string => {
+    let ms = Math.max(wallClock(), lastMs)
+    sameMs = ms === lastMs ? sameMs + 1 : 0
+    if (sameMs > 0xffff) {
+      ms += 1
+      sameMs = 0
+    }
+    lastMs = ms
+    return `${ms.toString(16).padStart(12, '0')}${sameMs.toString(16).padStart(4, '0')}${lowerHexId(8)}`
+  }
+
   return {
     async enqueue(target: Db, requests: readonly JobRequest[]): Promise<number> {
       const createdAt = wallTime()
       const rows: Insertable<JobTable>[] = []
       let broughtForward = 0
       for (const request of requests) {
-        const row = toRow(request, createdAt)
+        const row = toRow(request, nextId(), createdAt)
         const waiting = request.coalesce ? await bringForward(target, row) : 'none'
         if (waiting === 'none') rows.push(row)
         else if (waiting === 'sooner') broughtForward++
@@ -238,7 +260,7 @@ export function createJobQueue({ db, dialect }: DbHandle, options: JobQueueOptio
 
 const retryDelayMs = (attempt: number): number => Math.min(1000 * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS)
 
-function toRow(request: JobRequest, createdAt: string): Insertable<JobTable> {
+function toRow(request: JobRequest, id: string, createdAt: string): Insertable<JobTable> {
   const dueAt = new Date(request.dueAt)
   if (Number.isNaN(dueAt.getTime()))
     throw new Error(`Job ${request.kind}: dueAt ${request.dueAt} is not a date.`)
@@ -249,7 +271,7 @@ function toRow(request: JobRequest, createdAt: string): Insertable<JobTable> {
     throw new Error(`Job ${request.kind}: maxAttempts must be a positive integer, not ${maxAttempts}.`)
   }
   return {
-    id: lowerHexId(),
+    id,
     kind: request.kind,
     payload_json: payloadJson,
     status: 'pending',
@@ -265,6 +287,16 @@ function toRow(request: JobRequest, createdAt: string): Insertable<JobTable> {
     finished_at: null,
   }
 }
+
+/** A job of the same kind and key, written before this one, that has not ended. */
+const earlierInKey = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+  eb
+    .selectFrom('jobs as earlier')
+    .select('earlier.id')
+    .whereRef('earlier.kind', '=', 'jobs.kind')
+    .whereRef('earlier.concurrency_key', '=', 'jobs.concurrency_key')
+    .where('earlier.status', '=', 'pending')
+    .whereRef('earlier.id', '<', 'jobs.id')
 
 const describeError = (error: unknown): string =>
   (error instanceof Error ? String(error) : inspect(error)).slice(0, MAX_ERROR_LENGTH)

@@ -26,6 +26,8 @@ export interface WorkerOptions {
   kinds?: readonly string[]
   /** Jobs sharing a concurrency key that run at once; unbounded when absent. */
   perKeyConcurrency?: number
+  /** Jobs sharing a concurrency key run one at a time, in the order they were written (ClaimOptions). */
+  inKeyOrder?: boolean
   /** How long an idle worker waits before it looks again, unless woken. */
   pollIntervalMs?: number
   /** How long another process waits for a job whose worker stopped renewing it (e.g. was killed). */
@@ -101,6 +103,7 @@ export function startWorker(options: WorkerOptions): JobWorker {
         leaseMs,
         kinds: options.kinds,
         busyKeys: busyKeys(),
+        inKeyOrder: options.inKeyOrder,
       })
       if (job?.concurrencyKey) running.set(job.concurrencyKey, (running.get(job.concurrencyKey) ?? 0) + 1)
       // More may be due: a slot that finds a job wakes the next one.
@@ -153,6 +156,8 @@ export interface RunDueJobsOptions {
   /** Only jobs of these kinds; every kind when absent. */
   kinds?: readonly string[]
   workerId?: string
+  /** As the worker's option of that name. */
+  inKeyOrder?: boolean
   /** Told of every failed job after it is recorded; without one, the first failure is thrown. */
   onError?: JobErrorHandler
 }
@@ -165,11 +170,12 @@ export interface RunDueJobsOptions {
 export async function runDueJobs(
   queue: JobQueue,
   handlers: JobHandlers,
-  { clock, kinds, workerId, onError = rethrow }: RunDueJobsOptions,
+  { clock, kinds, workerId, inKeyOrder, onError = rethrow }: RunDueJobsOptions,
 ): Promise<number> {
   const runner = runnerOf({ queue, handlers, clock, workerId, onError })
   const dueBy = clock.now()
-  const claimNext = () => queue.claim({ workerId: runner.workerId, dueBy, leaseMs: runner.leaseMs, kinds })
+  const claimNext = () =>
+    queue.claim({ workerId: runner.workerId, dueBy, leaseMs: runner.leaseMs, kinds, inKeyOrder })
   let ran = 0
   while (await runNext(runner, claimNext)) ran += 1
   return ran
