@@ -11,11 +11,17 @@ import type { OrderReadModel } from './platform/read-models.ts'
 
 export const READ_MODELS: readonly OrderReadModel[] = [searchIndex]
 
-export const assembleDeps = (handle: DbHandle, clock: Clock, jobs: JobScheduler): Deps => ({
+export const assembleDeps = (
+  handle: DbHandle,
+  clock: Clock,
+  jobs: JobScheduler,
+  { publicUrl = null }: { publicUrl?: string | null } = {},
+): Deps => ({
   ...handle,
   clock,
   credentials: new CredentialCache(),
   jobs,
   metrics: createMetrics(),
   readModels: READ_MODELS,
+  publicUrl,
 })

@@ -13,6 +13,8 @@ export interface Config {
   hookConcurrency: number
   /** Deliveries in flight to one hook: a slow receiver holds only so many. */
   hookConcurrencyPerHook: number
+  /** Where the server is reached from outside (ORDO_PUBLIC_URL), without a trailing slash; null if not given. */
+  publicUrl: string | null
   /** Tests only: a file holding an ISO timestamp that the server reads as "now". */
   clockFile: string | undefined
 }
@@ -82,8 +84,20 @@ export function loadConfig(
     jobLeaseMs,
     hookConcurrency,
     hookConcurrencyPerHook,
+    publicUrl: publicUrlOf(env.ORDO_PUBLIC_URL),
     clockFile: env.ORDO_CLOCK_FILE,
   })
+}
+
+function publicUrlOf(text: string | undefined): string | null {
+  if (text === undefined || text.trim() === '') return null
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+    throw new Error(
+      `Invalid ORDO_PUBLIC_URL: ${text} (the server's address as others reach it, such as https://oms.example.com)`,
+    )
+  }
+  return url.href.replace(/\/+$/, '')
 }
 
 function wholeNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {

@@ -14,6 +14,11 @@ export interface Deps extends DbHandle {
   metrics: Metrics
   /** Kept by the order core's write path, in its transaction: the search index of List orders. */
   readModels: readonly OrderReadModel[]
+  /**
+   * Where this server is reached from outside (ORDO_PUBLIC_URL), without a trailing slash: the
+   * marketplaceServicesEndpoint a placement gives an external seller to call back. Null when not configured.
+   */
+  publicUrl: string | null
 }
 
 /** What route plugins receive: the use-case dependencies and the access guard built over them. */

@@ -8,6 +8,17 @@ import type { Package } from '../src/modules/orders/order.ts'
  */
 export const PARTNER = { id: 'partner', name: 'Partner Store', account: 'partner' } as const
 
+/** A marketplace's order of another seller, as its statuses go up to where it waits for the seller. */
+export const MARKETPLACE_PATH = [
+  'order-created',
+  'on-order-completed',
+  'waiting-for-authorization',
+  'payment-pending',
+  'approve-payment',
+  'payment-approved',
+  'waiting-seller-handling',
+]
+
 /** A registration of an external seller (its External Seller Fulfillment endpoint). */
 export const EXTERNAL_PARTNER = {
   name: PARTNER.name,

@@ -97,6 +97,8 @@ export interface TestAppOptions {
   before?: (handle: DbHandle) => Promise<void>
   /** Fastify options for buildApp, e.g. a logger writing to a stream the test reads. */
   app?: FastifyServerOptions
+  /** The server's address as others reach it (ORDO_PUBLIC_URL). */
+  publicUrl?: string
 }
 
 export interface MigratedDatabase {
@@ -139,7 +141,7 @@ export async function startTestApp(
   const { handle, close } = await migratedDatabase(dialect, options)
   const clock = new ManualClock('2026-03-02T12:00:00.000Z')
   const queue = createJobQueue(handle)
-  const deps = assembleDeps(handle, clock, queue)
+  const deps = assembleDeps(handle, clock, queue, { publicUrl: options.publicUrl ?? null })
   const handlers = jobHandlers(deps)
   const app = await buildApp(deps, options.app)
   // node:test runs t.after hooks in registration order: one hook keeps close-then-drop explicit.
@@ -173,6 +175,7 @@ export async function startTestApp(
     runDueJobs: () =>
       runDueJobs(queue, handlers, {
         clock,
+        inKeyOrder: true,
         onError: (error) => {
           throw error
         },

@@ -1,9 +1,9 @@
 // A real HTTP hook receiver on 127.0.0.1, for the in-process hook tests and the end-to-end ones alike.
 import { createServer, type IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { TestContext } from 'node:test'
 import type { Static } from 'typebox'
 import type { NotificationSchema } from '../src/modules/feed/hook.schemas.ts'
+import { listenLocally } from './local-server.ts'
 
 /** The body of a notification, as the reference shapes it. */
 export type Notification = Static<typeof NotificationSchema>
@@ -53,13 +53,7 @@ export async function hookReceiver(t: TestContext): Promise<HookReceiver> {
       }, state.delayMs)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => {
-    // A killed server's keep-alive sockets would otherwise hold the close up.
-    server.closeAllConnections()
-    return new Promise<void>((resolve) => server.close(() => resolve()))
-  })
-  const { port } = server.address() as AddressInfo
+  const port = await listenLocally(t, server)
   return {
     url: `http://127.0.0.1:${port}/hook`,
     state,

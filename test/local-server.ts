@@ -1,7 +1,9 @@
 // Shared by the end-to-end tests and the bench: a current build, a free local port, and the key a first
 // `ordo serve` prints.
 import { readdirSync, statSync } from 'node:fs'
-import { createServer } from 'node:net'
+import type { Server as HttpServer } from 'node:http'
+import { createServer, type AddressInfo } from 'node:net'
+import type { TestContext } from 'node:test'
 import { join, resolve } from 'node:path'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -40,4 +42,15 @@ export function printedKey(stdout: string): { appKey: string; appToken: string }
   const appKey = /^\s*X-VTEX-API-AppKey:\s*(\S+)\s*$/m.exec(stdout)?.[1]
   const appToken = /^\s*X-VTEX-API-AppToken:\s*(\S+)\s*$/m.exec(stdout)?.[1]
   return appKey && appToken ? { appKey, appToken } : undefined
+}
+
+/** Listens on a free port of 127.0.0.1 until the test ends; resolves to the port. */
+export async function listenLocally(t: TestContext, server: HttpServer): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => {
+    // A killed server's keep-alive sockets would otherwise hold the close up.
+    server.closeAllConnections()
+    return new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+  return (server.address() as AddressInfo).port
 }

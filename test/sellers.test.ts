@@ -87,7 +87,17 @@ describeEachDialect('sellers', (dialect) => {
       [
         's',
         { name: 'S', account: PARTNER.account, headers: { a: 'b' } },
-        /headers go with fulfillmentEndpoint/,
+        /headers and callbackAppKey go with fulfillmentEndpoint/,
+      ],
+      [
+        's',
+        { name: 'S', account: PARTNER.account, callbackAppKey: 'k' },
+        /headers and callbackAppKey go with fulfillmentEndpoint/,
+      ],
+      [
+        's',
+        { name: 'S', fulfillmentEndpoint: 'https://s.example/', callbackAppKey: 'vtexappkey-none' },
+        /callbackAppKey vtexappkey-none is not an active key of account acme/,
       ],
       // Whether such an account exists is not told: the consent is missing either way.
       ['s', { name: 'S', account: 'nope' }, /Registering account nope as a seller needs its consent/],
@@ -202,16 +212,24 @@ describeEachDialect('sellers', (dialect) => {
     assert.equal(retried.headers['idempotent-replayed'], 'true')
   })
 
-  it('refuses orders for an external seller, which Ordo cannot reach yet, and stores nothing', async (t) => {
+  it("keeps an external seller's callback key: an active key of the account, one seller's only", async (t) => {
     const test = await startTestApp(t, dialect)
-    assert.equal((await sellers(test).put(PARTNER.id, EXTERNAL_PARTNER)).statusCode, 200)
-    const refused = await api(test).place(exampleOrder())
-    assert.equal(refused.statusCode, 400, refused.body)
-    assert.match(
-      messageOf(refused),
-      /Seller partner is an external seller, and Ordo does not send orders to external sellers yet/,
-    )
-    assert.equal(await countOrders(test), 0)
+    const { appKey } = await createKey(test.deps, { account: 'acme', roles: ['OMS - Full access'] })
+    const registered = await sellers(test).put(PARTNER.id, { ...EXTERNAL_PARTNER, callbackAppKey: appKey })
+    assert.equal(registered.statusCode, 200, registered.body)
+    assert.equal(registered.json<{ callbackAppKey: string }>().callbackAppKey, appKey)
+    const taken = await sellers(test).put('other', { ...EXTERNAL_PARTNER, callbackAppKey: appKey })
+    assert.equal(taken.statusCode, 400, taken.body)
+    assert.match(messageOf(taken), new RegExp(`callbackAppKey ${appKey} is seller partner's already`))
+
+    // A key of another account is not one this account's seller can call back with.
+    const { appKey: partnerKey } = await createKey(test.deps, {
+      account: PARTNER.account,
+      roles: ['OMS - Full access'],
+    })
+    const foreign = await sellers(test).put('other', { ...EXTERNAL_PARTNER, callbackAppKey: partnerKey })
+    assert.equal(foreign.statusCode, 400, foreign.body)
+    assert.match(messageOf(foreign), /is not an active key of account acme/)
   })
 
   it("counts only the placing account's registrations", async (t) => {

@@ -109,7 +109,7 @@ async function open(config: Config, creates: boolean): Promise<Opened> {
     ? new FileClock(config.clockFile, (path) => readFileSync(path, 'utf8'))
     : systemClock
   const queue = createJobQueue(handle)
-  const deps = assembleDeps(handle, clock, queue)
+  const deps = assembleDeps(handle, clock, queue, { publicUrl: config.publicUrl })
   return { deps, queue }
 }
 
@@ -159,11 +159,13 @@ async function serve(config: Config): Promise<void> {
     leaseMs: config.jobLeaseMs,
     onError,
   }
-  // Messages of one order go one at a time (their concurrency key), so that they arrive in the order written.
+  // Messages of one order go one at a time (their concurrency key), in the order written, also from several
+  // processes: one that waits for its retry holds back the next.
   const orderJobs = startWorker({
     ...pool,
     kinds: Object.keys(handlers).filter((kind) => !OWN_POOL_KINDS.includes(kind)),
     perKeyConcurrency: 1,
+    inKeyOrder: true,
   })
   // A receiver that takes its 5 s to answer holds its hook's sender that long: senders of many hooks run at
   // once, one per hook (it has several deliveries in flight), and never in the order jobs' slots.
@@ -383,6 +385,7 @@ const RUNNERS: Record<CommandName, Runner> = {
         name,
         ...(account !== undefined ? { account } : { fulfillmentEndpoint: endpoint }),
         ...(headers && { headers: Object.fromEntries(headers) }),
+        ...(values['callback-app-key'] !== undefined && { callbackAppKey: values['callback-app-key'] }),
       },
       { operator: true },
     )

@@ -25,6 +25,7 @@ export const OPTIONS = {
   'seller-account': { type: 'string' },
   endpoint: { type: 'string' },
   header: { type: 'string', multiple: true },
+  'callback-app-key': { type: 'string' },
 } as const satisfies ParseArgsConfig['options']
 
 export type OptionName = keyof typeof OPTIONS
@@ -56,6 +57,8 @@ const OPTION_HELP: Record<CommandOption, string> = {
     '--endpoint URL       the seller is external: its External Seller Fulfillment base URL (https unless\n                       the account allows insecure hooks)',
   header:
     '--header "NAME: VALUE"\n                       a header sent with every call to an external seller; repeat it for more',
+  'callback-app-key':
+    "--callback-app-key APPKEY\n                       a key of the account the external seller calls back with: its invoices,\n                       tracking and cancellations on its orders are the seller's",
 }
 
 /** Every command takes these. */
@@ -132,11 +135,11 @@ export const COMMANDS = {
   },
   'sellers add': {
     synopsis:
-      'ordo sellers add SELLER --account NAME --name TEXT (--seller-account NAME | --endpoint URL [--header "NAME: VALUE"…]) [--json]',
+      'ordo sellers add SELLER --account NAME --name TEXT (--seller-account NAME | --endpoint URL [--header "NAME: VALUE"…] [--callback-app-key APPKEY]) [--json]',
     summary:
       'Registers a seller of the account, or changes its registration: another account on this server, or an\nexternal seller. Orders name it in items[].seller; seller 1 is the account itself.',
     positionals: ['SELLER'],
-    options: ['account', 'name', 'seller-account', 'endpoint', 'header', 'json'],
+    options: ['account', 'name', 'seller-account', 'endpoint', 'header', 'callback-app-key', 'json'],
     createsDatabase: false,
   },
   'sellers list': {
@@ -183,7 +186,7 @@ ${COMMAND_NAMES.map((name) => `  ${COMMANDS[name].synopsis}`).join('\n')}
 Every command takes --db FILE (SQLite, default ${DEFAULT_SQLITE_PATH}) or --database-url postgres://…,
 or the environment variables ORDO_DB / DATABASE_URL, so it can run beside a live server.
 Other environment: PORT, HOST, LOG_LEVEL, ORDO_TIMER_INTERVAL_MS, ORDO_JOB_LEASE_MS,
-ORDO_HOOK_CONCURRENCY, ORDO_HOOK_CONCURRENCY_PER_HOOK.
+ORDO_HOOK_CONCURRENCY, ORDO_HOOK_CONCURRENCY_PER_HOOK, ORDO_PUBLIC_URL.
 \`ordo COMMAND --help\` describes one command.
 
 Roles: ${ROLE_NAMES.join(', ')}

@@ -18,6 +18,7 @@ import * as orderSearch from './migrations/0013-order-search.ts'
 import * as orderSearchStats from './migrations/0014-order-search-stats.ts'
 import * as orderSearchFacets from './migrations/0015-order-search-facets.ts'
 import * as sellers from './migrations/0016-sellers.ts'
+import * as sellerCallbackKeys from './migrations/0017-seller-callback-keys.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0014-order-search-stats': orderSearchStats,
   '0015-order-search-facets': orderSearchFacets,
   '0016-sellers': sellers,
+  '0017-seller-callback-keys': sellerCallbackKeys,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

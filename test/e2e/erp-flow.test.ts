@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import type { FeedItemDocument } from '../../src/modules/feed/feed.schemas.ts'
 import type { OrderDocument } from '../../src/modules/orders/order.schemas.ts'
-import { PARTNER, singleOrder } from '../fixtures.ts'
+import { MARKETPLACE_PATH, PARTNER, singleOrder } from '../fixtures.ts'
 import { describeEachDialect } from '../harness.ts'
 import { hookReceiver, type HookReceiver, type Received } from '../hook-receiver.ts'
 import {
@@ -43,16 +43,6 @@ const SELLER_APPROVED_PATH = [
   'authorize-fulfillment',
   'window-to-cancel',
   'ready-for-handling',
-]
-/** The marketplace's order of it, up to where it waits for its seller. */
-const MARKETPLACE_PATH = [
-  'order-created',
-  'on-order-completed',
-  'waiting-for-authorization',
-  'payment-pending',
-  'approve-payment',
-  'payment-approved',
-  'waiting-seller-handling',
 ]
 
 describeEachDialect('the ERP integration of the integration guide', (dialect) => {

@@ -78,6 +78,12 @@ export async function listKeys({ db }: Deps, account: string): Promise<KeySummar
   }))
 }
 
+/** Whether `appKey` is a key of `account` that has not been revoked. */
+export async function isActiveKeyOf(db: Db, account: string, appKey: string): Promise<boolean> {
+  const key = await access.findKey(db, appKey)
+  return key !== undefined && key.account === account && key.revokedAt === null
+}
+
 export async function revokeKey({ db, clock, credentials }: Deps, appKey: string): Promise<void> {
   const revoked = await db
     .transaction()

@@ -8,6 +8,7 @@ import { getSettings } from '../accounts/account.service.ts'
 import { decidedAt, type Decision, type Rule } from '../orders/order-workflow.ts'
 import { changeOrder, systemActor, type Actor } from '../orders/order.service.ts'
 import { assertPlacedBy } from '../orders/order.ts'
+import { ruleOfCaller } from '../sellers/seller.service.ts'
 import {
   cancel,
   canceledBySeller,
@@ -16,6 +17,7 @@ import {
   denyCancellation,
   marketplaceAsks,
   requestCancellation,
+  sellerDenied,
 } from './cancellation.ts'
 
 const change = async (deps: Deps, actor: Actor, orderId: string, rule: Rule) => {
@@ -39,7 +41,10 @@ export interface CancelRequest {
 export const cancelRule = (input: CancelRequest, requestId = lowerHexId()): Rule =>
   cancel({ reason: input.reason ?? null, requestedByUser: input.requestedByUser ?? false, requestId })
 
-/** A marketplace order its seller is fulfilling is not canceled at once: the seller is asked (see `cancel`). */
+/**
+ * A marketplace order its seller is fulfilling is not canceled at once: the seller is asked (see `cancel`). An
+ * external seller's own call (its callback key) is the seller's cancellation: it accepts a pending request.
+ */
 export async function cancelOrder(
   deps: Deps,
   principal: Principal,
@@ -47,8 +52,25 @@ export async function cancelOrder(
   input: CancelRequest,
 ): Promise<Receipt> {
   const requestId = lowerHexId()
-  const decision = await change(deps, principal, orderId, cancelRule(input, requestId))
+  const rule = await ruleOfCaller(
+    deps,
+    principal,
+    cancelRule(input, requestId),
+    canceledBySeller(input.reason ?? undefined),
+  )
+  const decision = await change(deps, principal, orderId, rule)
   return receiptOf(decision, requestId)
+}
+
+/**
+ * An external seller's invoice on the marketplace order waiting for its decision refuses the cancellation: the
+ * protocol's way to deny one.
+ */
+export const refusedByInvoice: Rule = (draft, ctx) => {
+  const pending = draft.order.pendingCancellation
+  return pending && draft.order.status === 'waiting-for-seller-decision'
+    ? deniedBySeller(pending.requestId, 'The seller invoiced the order instead.')(draft, ctx)
+    : draft
 }
 
 /** A recorded request's receipt is its id, which the one who decides needs to deny it. */
@@ -70,18 +92,22 @@ export async function requestOrderCancellation(
   return receiptOf(decision, requestId)
 }
 
+/** The store refuses a cancellation request; an external seller's own call refuses the marketplace's request. */
 export async function denyOrderCancellation(
   deps: Deps,
   principal: Principal,
   orderId: string,
   input: { cancellationRequestId: string; denyReason?: string | null | undefined },
 ): Promise<void> {
-  await change(
+  const { cancellationRequestId: requestId } = input
+  const reason = input.denyReason ?? null
+  const rule = await ruleOfCaller(
     deps,
     principal,
-    orderId,
-    denyCancellation(input.cancellationRequestId, input.denyReason ?? null),
+    denyCancellation(requestId, reason),
+    sellerDenied(requestId, reason),
   )
+  await change(deps, principal, orderId, rule)
 }
 
 /** What the marketplace's order asks its seller: its pending request, or its cancellation. */
@@ -121,9 +147,14 @@ export async function cancelForMarketplace(
 export const marketplaceCancellationRule = (request: MarketplaceCancellation): Rule =>
   marketplaceAsks(request.requestId, request.reason, request.requestedByUser)
 
-/** The seller canceled its order: the marketplace's order is canceled too. */
-export async function cancelBySeller(deps: Deps, account: string, orderId: string): Promise<void> {
-  await changeBy(deps, account, orderId, canceledBySeller)
+/** The seller canceled its order, or refused it (`reason`): the marketplace's order is canceled too. */
+export async function cancelBySeller(
+  deps: Deps,
+  account: string,
+  orderId: string,
+  reason?: string,
+): Promise<void> {
+  await changeBy(deps, account, orderId, canceledBySeller(reason))
 }
 
 /** The seller refused the marketplace's cancellation request. */

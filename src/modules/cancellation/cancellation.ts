@@ -230,13 +230,19 @@ export const marketplaceAsks =
       : requestCancellation(requestId, reason, requestedByUser)(draft, ctx)
 
 /** The seller canceled its order, on its own or accepting the request: so is the marketplace's. */
-export const canceledBySeller: Rule = (draft, ctx) => {
-  const { order } = draft
-  if (order.cancellation) return draft
-  // Accepting the marketplace's request keeps who asked; a seller's own cancellation is the seller's.
-  const cause = order.pendingCancellation ? undefined : 'store'
-  return cancelNow({ reason: 'The seller canceled the order.', requestedByUser: false }, cause)(draft, ctx)
-}
+export const canceledBySeller =
+  (reason = 'The seller canceled the order.'): Rule =>
+  (draft, ctx) => {
+    const { order } = draft
+    if (order.cancellation) return draft
+    const pending = order.pendingCancellation
+    // Accepting the marketplace's request keeps who asked and why; a seller's own cancellation is the seller's.
+    if (pending) {
+      const asked = order.cancellationRequests.find((request) => request.id === pending.requestId)
+      return cancelNow({ reason: asked?.reason ?? reason, requestedByUser: false })(draft, ctx)
+    }
+    return cancelNow({ reason, requestedByUser: false }, 'store')(draft, ctx)
+  }
 
 /**
  * The seller refused the marketplace's request `requestId`: the marketplace's order goes back to its seller. A
@@ -254,15 +260,22 @@ export function cancellationRequestOf(order: Order): {
   requestId: string
   reason: string | null
   requestedByUser: boolean
+  date: string
 } {
   const pending = order.pendingCancellation
   const request = order.cancellationRequests.find((r) => r.id === pending?.requestId)
   if (pending && request) {
-    return { requestId: pending.requestId, reason: request.reason, requestedByUser: request.requestedByUser }
+    return {
+      requestId: pending.requestId,
+      reason: request.reason,
+      requestedByUser: request.requestedByUser,
+      date: request.cancellationRequestDate,
+    }
   }
   return {
     requestId: order.cancellation?.requestId ?? `${order.orderId}-cancel`,
     reason: order.cancellation?.reason ?? null,
     requestedByUser: order.cancellation?.requestedByUser ?? false,
+    date: order.cancellation?.date ?? order.lastChange,
   }
 }

@@ -108,20 +108,27 @@ export async function receivePlacement(
 }
 
 /**
- * The marketplace's side of a placement its seller accepted: the order goes on to `payment-pending`, or further
- * when its payments are approved already. An answer that comes again, or after the order was canceled, changes
- * nothing.
+ * The marketplace's side of a placement its seller accepted, naming its own order `sellerOrderId`: the order goes
+ * on to `payment-pending`, or further when its payments are approved already. An answer that comes again, or
+ * after the order was canceled, changes nothing.
  */
-export async function acceptedBySeller(deps: Deps, account: string, orderId: string): Promise<void> {
+export async function acceptedBySeller(
+  deps: Deps,
+  account: string,
+  orderId: string,
+  sellerOrderId: string,
+): Promise<void> {
   const settings = await getSettings(deps, account)
-  await changeOrder(deps, { actor: systemActor(account), orderId, settings }, acceptedRule)
+  await changeOrder(deps, { actor: systemActor(account), orderId, settings }, acceptedRule(sellerOrderId))
 }
 
 /** The rule acceptedBySeller runs, for a writer of many orders at once (`ordo seed`). */
-export const acceptedRule: Rule = (draft, ctx) =>
-  canTake(draft.order.status, 'authorize-order', draft.order.workflow.flow)
-    ? sellerAccepts(draft, ctx)
-    : draft
+export const acceptedRule =
+  (sellerOrderId: string): Rule =>
+  (draft, ctx) =>
+    canTake(draft.order.status, 'authorize-order', draft.order.workflow.flow)
+      ? sellerAccepts({ ...draft, order: { ...draft.order, sellerOrderId } }, ctx)
+      : draft
 
 /** How a kind of intake names its order group and shapes and starts its orders. */
 interface IntakeKind {

@@ -183,7 +183,7 @@ export interface BuildContext {
    * The registered sellers by id: a registered seller's name is the registry's, not the request's, and its
    * orders go to the account it names as the order is placed.
    */
-  sellers: ReadonlyMap<string, { name: string; account: string }>
+  sellers: ReadonlyMap<string, { name: string; account: string | null }>
 }
 
 /**
@@ -230,6 +230,7 @@ export function buildOrders(body: IntakeBody, plan: IntakePlan, ctx: BuildContex
         part.seller,
     },
     sellerAccount: ctx.sellers.get(part.seller)?.account ?? null,
+    sellerOrderId: null,
     items: part.lines.map(({ item }) => toItem(item, ctx.newId())),
     totals: part.totals,
     client: {

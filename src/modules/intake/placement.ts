@@ -108,6 +108,7 @@ export const sellerCopyOf = (
     workflow: { ...built.workflow, flow: 'seller', domain: 'Fulfillment' },
     marketplaceAccount,
     sellerAccount: null,
+    sellerOrderId: null,
   }
 }
 

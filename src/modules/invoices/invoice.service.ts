@@ -5,6 +5,8 @@ import type { Receipt } from '../../platform/http-schemas.ts'
 import { lowerHexId } from '../../platform/ids.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
+import { refusedByInvoice } from '../cancellation/cancellation.service.ts'
+import { ruleOfCaller } from '../sellers/seller.service.ts'
 import { decidedAt, type Rule } from '../orders/order-workflow.ts'
 import type { Order } from '../orders/order.ts'
 import { changeOrder, systemActor, type Actor } from '../orders/order.service.ts'
@@ -31,7 +33,11 @@ async function change(
   return { date, orderId: decision.order.orderId, receipt }
 }
 
-/** POST …/invoice. The receipt is new on every call, also for an invoice number the order already has. */
+/**
+ * POST …/invoice. The receipt is new on every call, also for an invoice number the order already has. An external
+ * seller's own call (its callback key) is the seller's invoice of the marketplace order it fulfils; sent while the
+ * marketplace waits for its decision on a cancellation, it refuses the cancellation.
+ */
 export async function invoiceOrder(
   deps: Deps,
   principal: Principal,
@@ -40,8 +46,18 @@ export async function invoiceOrder(
 ): Promise<Receipt> {
   const receipt = lowerHexId()
   const rule = invoiceRule(body, receipt)
-  return change(deps, principal, orderId, (draft, ctx) => rule(assertOwnInvoice(draft, ctx), ctx), receipt)
+  const byCaller = await ruleOfCaller(
+    deps,
+    principal,
+    (draft, ctx) => rule(assertOwnInvoice(draft, ctx), ctx),
+    (draft, ctx) => rule(refusedByInvoice(draft, ctx), ctx),
+  )
+  return change(deps, principal, orderId, byCaller, receipt)
 }
+
+/** A change of an invoice's tracking: an external seller's on the orders it fulfils only. */
+const onPackages = (deps: Deps, principal: Principal, rule: Rule): Promise<Rule> =>
+  ruleOfCaller(deps, principal, rule, rule)
 
 /** A seller's invoice, pushed to its marketplace's order (`invoiceNumber` of the seller's order). */
 export async function invoiceFromSeller(
@@ -80,7 +96,12 @@ export async function updateInvoiceTracking(
     ...(body.courier === undefined ? {} : { courier: blankAsNull(body.courier) }),
     ...(dispatchedDate === undefined ? {} : { dispatchedDate }),
   }
-  return change(deps, principal, orderId, updateTrackingNumber(invoiceNumber, input))
+  return change(
+    deps,
+    principal,
+    orderId,
+    await onPackages(deps, principal, updateTrackingNumber(invoiceNumber, input)),
+  )
 }
 
 /** PUT …/invoice/{invoiceNumber}/tracking: the carrier's events and whether the package arrived. */
@@ -101,7 +122,12 @@ export async function updateInvoiceTrackingStatus(
       date: event.date,
     })),
   }
-  return change(deps, principal, orderId, updateTrackingStatus(invoiceNumber, input))
+  return change(
+    deps,
+    principal,
+    orderId,
+    await onPackages(deps, principal, updateTrackingStatus(invoiceNumber, input)),
+  )
 }
 
 /** Either spelling; a date in one wins over null in the other; undefined when neither was sent. */

@@ -324,7 +324,7 @@ describe('paymentData', () => {
     const [store, partner] = approvedGroup()
     assert.ok(store && partner)
     // The marketplace's order, canceled by its seller.
-    const gone = orderOf(decide(partner, ctxAt(T_LATER), canceledBySeller))
+    const gone = orderOf(decide(partner, ctxAt(T_LATER), canceledBySeller()))
     assert.deepEqual(
       [store, gone].map((o) => renderDocument(o).paymentData.transactions[0]?.isActive),
       [true, false],

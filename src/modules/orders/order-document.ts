@@ -32,7 +32,8 @@ export function renderDocument(order: Order): OrderDocument {
     sequence: String(order.sequence),
     marketplaceOrderId: order.marketplaceOrderId ?? '',
     marketplaceServicesEndpoint: order.marketplaceServicesEndpoint ?? '',
-    sellerOrderId: `${order.seller.id === STORE_SELLER ? '00' : 'SLR'}-${order.orderId}`,
+    sellerOrderId:
+      order.sellerOrderId ?? `${order.seller.id === STORE_SELLER ? '00' : 'SLR'}-${order.orderId}`,
     origin: order.origin,
     affiliateId: order.affiliateId ?? '',
     salesChannel: order.salesChannel,

@@ -48,10 +48,19 @@ export function messagesOf(decision: Changed): OrderMessage[] {
     }
     if (event.kind !== 'transition') return []
     return flow === 'marketplace'
-      ? marketplaceMessage(event.state, order)
+      ? marketplaceMessage(event.state, order, sellerDecided(decision))
       : sellerMessage(event.state, event.lastState, deniedRequest(decision))
   })
 }
+
+/**
+ * Whether the change took a marketplace order out of waiting for its seller's decision on a cancellation: only
+ * the seller's answer does, and so the seller knows what follows (the cancellation, or its order going on).
+ */
+const sellerDecided = (decision: Changed): boolean =>
+  decision.events.some(
+    (event) => event.kind === 'transition' && event.lastState === 'waiting-for-seller-decision',
+  )
 
 /** The request a seller's change denied, as its event records it. */
 const deniedRequest = (decision: Changed): string | undefined =>
@@ -62,17 +71,18 @@ const deniedRequest = (decision: Changed): string | undefined =>
 const withRequest = (kind: OrderMessageKind, requestId: string | null | undefined): OrderMessage =>
   requestId ? { kind, requestId } : { kind }
 
-function marketplaceMessage(entered: string, order: Order): OrderMessage[] {
+function marketplaceMessage(entered: string, order: Order, sellerDecided: boolean): OrderMessage[] {
   switch (entered) {
     case 'waiting-for-authorization':
       return [{ kind: 'place' }]
+    // Authorized once: going on after the seller denied a cancellation is not a new authorization.
     case 'waiting-seller-handling':
-      return [{ kind: 'authorize' }]
+      return sellerDecided ? [] : [{ kind: 'authorize' }]
     case 'waiting-for-seller-decision':
       return [withRequest('cancel', order.pendingCancellation?.requestId)]
-    // The seller is told unless it canceled first.
+    // The seller is told unless it canceled first, or accepted the request.
     case 'canceled':
-      return order.cancellation?.requestedBySellerNotification
+      return order.cancellation?.requestedBySellerNotification || sellerDecided
         ? []
         : [withRequest('cancel', order.cancellation?.requestId)]
     default:

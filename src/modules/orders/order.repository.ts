@@ -78,18 +78,20 @@ const ORDER_COLUMNS = ['account', 'version', 'order_json'] as const
 
 /**
  * The stored JSON leaves out what the row's own columns hold, so the two can never disagree. Orders stored before
- * flows existed all ran the complete flow, and none was a marketplace's on this server.
+ * flows existed all ran the complete flow, and none was a marketplace's on this server or had a seller's order.
  */
 function toOrder(row: OrderRow): Order {
   const stored = JSON.parse(row.order_json) as Omit<Order, 'account' | 'version'>
   const workflow = stored.workflow.flow ? stored.workflow : { ...stored.workflow, flow: 'complete' as const }
   const marketplaceAccount = stored.marketplaceAccount ?? null
   const sellerAccount = stored.sellerAccount ?? null
+  const sellerOrderId = stored.sellerOrderId ?? null
   return {
     ...stored,
     workflow,
     marketplaceAccount,
     sellerAccount,
+    sellerOrderId,
     account: row.account,
     version: row.version,
   }

@@ -48,6 +48,8 @@ export interface Order {
   marketplaceAccount: string | null
   /** A marketplace order: the account on this server that fulfils it, as its seller was registered then. */
   sellerAccount: string | null
+  /** A marketplace order: the seller's order id, as the seller's answer to its placement named it. */
+  sellerOrderId: string | null
   origin: OrderOrigin
   affiliateId: string | null
   salesChannel: string
@@ -327,6 +329,16 @@ export const orderValue = (order: Order): number => sumTotals(order.totals)
 export const customerName = ({ client }: Order): string => `${client.firstName} ${client.lastName}`.trim()
 
 export const isPartiallyInvoiced = (order: Order): boolean => order.packages.some((p) => p.type === 'Output')
+
+/**
+ * An external seller calls back on the marketplace's Orders API with its own key (the registry's callbackAppKey):
+ * it acts on the marketplace orders it fulfils, and on no other order.
+ */
+export function assertCalledBackBy(order: Order, sellerId: string): void {
+  const its =
+    order.workflow.flow === 'marketplace' && order.sellerAccount === null && order.seller.id === sellerId
+  if (!its) throw orderNotFound(order.orderId)
+}
 
 /**
  * The protocol calls a marketplace elsewhere makes on its seller's order name it by the seller's order id and the

@@ -140,7 +140,11 @@ async function placeWithSeller(
     const copy = copies[index]
     if (!copy) return
     sale.copies.set(order.orderId, copy.orderId)
-    sale.store.change(order.orderId, { now: order.creationDate, settings: sale.settings }, acceptedRule)
+    sale.store.change(
+      order.orderId,
+      { now: order.creationDate, settings: sale.settings },
+      acceptedRule(copy.orderId),
+    )
   })
 }
 

@@ -13,6 +13,7 @@ const sellerOf = (row: SellerTable): Seller => ({
           kind: 'external',
           fulfillmentEndpoint: row.fulfillment_endpoint ?? '',
           headers: JSON.parse(row.headers_json ?? '{}') as Record<string, string>,
+          callbackAppKey: row.callback_app_key,
         },
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -50,6 +51,21 @@ export async function findSellersById(db: Db, account: string, ids: readonly str
   return rows.map(sellerOf)
 }
 
+/** The seller whose calls back are made with `appKey`. */
+export async function findSellerByCallbackKey(
+  db: Db,
+  account: string,
+  appKey: string,
+): Promise<Seller | undefined> {
+  const row = await db
+    .selectFrom('sellers')
+    .selectAll()
+    .where('account', '=', account)
+    .where('callback_app_key', '=', appKey)
+    .executeTakeFirst()
+  return row && sellerOf(row)
+}
+
 /** Registers the seller, or replaces its registration (keeping when it was first made). */
 export async function saveSeller(db: Db, account: string, seller: Seller): Promise<void> {
   const { target } = seller
@@ -58,6 +74,7 @@ export async function saveSeller(db: Db, account: string, seller: Seller): Promi
     seller_account: target.kind === 'account' ? target.account : null,
     fulfillment_endpoint: target.kind === 'external' ? target.fulfillmentEndpoint : null,
     headers_json: target.kind === 'external' ? JSON.stringify(target.headers) : null,
+    callback_app_key: target.kind === 'external' ? target.callbackAppKey : null,
     updated_at: seller.updatedAt,
   }
   await db

@@ -44,6 +44,14 @@ export const SellerBodySchema = Type.Object({
   headers: Type.Optional(
     OutboundHeadersSchema('Headers sent with every call to the seller (its credentials, usually).'),
   ),
+  callbackAppKey: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        "With fulfillmentEndpoint: a key of this account that the seller calls this server's Orders API with. Its invoices, tracking and cancellations on the orders of this seller are the seller's: an invoice completes the marketplace order (and refuses a pending cancellation request), a cancel is the seller's (and accepts one). One key per seller.",
+    }),
+  ),
 })
 export type SellerBody = Static<typeof SellerBodySchema>
 
@@ -55,6 +63,7 @@ export const SellerSchema = Type.Object({
   ),
   fulfillmentEndpoint: Type.Optional(Type.String({ description: 'Set for external sellers.' })),
   headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  callbackAppKey: Type.Optional(Type.String({ description: 'Set for external sellers that call back.' })),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 })

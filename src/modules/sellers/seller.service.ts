@@ -3,10 +3,11 @@ import type { Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import { checkOutboundHeaders, checkOutboundUrl } from '../../platform/outbound-url.ts'
-import { canAccess } from '../../platform/principal.ts'
-import { authenticate } from '../access/access.service.ts'
+import { canAccess, type Principal } from '../../platform/principal.ts'
+import { authenticate, isActiveKeyOf } from '../access/access.service.ts'
 import { accountExists, getAccount } from '../accounts/account.service.ts'
-import { STORE_SELLER } from '../orders/order.ts'
+import { assertCalledBackBy, STORE_SELLER } from '../orders/order.ts'
+import type { Rule } from '../orders/order-workflow.ts'
 import {
   checkRegistrable,
   sellerDocument,
@@ -93,6 +94,7 @@ export async function putSeller(
       })
       checkOutboundHeaders(target.headers, 'headers')
       target.fulfillmentEndpoint = url.href
+      if (target.callbackAppKey !== null) await checkCallbackKey(trx, account, id, target.callbackAppKey)
     }
     const before = await sellers.findSeller(trx, account, id)
     const now = deps.clock.now().toISOString()
@@ -106,6 +108,40 @@ export async function putSeller(
     await sellers.saveSeller(trx, account, seller)
     return { seller: sellerDocument(seller), created: before === undefined }
   })
+}
+
+/** A callback key is an active key of the account, and one seller's only. */
+async function checkCallbackKey(db: Db, account: string, id: string, appKey: string): Promise<void> {
+  if (!(await isActiveKeyOf(db, account, appKey))) {
+    throw validationFailed(`callbackAppKey ${appKey} is not an active key of account ${account}.`)
+  }
+  const holder = await sellers.findSellerByCallbackKey(db, account, appKey)
+  if (holder && holder.id !== id) {
+    throw validationFailed(
+      `callbackAppKey ${appKey} is seller ${holder.id}'s already: each external seller calls back with a key of its own.`,
+    )
+  }
+}
+
+/**
+ * The rule a call on an order runs: the account's own (`byAccount`), or, when the call comes with an external
+ * seller's callback key, the seller's (`bySeller`), on the marketplace orders that seller fulfils and no other.
+ */
+export async function ruleOfCaller(
+  deps: Pick<Deps, 'db'>,
+  principal: Principal,
+  byAccount: Rule,
+  bySeller: Rule,
+): Promise<Rule> {
+  const seller =
+    principal.appKey === null
+      ? undefined
+      : await sellers.findSellerByCallbackKey(deps.db, principal.account, principal.appKey)
+  if (seller === undefined) return byAccount
+  return (draft, ctx) => {
+    assertCalledBackBy(draft.order, seller.id)
+    return bySeller(draft, ctx)
+  }
 }
 
 async function assertConsent(
@@ -131,14 +167,15 @@ export async function removeSeller(deps: Pick<Deps, 'db'>, account: string, id: 
 }
 
 /**
- * The registered sellers among those an order names (their names, and the accounts that fulfil them), inside the
- * placing transaction; an order for a seller the account has not registered is refused, naming it.
+ * The registered sellers among those an order names (their names, and the accounts on this server that fulfil
+ * them; null for an external seller), inside the placing transaction; an order for a seller the account has not
+ * registered is refused, naming it.
  */
 export async function registeredSellers(
   db: Db,
   account: string,
   named: readonly string[],
-): Promise<Map<string, { name: string; account: string }>> {
+): Promise<Map<string, { name: string; account: string | null }>> {
   const found = await sellers.findSellersById(
     db,
     account,
@@ -155,14 +192,10 @@ export async function registeredSellers(
     )
   }
   return new Map(
-    found.map((seller) => {
-      if (seller.target.kind === 'external') {
-        throw validationFailed(
-          `Seller ${seller.id} is an external seller, and Ordo does not send orders to external sellers yet: register the account on this server that fulfils them as the seller instead.`,
-        )
-      }
-      return [seller.id, { name: seller.name, account: seller.target.account }]
-    }),
+    found.map(({ id, name, target }) => [
+      id,
+      { name, account: target.kind === 'account' ? target.account : null },
+    ]),
   )
 }
 

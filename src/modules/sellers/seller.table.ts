@@ -6,6 +6,8 @@ export interface SellerTable {
   seller_account: string | null
   fulfillment_endpoint: string | null
   headers_json: string | null
+  /** An external seller's key of this account, which its calls back are made with. */
+  callback_app_key: string | null
   created_at: string
   updated_at: string
 }

@@ -7,7 +7,13 @@ import type { SellerBody, SellerDocument } from './seller.schemas.ts'
 /** Where a registered seller's orders go. */
 export type SellerTarget =
   | { kind: 'account'; account: string }
-  | { kind: 'external'; fulfillmentEndpoint: string; headers: Record<string, string> }
+  | {
+      kind: 'external'
+      fulfillmentEndpoint: string
+      headers: Record<string, string>
+      /** The key of this account the seller calls back with: a call with it on the seller's orders is the seller's. */
+      callbackAppKey: string | null
+    }
 
 export interface Seller {
   id: string
@@ -39,7 +45,7 @@ export function checkRegistrable(id: string): void {
  */
 export function targetOf(id: string, body: SellerBody): SellerTarget {
   checkRegistrable(id)
-  const { name, account, fulfillmentEndpoint, headers } = body
+  const { name, account, fulfillmentEndpoint, headers, callbackAppKey } = body
   if (name.length === 0 || name.length > MAX_SELLER_NAME) {
     throw validationFailed(`Invalid request body: name must be 1 to ${MAX_SELLER_NAME} characters long.`)
   }
@@ -49,8 +55,10 @@ export function targetOf(id: string, body: SellerBody): SellerTarget {
     )
   }
   if (account !== undefined) {
-    if (headers !== undefined) {
-      throw validationFailed('Invalid request body: headers go with fulfillmentEndpoint, not with account.')
+    if (headers !== undefined || callbackAppKey !== undefined) {
+      throw validationFailed(
+        'Invalid request body: headers and callbackAppKey go with fulfillmentEndpoint, not with account.',
+      )
     }
     return { kind: 'account', account }
   }
@@ -59,7 +67,12 @@ export function targetOf(id: string, body: SellerBody): SellerTarget {
       "Invalid request body: appKey and appToken go with account: they are that account's key.",
     )
   }
-  return { kind: 'external', fulfillmentEndpoint: fulfillmentEndpoint ?? '', headers: headers ?? {} }
+  return {
+    kind: 'external',
+    fulfillmentEndpoint: fulfillmentEndpoint ?? '',
+    headers: headers ?? {},
+    callbackAppKey: callbackAppKey ?? null,
+  }
 }
 
 /** Seller `1` as the registry shows it: the account, always there. */
@@ -76,7 +89,11 @@ export const sellerDocument = ({ id, name, target, createdAt, updatedAt }: Selle
   name,
   ...(target.kind === 'account'
     ? { account: target.account }
-    : { fulfillmentEndpoint: target.fulfillmentEndpoint, headers: target.headers }),
+    : {
+        fulfillmentEndpoint: target.fulfillmentEndpoint,
+        headers: target.headers,
+        ...(target.callbackAppKey !== null && { callbackAppKey: target.callbackAppKey }),
+      }),
   createdAt,
   updatedAt,
 })
