@@ -19,5 +19,8 @@ export const jobHandlers = (deps: Deps, options: JobOptions = {}): JobHandlers =
   [ORDER_MESSAGE_JOB]: (payload) => deliverOrderMessage(deps, payload),
 })
 
-/** Kinds with a pool of workers of their own: a hook's sender waits on another system's answers. */
-export const OWN_POOL_KINDS = [HOOK_DELIVERY_JOB]
+/**
+ * Kinds with a pool of workers of their own, as they wait on other systems' answers (a hook receiver's, an
+ * external seller's), so that a slow one never holds the order timers up.
+ */
+export const OWN_POOL_KINDS = [HOOK_DELIVERY_JOB, ORDER_MESSAGE_JOB]

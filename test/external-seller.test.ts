@@ -19,19 +19,17 @@ const PUBLIC_URL = 'https://oms.acme.example'
 async function withExternalSeller(
   t: Parameters<typeof startTestApp>[0],
   dialect: Parameters<typeof startTestApp>[1],
+  { publicUrl = PUBLIC_URL }: { publicUrl?: string | null } = {},
 ) {
-  const test = await startTestApp(t, dialect, { publicUrl: PUBLIC_URL })
+  const test = await startTestApp(t, dialect, publicUrl === null ? {} : { publicUrl })
   const seller = await externalSeller(t)
   const store = api(test)
   assert.equal(
     (await store.send('PUT', '/api/ordo/pvt/settings', { allowInsecureHooks: true })).statusCode,
     200,
   )
-  // The key the seller calls back with: an integration's roles, no more.
-  const callback = await createKey(test.deps, {
-    account: 'acme',
-    roles: ['IntegrationProfile - Fulfillment Oms'],
-  })
+  // The key the seller calls back with, which can do the seller's calls and nothing else.
+  const callback = await createKey(test.deps, { account: 'acme', roles: ['Ordo - External seller'] })
   const registered = await store.send('PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, {
     name: 'Partner Store',
     fulfillmentEndpoint: seller.endpoint,
@@ -210,7 +208,7 @@ describeEachDialect('external seller', (dialect) => {
     await test.runDueJobs()
     const back = await store.getOk(refused)
     assert.equal(back.status, 'waiting-seller-handling')
-    assert.equal(back.cancellationRequests?.[0]?.deniedBySellerReason, '400: The order was already shipped.')
+    assert.equal(back.cancellationRequests?.[0]?.deniedBySellerReason, '400: The seller will not cancel it.')
 
     assert.deepEqual(
       seller.calls.map((call) => call.kind),
@@ -220,22 +218,64 @@ describeEachDialect('external seller', (dialect) => {
     assertProtocolShapes(seller)
   })
 
-  it('cancels the marketplace order when the seller refuses the placement', async (t) => {
-    const { test, seller, store } = await withExternalSeller(t, dialect)
-    // Registered at a path where the seller serves nothing: it answers 404.
+  it('cancels the marketplace order the seller refuses to place or fulfil, and retries what never reached it', async (t) => {
+    // No ORDO_PUBLIC_URL: the placement names no marketplaceServicesEndpoint.
+    const { test, seller, store } = await withExternalSeller(t, dialect, { publicUrl: null })
+    seller.state.place = 'refuse'
+    const { forSeller } = await sold(test, 'EXT-REFUSED')
+    await test.runDueJobs()
+    assert.equal(seller.calls[0]?.body.marketplaceServicesEndpoint, undefined)
+    const refused = await store.getOk(forSeller.orderId)
+    assert.equal(refused.status, 'canceled')
+    assert.equal(
+      refused.cancellationData?.Reason,
+      'The seller refused the order: 400: The seller will not place it.',
+    )
+    assert.equal(refused.cancellationData?.RequestedBySellerNotification, true)
+
+    seller.state.place = 'take'
+    seller.state.fulfill = 'refuse'
+    const paid = await sold(test, 'EXT-UNFULFILLED')
+    await test.runDueJobs()
+    assert.equal((await store.notifyPayment(paid.own.orderId, paid.paymentId)).statusCode, 200)
+    await test.runDueJobs()
+    const unfulfilled = await store.getOk(paid.forSeller.orderId)
+    assert.equal(unfulfilled.status, 'canceled')
+    assert.equal(
+      unfulfilled.cancellationData?.Reason,
+      'The seller refused to fulfil the order: 400: The seller will not fulfill it.',
+    )
+
+    // A 404 (the registration's path is wrong) is no answer from the seller: the placement is tried again.
     const moved = await store.send('PUT', `/api/ordo/pvt/sellers/${PARTNER.id}`, {
       name: 'Partner Store',
       fulfillmentEndpoint: seller.endpoint.replace('/seller/api', '/nowhere'),
     })
     assert.equal(moved.statusCode, 200, moved.body)
-    const { forSeller } = await sold(test, 'EXT-REFUSED')
+    const lost = await sold(test, 'EXT-MISROUTED')
+    await assert.rejects(test.runDueJobs(), /answered POST \/pvt\/orders with 404/)
+    assert.equal(await statusOf(test, lost.forSeller.orderId), 'waiting-for-authorization')
+    assertProtocolShapes(seller)
+  })
+
+  it('cancels the order the seller was taking when the marketplace canceled it meanwhile', async (t) => {
+    const { test, seller, store } = await withExternalSeller(t, dialect)
+    const { forSeller } = await sold(test, 'EXT-RACE')
+    seller.state.whilePlacing = async () => {
+      seller.state.whilePlacing = undefined
+      assert.equal((await store.cancel(forSeller.orderId, { reason: 'Changed my mind' })).statusCode, 200)
+    }
     await test.runDueJobs()
-    const refused = await store.getOk(forSeller.orderId)
-    assert.equal(refused.status, 'canceled')
-    assert.match(
-      refused.cancellationData?.Reason ?? '',
-      /^The seller refused the order: 404: No \/nowhere\/pvt\/orders\?an=seller$/,
+    assert.equal(await statusOf(test, forSeller.orderId), 'canceled')
+    assert.deepEqual(
+      seller.calls.map((call) => [call.kind, call.orderId]),
+      [
+        ['place', `EXT-${forSeller.orderId}`],
+        ['cancel', `EXT-${forSeller.orderId}`],
+      ],
     )
+    assert.equal(seller.calls[1]?.body.reason, 'Changed my mind')
+    assertProtocolShapes(seller)
   })
 
   it("delivers every message to a seller that was down once it is back, each order's in the order written", async (t) => {

@@ -24,10 +24,17 @@ export interface ExternalSeller {
   /** The base URL to register as the seller's fulfillmentEndpoint. */
   endpoint: string
   /**
-   * `up`: false answers 503 to everything. `cancel`: confirm (canceled at once), evaluate (an empty answer,
-   * deciding later) or refuse (400).
+   * `up`: false answers 503 to everything. `place`, `fulfill`: take or refuse (400). `cancel`: confirm (canceled
+   * at once), evaluate (an empty answer, deciding later) or refuse (400). `whilePlacing`: runs before a placement
+   * is answered, as if the seller took that long.
    */
-  state: { up: boolean; cancel: 'confirm' | 'evaluate' | 'refuse' }
+  state: {
+    up: boolean
+    place: 'take' | 'refuse'
+    fulfill: 'take' | 'refuse'
+    cancel: 'confirm' | 'evaluate' | 'refuse'
+    whilePlacing?: () => Promise<void>
+  }
   /** The calls it took (answered 2xx or 4xx), in the order they came. */
   calls: SellerCall[]
   /** Calls it answered 503 while down. */
@@ -60,17 +67,18 @@ export async function externalSeller(t: TestContext, basePath = '/seller/api'): 
   const placement = validator('orderPlacement')
   const orderRequest = validator('requestOrderId')
   const calls: SellerCall[] = []
-  const state: ExternalSeller['state'] = { up: true, cancel: 'confirm' }
+  const state: ExternalSeller['state'] = { up: true, place: 'take', fulfill: 'take', cancel: 'confirm' }
   let whileDown = 0
   const server = createServer((req, res) => {
     let text = ''
     req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
-    req.on('end', () => {
-      const answer = (status: number, body?: unknown) => {
+    // The answer may wait on the test (whilePlacing), so it is given asynchronously.
+    req.on('end', () => void answerCall(text))
+    async function answerCall(text: string): Promise<void> {
+      const answer = (status: number, body?: unknown): void => {
         res.statusCode = status
-        if (body === undefined) return res.end()
-        res.setHeader('content-type', 'application/json')
-        res.end(JSON.stringify(body))
+        if (body !== undefined) res.setHeader('content-type', 'application/json')
+        res.end(body === undefined ? undefined : JSON.stringify(body))
       }
       if (!state.up) {
         whileDown++
@@ -100,7 +108,10 @@ export async function externalSeller(t: TestContext, basePath = '/seller/api'): 
         orderId,
         receipt: `r-${calls.length}`,
       }
+      const refusal = { error: { code: '1', message: `The seller will not ${kind} it.` } }
       if (kind === 'place') {
+        await state.whilePlacing?.()
+        if (state.place === 'refuse') return answer(400, refusal)
         return answer(200, {
           marketplaceOrderId,
           orderId,
@@ -113,11 +124,11 @@ export async function externalSeller(t: TestContext, basePath = '/seller/api'): 
           allowMultipleDeliveries: true,
         })
       }
-      if (kind === 'fulfill') return answer(200, receipt)
+      if (kind === 'fulfill') return state.fulfill === 'take' ? answer(200, receipt) : answer(400, refusal)
       if (state.cancel === 'confirm') return answer(200, receipt)
       if (state.cancel === 'evaluate') return answer(200)
-      return answer(400, { error: { code: '1', message: 'The order was already shipped.' } })
-    })
+      return answer(400, refusal)
+    }
   })
   const port = await listenLocally(t, server)
   return {

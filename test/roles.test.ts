@@ -6,6 +6,7 @@ import { it, type TestContext } from 'node:test'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import { createShopperToken } from '../src/modules/access/access.service.ts'
 import { ROLE_NAMES, ROLES } from '../src/modules/access/roles.ts'
+import { putSeller } from '../src/modules/sellers/seller.service.ts'
 import type { Resource } from '../src/platform/principal.ts'
 import { api } from './api.ts'
 import { exampleOrder } from './fixtures.ts'
@@ -157,6 +158,10 @@ describeEachDialect('roles against the resource table', (dialect) => {
         { vtexidclientautcookie: (await createShopperToken(test.deps, 'acme', 'nobody@example.com')).token },
       ],
     ]) as Record<Caller, Record<string, string>>
+    // A key with the external seller's role calls as its seller, which must be registered with it.
+    const callbackAppKey = headers['Ordo - External seller']['x-vtex-api-appkey'] ?? ''
+    const seller = { name: 'External', fulfillmentEndpoint: 'https://seller.example/api', callbackAppKey }
+    await putSeller(test.deps, 'acme', 'external', seller, { operator: true })
     const wrong: string[] = []
     for (const route of routes) {
       const [method = '', path = ''] = route.split(' ')

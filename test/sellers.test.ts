@@ -214,7 +214,7 @@ describeEachDialect('sellers', (dialect) => {
 
   it("keeps an external seller's callback key: an active key of the account, one seller's only", async (t) => {
     const test = await startTestApp(t, dialect)
-    const { appKey } = await createKey(test.deps, { account: 'acme', roles: ['OMS - Full access'] })
+    const { appKey } = await createKey(test.deps, { account: 'acme', roles: ['Ordo - External seller'] })
     const registered = await sellers(test).put(PARTNER.id, { ...EXTERNAL_PARTNER, callbackAppKey: appKey })
     assert.equal(registered.statusCode, 200, registered.body)
     assert.equal(registered.json<{ callbackAppKey: string }>().callbackAppKey, appKey)
@@ -230,6 +230,17 @@ describeEachDialect('sellers', (dialect) => {
     const foreign = await sellers(test).put('other', { ...EXTERNAL_PARTNER, callbackAppKey: partnerKey })
     assert.equal(foreign.statusCode, 400, foreign.body)
     assert.match(messageOf(foreign), /is not an active key of account acme/)
+
+    // Nor is a key that can do more than the seller's calls, such as the store's own.
+    const broad = await sellers(test).put('other', { ...EXTERNAL_PARTNER, callbackAppKey: test.admin.appKey })
+    assert.equal(broad.statusCode, 400, broad.body)
+    assert.match(messageOf(broad), /must have the role Ordo - External seller and no other/)
+
+    // A key with the seller's role that no seller calls back with acts on nothing.
+    const stray = await test.newKey(['Ordo - External seller'])
+    const refused = await api(test, stray).cancel('1234567500001-01')
+    assert.equal(refused.statusCode, 403, refused.body)
+    assert.match(messageOf(refused), /no seller of account acme calls back with it/)
   })
 
   it("counts only the placing account's registrations", async (t) => {

@@ -23,7 +23,7 @@ import { createJobQueue, type JobQueue } from '../worker/job-queue.ts'
 import { followStream } from '../worker/stream-follower.ts'
 import { runDueJobs, startWorker } from '../worker/worker.ts'
 import { FAN_OUT_BATCH, fanOutEvents } from '../modules/feed/feed.service.ts'
-import { resumeHookSenders } from '../modules/feed/hook.service.ts'
+import { HOOK_DELIVERY_JOB, resumeHookSenders } from '../modules/feed/hook.service.ts'
 import { jobHandlers, OWN_POOL_KINDS } from '../job-handlers.ts'
 import { assembleDeps } from '../assemble.ts'
 import { refreshSearchIndex } from '../modules/search/search.service.ts'
@@ -44,6 +44,8 @@ const FAN_OUT_IDLE_MS = 100
  * writes, which costs a transaction and its bookkeeping once instead of once per write.
  */
 const FAN_OUT_GATHER_MS = 5
+/** Orders whose messages go out at once: each waits for the other side, an external seller up to 30 s. */
+const MESSAGE_CONCURRENCY = 8
 
 /** A mistake the user can fix (arguments, environment, database, port): one line on stderr, exit 2. */
 class CliError extends Error {}
@@ -116,7 +118,7 @@ async function open(config: Config, creates: boolean): Promise<Opened> {
 async function serve(config: Config): Promise<void> {
   const opened = await open(config, true)
   const { queue } = opened
-  // A change that sends a marketplace or seller message wakes the order worker once it is answered (and so
+  // A change that sends a marketplace or seller message wakes the message worker once it is answered (and so
   // committed), rather than leave the message to the worker's next look.
   let messagesSent = false
   const deps: Deps = {
@@ -159,11 +161,16 @@ async function serve(config: Config): Promise<void> {
     leaseMs: config.jobLeaseMs,
     onError,
   }
-  // Messages of one order go one at a time (their concurrency key), in the order written, also from several
-  // processes: one that waits for its retry holds back the next.
   const orderJobs = startWorker({
     ...pool,
     kinds: Object.keys(handlers).filter((kind) => !OWN_POOL_KINDS.includes(kind)),
+  })
+  // Messages of one order go one at a time (their concurrency key), in the order written, also from several
+  // processes: one that waits for its retry holds back the next. An external seller may take 30 s to answer.
+  const messengers = startWorker({
+    ...pool,
+    kinds: [ORDER_MESSAGE_JOB],
+    concurrency: MESSAGE_CONCURRENCY,
     perKeyConcurrency: 1,
     inKeyOrder: true,
   })
@@ -171,11 +178,11 @@ async function serve(config: Config): Promise<void> {
   // once, one per hook (it has several deliveries in flight), and never in the order jobs' slots.
   const hookSenders = startWorker({
     ...pool,
-    kinds: OWN_POOL_KINDS,
+    kinds: [HOOK_DELIVERY_JOB],
     concurrency: config.hookConcurrency,
     perKeyConcurrency: 1,
   })
-  const workers = [orderJobs, hookSenders]
+  const workers = [orderJobs, messengers, hookSenders]
   const fanOut = followStream({
     // New events may have queued hook deliveries: the senders look for them at once.
     step: async () => {
@@ -193,7 +200,7 @@ async function serve(config: Config): Promise<void> {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 300) fanOut.wake()
     if (messagesSent) {
       messagesSent = false
-      orderJobs.wake()
+      messengers.wake()
     }
     done()
   })

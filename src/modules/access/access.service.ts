@@ -10,6 +10,8 @@ import * as access from './access.repository.ts'
 import type { UserToken } from './access.schemas.ts'
 import { isRoleName, resourcesOf, ROLE_NAMES, type RoleName } from './roles.ts'
 
+export { EXTERNAL_SELLER_ROLE } from './roles.ts'
+
 export interface KeyPair {
   appKey: string
   appToken: string
@@ -78,10 +80,10 @@ export async function listKeys({ db }: Deps, account: string): Promise<KeySummar
   }))
 }
 
-/** Whether `appKey` is a key of `account` that has not been revoked. */
-export async function isActiveKeyOf(db: Db, account: string, appKey: string): Promise<boolean> {
+/** The roles of `appKey` when it is a key of `account` that has not been revoked. */
+export async function activeKeyRoles(db: Db, account: string, appKey: string): Promise<string[] | undefined> {
   const key = await access.findKey(db, appKey)
-  return key !== undefined && key.account === account && key.revokedAt === null
+  return key !== undefined && key.account === account && key.revokedAt === null ? key.roles : undefined
 }
 
 export async function revokeKey({ db, clock, credentials }: Deps, appKey: string): Promise<void> {

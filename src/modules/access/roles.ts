@@ -21,10 +21,15 @@ export const ROLES = {
   // Reaches customers' orders through the user-orders endpoints only, for any clientEmail.
   'Call center operator': ['ViewMyContractOrders', 'ViewMyOrgUnitOrders'],
   'Checkout Admin': ['Orders Full Access'],
+  // Ordo's: the key an external seller calls back with (the sellers registry's callbackAppKey), which sends the
+  // invoices and tracking of its orders and cancels or refuses to; the registry keeps it to those orders.
+  'Ordo - External seller': ['Notify invoice', 'Cancel order'],
 } as const satisfies Record<string, readonly Resource[]>
 
 export type RoleName = keyof typeof ROLES
 export const ROLE_NAMES = Object.keys(ROLES) as RoleName[]
+
+export const EXTERNAL_SELLER_ROLE: RoleName = 'Ordo - External seller'
 
 export const isRoleName = (name: string): name is RoleName => Object.hasOwn(ROLES, name)
 

@@ -40,7 +40,7 @@ type Cancellation =
 /** How a marketplace order reaches its seller: the protocol's three calls. */
 interface SellerLink {
   place(order: Order): Promise<{ sellerOrderId: string } | { refused: string }>
-  authorize(order: Order, sellerOrderId: string): Promise<void>
+  authorize(order: Order, sellerOrderId: string): Promise<{ refused: string } | undefined>
   cancel(order: Order, sellerOrderId: string): Promise<Cancellation>
 }
 
@@ -61,9 +61,10 @@ async function toSeller(deps: Deps, order: Order, message: OrderMessage): Promis
         return
       }
       await acceptedBySeller(deps, order.account, order.orderId, placed.sellerOrderId)
-      // Canceled while the seller was taking it: a cancellation delivered meanwhile found no order to cancel.
+      // Canceled while the seller was taking it: the order no longer takes the seller's answer, nor its order id,
+      // so the cancellation goes to the order the seller just named.
       const now = await loadOrder(deps.db, systemActor(order.account), order.orderId)
-      if (now.cancellation) await deliverCancellation(deps, link, now)
+      if (now.cancellation) await deliverCancellation(deps, link, now, placed.sellerOrderId)
       return
     }
     case 'authorize': {
@@ -71,7 +72,12 @@ async function toSeller(deps: Deps, order: Order, message: OrderMessage): Promis
       // Authorized only once the seller took the order, so its answer named its order.
       if (sellerOrderId === null)
         throw new Error(`Order ${order.orderId} has no seller's order to authorize.`)
-      await link.authorize(order, sellerOrderId)
+      const answer = await link.authorize(order, sellerOrderId)
+      // A seller that will not fulfil what it took cancels it, as far as the marketplace is concerned.
+      if (answer) {
+        const reason = `The seller refused to fulfil the order: ${answer.refused}`
+        await cancelBySeller(deps, order.account, order.orderId, reason)
+      }
       return
     }
     case 'cancel':
@@ -89,8 +95,12 @@ const sellerOrderOf = (order: Order): string | null =>
   order.sellerOrderId ?? (order.sellerAccount === null ? null : sellerOrderIdOf(order.orderId))
 
 /** The marketplace order's cancellation, or its request, to the seller; what the seller answers at once. */
-async function deliverCancellation(deps: Deps, link: SellerLink, order: Order): Promise<void> {
-  const sellerOrderId = sellerOrderOf(order)
+async function deliverCancellation(
+  deps: Deps,
+  link: SellerLink,
+  order: Order,
+  sellerOrderId = sellerOrderOf(order),
+): Promise<void> {
   // An external seller that never took the order has nothing to cancel.
   if (sellerOrderId === null) return
   const answer = await link.cancel(order, sellerOrderId)
@@ -124,7 +134,10 @@ const accountSeller = (deps: Deps, seller: string): SellerLink => ({
     const { orderId } = await acceptPlacement(deps, systemActor(seller), placementOf(order), order.account)
     return { sellerOrderId: orderId }
   },
-  authorize: (_order, sellerOrderId) => authorizeSellerFulfillment(deps, seller, sellerOrderId),
+  async authorize(_order, sellerOrderId) {
+    await authorizeSellerFulfillment(deps, seller, sellerOrderId)
+    return undefined
+  },
   async cancel(order, sellerOrderId) {
     const outcome = await cancelForMarketplace(deps, seller, sellerOrderId, cancellationRequestOf(order))
     return outcome === 'denied' ? { outcome, reason: 'The seller could not cancel the order.' } : { outcome }
@@ -134,8 +147,8 @@ const accountSeller = (deps: Deps, seller: string): SellerLink => ({
 /** A seller elsewhere, over HTTP; it calls back on the Orders API this server answers for the marketplace. */
 const externalSeller = (deps: Deps, seller: ExternalSeller): SellerLink => ({
   place: (order) => {
-    // The protocol types openTextField as a string: a placement without one leaves it out.
-    const { openTextField, ...placement } = placementOf(order)
+    // The protocol types these as strings: a placement without them leaves them out.
+    const { openTextField, marketplaceServicesEndpoint: _none, ...placement } = placementOf(order)
     return sendPlacement(seller, {
       ...placement,
       ...(openTextField !== null && { openTextField }),

@@ -1,7 +1,9 @@
 // The marketplace's side of VTEX's External Seller Fulfillment protocol: the placement, fulfilment and
 // cancellation calls an external seller answers, sent to its registered endpoint with its registered headers.
-// Each call's answer is one of three: taken, refused (a 4xx the seller means: sending it again would not help),
-// or not answered (no answer, a 5xx, 408 or 429), which throws so that the message's job is tried again later.
+// Each call's answer is one of three: taken (2xx), refused (a 4xx that is the seller's decision about the order),
+// or not answered, which throws so that the message's job is tried again later: no answer, a 5xx, and the 4xx
+// that say the call did not reach the seller's decision (401, 403, 404, 405: the registration's URL or
+// credentials are wrong; 408, 429: later).
 import { postJson } from '../../platform/outbound-http.ts'
 
 export interface ExternalSeller {
@@ -43,16 +45,14 @@ export async function sendPlacement(
   return { sellerOrderId: orderId }
 }
 
-/** POST /pvt/orders/{sellerOrderId}/fulfill. A refusal cannot be taken back by sending again: it is an error. */
+/** POST /pvt/orders/{sellerOrderId}/fulfill: taken, or the seller's refusal. */
 export async function sendFulfilment(
   seller: ExternalSeller,
   sellerOrderId: string,
   request: OrderRequest,
-): Promise<void> {
+): Promise<{ refused: string } | undefined> {
   const answer = await call(seller, `/pvt/orders/${encodeURIComponent(sellerOrderId)}/fulfill`, request)
-  if (!answer.taken) {
-    throw new Error(`The seller refused to fulfil its order ${sellerOrderId}: ${answer.reason}`)
-  }
+  return answer.taken ? undefined : { refused: answer.reason }
 }
 
 /**
@@ -76,6 +76,8 @@ export function protocolUrl(fulfillmentEndpoint: string, path: string): URL {
   return url
 }
 
+const NOT_A_DECISION = new Set([401, 403, 404, 405, 408, 429])
+
 async function call(seller: ExternalSeller, path: string, body: object): Promise<Answer> {
   const url = protocolUrl(seller.fulfillmentEndpoint, path)
   const sent = await postJson(url, { accept: 'application/json', ...seller.headers }, JSON.stringify(body), {
@@ -87,7 +89,7 @@ async function call(seller: ExternalSeller, path: string, body: object): Promise
   if (status === null || error !== null) {
     throw new Error(`The seller at ${url.origin} did not answer POST ${path}: ${error ?? 'no status'}`)
   }
-  if (status >= 500 || status === 408 || status === 429) {
+  if (status >= 500 || NOT_A_DECISION.has(status)) {
     throw new Error(`The seller at ${url.origin} answered POST ${path} with ${status}: ${excerpt(text)}`)
   }
   if (status >= 400) return { taken: false, reason: `${status}: ${reasonOf(text)}` }
@@ -106,16 +108,19 @@ async function call(seller: ExternalSeller, path: string, body: object): Promise
   }
 }
 
-/** The message of a VTEX error envelope, or the start of whatever else the seller answered. */
+/**
+ * The message of an error envelope (VTEX's, or a bare `message`), which orders show as the seller's reason. Any
+ * other answer is not shown: the order would otherwise display whatever the registered URL serves.
+ */
 function reasonOf(text: string): string {
   try {
     const parsed = JSON.parse(text) as { error?: { message?: unknown }; message?: unknown } | null
     const message = parsed?.error?.message ?? parsed?.message
     if (typeof message === 'string' && message !== '') return excerpt(message)
   } catch {
-    // Not JSON: the text itself says it.
+    // Not JSON: no reason Ordo can show.
   }
-  return excerpt(text) || 'no reason given'
+  return 'no reason given'
 }
 
 const excerpt = (text: string): string => (text.length > 500 ? `${text.slice(0, 500)}…` : text)

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import { checkOutboundHeaders, checkOutboundUrl } from '../../platform/outbound-url.ts'
 import { canAccess, type Principal } from '../../platform/principal.ts'
-import { authenticate, isActiveKeyOf } from '../access/access.service.ts'
+import { activeKeyRoles, authenticate, EXTERNAL_SELLER_ROLE } from '../access/access.service.ts'
 import { accountExists, getAccount } from '../accounts/account.service.ts'
 import { assertCalledBackBy, STORE_SELLER } from '../orders/order.ts'
 import type { Rule } from '../orders/order-workflow.ts'
@@ -110,10 +110,19 @@ export async function putSeller(
   })
 }
 
-/** A callback key is an active key of the account, and one seller's only. */
+/**
+ * A callback key is an active key of the account with the external seller's role and no other, so that it can do
+ * nothing but the seller's calls; and it is one seller's only.
+ */
 async function checkCallbackKey(db: Db, account: string, id: string, appKey: string): Promise<void> {
-  if (!(await isActiveKeyOf(db, account, appKey))) {
+  const roles = await activeKeyRoles(db, account, appKey)
+  if (roles === undefined) {
     throw validationFailed(`callbackAppKey ${appKey} is not an active key of account ${account}.`)
+  }
+  if (roles.some((role) => role !== EXTERNAL_SELLER_ROLE)) {
+    throw validationFailed(
+      `callbackAppKey ${appKey} must have the role ${EXTERNAL_SELLER_ROLE} and no other, so that the seller can send its invoices and cancellations and do nothing else: create one with ordo keys create --account ${account} --role "${EXTERNAL_SELLER_ROLE}".`,
+    )
   }
   const holder = await sellers.findSellerByCallbackKey(db, account, appKey)
   if (holder && holder.id !== id) {
@@ -133,11 +142,17 @@ export async function ruleOfCaller(
   byAccount: Rule,
   bySeller: Rule,
 ): Promise<Rule> {
+  if (!principal.roles.includes(EXTERNAL_SELLER_ROLE)) return byAccount
   const seller =
     principal.appKey === null
       ? undefined
       : await sellers.findSellerByCallbackKey(deps.db, principal.account, principal.appKey)
-  if (seller === undefined) return byAccount
+  if (seller === undefined) {
+    throw new AppError(
+      'FORBIDDEN',
+      `This key has the role ${EXTERNAL_SELLER_ROLE}, but no seller of account ${principal.account} calls back with it (the seller's callbackAppKey).`,
+    )
+  }
   return (draft, ctx) => {
     assertCalledBackBy(draft.order, seller.id)
     return bySeller(draft, ctx)
