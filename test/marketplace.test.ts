@@ -81,10 +81,34 @@ describeEachDialect('marketplace and seller', (dialect) => {
       partial.packageAttachment.packages.map((p) => [p.invoiceNumber, p.invoiceValue]),
       [['NF-P1', 1000]],
     )
+    // The partner's tracking of its invoice reaches the marketplace's package of it.
+    const number = {
+      trackingNumber: 'TRK-P1',
+      trackingUrl: 'https://track.example/TRK-P1',
+      courier: 'Correios',
+    }
+    assert.equal((await partner.updateTracking(sellerOrderId, 'NF-P1', number)).statusCode, 200)
+    const delivered = {
+      isDelivered: true,
+      deliveredDate: '2026-03-05T10:00:00Z',
+      events: [
+        { city: 'Rio de Janeiro', state: 'RJ', description: 'Delivered', date: '2026-03-05T10:00:00Z' },
+      ],
+    }
+    assert.equal((await partner.trackingStatus(sellerOrderId, 'NF-P1', delivered)).statusCode, 200)
     assert.equal((await partner.invoice(sellerOrderId, invoice('NF-P2', 2000))).statusCode, 200)
     await test.runDueJobs()
     const done = await store.getOk(forPartner.orderId)
     assert.equal(done.status, 'invoiced')
+    const [tracked] = done.packageAttachment.packages
+    assert.deepEqual(
+      [tracked?.trackingNumber, tracked?.trackingUrl, tracked?.courier, tracked?.courierStatus?.finished],
+      ['TRK-P1', 'https://track.example/TRK-P1', 'Correios', true],
+    )
+    assert.deepEqual(
+      tracked?.courierStatus?.data.map((event) => event.description),
+      ['Delivered'],
+    )
     assert.equal(await statusOf(partner, sellerOrderId), 'invoiced')
 
     // Each side logged its own flow, each transition in its instance.

@@ -77,6 +77,34 @@ export function sellerInvoiceRule(sellerOrder: Order, invoiceNumber: string): Ru
   return notifyInvoice(invoiceOfPackage(sellerOrder, pkg), lowerHexId())
 }
 
+/**
+ * A seller's tracking of one of its invoices, pushed to its marketplace's order: the package there takes the
+ * tracking the seller's has now (a message sent again, or late, changes nothing).
+ */
+export async function trackingFromSeller(
+  deps: Deps,
+  account: string,
+  orderId: string,
+  sellerOrder: Order,
+  invoiceNumber: string,
+): Promise<void> {
+  await change(deps, systemActor(account), orderId, sellerTrackingRule(sellerOrder, invoiceNumber))
+}
+
+function sellerTrackingRule(sellerOrder: Order, invoiceNumber: string): Rule {
+  const pkg = sellerOrder.packages.find((p) => p.invoiceNumber === invoiceNumber)
+  if (!pkg) throw new Error(`Order ${sellerOrder.orderId} has no invoice ${invoiceNumber} to send.`)
+  const { trackingNumber, trackingUrl, courier, dispatchedDate, tracking } = pkg
+  const number = updateTrackingNumber(invoiceNumber, { trackingNumber, trackingUrl, courier, dispatchedDate })
+  if (!tracking) return number
+  const status = updateTrackingStatus(invoiceNumber, {
+    isDelivered: tracking.isDelivered,
+    deliveredDate: tracking.deliveredDate,
+    events: tracking.events.map(({ receivedAt: _received, ...event }) => event),
+  })
+  return (draft, ctx) => status(number(draft, ctx), ctx)
+}
+
 /** The rule POST …/invoice runs, for a writer of many orders at once (`ordo seed`). */
 export const invoiceRule = (body: InvoiceBody, receipt = lowerHexId()): Rule =>
   notifyInvoice(invoiceInput(body), receipt)

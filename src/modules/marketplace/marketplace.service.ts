@@ -13,7 +13,7 @@ import {
 } from '../cancellation/cancellation.service.ts'
 import { acceptedBySeller, acceptPlacement, placementOf, sellerOrderIdOf } from '../intake/intake.service.ts'
 import { authorizeSellerFulfillment } from '../fulfillment/fulfillment.service.ts'
-import { invoiceFromSeller } from '../invoices/invoice.service.ts'
+import { invoiceFromSeller, trackingFromSeller } from '../invoices/invoice.service.ts'
 import { ORDER_MESSAGES, type OrderMessage, type OrderMessageJob } from '../orders/order-messages.ts'
 import type { Order } from '../orders/order.ts'
 import { loadOrder, systemActor } from '../orders/order.service.ts'
@@ -192,6 +192,9 @@ async function toMarketplace(deps: Deps, order: Order, message: OrderMessage): P
     }
     case 'invoice':
       await invoiceFromSeller(deps, marketplace, marketplaceOrderId, order, message.invoiceNumber ?? '')
+      return
+    case 'tracking':
+      await trackingFromSeller(deps, marketplace, marketplaceOrderId, order, message.invoiceNumber ?? '')
       return
     default:
       throw new Error(`Order ${order.orderId}: a seller's order does not send ${message.kind}.`)

@@ -20,6 +20,8 @@ export const ORDER_MESSAGES = [
   'denied',
   /** Seller → marketplace: an invoice of the seller's order (its number rides along). */
   'invoice',
+  /** Seller → marketplace: the tracking of one of those invoices changed (its number rides along). */
+  'tracking',
 ] as const
 export type OrderMessageKind = (typeof ORDER_MESSAGES)[number]
 
@@ -45,6 +47,12 @@ export function messagesOf(decision: Changed): OrderMessage[] {
     if (event.kind === 'invoice') {
       const sends = flow === 'seller' && event.data.action === 'issued' && event.data.invoiceType === 'Output'
       return sends ? [{ kind: 'invoice', invoiceNumber: event.data.invoiceNumber }] : []
+    }
+    // The tracking of the invoices the marketplace has: its Output ones.
+    if (event.kind === 'tracking') {
+      const { invoiceNumber } = event.data
+      const sent = order.packages.some((p) => p.invoiceNumber === invoiceNumber && p.type === 'Output')
+      return flow === 'seller' && sent ? [{ kind: 'tracking', invoiceNumber }] : []
     }
     if (event.kind !== 'transition') return []
     return flow === 'marketplace'
