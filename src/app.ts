@@ -32,6 +32,7 @@ import { searchRoutes } from './modules/search/search.routes.ts'
 import { userOrderRoutes } from './modules/search/user-orders.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
 import { sellerRoutes } from './modules/sellers/seller.routes.ts'
+import { changeSellerRoutes } from './modules/marketplace/change-seller.routes.ts'
 import { refuseUnparsable, refuseUnroutable, registerErrorHandler } from './platform/http-errors.ts'
 import { nulRejected, parseJsonBody } from './platform/json-body.ts'
 import { PRINCIPAL } from './platform/principal.ts'
@@ -112,6 +113,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     conversationRoutes,
     settingsRoutes,
     sellerRoutes,
+    changeSellerRoutes,
     metricsRoutes,
   ]) {
     await app.register(routes, routeDeps)

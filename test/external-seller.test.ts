@@ -221,6 +221,11 @@ describeEachDialect('external seller', (dialect) => {
   it('cancels the marketplace order the seller refuses to place or fulfil, and retries what never reached it', async (t) => {
     // No ORDO_PUBLIC_URL: the placement names no marketplaceServicesEndpoint.
     const { test, seller, store } = await withExternalSeller(t, dialect, { publicUrl: null })
+    // No window to change seller: a seller's refusal cancels the order at once.
+    const noWindow = await store.send('POST', '/api/checkout/pvt/configuration/window-to-change-seller', {
+      waitingTime: 0,
+    })
+    assert.equal(noWindow.statusCode, 201, noWindow.body)
     seller.state.place = 'refuse'
     const { forSeller } = await sold(test, 'EXT-REFUSED')
     await test.runDueJobs()

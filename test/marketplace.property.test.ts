@@ -16,6 +16,8 @@ const PAIRS: Record<string, readonly string[]> = {
   'payment-pending': ['waiting-ffmt-authorization'],
   'waiting-seller-handling': ['window-to-cancel', 'ready-for-handling', 'handling'],
   'waiting-for-seller-decision': ['cancellation-requested'],
+  // The seller canceled its order: the marketplace's waits for another seller (test/change-seller.test.ts).
+  'window-to-change-seller': ['canceled'],
   invoiced: ['invoiced'],
   canceled: ['canceled'],
 }

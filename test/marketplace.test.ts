@@ -228,9 +228,16 @@ describeEachDialect('marketplace and seller', (dialect) => {
     assert.equal(await statusOf(store, own.orderId), 'window-to-cancel')
   })
 
-  it("cancels the marketplace's order when the seller cancels its own, by the seller's notification", async (t) => {
+  it("cancels the marketplace's order when the seller cancels its own and the marketplace keeps no window to change seller", async (t) => {
     const test = await startTestApp(t, dialect)
     const { own, forPartner, partner, store, sellerOrderId, paymentId } = await sold(test)
+    const noWindow = { waitingTime: 0 }
+    const configured = await store.send(
+      'POST',
+      '/api/checkout/pvt/configuration/window-to-change-seller',
+      noWindow,
+    )
+    assert.equal(configured.statusCode, 201, configured.body)
     await test.runDueJobs()
     assert.equal((await store.notifyPayment(own.orderId, paymentId)).statusCode, 200)
     await test.runDueJobs()

@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict'
 import { exampleOrder, invoicePackage, PARTNER } from './fixtures.ts'
 import { AppError, type ErrorCode } from '../src/platform/errors.ts'
-import { cancel, marketplaceAsks, requestCancellation } from '../src/modules/cancellation/cancellation.ts'
+import {
+  cancel,
+  canceledBySeller,
+  marketplaceAsks,
+  requestCancellation,
+} from '../src/modules/cancellation/cancellation.ts'
 import { authorizedByMarketplace, startHandling } from '../src/modules/fulfillment/handling.ts'
 import { buildOrders, planIntake, sellerAccepts } from '../src/modules/intake/intake.ts'
 import { intakeOfPlacement, placementOf, sellerCopyOf } from '../src/modules/intake/placement.ts'
@@ -48,9 +53,13 @@ export const T_IN_WINDOW = after(T_APPROVED, 10)
 export const lateFor = (status: OrderStatus): string =>
   status === 'window-to-cancel' ? T_IN_WINDOW : T_LATER
 
-export const ctxAt = (now: string, cancellationGracePeriodMinutes = 30): WorkflowContext => ({
+export const ctxAt = (
+  now: string,
+  cancellationGracePeriodMinutes = 30,
+  windowToChangeSellerDays = 2,
+): WorkflowContext => ({
   now,
-  settings: { cancellationGracePeriodMinutes },
+  settings: { cancellationGracePeriodMinutes, windowToChangeSellerDays },
 })
 
 /** The example order paid with two payments: seller 1 (10980) gets 5000 + 5980, partner (3000) gets 0 + 3000. */
@@ -257,6 +266,9 @@ function marketplaceAt(status: OrderStatus): Order {
       return forced(marketplaceApproved(), status)
     case 'waiting-seller-handling':
       return marketplaceApproved()
+    // Its seller canceled it: it waits for another.
+    case 'window-to-change-seller':
+      return orderOf(decide(marketplaceApproved(), ctxAt(T_LATER), canceledBySeller()))
     case 'request-cancel':
       return forced(marketplaceApproved(), status)
     case 'waiting-for-seller-decision':

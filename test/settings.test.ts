@@ -102,6 +102,7 @@ describeEachDialect('settings', (dialect) => {
       cancellationGracePeriodMinutes: 5,
       rateLimits: { ...DEFAULT_SETTINGS.rateLimits, getOrderPerMinute: 10, placeOrderPerMinute: 20 },
       allowInsecureHooks: false,
+      windowToChangeSellerDays: 2,
     })
     assert.equal((await put({ allowInsecureHooks: true })).allowInsecureHooks, true)
     assert.equal((await put({ allowInsecureHooks: null })).allowInsecureHooks, false)
@@ -154,6 +155,7 @@ describeEachDialect('settings', (dialect) => {
       cancellationGracePeriodMinutes: 12,
       rateLimits: { ...DEFAULT_SETTINGS.rateLimits, getOrderPerMinute: 7 },
       allowInsecureHooks: false,
+      windowToChangeSellerDays: 2,
     })
   })
 

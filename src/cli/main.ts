@@ -352,20 +352,21 @@ const RUNNERS: Record<CommandName, Runner> = {
     const account = need('account')
     const minutes = values['grace-period-minutes']
     const insecureHooks = values['allow-insecure-hooks']
-    if (minutes === undefined && insecureHooks === undefined) {
+    const windowDays = values['window-to-change-seller-days']
+    if (minutes === undefined && insecureHooks === undefined && windowDays === undefined) {
       throw new CliError(
-        `ordo ${name} needs --grace-period-minutes or --allow-insecure-hooks. Run ordo ${name} --help.`,
+        `ordo ${name} needs --grace-period-minutes, --allow-insecure-hooks or --window-to-change-seller-days. Run ordo ${name} --help.`,
       )
     }
     if (insecureHooks !== undefined && insecureHooks !== 'true' && insecureHooks !== 'false') {
       throw new CliError(`--allow-insecure-hooks must be true or false, not '${insecureHooks}'.`)
     }
+    // Number('') is 0: an empty value (an unset shell variable) must not silently turn a period off.
+    const whole = (text: string) => (text.trim() === '' ? Number.NaN : Number(text))
     const patch = {
-      // Number('') is 0: an empty value (an unset shell variable) must not silently remove the grace period.
-      ...(minutes !== undefined && {
-        cancellationGracePeriodMinutes: minutes.trim() === '' ? Number.NaN : Number(minutes),
-      }),
+      ...(minutes !== undefined && { cancellationGracePeriodMinutes: whole(minutes) }),
       ...(insecureHooks !== undefined && { allowInsecureHooks: insecureHooks === 'true' }),
+      ...(windowDays !== undefined && { windowToChangeSellerDays: whole(windowDays) }),
     }
     print(JSON.stringify(await changeSettings(deps, account, patch)))
   }),

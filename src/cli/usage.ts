@@ -15,6 +15,7 @@ export const OPTIONS = {
   json: { type: 'boolean' },
   'grace-period-minutes': { type: 'string' },
   'allow-insecure-hooks': { type: 'string' },
+  'window-to-change-seller-days': { type: 'string' },
   db: { type: 'string' },
   'database-url': { type: 'string' },
   format: { type: 'string' },
@@ -44,6 +45,8 @@ const OPTION_HELP: Record<CommandOption, string> = {
     '--grace-period-minutes N\n                       minutes an order can still be canceled after payment (0 turns it off)',
   'allow-insecure-hooks':
     '--allow-insecure-hooks true|false\n                       whether hooks may use plain http:// URLs (a receiver on the LAN); default false',
+  'window-to-change-seller-days':
+    '--window-to-change-seller-days N\n                       days an order its seller canceled waits for another seller (0-30; 0 cancels\n                       it at once; default 2)',
   db: `--db FILE            a SQLite file (ORDO_DB; default ${DEFAULT_SQLITE_PATH}; only the default's\n                       directory is created)`,
   'database-url': '--database-url URL   a PostgreSQL database, postgres://… or postgresql://… (DATABASE_URL)',
   format: "--format jsonl|csv   JSON lines of Get order documents (default), or CSV of the list's columns",
@@ -127,10 +130,10 @@ export const COMMANDS = {
   },
   'settings set': {
     synopsis:
-      'ordo settings set --account NAME [--grace-period-minutes N] [--allow-insecure-hooks true|false]',
+      'ordo settings set --account NAME [--grace-period-minutes N] [--allow-insecure-hooks true|false]\n                  [--window-to-change-seller-days N]',
     summary: "Changes the account's settings (at least one) and prints them as JSON.",
     positionals: [],
-    options: ['account', 'grace-period-minutes', 'allow-insecure-hooks'],
+    options: ['account', 'grace-period-minutes', 'allow-insecure-hooks', 'window-to-change-seller-days'],
     createsDatabase: false,
   },
   'sellers add': {

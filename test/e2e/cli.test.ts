@@ -286,7 +286,10 @@ describeEachDialect('ordo CLI', (dialect) => {
     assert.match(badFlag.stderr, /--allow-insecure-hooks must be true or false, not 'yes'/)
     const nothing = await ordo(['settings', 'set', '--account', 'acme'])
     assert.notEqual(nothing.code, 0)
-    assert.match(nothing.stderr, /needs --grace-period-minutes or --allow-insecure-hooks/)
+    assert.match(
+      nothing.stderr,
+      /needs --grace-period-minutes, --allow-insecure-hooks or --window-to-change-seller-days/,
+    )
     assert.deepEqual(JSON.parse(ok(await ordo(['settings', 'get', '--account', 'acme']))), DEFAULT_SETTINGS)
   })
 

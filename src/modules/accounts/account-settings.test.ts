@@ -20,6 +20,7 @@ it('reads the known fields of stored settings and takes defaults for anything el
     cancellationGracePeriodMinutes: 7,
     rateLimits: { ...DEFAULT_SETTINGS.rateLimits, placeOrderPerMinute: 9 },
     allowInsecureHooks: false,
+    windowToChangeSellerDays: 2,
   })
   assert.equal(Object.getPrototypeOf(readSettings('{"__proto__":{"isAdmin":true}}')), Object.prototype)
   assert.equal('isAdmin' in readSettings('{"__proto__":{"isAdmin":true}}'), false)

@@ -7,6 +7,9 @@ export type { AccountSettings, RateLimits, SettingsPatch }
 /** 30 days: longer windows would hold orders back from handling for longer than any store sells. */
 export const MAX_GRACE_PERIOD_MINUTES = 43_200
 
+/** VTEX lets a marketplace wait up to 30 days for another seller once its seller canceled an order. */
+export const MAX_CHANGE_SELLER_WINDOW_DAYS = 30
+
 /** A billion a minute: far above what any server answers, so any real limit fits. */
 export const MAX_REQUESTS_PER_MINUTE = 1_000_000_000
 
@@ -33,6 +36,8 @@ export const DEFAULT_SETTINGS: AccountSettings = {
     orderDetailsPerMinute: 0,
   },
   allowInsecureHooks: false,
+  // VTEX's default window to change seller.
+  windowToChangeSellerDays: 2,
 }
 
 /** The requests per minute an account may make to a group of routes; 0 means no limit. */
@@ -54,6 +59,7 @@ export function readSettings(json: string): AccountSettings {
   const fields = isObject(stored) ? stored : {}
   const limits = isObject(fields.rateLimits) ? fields.rateLimits : {}
   const grace = fields.cancellationGracePeriodMinutes
+  const window = fields.windowToChangeSellerDays
   const rateLimits = { ...DEFAULT_SETTINGS.rateLimits }
   for (const group of RATE_LIMIT_GROUPS) {
     const value = limits[limitField(group)]
@@ -65,10 +71,18 @@ export function readSettings(json: string): AccountSettings {
       : DEFAULT_SETTINGS.cancellationGracePeriodMinutes,
     rateLimits,
     allowInsecureHooks: fields.allowInsecureHooks === true,
+    windowToChangeSellerDays: wholeNumberIn(window, MAX_CHANGE_SELLER_WINDOW_DAYS)
+      ? window
+      : DEFAULT_SETTINGS.windowToChangeSellerDays,
   }
 }
 
-const KNOWN_FIELDS = new Set(['cancellationGracePeriodMinutes', 'rateLimits', 'allowInsecureHooks'])
+const KNOWN_FIELDS = new Set([
+  'cancellationGracePeriodMinutes',
+  'rateLimits',
+  'allowInsecureHooks',
+  'windowToChangeSellerDays',
+])
 const KNOWN_LIMITS = new Set<string>(RATE_LIMIT_GROUPS.map(limitField))
 
 /** The fields of a change that settings do not have, as paths (`rateLimits.x`). */
@@ -135,5 +149,12 @@ export function applySettingsPatch(current: AccountSettings, patch: SettingsPatc
       patch.allowInsecureHooks === undefined
         ? current.allowInsecureHooks
         : (patch.allowInsecureHooks ?? DEFAULT_SETTINGS.allowInsecureHooks),
+    windowToChangeSellerDays: pick(
+      'windowToChangeSellerDays',
+      patch.windowToChangeSellerDays,
+      current.windowToChangeSellerDays,
+      DEFAULT_SETTINGS.windowToChangeSellerDays,
+      MAX_CHANGE_SELLER_WINDOW_DAYS,
+    ),
   }
 }

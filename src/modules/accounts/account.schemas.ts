@@ -1,7 +1,11 @@
 // Wire format of Ordo's per-account settings; the AccountSettings type is derived from it. The schema is
 // closed: what it does not name is refused, never stored (account-settings.ts).
 import { Type, type Static, type TSchema } from 'typebox'
-import { MAX_GRACE_PERIOD_MINUTES, MAX_REQUESTS_PER_MINUTE } from './account-settings.ts'
+import {
+  MAX_CHANGE_SELLER_WINDOW_DAYS,
+  MAX_GRACE_PERIOD_MINUTES,
+  MAX_REQUESTS_PER_MINUTE,
+} from './account-settings.ts'
 
 const perMinute = (what: string, byDefault: number) =>
   Type.Integer({
@@ -37,6 +41,12 @@ export const SettingsSchema = Type.Object(
       description:
         'Whether hook URLs may use plain http (an ERP on a local network). Default false: https only.',
     }),
+    windowToChangeSellerDays: Type.Integer({
+      minimum: 0,
+      maximum: MAX_CHANGE_SELLER_WINDOW_DAYS,
+      description:
+        "Days a marketplace order whose seller canceled it waits in window-to-change-seller for another seller before it is canceled; 0 = canceled at once. Default 2, as VTEX's window to change seller.",
+    }),
   },
   { additionalProperties: false },
 )
@@ -60,6 +70,7 @@ export const SettingsPatchSchema = Type.Object({
     }),
   ),
   allowInsecureHooks: patchOf(SettingsSchema.properties.allowInsecureHooks),
+  windowToChangeSellerDays: patchOf(SettingsSchema.properties.windowToChangeSellerDays),
 })
 
 export type AccountSettings = Static<typeof SettingsSchema>

@@ -29,6 +29,7 @@ export const RATE_LIMITED_ROUTES: Readonly<Record<string, RateLimitGroup>> = {
   'PATCH /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber': 'changeOrder',
   'PUT /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber/tracking': 'changeOrder',
   'POST /api/oms/pvt/orders/:orderId/changes': 'changeOrder',
+  'PUT /api/checkout/pvt/orders/:orderId/sellers': 'changeOrder',
   'GET /api/oms/pvt/orders/:orderId/payment-transaction': 'orderDetails',
   'GET /api/oms/pvt/orders/:orderId/conversation-message': 'orderDetails',
   'GET /api/ordo/pvt/orders/:orderId/timeline': 'orderDetails',

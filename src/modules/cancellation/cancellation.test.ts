@@ -63,6 +63,8 @@ describe('cancel: from every status', () => {
     'payment-approved': 'INVALID_TRANSITION',
     // A marketplace order its seller fulfils: the store's cancel asks the seller, once.
     'waiting-seller-handling': 'waiting-for-seller-decision',
+    // Its seller canceled it already: the marketplace cancels at once.
+    'window-to-change-seller': 'canceled',
     'waiting-for-seller-decision': 'INVALID_TRANSITION',
     'order-accepted': 'INVALID_TRANSITION',
     'on-order-completed-ffm': 'INVALID_TRANSITION',
@@ -243,6 +245,8 @@ describe("the customer's cancellation", () => {
     'payment-denied': 'INVALID_TRANSITION',
     'payment-approved': 'INVALID_TRANSITION',
     'waiting-seller-handling': 'waiting-for-seller-decision',
+    // Its seller canceled it already: the marketplace cancels at once.
+    'window-to-change-seller': 'canceled',
     'waiting-for-seller-decision': 'INVALID_TRANSITION',
     'order-accepted': 'INVALID_TRANSITION',
     'on-order-completed-ffm': 'INVALID_TRANSITION',

@@ -229,17 +229,28 @@ export const marketplaceAsks =
       ? draft
       : requestCancellation(requestId, reason, requestedByUser)(draft, ctx)
 
-/** The seller canceled its order, on its own or accepting the request: so is the marketplace's. */
+/**
+ * The seller canceled its order, on its own or accepting the request: so is the marketplace's, unless the
+ * marketplace keeps a window to change seller (windowToChangeSellerDays), in which its order waits for another
+ * seller and is canceled when the window ends.
+ */
 export const canceledBySeller =
   (reason = 'The seller canceled the order.'): Rule =>
   (draft, ctx) => {
     const { order } = draft
-    if (order.cancellation) return draft
+    // Canceled, or waiting for another seller already: a cancellation told again changes nothing.
+    if (order.cancellation || order.status === 'window-to-change-seller') return draft
     const pending = order.pendingCancellation
     // Accepting the marketplace's request keeps who asked and why; a seller's own cancellation is the seller's.
     if (pending) {
       const asked = order.cancellationRequests.find((request) => request.id === pending.requestId)
       return cancelNow({ reason: asked?.reason ?? reason, requestedByUser: false })(draft, ctx)
+    }
+    if (
+      ctx.settings.windowToChangeSellerDays > 0 &&
+      canTake(order.status, 'seller-cancel', order.workflow.flow)
+    ) {
+      return fire(draft, 'seller-cancel', ctx)
     }
     return cancelNow({ reason, requestedByUser: false }, 'store')(draft, ctx)
   }

@@ -8,6 +8,7 @@ import {
   InvoiceEventDataSchema,
   Nullable,
   PaymentEventDataSchema,
+  SellerChangeEventDataSchema,
   TrackingEventDataSchema,
 } from '../orders/order.schemas.ts'
 
@@ -66,6 +67,11 @@ export const TimelineEntrySchema = Type.Union([
   Type.Object({ type: Type.Literal('invoice'), ...EventEntry, ...InvoiceEventDataSchema.properties }),
   Type.Object({ type: Type.Literal('tracking'), ...EventEntry, ...TrackingEventDataSchema.properties }),
   Type.Object({ type: Type.Literal('change'), ...EventEntry, ...ChangeEventDataSchema.properties }),
+  Type.Object({
+    type: Type.Literal('seller-change'),
+    ...EventEntry,
+    ...SellerChangeEventDataSchema.properties,
+  }),
   Type.Object({
     type: Type.Literal('message'),
     date: Type.String(),

@@ -91,5 +91,7 @@ function timelineEntry(event: OrderEvent): TimelineEntry {
       return { type: 'tracking', ...common, ...event.data }
     case 'change':
       return { type: 'change', ...common, ...event.data }
+    case 'seller-change':
+      return { type: 'seller-change', ...common, ...event.data }
   }
 }

@@ -231,6 +231,7 @@ export function buildOrders(body: IntakeBody, plan: IntakePlan, ctx: BuildContex
     },
     sellerAccount: ctx.sellers.get(part.seller)?.account ?? null,
     sellerOrderId: null,
+    sellerChanges: [],
     items: part.lines.map(({ item }) => toItem(item, ctx.newId())),
     totals: part.totals,
     client: {

@@ -109,6 +109,7 @@ export const sellerCopyOf = (
     marketplaceAccount,
     sellerAccount: null,
     sellerOrderId: null,
+    sellerChanges: [],
   }
 }
 

@@ -16,8 +16,15 @@ import { authorizeSellerFulfillment } from '../fulfillment/fulfillment.service.t
 import { invoiceFromSeller, trackingFromSeller } from '../invoices/invoice.service.ts'
 import { ORDER_MESSAGES, type OrderMessage, type OrderMessageJob } from '../orders/order-messages.ts'
 import type { Order } from '../orders/order.ts'
-import { loadOrder, systemActor } from '../orders/order.service.ts'
-import { sellerTargetOf } from '../sellers/seller.service.ts'
+import { changeOrder, loadOrder, systemActor } from '../orders/order.service.ts'
+import { registeredSellers, sellerTargetOf } from '../sellers/seller.service.ts'
+import type { Receipt } from '../../platform/http-schemas.ts'
+import { lowerHexId } from '../../platform/ids.ts'
+import type { Principal } from '../../platform/principal.ts'
+import { getSettings } from '../accounts/account.service.ts'
+import { decidedAt } from '../orders/order-workflow.ts'
+import { changeSeller } from './change-seller.ts'
+import type { ChangeSellerBody } from './change-seller.schemas.ts'
 import {
   sendCancellation,
   sendFulfilment,
@@ -25,6 +32,26 @@ import {
   type ExternalSeller,
   type OrderRequest,
 } from './seller-protocol.client.ts'
+
+/**
+ * PUT /api/checkout/pvt/orders/{orderId}/sellers: the order goes to another of the account's registered sellers
+ * (its messages then cancel the order of the seller it left and place it with the new one).
+ */
+export async function changeOrderSeller(
+  deps: Deps,
+  principal: Principal,
+  orderId: string,
+  body: ChangeSellerBody,
+): Promise<Receipt> {
+  const id = body.newSellerId
+  const registered = await registeredSellers(deps.db, principal.account, [id])
+  // Seller 1 has no registration: the rule refuses it.
+  const { name, account } = registered.get(id) ?? { name: id, account: null }
+  const settings = await getSettings(deps, principal.account)
+  const rule = changeSeller({ id, name, account }, body.shippingData?.logisticsInfo ?? [])
+  const decision = await changeOrder(deps, { actor: principal, orderId, settings }, rule)
+  return { date: decidedAt(decision), orderId: decision.order.orderId, receipt: lowerHexId() }
+}
 
 /** The order-message job: the message goes to the other side of the order's sale. */
 export async function deliverOrderMessage(deps: Deps, payload: unknown): Promise<void> {
@@ -37,15 +64,19 @@ export async function deliverOrderMessage(deps: Deps, payload: unknown): Promise
 type Cancellation =
   { outcome: 'canceled' | 'requested' | 'absent' } | { outcome: 'denied'; reason: string | null }
 
+/** What the marketplace asks a seller to cancel, and why. */
+type CancellationAsked = ReturnType<typeof cancellationRequestOf>
+
 /** How a marketplace order reaches its seller: the protocol's three calls. */
 interface SellerLink {
   place(order: Order): Promise<{ sellerOrderId: string } | { refused: string }>
   authorize(order: Order, sellerOrderId: string): Promise<{ refused: string } | undefined>
-  cancel(order: Order, sellerOrderId: string): Promise<Cancellation>
+  cancel(order: Order, sellerOrderId: string, asked: CancellationAsked): Promise<Cancellation>
 }
 
 async function toSeller(deps: Deps, order: Order, message: OrderMessage): Promise<void> {
-  const link = await linkOf(deps, order)
+  if (message.kind === 'release') return release(deps, order, message.change ?? -1)
+  const link = await linkOf(deps, order.account, order.seller.id, order.sellerAccount)
   switch (message.kind) {
     case 'place': {
       // Canceled before the seller had it: the cancellation that follows finds nothing to cancel.
@@ -103,7 +134,7 @@ async function deliverCancellation(
 ): Promise<void> {
   // An external seller that never took the order has nothing to cancel.
   if (sellerOrderId === null) return
-  const answer = await link.cancel(order, sellerOrderId)
+  const answer = await link.cancel(order, sellerOrderId, cancellationRequestOf(order))
   // A request waits for the seller's store, whose decision comes as the seller's own message or call.
   if (answer.outcome === 'canceled') await cancelBySeller(deps, order.account, order.orderId)
   if (answer.outcome === 'denied' && order.pendingCancellation) {
@@ -113,16 +144,40 @@ async function deliverCancellation(
 }
 
 /**
- * Where the order's seller was when the order was placed: a seller account recorded then, which a registration
- * changed or removed later does not move; an external seller at its registered endpoint, with its headers as
- * they are now (credentials rotate).
+ * A seller the order left for another (change seller): its order of it, if it had taken it, is canceled. What it
+ * answers changes nothing here: the order is the new seller's.
  */
-async function linkOf(deps: Deps, order: Order): Promise<SellerLink> {
-  if (order.sellerAccount !== null) return accountSeller(deps, order.sellerAccount)
-  const target = await sellerTargetOf(deps, order.account, order.seller.id)
+async function release(deps: Deps, order: Order, index: number): Promise<void> {
+  const change = order.sellerChanges[index]
+  if (!change) throw new Error(`Order ${order.orderId} has no seller change ${index} to tell.`)
+  const { from } = change
+  const sellerOrderId = from.orderId ?? (from.account === null ? null : sellerOrderIdOf(order.orderId))
+  if (sellerOrderId === null) return
+  const link = await linkOf(deps, order.account, from.id, from.account)
+  await link.cancel(order, sellerOrderId, {
+    requestId: `${order.orderId}-seller-change-${index + 1}`,
+    reason: 'The marketplace gave the order to another seller.',
+    requestedByUser: false,
+    date: change.date,
+  })
+}
+
+/**
+ * Where a seller of the order was when the order went to it: a seller account recorded then, which a
+ * registration changed or removed later does not move; an external seller at its registered endpoint, with its
+ * headers as they are now (credentials rotate).
+ */
+async function linkOf(
+  deps: Deps,
+  account: string,
+  sellerId: string,
+  sellerAccount: string | null,
+): Promise<SellerLink> {
+  if (sellerAccount !== null) return accountSeller(deps, sellerAccount)
+  const target = await sellerTargetOf(deps, account, sellerId)
   if (target.kind !== 'external') {
     throw new Error(
-      `Order ${order.orderId} went to external seller ${order.seller.id}, which is registered as account ${target.account} now: its messages cannot follow.`,
+      `External seller ${sellerId} of account ${account} is registered as account ${target.account} now: the messages of its orders cannot follow.`,
     )
   }
   return externalSeller(deps, target)
@@ -138,8 +193,8 @@ const accountSeller = (deps: Deps, seller: string): SellerLink => ({
     await authorizeSellerFulfillment(deps, seller, sellerOrderId)
     return undefined
   },
-  async cancel(order, sellerOrderId) {
-    const outcome = await cancelForMarketplace(deps, seller, sellerOrderId, cancellationRequestOf(order))
+  async cancel(_order, sellerOrderId, asked) {
+    const outcome = await cancelForMarketplace(deps, seller, sellerOrderId, asked)
     return outcome === 'denied' ? { outcome, reason: 'The seller could not cancel the order.' } : { outcome }
   },
 })
@@ -158,16 +213,14 @@ const externalSeller = (deps: Deps, seller: ExternalSeller): SellerLink => ({
     })
   },
   authorize: (order, sellerOrderId) => sendFulfilment(seller, sellerOrderId, requestOf(order)),
-  cancel: (order, sellerOrderId) => {
-    const { requestId, reason, requestedByUser, date } = cancellationRequestOf(order)
-    return sendCancellation(seller, sellerOrderId, {
+  cancel: (order, sellerOrderId, { requestId, reason, requestedByUser, date }) =>
+    sendCancellation(seller, sellerOrderId, {
       ...requestOf(order),
       cancellationRequestId: requestId,
       cancellationRequestDate: date,
       reason: reason ?? '',
       requestedByUser,
-    })
-  },
+    }),
 })
 
 const requestOf = (order: Order): OrderRequest => ({
@@ -180,6 +233,9 @@ async function toMarketplace(deps: Deps, order: Order, message: OrderMessage): P
   const marketplaceOrderId = order.marketplaceOrderId
   // Sold by a marketplace elsewhere: it learns through its own calls to this account.
   if (marketplace === null || marketplaceOrderId === null) return
+  // Given to another seller since: what this one does with its order is no longer the marketplace's business.
+  const sold = await loadOrder(deps.db, systemActor(marketplace), marketplaceOrderId)
+  if (sold.sellerAccount !== order.account) return
   switch (message.kind) {
     case 'canceled':
       await cancelBySeller(deps, marketplace, marketplaceOrderId)

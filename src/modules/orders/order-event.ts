@@ -6,6 +6,7 @@ import type {
   InteractionEventData,
   InvoiceEventData,
   PaymentEventData,
+  SellerChangeEventData,
   TrackingEventData,
 } from './order.schemas.ts'
 import type { OrderStatus, WorkflowInstance } from './order-status.ts'
@@ -19,6 +20,7 @@ export const ORDER_EVENT_KINDS = [
   'invoice',
   'tracking',
   'change',
+  'seller-change',
 ] as const
 export type OrderEventKind = (typeof ORDER_EVENT_KINDS)[number]
 
@@ -37,6 +39,8 @@ export interface EventData {
   tracking: TrackingEventData
   /** A modification registered through the v1 changes call. */
   change: ChangeEventData
+  /** A marketplace order given to another seller. */
+  'seller-change': SellerChangeEventData
 }
 
 /** The fields VTEX's feed and hook events carry, on every event: for other kinds `state` is `lastState`. */

@@ -14,6 +14,8 @@ export const ORDER_MESSAGES = [
   'authorize',
   /** Marketplace → seller: the order is canceled, or its cancellation is asked for. */
   'cancel',
+  /** Marketplace → a seller the order left (a change of seller): its order of it is canceled. */
+  'release',
   /** Seller → marketplace: the seller canceled its order (on its own, or accepting the marketplace's request). */
   'canceled',
   /** Seller → marketplace: the seller refused the marketplace's cancellation request. */
@@ -30,6 +32,8 @@ export interface OrderMessage {
   invoiceNumber?: string
   /** The cancellation request a `cancel` asks about, or a `denied` refuses: a message sent again acts on no other. */
   requestId?: string
+  /** The change of seller a `release` follows: its index in the order's sellerChanges. */
+  change?: number
 }
 
 export interface OrderMessageJob {
@@ -54,6 +58,10 @@ export function messagesOf(decision: Changed): OrderMessage[] {
       const sent = order.packages.some((p) => p.invoiceNumber === invoiceNumber && p.type === 'Output')
       return flow === 'seller' && sent ? [{ kind: 'tracking', invoiceNumber }] : []
     }
+    if (event.kind === 'seller-change') {
+      const index = order.sellerChanges.length - 1
+      return order.sellerChanges[index]?.release ? [{ kind: 'release', change: index }] : []
+    }
     if (event.kind !== 'transition') return []
     return flow === 'marketplace'
       ? marketplaceMessage(event.state, order, sellerDecided(decision))
@@ -62,12 +70,15 @@ export function messagesOf(decision: Changed): OrderMessage[] {
 }
 
 /**
- * Whether the change took a marketplace order out of waiting for its seller's decision on a cancellation: only
- * the seller's answer does, and so the seller knows what follows (the cancellation, or its order going on).
+ * Whether the change took a marketplace order out of waiting on its seller's own answer: its decision on a
+ * cancellation (only that answer ends the wait), or the window after it canceled. Either way the seller knows
+ * what follows: its order goes on, or it is canceled already.
  */
 const sellerDecided = (decision: Changed): boolean =>
   decision.events.some(
-    (event) => event.kind === 'transition' && event.lastState === 'waiting-for-seller-decision',
+    (event) =>
+      event.kind === 'transition' &&
+      (event.lastState === 'waiting-for-seller-decision' || event.lastState === 'window-to-change-seller'),
   )
 
 /** The request a seller's change denied, as its event records it. */
@@ -88,7 +99,7 @@ function marketplaceMessage(entered: string, order: Order, sellerDecided: boolea
       return sellerDecided ? [] : [{ kind: 'authorize' }]
     case 'waiting-for-seller-decision':
       return [withRequest('cancel', order.pendingCancellation?.requestId)]
-    // The seller is told unless it canceled first, or accepted the request.
+    // The seller is told unless it canceled first (on its own, or by accepting the request).
     case 'canceled':
       return order.cancellation?.requestedBySellerNotification || sellerDecided
         ? []

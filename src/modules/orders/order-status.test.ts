@@ -34,6 +34,8 @@ const EXPECTED_EDGES: ReadonlyArray<readonly [OrderStatus, Trigger, OrderStatus]
   ['waiting-seller-handling', 'invoice', 'invoice'],
   ['waiting-seller-handling', 'cancel', 'cancel'],
   ['waiting-seller-handling', 'request-cancel', 'request-cancel'],
+  ['window-to-change-seller', 'change-seller', 'waiting-for-authorization'],
+  ['window-to-change-seller', 'cancel', 'cancel'],
   ['order-accepted', 'auto', 'on-order-completed-ffm'],
   ['on-order-completed-ffm', 'auto', 'waiting-ffmt-authorization'],
   ['waiting-ffmt-authorization', 'authorize-fulfillment', 'authorize-fulfillment'],
@@ -142,6 +144,7 @@ describe('workflow table', () => {
       'waiting-for-authorization',
       'payment-pending',
       'waiting-seller-handling',
+      'window-to-change-seller',
       'waiting-ffmt-authorization',
       'window-to-cancel',
       'ready-for-handling',
@@ -182,6 +185,12 @@ describe('timeouts and stamped dates', () => {
       reason: 'Fulfillment was not authorized within 30 days.',
     },
     'window-to-cancel': { trigger: 'end-grace-period', after: 'cancellationGracePeriodMinutes' },
+    'window-to-change-seller': {
+      trigger: 'cancel',
+      after: 'windowToChangeSellerDays',
+      reason:
+        'The seller canceled the order, and no other seller took it within the window to change seller.',
+    },
   }
   const STAMPS: { [S in OrderStatus]?: StatusDefinition['stamps'] } = {
     'payment-approved': 'authorizedDate',
@@ -214,6 +223,7 @@ describe('workflow instances', () => {
     'payment-denied': 'Marketplace',
     'payment-approved': 'Marketplace',
     'waiting-seller-handling': 'Marketplace',
+    'window-to-change-seller': 'Marketplace',
     'order-accepted': 'Fulfillment',
     'on-order-completed-ffm': 'Fulfillment',
     'waiting-ffmt-authorization': 'Fulfillment',
@@ -251,6 +261,7 @@ describe('status labels', () => {
     'payment-denied': 'Pagamento negado',
     'payment-approved': 'Pagamento aprovado',
     'waiting-seller-handling': 'Aguardando o seller',
+    'window-to-change-seller': 'Janela para mudança de seller',
     'order-accepted': 'Pedido aceito',
     'on-order-completed-ffm': 'Pedido completado',
     'waiting-ffmt-authorization': 'Aguardando autorização para despachar',
@@ -271,8 +282,8 @@ describe('status labels', () => {
     assert.deepEqual(Object.fromEntries(ORDER_STATUSES.map((s) => [s, WORKFLOW[s].label])), LABELS)
   })
 
-  it('recognises exactly the twenty-three statuses', () => {
-    assert.equal(ORDER_STATUSES.length, 23)
+  it('recognises exactly the twenty-four statuses', () => {
+    assert.equal(ORDER_STATUSES.length, 24)
     for (const status of ORDER_STATUSES) assert.equal(isOrderStatus(status), true)
     for (const other of ['', 'Handling', 'cancelled', 'invoiced ', 'ready_for_handling', 'payment-approve']) {
       assert.equal(isOrderStatus(other), false, other)
@@ -311,6 +322,7 @@ describe('the flows', () => {
       'payment-denied',
       'payment-approved',
       'waiting-seller-handling',
+      'window-to-change-seller',
       'invoice',
       'invoiced',
       'request-cancel',

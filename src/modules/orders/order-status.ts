@@ -10,6 +10,7 @@ export const ORDER_STATUSES = [
   'payment-denied',
   'payment-approved',
   'waiting-seller-handling',
+  'window-to-change-seller',
   'order-accepted',
   'on-order-completed-ffm',
   'waiting-ffmt-authorization',
@@ -46,6 +47,10 @@ export const TRIGGERS = [
   'resume-handling',
   /** The seller denied the marketplace's cancellation request. */
   'resume-payment-approved',
+  /** The seller canceled a marketplace order, which waits for another seller. */
+  'seller-cancel',
+  /** The marketplace gave the order to another seller. */
+  'change-seller',
 ] as const
 export type Trigger = (typeof TRIGGERS)[number]
 
@@ -64,6 +69,14 @@ export type WorkflowInstance = (typeof WORKFLOW_INSTANCES)[number]
 export interface WorkflowSettings {
   /** Minutes after payment approval in which the customer cancels without the store's approval. */
   cancellationGracePeriodMinutes: number
+  /** Days a marketplace order its seller canceled waits for another seller; 0: it is canceled at once. */
+  windowToChangeSellerDays: number
+}
+
+/** The unit of each setting a timeout takes its length from, in ms. */
+export const SETTING_UNIT_MS: { readonly [S in keyof WorkflowSettings]: number } = {
+  cancellationGracePeriodMinutes: 60_000,
+  windowToChangeSellerDays: 86_400_000,
 }
 
 /** Dates of the order that entering a status sets. */
@@ -73,7 +86,7 @@ export type StampedDate = 'authorizedDate' | 'invoicedDate'
 export const CUSTOMER_NOTICES = ['order-received', 'payment-approved', 'order-canceled'] as const
 export type CustomerNotice = (typeof CUSTOMER_NOTICES)[number]
 
-/** A setting's number of minutes, or a fixed number of days. */
+/** A setting's length (SETTING_UNIT_MS), or a fixed number of days. */
 export type TimeoutLength = keyof WorkflowSettings | { readonly days: number }
 
 export interface StatusDefinition {
@@ -160,6 +173,17 @@ export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
     // The seller's invoices, or its own cancellation; the marketplace's cancel is a request to the seller.
     on: { invoice: 'invoice', cancel: 'cancel', 'request-cancel': 'request-cancel' },
   },
+  'window-to-change-seller': {
+    instance: 'Marketplace',
+    label: 'Janela para mudança de seller',
+    on: { 'change-seller': 'waiting-for-authorization', cancel: 'cancel' },
+    timeout: {
+      trigger: 'cancel',
+      after: 'windowToChangeSellerDays',
+      reason:
+        'The seller canceled the order, and no other seller took it within the window to change seller.',
+    },
+  },
   'order-accepted': {
     instance: 'Fulfillment',
     label: 'Pedido aceito',
@@ -237,7 +261,35 @@ const FLOW_CHANGES: {
 } = {
   complete: {},
   marketplace: {
+    // The seller may cancel until it invoices (then the order waits for another seller); the marketplace may
+    // give the order to another seller until its seller is authorized.
+    'waiting-for-authorization': {
+      on: {
+        'authorize-order': 'payment-pending',
+        'deny-payment': 'payment-denied',
+        cancel: 'cancel',
+        'seller-cancel': 'window-to-change-seller',
+        'change-seller': 'waiting-for-authorization',
+      },
+    },
+    'payment-pending': {
+      on: {
+        'approve-payment': 'approve-payment',
+        'deny-payment': 'payment-denied',
+        cancel: 'cancel',
+        'seller-cancel': 'window-to-change-seller',
+        'change-seller': 'waiting-for-authorization',
+      },
+    },
     'payment-approved': { on: { auto: 'waiting-seller-handling' } },
+    'waiting-seller-handling': {
+      on: {
+        invoice: 'invoice',
+        cancel: 'cancel',
+        'request-cancel': 'request-cancel',
+        'seller-cancel': 'window-to-change-seller',
+      },
+    },
     'request-cancel': { on: { auto: 'waiting-for-seller-decision' } },
     invoice: { instance: 'Marketplace' },
     invoiced: { instance: 'Marketplace' },

@@ -432,6 +432,7 @@ describe('record', () => {
       itemsRemoved: [],
       valueChange: -100,
     },
+    'seller-change': { previousSellerId: 'partner', sellerId: 'other' },
   }
   for (const kind of Object.keys(data) as (keyof typeof data)[]) {
     it(`records a ${kind} event with the order where it stands and its previous change`, () => {

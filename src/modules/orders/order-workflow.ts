@@ -10,6 +10,7 @@ import {
   instanceOf,
   nextStatus,
   definitionOf,
+  SETTING_UNIT_MS,
   TRIGGERS,
   type OrderStatus,
   type TimeoutLength,
@@ -169,7 +170,7 @@ function timedOut(draft: Draft, trigger: Trigger, ctx: WorkflowContext): Draft {
 }
 
 const timeoutMs = (after: TimeoutLength, settings: WorkflowSettings): number =>
-  typeof after === 'string' ? settings[after] * 60_000 : after.days * 86_400_000
+  typeof after === 'string' ? settings[after] * SETTING_UNIT_MS[after] : after.days * 86_400_000
 
 /** A status of every instance (cancellation) ends each instance the order has started. */
 const endEvery = (instances: WorkflowState['instances'], status: OrderStatus): WorkflowState['instances'] =>

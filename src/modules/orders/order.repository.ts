@@ -86,12 +86,14 @@ function toOrder(row: OrderRow): Order {
   const marketplaceAccount = stored.marketplaceAccount ?? null
   const sellerAccount = stored.sellerAccount ?? null
   const sellerOrderId = stored.sellerOrderId ?? null
+  const sellerChanges = stored.sellerChanges ?? []
   return {
     ...stored,
     workflow,
     marketplaceAccount,
     sellerAccount,
     sellerOrderId,
+    sellerChanges,
     account: row.account,
     version: row.version,
   }

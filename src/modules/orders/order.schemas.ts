@@ -384,6 +384,12 @@ const ChangedUnitsSchema = Type.Object({
   quantity: Type.Integer(),
   price: Type.Integer({ description: 'Unit price in cents.' }),
 })
+/** A marketplace order given to another seller. */
+export const SellerChangeEventDataSchema = Type.Object({
+  previousSellerId: Type.String(),
+  sellerId: Type.String(),
+})
+
 export const ChangeEventDataSchema = Type.Object({
   requestId: Type.String(),
   receipt: Type.String(),
@@ -545,6 +551,7 @@ export type InteractionEventData = Static<typeof InteractionEventDataSchema>
 export type InvoiceEventData = Static<typeof InvoiceEventDataSchema>
 export type TrackingEventData = Static<typeof TrackingEventDataSchema>
 export type ChangeEventData = Static<typeof ChangeEventDataSchema>
+export type SellerChangeEventData = Static<typeof SellerChangeEventDataSchema>
 export type ChangesAttachmentDocument = Static<typeof ChangesAttachmentSchema>
 export type PackageDocument = Static<typeof PackageSchema>
 export type CancellationRequest = Static<typeof CancellationRequestSchema>

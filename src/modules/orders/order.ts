@@ -50,6 +50,8 @@ export interface Order {
   sellerAccount: string | null
   /** A marketplace order: the seller's order id, as the seller's answer to its placement named it. */
   sellerOrderId: string | null
+  /** A marketplace order given to other sellers: each change, oldest first. */
+  sellerChanges: SellerChange[]
   origin: OrderOrigin
   affiliateId: string | null
   salesChannel: string
@@ -76,6 +78,16 @@ export interface Order {
   packages: Package[]
   /** Modifications registered through the v1 changes call, oldest first. */
   changes: RegisteredChange[]
+}
+
+/** A marketplace order given to another seller (PUT …/sellers). */
+export interface SellerChange {
+  date: string
+  /** The seller the order left, as the order recorded it then. */
+  from: { id: string; name: string; account: string | null; orderId: string | null }
+  to: string
+  /** Whether that seller still had its order of it to cancel: it had not canceled it itself. */
+  release: boolean
 }
 
 export interface WorkflowState {
