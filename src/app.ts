@@ -33,6 +33,7 @@ import { userOrderRoutes } from './modules/search/user-orders.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
 import { sellerRoutes } from './modules/sellers/seller.routes.ts'
 import { changeSellerRoutes } from './modules/marketplace/change-seller.routes.ts'
+import { affiliateRoutes } from './modules/affiliates/affiliate.routes.ts'
 import { refuseUnparsable, refuseUnroutable, registerErrorHandler } from './platform/http-errors.ts'
 import { nulRejected, parseJsonBody } from './platform/json-body.ts'
 import { PRINCIPAL } from './platform/principal.ts'
@@ -114,6 +115,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     settingsRoutes,
     sellerRoutes,
     changeSellerRoutes,
+    affiliateRoutes,
     metricsRoutes,
   ]) {
     await app.register(routes, routeDeps)

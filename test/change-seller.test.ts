@@ -103,6 +103,16 @@ describeEachDialect('change seller', (dialect) => {
     }>()
     assert.ok(timeline.entries.some((entry) => entry.type === 'seller-change' && entry.sellerId === OTHER.id))
 
+    // The customer heard once that the payment was approved, though the order went through it again.
+    const conversation = (
+      await store.send('GET', `/api/oms/pvt/orders/${orderId}/conversation-message`)
+    ).json<{ subject: string }[]>()
+    assert.equal(
+      conversation.filter((m) => /aprovado|approved/i.test(m.subject)).length,
+      1,
+      JSON.stringify(conversation),
+    )
+
     // The new seller invoices: the marketplace's order is invoiced.
     test.clock.advanceMinutes(31)
     await test.runDueJobs()
@@ -179,6 +189,22 @@ describeEachDialect('change seller', (dialect) => {
     assert.equal(await statusOf(store, orderId), 'waiting-seller-handling')
   })
 
+  it('cancels the group of an order waiting for another seller when its payment is denied', async (t) => {
+    const { test, store, partner } = await withTwoSellers(t, dialect)
+    const { own, orderId, sellerOrderId } = await sold(test, 'CHG-DENIED', { paid: false })
+    assert.equal((await partner.cancel(sellerOrderId)).statusCode, 200)
+    await test.runDueJobs()
+    assert.equal(await statusOf(store, orderId), 'window-to-change-seller')
+    const paymentId = own.paymentData.transactions[0]?.payments[0]?.id ?? ''
+    const denied = await store.send(
+      'POST',
+      `/api/ordo/pvt/orders/${own.orderId}/payments/${paymentId}/payment-denial`,
+    )
+    assert.equal(denied.statusCode, 200, denied.body)
+    assert.equal(await statusOf(store, orderId), 'canceled')
+    assert.equal(await statusOf(store, own.orderId), 'canceled')
+  })
+
   it('refuses a change the order cannot take with a clear error, and changes nothing', async (t) => {
     const { test, store } = await withTwoSellers(t, dialect)
     const { own, orderId } = await sold(test, 'CHG-REFUSED', { paid: true })
@@ -210,6 +236,16 @@ describeEachDialect('change seller', (dialect) => {
       assert.equal(errorCode(res), 'OMS001')
       assert.match(res.json<{ error: { message: string } }>().error.message, message)
     }
+    // The partner's account under another seller id is still the seller the order has.
+    await putSeller(
+      test.deps,
+      'acme',
+      'partner-again',
+      { name: 'Again', account: PARTNER.account },
+      { operator: true },
+    )
+    const again = await changeSeller(test, pending.orderId, { newSellerId: 'partner-again' })
+    assert.equal(again.statusCode, 400, again.body)
     assert.equal((await changeSeller(test, pending.orderId, { newSellerId: OTHER.id })).statusCode, 200)
     // Back to a seller it left: refused.
     const back = await changeSeller(test, pending.orderId, { newSellerId: PARTNER.id })

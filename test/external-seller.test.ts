@@ -115,6 +115,10 @@ describeEachDialect('external seller', (dialect) => {
     assert.equal(ownInvoice.statusCode, 409, ownInvoice.body)
     assert.equal((await sellerApi.invoice(forSeller.orderId, invoice('NF-S1', 1000))).statusCode, 200)
     assert.equal(await statusOf(test, forSeller.orderId), 'waiting-seller-handling')
+    // Invoiced in part, the order is not the seller's to cancel, nor another seller's to take.
+    const late = await sellerApi.cancel(forSeller.orderId)
+    assert.equal(late.statusCode, 400, late.body)
+    assert.equal(errorCode(late), 'OMS006')
     const tracked = await sellerApi.updateTracking(forSeller.orderId, 'NF-S1', {
       trackingNumber: 'TRK-1',
       courier: 'Correios',

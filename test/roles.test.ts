@@ -71,6 +71,10 @@ const TABLE: Record<string, Access> = {
   'POST /api/ordo/pvt/shopper-tokens': { anyOf: ['Orders Full Access'] },
   'GET /api/ordo/pvt/orders/export': VIEW_ORDER,
   'GET /api/ordo/pvt/settings': { anyOf: ['Ordo settings'] },
+  'GET /api/ordo/pvt/affiliates': { anyOf: ['Ordo settings'] },
+  'GET /api/ordo/pvt/affiliates/:affiliateId': { anyOf: ['Ordo settings'] },
+  'PUT /api/ordo/pvt/affiliates/:affiliateId': { anyOf: ['Ordo settings'] },
+  'DELETE /api/ordo/pvt/affiliates/:affiliateId': { anyOf: ['Ordo settings'] },
   'PUT /api/checkout/pvt/orders/:orderId/sellers': { anyOf: ['Change order', 'Orders Full Access'] },
   'GET /api/checkout/pvt/configuration/window-to-change-seller': {
     anyOf: ['Ordo settings', 'Orders Full Access'],

@@ -257,3 +257,45 @@ describeEachDialect('sellers', (dialect) => {
     )
   })
 })
+
+describeEachDialect('affiliates', (dialect) => {
+  it('registers the marketplaces the account sells for elsewhere, and refuses what it could not call', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const affiliates = (path = '') => `/api/ordo/pvt/affiliates${path}`
+    const store = api(test)
+    const body = {
+      name: 'Big Marketplace',
+      servicesEndpoint: 'https://big.example/api/oms',
+      headers: { 'X-VTEX-API-AppKey': 'k' },
+    }
+    const created = await store.send('PUT', affiliates('/BIG'), body)
+    assert.equal(created.statusCode, 201, created.body)
+    assert.equal((await store.send('PUT', affiliates('/BIG'), { ...body, name: 'Big' })).statusCode, 200)
+    const { list } = (await store.send('GET', affiliates())).json<{ list: { id: string; name: string }[] }>()
+    assert.deepEqual(
+      list.map((a) => [a.id, a.name]),
+      [['BIG', 'Big']],
+    )
+    for (const [id, bad, message] of [
+      ['B-1', body, /affiliateId/],
+      [
+        'BIG',
+        { ...body, servicesEndpoint: 'http://big.example/api/oms' },
+        /Only https scheme is accepted for servicesEndpoint/,
+      ],
+      ['BIG', { ...body, servicesEndpoint: 'https://169.254.169.254/' }, /link-local or metadata address/],
+      ['BIG', { name: '' }, /name/],
+    ] as const) {
+      const res = await store.send('PUT', affiliates(`/${id}`), bad)
+      assert.equal(res.statusCode, 400, res.body)
+      assert.match(messageOf(res), message)
+    }
+    const removed = await test.app.inject({
+      method: 'DELETE',
+      url: affiliates('/BIG'),
+      headers: test.headers,
+    })
+    assert.equal(removed.statusCode, 204, removed.body)
+    assert.equal((await store.send('GET', affiliates('/BIG'))).statusCode, 404)
+  })
+})

@@ -29,6 +29,7 @@ import type {
   OrderSearchTermTable,
 } from '../modules/search/search.table.ts'
 import type { SellerTable } from '../modules/sellers/seller.table.ts'
+import type { AffiliateTable } from '../modules/affiliates/affiliate.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
 
 export interface Database {
@@ -54,6 +55,7 @@ export interface Database {
   order_search_stats: OrderSearchStatsTable
   order_search_facets: OrderSearchFacetsTable
   sellers: SellerTable
+  affiliates: AffiliateTable
 }
 
 /** A connection or a transaction: repositories accept either. */

@@ -19,6 +19,7 @@ import * as orderSearchStats from './migrations/0014-order-search-stats.ts'
 import * as orderSearchFacets from './migrations/0015-order-search-facets.ts'
 import * as sellers from './migrations/0016-sellers.ts'
 import * as sellerCallbackKeys from './migrations/0017-seller-callback-keys.ts'
+import * as affiliates from './migrations/0018-affiliates.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0015-order-search-facets': orderSearchFacets,
   '0016-sellers': sellers,
   '0017-seller-callback-keys': sellerCallbackKeys,
+  '0018-affiliates': affiliates,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

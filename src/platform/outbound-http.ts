@@ -1,4 +1,5 @@
-// Ordo's calls to other systems (an account's hook, its external sellers): one POST of JSON that never reaches a
+// Ordo's calls to other systems (an account's hook, its external sellers and marketplaces): one request with a JSON
+// body (a POST unless asked otherwise) that never reaches a
 // link-local or metadata address, never follows a redirect, and ends at a deadline. It resolves with the outcome
 // and never rejects: the caller decides what a refusal or a silence means.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
@@ -17,6 +18,7 @@ export interface PostResult {
 
 export interface PostOptions {
   timeoutMs: number
+  method?: 'POST' | 'PUT' | 'PATCH'
   /** Keep the answer's body, up to MAX_ANSWER_BYTES; otherwise it is read and dropped. */
   readBody?: boolean
 }
@@ -47,12 +49,12 @@ const guardedLookup = ((hostname, options, callback) => {
   })
 }) as LookupFunction
 
-/** One POST of `body` (JSON) with `headers`. */
+/** One request with `body` (JSON) and `headers`. */
 export async function postJson(
   url: URL,
   headers: Record<string, string>,
   body: string,
-  { timeoutMs, readBody = false }: PostOptions,
+  { timeoutMs, readBody = false, method = 'POST' }: PostOptions,
 ): Promise<PostResult> {
   const started = performance.now()
   const outcome = (sent: Pick<Sent, 'status' | 'error' | 'body'>): PostResult => ({
@@ -68,7 +70,7 @@ export async function postJson(
   }
   try {
     const options: RequestOptions = {
-      method: 'POST',
+      method,
       headers: {
         ...headers,
         'content-type': 'application/json',

@@ -147,14 +147,18 @@ export async function cancelForMarketplace(
 export const marketplaceCancellationRule = (request: MarketplaceCancellation): Rule =>
   marketplaceAsks(request.requestId, request.reason, request.requestedByUser)
 
-/** The seller canceled its order, or refused it (`reason`): the marketplace's order is canceled too. */
+/**
+ * The seller canceled its order, or refused it (`reason`): the marketplace's order is canceled too, or waits for
+ * another seller. `seller`: which of the order's sellers (see canceledBySeller).
+ */
 export async function cancelBySeller(
   deps: Deps,
   account: string,
   orderId: string,
   reason?: string,
+  seller?: number,
 ): Promise<void> {
-  await changeBy(deps, account, orderId, canceledBySeller(reason))
+  await changeBy(deps, account, orderId, canceledBySeller(reason, seller))
 }
 
 /** The seller refused the marketplace's cancellation request. */

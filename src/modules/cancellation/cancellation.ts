@@ -235,23 +235,25 @@ export const marketplaceAsks =
  * seller and is canceled when the window ends.
  */
 export const canceledBySeller =
-  (reason = 'The seller canceled the order.'): Rule =>
+  (reason = 'The seller canceled the order.', seller?: number): Rule =>
   (draft, ctx) => {
     const { order } = draft
-    // Canceled, or waiting for another seller already: a cancellation told again changes nothing.
-    if (order.cancellation || order.status === 'window-to-change-seller') return draft
+    // Canceled, or waiting for another seller already: a cancellation told again changes nothing; nor does one
+    // by a seller the order has left (`seller`: the changes of seller before the one that canceled).
+    const left = seller !== undefined && seller !== order.sellerChanges.length
+    if (order.cancellation || order.status === 'window-to-change-seller' || left) return draft
     const pending = order.pendingCancellation
     // Accepting the marketplace's request keeps who asked and why; a seller's own cancellation is the seller's.
     if (pending) {
       const asked = order.cancellationRequests.find((request) => request.id === pending.requestId)
       return cancelNow({ reason: asked?.reason ?? reason, requestedByUser: false })(draft, ctx)
     }
-    if (
+    // An order the seller invoiced in part is not another seller's to take: it cannot be canceled either.
+    const waits =
       ctx.settings.windowToChangeSellerDays > 0 &&
+      !isPartiallyInvoiced(order) &&
       canTake(order.status, 'seller-cancel', order.workflow.flow)
-    ) {
-      return fire(draft, 'seller-cancel', ctx)
-    }
+    if (waits) return fire(draft, 'seller-cancel', ctx)
     return cancelNow({ reason, requestedByUser: false }, 'store')(draft, ctx)
   }
 

@@ -41,9 +41,14 @@ const messageId = (event: OrderEvent): string =>
 
 /** One message for each event that entered a status which tells the customer, in the order they happened. */
 export function customerMessages(order: Order, events: readonly OrderEvent[]): CustomerMessage[] {
+  const told = new Set<string>()
   return events.flatMap((event) => {
     const notice = event.kind === 'transition' ? WORKFLOW[event.state].notifies : undefined
-    return notice ? [{ ...compose(notice, order), id: messageId(event), date: event.currentChange }] : []
+    // Each news once: an order that goes back through a status (a denied cancellation request, a change of
+    // seller) does not tell the customer again.
+    if (!notice || told.has(notice)) return []
+    told.add(notice)
+    return [{ ...compose(notice, order), id: messageId(event), date: event.currentChange }]
   })
 }
 
@@ -57,14 +62,17 @@ function versions(events: readonly OrderEvent[]): OrderEvent[][] {
 
 /** Every event with who caused it, and after each version the messages it sent the customer. */
 export function timeline(order: Order, events: readonly OrderEvent[]): TimelineEntry[] {
+  const sent = customerMessages(order, events)
   return versions(events).flatMap((version) => [
     ...version.map(timelineEntry),
-    ...customerMessages(order, version).map((m) => ({
-      type: 'message' as const,
-      date: m.date,
-      subject: m.subject,
-      to: order.client.email,
-    })),
+    ...sent
+      .filter((m) => version.some((event) => messageId(event) === m.id))
+      .map((m) => ({
+        type: 'message' as const,
+        date: m.date,
+        subject: m.subject,
+        to: order.client.email,
+      })),
   ])
 }
 

@@ -117,15 +117,21 @@ export async function acceptedBySeller(
   account: string,
   orderId: string,
   sellerOrderId: string,
+  seller: number,
 ): Promise<void> {
   const settings = await getSettings(deps, account)
-  await changeOrder(deps, { actor: systemActor(account), orderId, settings }, acceptedRule(sellerOrderId))
+  const rule = acceptedRule(sellerOrderId, seller)
+  await changeOrder(deps, { actor: systemActor(account), orderId, settings }, rule)
 }
 
-/** The rule acceptedBySeller runs, for a writer of many orders at once (`ordo seed`). */
+/**
+ * The rule acceptedBySeller runs, for a writer of many orders at once (`ordo seed`): the answer of the order's
+ * seller `seller` (the changes of seller before it); one from a seller the order has left since changes nothing.
+ */
 export const acceptedRule =
-  (sellerOrderId: string): Rule =>
+  (sellerOrderId: string, seller = 0): Rule =>
   (draft, ctx) =>
+    draft.order.sellerChanges.length === seller &&
     canTake(draft.order.status, 'authorize-order', draft.order.workflow.flow)
       ? sellerAccepts({ ...draft, order: { ...draft.order, sellerOrderId } }, ctx)
       : draft

@@ -11,6 +11,7 @@ import { decidedAt, type Rule } from '../orders/order-workflow.ts'
 import type { Order } from '../orders/order.ts'
 import { changeOrder, systemActor, type Actor } from '../orders/order.service.ts'
 import { assertOwnInvoice, invoiceOfPackage, notifyInvoice, type InvoiceInput } from './invoice.ts'
+import { invoiceCallOf, trackingCallsOf } from './invoice-calls.ts'
 import {
   MAX_CENTS,
   type InvoiceBody,
@@ -96,13 +97,31 @@ function sellerTrackingRule(sellerOrder: Order, invoiceNumber: string): Rule {
   if (!pkg) throw new Error(`Order ${sellerOrder.orderId} has no invoice ${invoiceNumber} to send.`)
   const { trackingNumber, trackingUrl, courier, dispatchedDate, tracking } = pkg
   const number = updateTrackingNumber(invoiceNumber, { trackingNumber, trackingUrl, courier, dispatchedDate })
-  if (!tracking) return number
-  const status = updateTrackingStatus(invoiceNumber, {
-    isDelivered: tracking.isDelivered,
-    deliveredDate: tracking.deliveredDate,
-    events: tracking.events.map(({ receivedAt: _received, ...event }) => event),
-  })
-  return (draft, ctx) => status(number(draft, ctx), ctx)
+  const status: Rule = tracking
+    ? updateTrackingStatus(invoiceNumber, {
+        isDelivered: tracking.isDelivered,
+        deliveredDate: tracking.deliveredDate,
+        events: tracking.events.map(({ receivedAt: _received, ...event }) => event),
+      })
+    : (draft) => draft
+  // An invoice the marketplace's order never got (its message given up on) has no tracking to take there.
+  return (draft, ctx) =>
+    draft.order.packages.some((p) => p.invoiceNumber === invoiceNumber)
+      ? status(number(draft, ctx), ctx)
+      : draft
+}
+
+/**
+ * An invoice of the order, and its tracking, as the Orders API calls of a marketplace elsewhere take them: what
+ * the seller pushes to it.
+ */
+export function invoiceNewsOf(
+  order: Order,
+  invoiceNumber: string,
+): { invoice: object; tracking: ReturnType<typeof trackingCallsOf> } {
+  const pkg = order.packages.find((p) => p.invoiceNumber === invoiceNumber)
+  if (!pkg) throw new Error(`Order ${order.orderId} has no invoice ${invoiceNumber} to send.`)
+  return { invoice: invoiceCallOf(order, pkg), tracking: trackingCallsOf(pkg) }
 }
 
 /** The rule POST …/invoice runs, for a writer of many orders at once (`ordo seed`). */

@@ -42,7 +42,12 @@ export const changeSeller =
         `Order ${order.orderId} cannot go to seller 1, the account itself: choose a registered seller.`,
       )
     }
-    if (to.id === order.seller.id || order.sellerChanges.some((change) => change.from.id === to.id)) {
+    // An account numbers its order of a marketplace order once: it cannot take the order again, under any id.
+    const had = [
+      { id: order.seller.id, account: order.sellerAccount },
+      ...order.sellerChanges.map((c) => c.from),
+    ]
+    if (had.some((seller) => seller.id === to.id || (to.account !== null && seller.account === to.account))) {
       throw validationFailed(
         `Order ${order.orderId} has been seller ${to.id}'s already: choose a seller it has not had.`,
       )

@@ -5,6 +5,7 @@
 // the same use cases its protocol routes run. A seller account's messages reach the marketplace's order as a
 // seller's calls would; an external seller makes those calls itself, on the marketplace's Orders API.
 import type { Deps } from '../../deps.ts'
+import { AppError } from '../../platform/errors.ts'
 import {
   cancelBySeller,
   cancelForMarketplace,
@@ -13,7 +14,8 @@ import {
 } from '../cancellation/cancellation.service.ts'
 import { acceptedBySeller, acceptPlacement, placementOf, sellerOrderIdOf } from '../intake/intake.service.ts'
 import { authorizeSellerFulfillment } from '../fulfillment/fulfillment.service.ts'
-import { invoiceFromSeller, trackingFromSeller } from '../invoices/invoice.service.ts'
+import { invoiceFromSeller, invoiceNewsOf, trackingFromSeller } from '../invoices/invoice.service.ts'
+import { affiliateEndpointOf } from '../affiliates/affiliate.service.ts'
 import { ORDER_MESSAGES, type OrderMessage, type OrderMessageJob } from '../orders/order-messages.ts'
 import type { Order } from '../orders/order.ts'
 import { changeOrder, loadOrder, systemActor } from '../orders/order.service.ts'
@@ -28,10 +30,11 @@ import type { ChangeSellerBody } from './change-seller.schemas.ts'
 import {
   sendCancellation,
   sendFulfilment,
+  pushToMarketplace,
   sendPlacement,
   type ExternalSeller,
   type OrderRequest,
-} from './seller-protocol.client.ts'
+} from './protocol.client.ts'
 
 /**
  * PUT /api/checkout/pvt/orders/{orderId}/sellers: the order goes to another of the account's registered sellers
@@ -76,6 +79,9 @@ interface SellerLink {
 
 async function toSeller(deps: Deps, order: Order, message: OrderMessage): Promise<void> {
   if (message.kind === 'release') return release(deps, order, message.change ?? -1)
+  // For a seller the order has left since: what it had is the release's to cancel.
+  const seller = order.sellerChanges.length
+  if (message.seller !== undefined && message.seller !== seller) return
   const link = await linkOf(deps, order.account, order.seller.id, order.sellerAccount)
   switch (message.kind) {
     case 'place': {
@@ -83,19 +89,17 @@ async function toSeller(deps: Deps, order: Order, message: OrderMessage): Promis
       if (order.status !== 'waiting-for-authorization') return
       const placed = await link.place(order)
       if ('refused' in placed) {
-        await cancelBySeller(
-          deps,
-          order.account,
-          order.orderId,
-          `The seller refused the order: ${placed.refused}`,
-        )
+        const reason = `The seller refused the order: ${placed.refused}`
+        await cancelBySeller(deps, order.account, order.orderId, reason, seller)
         return
       }
-      await acceptedBySeller(deps, order.account, order.orderId, placed.sellerOrderId)
-      // Canceled while the seller was taking it: the order no longer takes the seller's answer, nor its order id,
-      // so the cancellation goes to the order the seller just named.
+      await acceptedBySeller(deps, order.account, order.orderId, placed.sellerOrderId, seller)
+      // Canceled, or given to another seller, while the seller was taking it: the order no longer takes its
+      // answer, nor its order id, so the cancellation goes to the order the seller just named.
       const now = await loadOrder(deps.db, systemActor(order.account), order.orderId)
-      if (now.cancellation) await deliverCancellation(deps, link, now, placed.sellerOrderId)
+      if (now.sellerChanges.length !== seller) {
+        await link.cancel(now, placed.sellerOrderId, releaseOf(now, seller))
+      } else if (now.cancellation) await deliverCancellation(deps, link, now, placed.sellerOrderId)
       return
     }
     case 'authorize': {
@@ -107,7 +111,7 @@ async function toSeller(deps: Deps, order: Order, message: OrderMessage): Promis
       // A seller that will not fulfil what it took cancels it, as far as the marketplace is concerned.
       if (answer) {
         const reason = `The seller refused to fulfil the order: ${answer.refused}`
-        await cancelBySeller(deps, order.account, order.orderId, reason)
+        await cancelBySeller(deps, order.account, order.orderId, reason, seller)
       }
       return
     }
@@ -153,14 +157,21 @@ async function release(deps: Deps, order: Order, index: number): Promise<void> {
   const { from } = change
   const sellerOrderId = from.orderId ?? (from.account === null ? null : sellerOrderIdOf(order.orderId))
   if (sellerOrderId === null) return
-  const link = await linkOf(deps, order.account, from.id, from.account)
-  await link.cancel(order, sellerOrderId, {
-    requestId: `${order.orderId}-seller-change-${index + 1}`,
-    reason: 'The marketplace gave the order to another seller.',
-    requestedByUser: false,
-    date: change.date,
+  // An external seller no longer registered cannot be reached: there is nobody to tell.
+  const link = await linkOf(deps, order.account, from.id, from.account).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return undefined
+    throw error
   })
+  await link?.cancel(order, sellerOrderId, releaseOf(order, index))
 }
+
+/** What a seller the order left (change `index`) is asked to cancel, and why. */
+const releaseOf = (order: Order, index: number): CancellationAsked => ({
+  requestId: `${order.orderId}-seller-change-${index + 1}`,
+  reason: 'The marketplace gave the order to another seller.',
+  requestedByUser: false,
+  date: order.sellerChanges[index]?.date ?? order.lastChange,
+})
 
 /**
  * Where a seller of the order was when the order went to it: a seller account recorded then, which a
@@ -231,8 +242,8 @@ const requestOf = (order: Order): OrderRequest => ({
 async function toMarketplace(deps: Deps, order: Order, message: OrderMessage): Promise<void> {
   const marketplace = order.marketplaceAccount
   const marketplaceOrderId = order.marketplaceOrderId
-  // Sold by a marketplace elsewhere: it learns through its own calls to this account.
-  if (marketplace === null || marketplaceOrderId === null) return
+  if (marketplaceOrderId === null) return
+  if (marketplace === null) return toRemoteMarketplace(deps, order, marketplaceOrderId, message)
   // Given to another seller since: what this one does with its order is no longer the marketplace's business.
   const sold = await loadOrder(deps.db, systemActor(marketplace), marketplaceOrderId)
   if (sold.sellerAccount !== order.account) return
@@ -252,6 +263,53 @@ async function toMarketplace(deps: Deps, order: Order, message: OrderMessage): P
     case 'tracking':
       await trackingFromSeller(deps, marketplace, marketplaceOrderId, order, message.invoiceNumber ?? '')
       return
+    default:
+      throw new Error(`Order ${order.orderId}: a seller's order does not send ${message.kind}.`)
+  }
+}
+
+/**
+ * A seller's order of a marketplace elsewhere: its news go to that marketplace's Orders API when the account
+ * registered it as an affiliate, and otherwise the marketplace learns through its own calls. A denial is not
+ * pushed: the protocol's way to refuse a cancellation is the invoice that follows.
+ */
+async function toRemoteMarketplace(
+  deps: Deps,
+  order: Order,
+  marketplaceOrderId: string,
+  message: OrderMessage,
+): Promise<void> {
+  if (order.affiliateId === null || message.kind === 'denied') return
+  const remote = await affiliateEndpointOf(
+    deps,
+    order.account,
+    order.affiliateId,
+    order.marketplaceServicesEndpoint,
+  )
+  if (!remote) return
+  const path = `/pvt/orders/${encodeURIComponent(marketplaceOrderId)}`
+  switch (message.kind) {
+    case 'canceled': {
+      const reason = order.cancellation?.reason ?? 'The seller canceled the order.'
+      await pushToMarketplace(remote, 'POST', `${path}/cancel`, { reason })
+      return
+    }
+    case 'invoice':
+      await pushToMarketplace(
+        remote,
+        'POST',
+        `${path}/invoice`,
+        invoiceNewsOf(order, message.invoiceNumber ?? '').invoice,
+      )
+      return
+    case 'tracking': {
+      const invoiceNumber = message.invoiceNumber ?? ''
+      const { number, status } = invoiceNewsOf(order, invoiceNumber).tracking
+      const invoicePath = `${path}/invoice/${encodeURIComponent(invoiceNumber)}`
+      if (number) await pushToMarketplace(remote, 'PATCH', invoicePath, number)
+      if (status) await pushToMarketplace(remote, 'PUT', `${invoicePath}/tracking`, status)
+      return
+    }
     default:
       throw new Error(`Order ${order.orderId}: a seller's order does not send ${message.kind}.`)
   }

@@ -34,6 +34,11 @@ export interface OrderMessage {
   requestId?: string
   /** The change of seller a `release` follows: its index in the order's sellerChanges. */
   change?: number
+  /**
+   * Which of a marketplace order's sellers a message to its seller is for: the number of changes of seller
+   * before it. Delivered after another change, it is for a seller the order left, and goes nowhere.
+   */
+  seller?: number
 }
 
 export interface OrderMessageJob {
@@ -64,7 +69,10 @@ export function messagesOf(decision: Changed): OrderMessage[] {
     }
     if (event.kind !== 'transition') return []
     return flow === 'marketplace'
-      ? marketplaceMessage(event.state, order, sellerDecided(decision))
+      ? marketplaceMessage(event.state, order, sellerDecided(decision)).map((message) => ({
+          ...message,
+          seller: order.sellerChanges.length,
+        }))
       : sellerMessage(event.state, event.lastState, deniedRequest(decision))
   })
 }

@@ -35,6 +35,7 @@ const EXPECTED_EDGES: ReadonlyArray<readonly [OrderStatus, Trigger, OrderStatus]
   ['waiting-seller-handling', 'cancel', 'cancel'],
   ['waiting-seller-handling', 'request-cancel', 'request-cancel'],
   ['window-to-change-seller', 'change-seller', 'waiting-for-authorization'],
+  ['window-to-change-seller', 'deny-payment', 'payment-denied'],
   ['window-to-change-seller', 'cancel', 'cancel'],
   ['order-accepted', 'auto', 'on-order-completed-ffm'],
   ['on-order-completed-ffm', 'auto', 'waiting-ffmt-authorization'],

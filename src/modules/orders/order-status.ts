@@ -176,7 +176,8 @@ export const WORKFLOW: { readonly [S in OrderStatus]: StatusDefinition } = {
   'window-to-change-seller': {
     instance: 'Marketplace',
     label: 'Janela para mudança de seller',
-    on: { 'change-seller': 'waiting-for-authorization', cancel: 'cancel' },
+    // A payment denied meanwhile cancels the whole group, this order with it.
+    on: { 'change-seller': 'waiting-for-authorization', 'deny-payment': 'payment-denied', cancel: 'cancel' },
     timeout: {
       trigger: 'cancel',
       after: 'windowToChangeSellerDays',

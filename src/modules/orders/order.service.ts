@@ -307,7 +307,10 @@ const messageJobs = (order: Order, decision: Changed): JobRequest[] =>
     kind: ORDER_MESSAGE_JOB,
     payload: { account: order.account, orderId: order.orderId, message } satisfies OrderMessageJob,
     dueAt: decision.events[0].currentChange,
-    concurrencyKey: `${ORDER_MESSAGE_JOB}:${order.account}:${order.orderId}`,
+    // A release goes to a seller the order left, which may be down: it holds back none of the new seller's.
+    concurrencyKey: `${ORDER_MESSAGE_JOB}:${order.account}:${order.orderId}${
+      message.kind === 'release' ? `:release-${message.change ?? 0}` : ''
+    }`,
     maxAttempts: MESSAGE_ATTEMPTS,
   }))
 
