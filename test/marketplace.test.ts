@@ -109,6 +109,27 @@ describeEachDialect('marketplace and seller', (dialect) => {
       tracked?.courierStatus?.data.map((event) => event.description),
       ['Delivered'],
     )
+
+    // The customer returns a unit: the partner's return invoice reaches the marketplace, which refunds it.
+    const itemId = done.items[0]?.id ?? ''
+    const returned = {
+      ...invoice('RET-1', 1000),
+      type: 'Input',
+      items: [{ id: itemId, price: 1000, quantity: 1 }],
+    }
+    const returnAnswer = await partner.invoice(sellerOrderId, returned)
+    assert.equal(returnAnswer.statusCode, 200, returnAnswer.body)
+    await test.runDueJobs()
+    const afterReturn = await store.getOk(forPartner.orderId)
+    assert.deepEqual(
+      afterReturn.packageAttachment.packages.map((p) => [p.type, p.invoiceNumber, p.invoiceValue]),
+      [
+        ['Output', 'NF-P1', 1000],
+        ['Output', 'NF-P2', 2000],
+        ['Input', 'RET-1', 1000],
+      ],
+    )
+    assert.equal(afterReturn.status, 'invoiced')
     assert.equal(await statusOf(partner, sellerOrderId), 'invoiced')
 
     // Each side logged its own flow, each transition in its instance.

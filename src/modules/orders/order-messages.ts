@@ -20,7 +20,7 @@ export const ORDER_MESSAGES = [
   'canceled',
   /** Seller → marketplace: the seller refused the marketplace's cancellation request. */
   'denied',
-  /** Seller → marketplace: an invoice of the seller's order (its number rides along). */
+  /** Seller → marketplace: an invoice of the seller's order, or a return (its number rides along). */
   'invoice',
   /** Seller → marketplace: the tracking of one of those invoices changed (its number rides along). */
   'tracking',
@@ -53,15 +53,13 @@ export function messagesOf(decision: Changed): OrderMessage[] {
   const { flow } = order.workflow
   if (flow === 'complete') return []
   return decision.events.flatMap((event): OrderMessage[] => {
+    // Every invoice the seller issues, Output or return (Input), and every change of its tracking.
     if (event.kind === 'invoice') {
-      const sends = flow === 'seller' && event.data.action === 'issued' && event.data.invoiceType === 'Output'
+      const sends = flow === 'seller' && event.data.action === 'issued'
       return sends ? [{ kind: 'invoice', invoiceNumber: event.data.invoiceNumber }] : []
     }
-    // The tracking of the invoices the marketplace has: its Output ones.
     if (event.kind === 'tracking') {
-      const { invoiceNumber } = event.data
-      const sent = order.packages.some((p) => p.invoiceNumber === invoiceNumber && p.type === 'Output')
-      return flow === 'seller' && sent ? [{ kind: 'tracking', invoiceNumber }] : []
+      return flow === 'seller' ? [{ kind: 'tracking', invoiceNumber: event.data.invoiceNumber }] : []
     }
     if (event.kind === 'seller-change') {
       const index = order.sellerChanges.length - 1
