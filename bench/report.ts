@@ -404,11 +404,14 @@ ${markdownTable(LIST_HEADINGS, listRows(run)).join('\n')}
   filters), a feed reader (\`GET /api/orders/feed?maxlot=10\`, then \`POST /api/orders/feed\` with the handles
   read; ${tr.settings.feedIdleMs} ms pause after an empty read) and a hook receiver (Node's http server on 127.0.0.1
   answering 200), both inside the bench process. A unit of load is \`POST /api/oms/pvt/orders\` (the example
-  order, so two orders) then the payment notification of its one payment, which approves both:
+  order, so two orders: the store's own, and a marketplace order of seller \`partner\`, another account, whose
+  placement and authorization also make and move partner's order of it, in partner's account with no feed or
+  hook) then the payment notification of its one payment, which approves both:
   ${tr.transitionsPerUnit.toFixed(0)} transitions per unit, counted at the hook in the warm-up.
 - Rate: rounds of ${tr.settings.unitsPerRound} units, ${tr.settings.concurrency} at a time, each started as the one before it answered; a round of
   the server with the feed and hook ends when its feed reader and hook receiver have every transition of
-  the round (\`ready-for-handling\` for each order), so its rate counts delivery too. A warm-up round of
+  the round (\`ready-for-handling\` for the store's order, \`waiting-seller-handling\` for the marketplace order),
+  so its rate counts delivery too. A warm-up round of
   ${tr.settings.warmupUnits} units each, then ${tr.settings.rounds} rounds each, alternating; the ratio is of the medians. Server CPU per
   transition is the server process's CPU time over the round (delivery included) over its transitions.
 - Latency: on the server with the feed and hook, units started at a steady pace (open loop, at most
