@@ -247,6 +247,10 @@ describeEachDialect('change seller', (dialect) => {
     const again = await changeSeller(test, pending.orderId, { newSellerId: 'partner-again' })
     assert.equal(again.statusCode, 400, again.body)
     assert.equal((await changeSeller(test, pending.orderId, { newSellerId: OTHER.id })).statusCode, 200)
+    // Sent again, as a client retries: answered, and nothing more changes.
+    const versionBefore = (await store.getOk(pending.orderId)).lastChange
+    assert.equal((await changeSeller(test, pending.orderId, { newSellerId: OTHER.id })).statusCode, 200)
+    assert.equal((await store.getOk(pending.orderId)).lastChange, versionBefore)
     // Back to a seller it left: refused.
     const back = await changeSeller(test, pending.orderId, { newSellerId: PARTNER.id })
     assert.equal(back.statusCode, 400, back.body)

@@ -30,6 +30,7 @@ import { refreshSearchIndex } from '../modules/search/search.service.ts'
 import { EXPORT_FORMATS, exportOrders, type ExportFormat } from '../modules/search/export.service.ts'
 import { seedOrders } from '../modules/seed/seed.service.ts'
 import { listSellers, putSeller, removeSeller } from '../modules/sellers/seller.service.ts'
+import { listAffiliates, putAffiliate, removeAffiliate } from '../modules/affiliates/affiliate.service.ts'
 import { COMMANDS, OPTIONS, helpFor, optionsOf, resolveCommand, type CommandName } from './usage.ts'
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -244,6 +245,18 @@ async function migrate(config: Config): Promise<void> {
   }
 }
 
+/** `--header "NAME: VALUE"`, repeated, as the headers an account has Ordo send. */
+function headersOf(given: string[] | undefined): Record<string, string> | undefined {
+  if (given === undefined) return undefined
+  return Object.fromEntries(
+    given.map((header) => {
+      const colon = header.indexOf(':')
+      if (colon < 1) throw new CliError(`--header must be "NAME: VALUE", not '${header}'.`)
+      return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()] as const
+    }),
+  )
+}
+
 const print = (text: string): void => {
   process.stdout.write(`${text}\n`)
 }
@@ -380,11 +393,7 @@ const RUNNERS: Record<CommandName, Runner> = {
         'ordo sellers add needs either --seller-account or --endpoint. Run ordo sellers add --help.',
       )
     }
-    const headers = values.header?.map((header) => {
-      const colon = header.indexOf(':')
-      if (colon < 1) throw new CliError(`--header must be "NAME: VALUE", not '${header}'.`)
-      return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()] as const
-    })
+    const headers = headersOf(values.header)
     const { seller, created } = await putSeller(
       deps,
       need('account'),
@@ -392,7 +401,7 @@ const RUNNERS: Record<CommandName, Runner> = {
       {
         name,
         ...(account !== undefined ? { account } : { fulfillmentEndpoint: endpoint }),
-        ...(headers && { headers: Object.fromEntries(headers) }),
+        ...(headers && { headers }),
         ...(values['callback-app-key'] !== undefined && { callbackAppKey: values['callback-app-key'] }),
       },
       { operator: true },
@@ -409,6 +418,32 @@ const RUNNERS: Record<CommandName, Runner> = {
   'sellers remove': withDeps(async (deps, { need, args: [id = ''] }) => {
     await removeSeller(deps, need('account'), id)
     print(`Removed seller ${id}.`)
+  }),
+  'affiliates add': withDeps(async (deps, { values, need, args: [id = ''] }) => {
+    const name = values.name
+    if (name === undefined)
+      throw new CliError('ordo affiliates add needs --name. Run ordo affiliates add --help.')
+    const endpoint = values['services-endpoint']
+    const headers = headersOf(values.header)
+    const { affiliate, created } = await putAffiliate(deps, need('account'), id, {
+      name,
+      ...(endpoint !== undefined && { servicesEndpoint: endpoint }),
+      ...(headers && { headers }),
+    })
+    print(values.json ? JSON.stringify(affiliate) : `${created ? 'Registered' : 'Changed'} affiliate ${id}.`)
+  }),
+  'affiliates list': withDeps(async (deps, { values, need }) => {
+    const list = await listAffiliates(deps, need('account'))
+    if (values.json) return print(JSON.stringify(list))
+    for (const affiliate of list) {
+      print(
+        `${affiliate.id}\t${affiliate.name}\t${affiliate.servicesEndpoint ?? "(the placements' endpoint)"}`,
+      )
+    }
+  }),
+  'affiliates remove': withDeps(async (deps, { need, args: [id = ''] }) => {
+    await removeAffiliate(deps, need('account'), id)
+    print(`Removed affiliate ${id}.`)
   }),
   seed: withDeps(async (deps, { values }) => {
     const count = (option: 'orders' | 'seed', value: string | undefined) => {

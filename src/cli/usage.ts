@@ -27,6 +27,7 @@ export const OPTIONS = {
   endpoint: { type: 'string' },
   header: { type: 'string', multiple: true },
   'callback-app-key': { type: 'string' },
+  'services-endpoint': { type: 'string' },
 } as const satisfies ParseArgsConfig['options']
 
 export type OptionName = keyof typeof OPTIONS
@@ -60,6 +61,8 @@ const OPTION_HELP: Record<CommandOption, string> = {
     '--endpoint URL       the seller is external: its External Seller Fulfillment base URL (https unless\n                       the account allows insecure hooks)',
   header:
     '--header "NAME: VALUE"\n                       a header sent with every call to an external seller; repeat it for more',
+  'services-endpoint':
+    "--services-endpoint URL\n                       the marketplace's Orders API base (https://…/api/oms); without it, each\n                       placement's marketplaceServicesEndpoint",
   'callback-app-key':
     "--callback-app-key APPKEY\n                       a key of the account the external seller calls back with: its invoices,\n                       tracking and cancellations on its orders are the seller's",
 }
@@ -156,6 +159,29 @@ export const COMMANDS = {
     synopsis: 'ordo sellers remove SELLER --account NAME',
     summary: 'Removes a registered seller: orders placed before keep it, new orders for it are refused.',
     positionals: ['SELLER'],
+    options: ['account'],
+    createsDatabase: false,
+  },
+  'affiliates add': {
+    synopsis:
+      'ordo affiliates add AFFILIATE --account NAME --name TEXT [--services-endpoint URL] [--header "NAME: VALUE"…] [--json]',
+    summary:
+      "Registers a marketplace elsewhere the account sells for as an external seller, by the affiliate id its\nplacements carry: the account pushes those orders' invoices, tracking and cancellations to it.",
+    positionals: ['AFFILIATE'],
+    options: ['account', 'name', 'services-endpoint', 'header', 'json'],
+    createsDatabase: false,
+  },
+  'affiliates list': {
+    synopsis: 'ordo affiliates list --account NAME [--json]',
+    summary: 'Lists the marketplaces elsewhere the account sells for.',
+    positionals: [],
+    options: ['account', 'json'],
+    createsDatabase: false,
+  },
+  'affiliates remove': {
+    synopsis: 'ordo affiliates remove AFFILIATE --account NAME',
+    summary: "Removes an affiliate: its orders' news are no longer pushed to it.",
+    positionals: ['AFFILIATE'],
     options: ['account'],
     createsDatabase: false,
   },

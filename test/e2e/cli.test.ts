@@ -25,6 +25,9 @@ const COMMANDS = [
   'sellers add',
   'sellers list',
   'sellers remove',
+  'affiliates add',
+  'affiliates list',
+  'affiliates remove',
   'seed',
   'export',
 ]
@@ -291,6 +294,38 @@ describeEachDialect('ordo CLI', (dialect) => {
       /needs --grace-period-minutes, --allow-insecure-hooks or --window-to-change-seller-days/,
     )
     assert.deepEqual(JSON.parse(ok(await ordo(['settings', 'get', '--account', 'acme']))), DEFAULT_SETTINGS)
+  })
+
+  it('registers, lists and removes affiliates, the marketplaces the account sells for elsewhere', async (t) => {
+    const { ordo } = await sandbox(t, dialect)
+    ok(await ordo(['accounts', 'create', 'acme']))
+    const add = ['affiliates', 'add', 'BIG', '--account', 'acme', '--name', 'Big Marketplace']
+    const registered = JSON.parse(
+      ok(
+        await ordo([
+          ...add,
+          '--services-endpoint',
+          'https://big.example/api/oms',
+          '--header',
+          'X-VTEX-API-AppKey: k',
+          '--json',
+        ]),
+      ),
+    ) as Record<string, unknown>
+    assert.deepEqual(
+      [registered.id, registered.servicesEndpoint, registered.headers],
+      ['BIG', 'https://big.example/api/oms', { 'X-VTEX-API-AppKey': 'k' }],
+    )
+    assert.match(ok(await ordo(add)), /^Changed affiliate BIG\.\n$/)
+    assert.match(ok(await ordo(['affiliates', 'list', '--account', 'acme'])), /^BIG\tBig Marketplace\t/)
+    const insecure = await ordo([...add, '--services-endpoint', 'http://big.example/api/oms'])
+    assert.equal(insecure.code, 2, insecure.stderr)
+    assert.match(insecure.stderr, /Only https scheme is accepted for servicesEndpoint/)
+    assert.match(
+      ok(await ordo(['affiliates', 'remove', 'BIG', '--account', 'acme'])),
+      /^Removed affiliate BIG\.\n$/,
+    )
+    assert.equal((await ordo(['affiliates', 'remove', 'BIG', '--account', 'acme'])).code, 2)
   })
 
   it('registers, lists, changes and removes sellers, and refuses what cannot be a seller', async (t) => {

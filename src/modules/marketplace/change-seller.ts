@@ -25,6 +25,8 @@ export const changeSeller =
   (draft, ctx) => {
     const { order } = draft
     const { flow } = order.workflow
+    // The same change sent again (a client's retry) finds it made: nothing more to do.
+    if (order.sellerChanges.at(-1)?.to === to.id && order.seller.id === to.id) return draft
     if (flow !== 'marketplace') {
       throw new AppError(
         'INVALID_TRANSITION',
