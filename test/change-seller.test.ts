@@ -67,6 +67,16 @@ describeEachDialect('change seller', (dialect) => {
     assert.equal(waiting.status, 'window-to-change-seller')
     assert.equal(waiting.statusDescription, 'Janela para mudança de seller')
     assert.equal(waiting.cancellationData, null)
+    // Why, for the marketplace choosing another seller: the seller's reason, as an interaction.
+    const told = (await store.timeline(orderId)).json<{
+      entries: { type: string; source?: string; message?: string }[]
+    }>()
+    assert.ok(
+      told.entries.some(
+        (e) => e.type === 'interaction' && e.source === 'Seller' && e.message === 'Out of stock',
+      ),
+      JSON.stringify(told.entries.filter((e) => e.type === 'interaction')),
+    )
 
     // The marketplace gives it to partner2, with the delivery partner2 offers.
     const logisticsInfo = [{ itemIndex: 0, selectedSla: 'Express', selectedDeliveryChannel: 'delivery' }]

@@ -253,7 +253,11 @@ export const canceledBySeller =
       ctx.settings.windowToChangeSellerDays > 0 &&
       !isPartiallyInvoiced(order) &&
       canTake(order.status, 'seller-cancel', order.workflow.flow)
-    if (waits) return fire(draft, 'seller-cancel', ctx)
+    // The seller's reason is the marketplace's to read while it looks for another seller: an interaction.
+    if (waits) {
+      const told = record(draft, order, 'interaction', { source: 'Seller', message: reason }, ctx)
+      return fire(told, 'seller-cancel', ctx)
+    }
     return cancelNow({ reason, requestedByUser: false }, 'store')(draft, ctx)
   }
 

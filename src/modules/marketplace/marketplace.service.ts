@@ -249,7 +249,7 @@ async function toMarketplace(deps: Deps, order: Order, message: OrderMessage): P
   if (sold.sellerAccount !== order.account) return
   switch (message.kind) {
     case 'canceled':
-      await cancelBySeller(deps, marketplace, marketplaceOrderId)
+      await cancelBySeller(deps, marketplace, marketplaceOrderId, order.cancellation?.reason ?? undefined)
       return
     case 'denied': {
       const denied = order.cancellationRequests.find((request) => request.id === message.requestId)
