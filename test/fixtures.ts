@@ -19,6 +19,16 @@ export const MARKETPLACE_PATH = [
   'waiting-seller-handling',
 ]
 
+/** A seller's order, accepted when placed and authorized when its marketplace's payment is approved. */
+export const SELLER_APPROVED_PATH = [
+  'order-accepted',
+  'on-order-completed-ffm',
+  'waiting-ffmt-authorization',
+  'authorize-fulfillment',
+  'window-to-cancel',
+  'ready-for-handling',
+]
+
 /** A registration of an external seller (its External Seller Fulfillment endpoint). */
 export const EXTERNAL_PARTNER = {
   name: PARTNER.name,

@@ -6,7 +6,7 @@ import { it } from 'node:test'
 import { deliverOrderMessage } from '../src/modules/marketplace/marketplace.service.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
 import { api, errorCode } from './api.ts'
-import { exampleOrder, MARKETPLACE_PATH, PARTNER } from './fixtures.ts'
+import { exampleOrder, MARKETPLACE_PATH, PARTNER, SELLER_APPROVED_PATH } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 import { eventsOf, statesOf } from './workflow-log.ts'
 
@@ -139,12 +139,7 @@ describeEachDialect('marketplace and seller', (dialect) => {
       'invoiced',
     ])
     assert.deepEqual(statesOf(await eventsOf(test.deps.db, sellerOrderId, PARTNER.account)), [
-      'order-accepted',
-      'on-order-completed-ffm',
-      'waiting-ffmt-authorization',
-      'authorize-fulfillment',
-      'window-to-cancel',
-      'ready-for-handling',
+      ...SELLER_APPROVED_PATH,
       'start-handling',
       'handling',
       'invoice',

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import type { FeedItemDocument } from '../../src/modules/feed/feed.schemas.ts'
 import type { OrderDocument } from '../../src/modules/orders/order.schemas.ts'
-import { MARKETPLACE_PATH, PARTNER, singleOrder } from '../fixtures.ts'
+import { MARKETPLACE_PATH, PARTNER, SELLER_APPROVED_PATH, singleOrder } from '../fixtures.ts'
 import { describeEachDialect } from '../harness.ts'
 import { hookReceiver, type HookReceiver, type Received } from '../hook-receiver.ts'
 import {
@@ -34,16 +34,6 @@ const fromHook = ({ json }: Received) =>
 
 const ERP_HEADERS = { 'X-Erp-Token': 'erp-token' }
 const FAST_JOBS = { ORDO_TIMER_INTERVAL_MS: '50' }
-
-/** A seller's order, accepted when placed and authorized when its marketplace's payment is approved. */
-const SELLER_APPROVED_PATH = [
-  'order-accepted',
-  'on-order-completed-ffm',
-  'waiting-ffmt-authorization',
-  'authorize-fulfillment',
-  'window-to-cancel',
-  'ready-for-handling',
-]
 
 describeEachDialect('the ERP integration of the integration guide', (dialect) => {
   it('sees every transition of every order once on the hook and once in the feed, in order', async (t) => {

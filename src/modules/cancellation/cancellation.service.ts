@@ -16,6 +16,7 @@ import {
   deniedBySeller,
   denyCancellation,
   marketplaceAsks,
+  refusedByInvoice,
   requestCancellation,
   sellerDenied,
 } from './cancellation.ts'
@@ -62,17 +63,6 @@ export async function cancelOrder(
   return receiptOf(decision, requestId)
 }
 
-/**
- * An external seller's invoice on the marketplace order waiting for its decision refuses the cancellation: the
- * protocol's way to deny one.
- */
-export const refusedByInvoice: Rule = (draft, ctx) => {
-  const pending = draft.order.pendingCancellation
-  return pending && draft.order.status === 'waiting-for-seller-decision'
-    ? deniedBySeller(pending.requestId, 'The seller invoiced the order instead.')(draft, ctx)
-    : draft
-}
-
 /** A recorded request's receipt is its id, which the one who decides needs to deny it. */
 const receiptOf = (decision: Decision, requestId: string): Receipt => {
   const { order } = decision
@@ -110,8 +100,11 @@ export async function denyOrderCancellation(
   await change(deps, principal, orderId, rule)
 }
 
-/** What the marketplace's order asks its seller: its pending request, or its cancellation. */
-export { cancellationRequestOf }
+/**
+ * What the marketplace's order asks its seller (its pending request, or its cancellation); and the refusal an
+ * external seller's invoice makes, for the invoices module.
+ */
+export { cancellationRequestOf, refusedByInvoice }
 
 export interface MarketplaceCancellation {
   requestId: string

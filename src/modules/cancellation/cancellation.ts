@@ -272,6 +272,17 @@ export const deniedBySeller =
       ? sellerDenied(requestId, denyReason)(draft, ctx)
       : draft
 
+/**
+ * An external seller's invoice on the marketplace order waiting for its decision refuses the cancellation: the
+ * protocol's way to deny one.
+ */
+export const refusedByInvoice: Rule = (draft, ctx) => {
+  const pending = draft.order.pendingCancellation
+  return pending && draft.order.status === 'waiting-for-seller-decision'
+    ? deniedBySeller(pending.requestId, 'The seller invoiced the order instead.')(draft, ctx)
+    : draft
+}
+
 /** The cancellation request the marketplace's order sends: its pending request, or its cancellation. */
 export function cancellationRequestOf(order: Order): {
   requestId: string

@@ -8,7 +8,7 @@ import { getSettings } from '../accounts/account.service.ts'
 import { refusedByInvoice } from '../cancellation/cancellation.service.ts'
 import { ruleOfCaller } from '../sellers/seller.service.ts'
 import { decidedAt, type Rule } from '../orders/order-workflow.ts'
-import type { Order } from '../orders/order.ts'
+import type { Order, Package } from '../orders/order.ts'
 import { changeOrder, systemActor, type Actor } from '../orders/order.service.ts'
 import { assertOwnInvoice, invoiceOfPackage, notifyInvoice, type InvoiceInput } from './invoice.ts'
 import { invoiceCallOf, trackingCallsOf } from './invoice-calls.ts'
@@ -60,41 +60,37 @@ export async function invoiceOrder(
 const onPackages = (deps: Deps, principal: Principal, rule: Rule): Promise<Rule> =>
   ruleOfCaller(deps, principal, rule, rule)
 
-/** A seller's invoice, pushed to its marketplace's order (`invoiceNumber` of the seller's order). */
-export async function invoiceFromSeller(
-  deps: Deps,
-  account: string,
-  orderId: string,
-  sellerOrder: Order,
-  invoiceNumber: string,
-): Promise<void> {
-  await change(deps, systemActor(account), orderId, sellerInvoiceRule(sellerOrder, invoiceNumber))
-}
-
-/** The rule invoiceFromSeller runs, for a writer of many orders at once (`ordo seed`). */
-export function sellerInvoiceRule(sellerOrder: Order, invoiceNumber: string): Rule {
-  const pkg = sellerOrder.packages.find((p) => p.invoiceNumber === invoiceNumber)
-  if (!pkg) throw new Error(`Order ${sellerOrder.orderId} has no invoice ${invoiceNumber} to send.`)
-  return notifyInvoice(invoiceOfPackage(sellerOrder, pkg), lowerHexId())
-}
+/** What a seller's order sends its marketplace about one of its invoices. */
+export type SellerNews = 'invoice' | 'tracking'
 
 /**
- * A seller's tracking of one of its invoices, pushed to its marketplace's order: the package there takes the
- * tracking the seller's has now (a message sent again, or late, changes nothing).
+ * A seller's invoice (`invoiceNumber` of the seller's order), or its tracking, pushed to its marketplace's order,
+ * where the package takes it as the seller's order has it now (a message sent again, or late, changes nothing).
  */
-export async function trackingFromSeller(
+export async function newsFromSeller(
   deps: Deps,
-  account: string,
-  orderId: string,
+  news: SellerNews,
+  marketplace: { account: string; orderId: string },
   sellerOrder: Order,
   invoiceNumber: string,
 ): Promise<void> {
-  await change(deps, systemActor(account), orderId, sellerTrackingRule(sellerOrder, invoiceNumber))
+  const rule = (news === 'invoice' ? sellerInvoiceRule : sellerTrackingRule)(sellerOrder, invoiceNumber)
+  await change(deps, systemActor(marketplace.account), marketplace.orderId, rule)
+}
+
+/** The invoice rule of newsFromSeller, for a writer of many orders at once (`ordo seed`). */
+export function sellerInvoiceRule(sellerOrder: Order, invoiceNumber: string): Rule {
+  return notifyInvoice(invoiceOfPackage(sellerOrder, sentPackage(sellerOrder, invoiceNumber)), lowerHexId())
+}
+
+function sentPackage(sellerOrder: Order, invoiceNumber: string): Package {
+  const pkg = sellerOrder.packages.find((p) => p.invoiceNumber === invoiceNumber)
+  if (!pkg) throw new Error(`Order ${sellerOrder.orderId} has no invoice ${invoiceNumber} to send.`)
+  return pkg
 }
 
 function sellerTrackingRule(sellerOrder: Order, invoiceNumber: string): Rule {
-  const pkg = sellerOrder.packages.find((p) => p.invoiceNumber === invoiceNumber)
-  if (!pkg) throw new Error(`Order ${sellerOrder.orderId} has no invoice ${invoiceNumber} to send.`)
+  const pkg = sentPackage(sellerOrder, invoiceNumber)
   const { trackingNumber, trackingUrl, courier, dispatchedDate, tracking } = pkg
   const number = updateTrackingNumber(invoiceNumber, { trackingNumber, trackingUrl, courier, dispatchedDate })
   const status: Rule = tracking
@@ -119,8 +115,7 @@ export function invoiceNewsOf(
   order: Order,
   invoiceNumber: string,
 ): { invoice: object; tracking: ReturnType<typeof trackingCallsOf> } {
-  const pkg = order.packages.find((p) => p.invoiceNumber === invoiceNumber)
-  if (!pkg) throw new Error(`Order ${order.orderId} has no invoice ${invoiceNumber} to send.`)
+  const pkg = sentPackage(order, invoiceNumber)
   return { invoice: invoiceCallOf(order, pkg), tracking: trackingCallsOf(pkg) }
 }
 

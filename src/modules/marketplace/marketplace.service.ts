@@ -6,31 +6,31 @@
 // seller's calls would; an external seller makes those calls itself, on the marketplace's Orders API.
 import type { Deps } from '../../deps.ts'
 import { AppError } from '../../platform/errors.ts'
+import type { Receipt } from '../../platform/http-schemas.ts'
+import { lowerHexId } from '../../platform/ids.ts'
+import type { Principal } from '../../platform/principal.ts'
+import { getSettings } from '../accounts/account.service.ts'
+import { affiliateEndpointOf } from '../affiliates/affiliate.service.ts'
 import {
   cancelBySeller,
   cancelForMarketplace,
   cancellationRequestOf,
   denyBySeller,
 } from '../cancellation/cancellation.service.ts'
-import { acceptedBySeller, acceptPlacement, placementOf, sellerOrderIdOf } from '../intake/intake.service.ts'
 import { authorizeSellerFulfillment } from '../fulfillment/fulfillment.service.ts'
-import { invoiceFromSeller, invoiceNewsOf, trackingFromSeller } from '../invoices/invoice.service.ts'
-import { affiliateEndpointOf } from '../affiliates/affiliate.service.ts'
+import { acceptedBySeller, acceptPlacement, placementOf, sellerOrderIdOf } from '../intake/intake.service.ts'
+import { invoiceNewsOf, newsFromSeller } from '../invoices/invoice.service.ts'
 import { ORDER_MESSAGES, type OrderMessage, type OrderMessageJob } from '../orders/order-messages.ts'
 import type { Order } from '../orders/order.ts'
 import { changeOrder, loadOrder, systemActor } from '../orders/order.service.ts'
-import { registeredSellers, sellerTargetOf } from '../sellers/seller.service.ts'
-import type { Receipt } from '../../platform/http-schemas.ts'
-import { lowerHexId } from '../../platform/ids.ts'
-import type { Principal } from '../../platform/principal.ts'
-import { getSettings } from '../accounts/account.service.ts'
 import { decidedAt } from '../orders/order-workflow.ts'
+import { registeredSellers, sellerTargetOf } from '../sellers/seller.service.ts'
 import { changeSeller } from './change-seller.ts'
 import type { ChangeSellerBody } from './change-seller.schemas.ts'
 import {
+  pushToMarketplace,
   sendCancellation,
   sendFulfilment,
-  pushToMarketplace,
   sendPlacement,
   type ExternalSeller,
   type OrderRequest,
@@ -258,11 +258,11 @@ async function toMarketplace(deps: Deps, order: Order, message: OrderMessage): P
       return
     }
     case 'invoice':
-      await invoiceFromSeller(deps, marketplace, marketplaceOrderId, order, message.invoiceNumber ?? '')
+    case 'tracking': {
+      const target = { account: marketplace, orderId: marketplaceOrderId }
+      await newsFromSeller(deps, message.kind, target, order, message.invoiceNumber ?? '')
       return
-    case 'tracking':
-      await trackingFromSeller(deps, marketplace, marketplaceOrderId, order, message.invoiceNumber ?? '')
-      return
+    }
     default:
       throw new Error(`Order ${order.orderId}: a seller's order does not send ${message.kind}.`)
   }
