@@ -19,6 +19,7 @@ import { registerRateLimits } from './modules/accounts/rate-limit.guard.ts'
 import { settingsRoutes } from './modules/accounts/settings.routes.ts'
 import { cancellationRoutes } from './modules/cancellation/cancellation.routes.ts'
 import { changeRoutes } from './modules/changes/change.routes.ts'
+import { modificationRoutes } from './modules/changes/modification.routes.ts'
 import { conversationRoutes } from './modules/conversation/conversation.routes.ts'
 import { feedRoutes } from './modules/feed/feed.routes.ts'
 import { hookRoutes } from './modules/feed/hook.routes.ts'
@@ -109,6 +110,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     cancellationRoutes,
     invoiceRoutes,
     changeRoutes,
+    modificationRoutes,
     feedRoutes,
     hookRoutes,
     conversationRoutes,

@@ -61,6 +61,21 @@ const TABLE: Record<string, Access> = {
   'POST /api/oms/pvt/orders/:orderId/changes': {
     anyOf: ['Orders Full Access', 'Cancel order', 'Change order'],
   },
+  // Order modifications (digest §12): one set of resources, but for the settings' GET and the summary.
+  ...Object.fromEntries(
+    [
+      'PATCH /api/order-system/orders/:changeOrderId/changes',
+      'POST /api/order-system/orders/:changeOrderId/changes/preview',
+      'GET /api/order-system/orders/:changeOrderId/changes',
+      'GET /api/order-system/orders/:changeOrderId/changes/:changeRequestId',
+      'POST /api/order-system/orders/:changeOrderId/changes/:changeRequestId/retry',
+      'POST /api/order-system/orders/:changeOrderId/changes/:changeRequestId/cancel',
+      'PUT /api/order-system/orders/changes/settings',
+    ].map((route) => [route, { anyOf: ['Orders Full Access', 'Cancel order', 'Change order'] }]),
+  ),
+  'GET /api/order-system/orders/changes/settings': VIEW_ORDER,
+  // Checkout Admin holds Orders Full Access rather than OMS Viewer, and the reference lets it read the summary.
+  'GET /api/orders/pvt/document/:orderId/change-summary': { anyOf: ['OMS Viewer', 'Orders Full Access'] },
   // Checkout and Orders API routes §3a has no table for: the customer's request, and the store's answer to it.
   'POST /api/checkout/pub/orders/:orderId/user-cancel-request': { anyOf: ['Cancel order'], shoppers: true },
   'POST /api/orders/pvt/document/:orderId/deny-cancellation-request': { anyOf: ['Cancel order'] },

@@ -30,6 +30,7 @@ import type {
 } from '../modules/search/search.table.ts'
 import type { SellerTable } from '../modules/sellers/seller.table.ts'
 import type { AffiliateTable } from '../modules/affiliates/affiliate.table.ts'
+import type { ModificationSettingsTable } from '../modules/changes/modification-settings.table.ts'
 import type { JobTable } from '../worker/job.table.ts'
 
 export interface Database {
@@ -56,6 +57,7 @@ export interface Database {
   order_search_facets: OrderSearchFacetsTable
   sellers: SellerTable
   affiliates: AffiliateTable
+  modification_settings: ModificationSettingsTable
 }
 
 /** A connection or a transaction: repositories accept either. */

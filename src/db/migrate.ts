@@ -20,6 +20,7 @@ import * as orderSearchFacets from './migrations/0015-order-search-facets.ts'
 import * as sellers from './migrations/0016-sellers.ts'
 import * as sellerCallbackKeys from './migrations/0017-seller-callback-keys.ts'
 import * as affiliates from './migrations/0018-affiliates.ts'
+import * as modificationSettings from './migrations/0019-modification-settings.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0016-sellers': sellers,
   '0017-seller-callback-keys': sellerCallbackKeys,
   '0018-affiliates': affiliates,
+  '0019-modification-settings': modificationSettings,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

@@ -44,17 +44,50 @@ const ERRORS: Record<ErrorCode, ErrorShape> = {
   CHANGE_NEGATIVE_VALUE: { status: 400, vtexCode: 'CHK0098' },
   CHANGE_NOT_ALLOWED: { status: 400, vtexCode: 'CHK0124' },
   CHANGE_PAYMENT_METHOD: { status: 400, vtexCode: 'CHK00342' },
+  // Order modifications (v2): VTEX's SalesOrderSystem codes where it has one for the refusal.
+  CHANGE_ORDER_CANCELED: { status: 409, vtexCode: 'SalesOrderSystem008' },
+  CHANGE_REMOVE_ITEM: { status: 400, vtexCode: 'SalesOrderSystem010' },
+  CHANGE_REMOVE_QUANTITY: { status: 400, vtexCode: 'SalesOrderSystem011' },
+  CHANGE_LOGISTICS_NOT_FOUND: { status: 400, vtexCode: 'SalesOrderSystem013' },
+  CHANGE_IN_PROGRESS: { status: 409, vtexCode: 'SalesOrderSystem014' },
+  CHANGE_VERSIONS_MIXED: { status: 409, vtexCode: 'SalesOrderSystem015' },
+  CHANGE_CANNOT_RETRY: { status: 409, vtexCode: 'SalesOrderSystem016' },
+  CHANGE_RETRIES_EXHAUSTED: { status: 500, vtexCode: 'SalesOrderSystem017' },
+  CHANGE_ITEM_AMBIGUOUS: { status: 400, vtexCode: 'SalesOrderSystem026' },
+  CHANGE_ADDRESS_INVALID: { status: 400, vtexCode: 'SalesOrderSystem045' },
+  CHANGE_ITEM_INVOICED: { status: 400, vtexCode: 'SalesOrderSystem046' },
+  CHANGE_REQUEST_NOT_FOUND: { status: 404, vtexCode: 'CHK0289' },
+  CHANGE_PRICE_UNKNOWN: { status: 400, vtexCode: 'OMS023' },
+  CHANGE_CANNOT_CANCEL: { status: 409, vtexCode: 'OMS024' },
+  MODIFICATIONS_DISABLED: { status: 403, vtexCode: 'OMS025' },
   INTERNAL: { status: 500, vtexCode: 'OMS500' },
 }
 
 export const errorStatus = (code: ErrorCode): number => ERRORS[code].status
 
+/** The code clients see for an error (also where a body reports one, as a canceled modification does). */
+export const wireCode = (code: ErrorCode): string => ERRORS[code].vtexCode
+
 const errorBody = (code: ErrorCode, message: string) => ({
   error: { code: ERRORS[code].vtexCode, message, exception: null },
 })
 
-function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
-  return reply.status(ERRORS[code].status).send(errorBody(code, message))
+/** VTEX's new order system (order modifications, the change summary) answers in an envelope of its own. */
+const ORDER_SYSTEM_PATHS = /^\/api\/(order-system\/|orders\/pvt\/document\/[^/?]+\/change-summary)/
+
+function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string,
+): FastifyReply {
+  const { status, vtexCode } = ERRORS[code]
+  if (ORDER_SYSTEM_PATHS.test(request.url)) {
+    return reply
+      .status(status)
+      .send({ error: { code: vtexCode, message }, operationId: request.id, fields: {} })
+  }
+  return reply.status(status).send(errorBody(code, message))
 }
 
 /** Fastify's own client errors keep their meaning; everything unknown is a 500 that echoes nothing. */
@@ -79,17 +112,22 @@ function fromFastifyError(err: FastifyError): AppError | undefined {
 
 function handleError(err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
   const known = err instanceof AppError ? err : fromFastifyError(err)
-  if (known) return sendError(reply, known.code, known.message)
+  if (known) return sendError(request, reply, known.code, known.message)
   request.log.error({ err }, 'unhandled error')
   // The id is the user's way to the log lines of this request (also in the X-Request-Id header).
   const message = `An internal error occurred (request id ${request.id}). The request can be retried.`
-  return sendError(reply, 'INTERNAL', message)
+  return sendError(request, reply, 'INTERNAL', message)
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler(handleError)
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 'NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0] ?? ''}.`),
+    sendError(
+      request,
+      reply,
+      'NOT_FOUND',
+      `No endpoint ${request.method} ${request.url.split('?')[0] ?? ''}.`,
+    ),
   )
 }
 

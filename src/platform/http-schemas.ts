@@ -21,6 +21,16 @@ export const ErrorSchema = Type.Object(
   { description: 'VTEX error envelope.' },
 )
 
+/** The new order system's envelope (order modifications, the change summary): `operationId` is the request id. */
+export const OrderSystemErrorSchema = Type.Object(
+  {
+    error: Type.Object({ code: Type.String(), message: Type.String() }),
+    operationId: Type.String(),
+    fields: Type.Record(Type.String(), Type.String()),
+  },
+  { description: 'VTEX order-system error envelope.' },
+)
+
 export const ReceiptSchema = Type.Object({
   date: Type.String({ description: 'When the request was processed (ISO 8601 UTC).' }),
   orderId: Type.String(),
@@ -50,6 +60,10 @@ export const OutboundHeadersSchema = (description: string) =>
 /** The error responses a guarded route can give, for the OpenAPI document. */
 export const errorResponses = (...statuses: number[]) =>
   Object.fromEntries([401, 403, ...statuses].map((status) => [status, ErrorSchema]))
+
+/** The same, for the routes of the new order system. */
+export const orderSystemErrorResponses = (...statuses: number[]) =>
+  Object.fromEntries([401, 403, ...statuses].map((status) => [status, OrderSystemErrorSchema]))
 
 /**
  * Sends JSON that is already serialised (stored documents): Fastify passes text or bytes with a JSON type

@@ -52,13 +52,15 @@ export function createGuard(deps: Deps): Guard {
   }
 }
 
-/** The account a request names in `?an=` or as the first label of its host name, if any. */
+/** The account a request names in `?an=` (`?accountName=`) or as the first label of its host name, if any. */
 async function namedAccount(
   request: FastifyRequest,
   own: string,
   names: AccountNameCache,
 ): Promise<string | undefined> {
-  const an = (request.query as Record<string, unknown> | undefined)?.an
+  const query = request.query as Record<string, unknown> | undefined
+  // The order system's PATCH …/changes names the account `accountName`.
+  const an = query?.an ?? query?.accountName
   // `?an=x&an=y` arrives as an array: any value that is not the caller's own account counts.
   const named = (Array.isArray(an) ? an : [an]).filter((v): v is string => typeof v === 'string' && v !== '')
   const other = named.find((value) => value !== own)

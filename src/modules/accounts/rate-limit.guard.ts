@@ -30,9 +30,16 @@ export const RATE_LIMITED_ROUTES: Readonly<Record<string, RateLimitGroup>> = {
   'PUT /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber/tracking': 'changeOrder',
   'POST /api/oms/pvt/orders/:orderId/changes': 'changeOrder',
   'PUT /api/checkout/pvt/orders/:orderId/sellers': 'changeOrder',
+  'PATCH /api/order-system/orders/:changeOrderId/changes': 'changeOrder',
+  'POST /api/order-system/orders/:changeOrderId/changes/preview': 'changeOrder',
+  'POST /api/order-system/orders/:changeOrderId/changes/:changeRequestId/retry': 'changeOrder',
+  'POST /api/order-system/orders/:changeOrderId/changes/:changeRequestId/cancel': 'changeOrder',
   'GET /api/oms/pvt/orders/:orderId/payment-transaction': 'orderDetails',
   'GET /api/oms/pvt/orders/:orderId/conversation-message': 'orderDetails',
   'GET /api/ordo/pvt/orders/:orderId/timeline': 'orderDetails',
+  'GET /api/order-system/orders/:changeOrderId/changes': 'orderDetails',
+  'GET /api/order-system/orders/:changeOrderId/changes/:changeRequestId': 'orderDetails',
+  'GET /api/orders/pvt/document/:orderId/change-summary': 'orderDetails',
 }
 
 const MINUTE_MS = 60_000

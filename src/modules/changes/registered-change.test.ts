@@ -37,7 +37,8 @@ import {
   paymentIds,
   T_LATER,
 } from '../../../test/rules.ts'
-import { MAX_CHANGES, MAX_ITEM_LINES, registerChange, type ChangeInput } from './registered-change.ts'
+import { MAX_ITEM_LINES } from './order-lines.ts'
+import { MAX_CHANGES, registerChange, type ChangeInput } from './registered-change.ts'
 
 const T1 = after(T_LATER, 60)
 const RECEIPT = '0123456789abcdef0123456789abcdef'

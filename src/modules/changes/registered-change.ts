@@ -14,12 +14,17 @@ import { allocate, isFullyInvoiced, packagedValue, roomFor, unitsLeft } from '..
 import { charge, chargeablePayment, refund } from '../orders/order-payment.ts'
 import type { OrderStatus } from '../orders/order-status.ts'
 import { fire, record, type Rule } from '../orders/order-workflow.ts'
+import {
+  addToLine,
+  appendLine,
+  freeShippingLike,
+  lineUniqueId,
+  newLine,
+  takeFromLine,
+} from './order-lines.ts'
 
 /** VTEX refuses the 51st modification of an order. */
 export const MAX_CHANGES = 50
-
-/** As many lines as an order can be placed with. */
-export const MAX_ITEM_LINES = 500
 
 /** VTEX also names waiting-for-fulfillment and ready-for-invoicing, statuses Ordo's workflow does not have. */
 const CHANGEABLE: readonly OrderStatus[] = ['handling']
@@ -57,10 +62,8 @@ export const registerChange =
     assertWellFormed(input)
 
     const removed = input.itemsRemoved.reduce<Changing>(removeUnits, { order, items: [] })
-    // A new line's unique id: 32 hex digits like VTEX's, from this change's receipt and the line's place in it.
     const added = input.itemsAdded.reduce<Changing>(
-      (acc, units, index) =>
-        addUnits(acc, units, `${receipt.slice(0, 28)}${index.toString(16).padStart(4, '0')}`.toUpperCase()),
+      (acc, units, index) => addUnits(acc, units, lineUniqueId(receipt, index)),
       { order: removed.order, items: [] },
     )
     const totals = { ...added.order.totals }
@@ -151,6 +154,12 @@ function assertChangeable(order: Order): void {
       `Order ${order.orderId} was sold by marketplace ${order.marketplaceAccount}: its modifications are the marketplace's, which Ordo does not pass to its sellers yet.`,
     )
   }
+  if (order.modifications.length > 0) {
+    throw new AppError(
+      'CHANGE_VERSIONS_MIXED',
+      `Order ${order.orderId} has order modifications (PATCH /api/order-system/orders/${order.orderId}/changes); register modifications (v1) and order modifications (v2) cannot be mixed on one order.`,
+    )
+  }
   if (order.changes.length >= MAX_CHANGES) {
     throw new AppError(
       'CHANGE_LIMIT_EXCEEDED',
@@ -223,87 +232,28 @@ function removeUnits({ order, items }: Changing, units: ItemUnits): Changing {
       `Invalid quantity to remove from item ${units.id}: ${units.quantity} asked, but order ${order.orderId} has ${roomFor(order, units.id, room)} of it not yet invoiced.`,
     )
   }
-  const lines = [...order.items]
-  const totals = { ...order.totals }
-  const removed = taken.map(({ itemIndex, quantity }) => {
-    const line = order.items[itemIndex] as OrderItem
-    lines[itemIndex] = { ...line, quantity: line.quantity - quantity }
-    totals.items -= line.price * quantity
-    totals.discounts -= (line.sellingPrice - line.price) * quantity
-    totals.tax -= line.tax * quantity
-    return changedItem(line, quantity)
-  })
-  return { order: { ...order, items: lines, totals }, items: [...items, ...removed] }
+  const removed = taken.map(({ itemIndex, quantity }) =>
+    changedItem(order.items[itemIndex] as OrderItem, quantity),
+  )
+  const left = taken.reduce((acc, { itemIndex, quantity }) => takeFromLine(acc, itemIndex, quantity), order)
+  return { order: left, items: [...items, ...removed] }
 }
 
 /** Units join the line of their SKU sold at the same price, or come in as a new line at the price given. */
 function addUnits({ order, items }: Changing, units: ItemUnits, uniqueId: string): Changing {
-  const totals = { ...order.totals }
   const same = order.items.findIndex((line) => line.id === units.id && line.sellingPrice === units.price)
   const existing = order.items[same]
   if (existing) {
-    totals.items += existing.price * units.quantity
-    totals.discounts += (existing.sellingPrice - existing.price) * units.quantity
-    totals.tax += existing.tax * units.quantity
-    const lines = order.items.map((line, index) =>
-      index === same ? { ...line, quantity: line.quantity + units.quantity } : line,
-    )
     return {
-      order: { ...order, items: lines, totals },
+      order: addToLine(order, same, units.quantity),
       items: [...items, changedItem(existing, units.quantity)],
     }
-  }
-  if (order.items.length >= MAX_ITEM_LINES) {
-    throw new AppError(
-      'INVALID_CHANGE',
-      `Invalid modification for order: order ${order.orderId} already has ${MAX_ITEM_LINES} item lines, the most an order can have.`,
-    )
   }
   const templateIndex = Math.max(
     0,
     order.items.findIndex((line) => line.id === units.id),
   )
   const line = newLine(order.items[templateIndex], units, uniqueId)
-  const logistics = order.shipping.logistics[templateIndex] ?? order.shipping.logistics[0]
-  if (!logistics) throw new Error(`Order ${order.orderId} has no shipping data to add an item to.`)
-  totals.items += units.price * units.quantity
-  const added: Order = {
-    ...order,
-    items: [...order.items, line],
-    shipping: {
-      ...order.shipping,
-      logistics: [
-        ...order.shipping.logistics,
-        { ...logistics, itemIndex: order.items.length, price: 0, listPrice: 0, sellingPrice: 0 },
-      ],
-    },
-    totals,
-  }
+  const added = appendLine(order, line, freeShippingLike(order, templateIndex))
   return { order: added, items: [...items, changedItem(line, units.quantity)] }
-}
-
-/** A line for units the order did not have at this price: the SKU's details from a line that has it, if any. */
-function newLine(template: OrderItem | undefined, units: ItemUnits, uniqueId: string): OrderItem {
-  const prices = {
-    quantity: units.quantity,
-    price: units.price,
-    listPrice: units.price,
-    sellingPrice: units.price,
-    tax: 0,
-  }
-  if (template?.id === units.id) return { ...template, uniqueId, ...prices, isGift: false }
-  return {
-    uniqueId,
-    id: units.id,
-    productId: '',
-    name: `SKU ${units.id}`,
-    ...prices,
-    refId: '',
-    ean: null,
-    imageUrl: '',
-    detailUrl: '',
-    measurementUnit: 'un',
-    unitMultiplier: 1,
-    isGift: false,
-  }
 }

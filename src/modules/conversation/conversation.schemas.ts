@@ -6,6 +6,7 @@ import {
   ChangeEventDataSchema,
   InteractionEventDataSchema,
   InvoiceEventDataSchema,
+  ModificationEventDataSchema,
   Nullable,
   PaymentEventDataSchema,
   SellerChangeEventDataSchema,
@@ -71,6 +72,11 @@ export const TimelineEntrySchema = Type.Union([
     type: Type.Literal('seller-change'),
     ...EventEntry,
     ...SellerChangeEventDataSchema.properties,
+  }),
+  Type.Object({
+    type: Type.Literal('modification'),
+    ...EventEntry,
+    ...ModificationEventDataSchema.properties,
   }),
   Type.Object({
     type: Type.Literal('message'),

@@ -101,5 +101,7 @@ function timelineEntry(event: OrderEvent): TimelineEntry {
       return { type: 'change', ...common, ...event.data }
     case 'seller-change':
       return { type: 'seller-change', ...common, ...event.data }
+    case 'modification':
+      return { type: 'modification', ...common, ...event.data }
   }
 }

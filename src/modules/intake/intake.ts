@@ -274,6 +274,7 @@ export function buildOrders(body: IntakeBody, plan: IntakePlan, ctx: BuildContex
     pendingCancellation: null,
     packages: [],
     changes: [],
+    modifications: [],
   }))
 }
 

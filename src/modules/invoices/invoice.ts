@@ -6,6 +6,7 @@ import type { InvoiceEventData } from '../orders/order.schemas.ts'
 import { allocate, isFullyInvoiced, packagedValue, roomFor, unitsLeft } from '../orders/order-packages.ts'
 import { refund } from '../orders/order-payment.ts'
 import { canTake } from '../orders/order-status.ts'
+import { modificationInProgress } from '../orders/order-modification.ts'
 import { fire, record, type Draft, type Rule, type WorkflowContext } from '../orders/order-workflow.ts'
 
 /** Enough for real partial invoicing; bounds what one order's document can grow to. */
@@ -78,6 +79,7 @@ export const notifyInvoice =
 function invoice(draft: Draft, input: InvoiceInput, receipt: string, ctx: WorkflowContext): Draft {
   const { order } = draft
   assertInvoiceable(order)
+  assertNoModificationRunning(order, input)
   assertRoom(order, input)
   const items = packageItems(order, input, unitsLeft(order, 'Output'), 'remain to be invoiced')
   const open = orderValue(order) - packagedValue(order, 'Output')
@@ -112,6 +114,19 @@ function acceptReturn(draft: Draft, input: InvoiceInput, receipt: string, ctx: W
   }
   const added = addPackage(draft, packageOf(input, items, input.invoiceValue), receipt, ctx)
   return refund(added, input.invoiceValue, ctx)
+}
+
+/**
+ * VTEX accepts an invoice while a modification runs and may end invoiced above the order's final value; Ordo
+ * waits for the modification's end, which decides what there is to invoice.
+ */
+function assertNoModificationRunning(order: Order, input: InvoiceInput): void {
+  const running = modificationInProgress(order)
+  if (!running) return
+  throw new AppError(
+    'CHANGE_IN_PROGRESS',
+    `Invoice ${input.invoiceNumber} cannot be accepted while modification ${running.requestId} of order ${order.orderId} is in progress (${running.status}): send it once GET /api/order-system/orders/${order.orderId}/changes/${running.requestId} shows inProgress false.`,
+  )
 }
 
 /** Bounds what one order's document can grow to: invoices, and the invoice XML they carry. */

@@ -7,6 +7,7 @@ import {
   STORE_SELLER,
   type Address,
   type ChangedItem,
+  type ModificationLine,
   type Order,
   type OrderItem,
   type Package,
@@ -69,7 +70,7 @@ export function renderDocument(order: Order): OrderDocument {
       },
       { id: 'Shipping', name: 'Total do Frete', value: order.totals.shipping, alternativeTotals: null },
       { id: 'Tax', name: 'Total da Taxa', value: order.totals.tax, alternativeTotals: null },
-      ...(order.changes.length > 0
+      ...(order.changes.length > 0 || order.totals.change !== 0
         ? [
             {
               id: 'Change' as const,
@@ -324,22 +325,47 @@ function renderPackage(pkg: Package, order: Order): PackageDocument {
   }
 }
 
+/** Changes registered (v1) and order modifications (v2) done, as VTEX's changesData shows both. */
 function renderChanges(order: Order): ChangesAttachmentDocument | null {
-  if (order.changes.length === 0) return null
+  const modifications = order.modifications.filter((m) => m.status === 'done')
+  if (order.changes.length === 0 && modifications.length === 0) return null
   const item = ({ unitMultiplier, ...rest }: ChangedItem) => ({
     ...rest,
     unitMultiplier: String(unitMultiplier),
   })
+  const lines = (moved: readonly ModificationLine[]) =>
+    moved.map((line) =>
+      item({
+        id: line.id,
+        name: line.name,
+        quantity: line.quantity,
+        price: line.sellingPrice,
+        unitMultiplier: line.unitMultiplier,
+      }),
+    )
   return {
     id: 'changeAttachment',
-    changesData: order.changes.map((change) => ({
-      reason: change.reason,
-      discountValue: change.discountValue,
-      incrementValue: change.incrementValue,
-      itemsAdded: change.itemsAdded.map(item),
-      itemsRemoved: change.itemsRemoved.map(item),
-      receipt: { date: change.date, orderId: order.orderId, receipt: change.receipt },
-    })),
+    changesData: [
+      ...order.changes.map((change) => ({
+        reason: change.reason,
+        discountValue: change.discountValue,
+        incrementValue: change.incrementValue,
+        itemsAdded: change.itemsAdded.map(item),
+        itemsRemoved: change.itemsRemoved.map(item),
+        receipt: { date: change.date, orderId: order.orderId, receipt: change.receipt },
+      })),
+      ...modifications.map((m) => {
+        const operations = m.outcome?.operations ?? []
+        return {
+          reason: m.reason,
+          discountValue: m.request.manualDiscountValue,
+          incrementValue: m.request.manualIncrementValue,
+          itemsAdded: lines(operations.flatMap((o) => o.to)),
+          itemsRemoved: lines(operations.flatMap((o) => o.from)),
+          receipt: { date: m.log.at(-1)?.date ?? m.date, orderId: order.orderId, receipt: m.requestId },
+        }
+      }),
+    ],
   }
 }
 

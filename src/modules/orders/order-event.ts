@@ -5,6 +5,7 @@ import type {
   ChangeEventData,
   InteractionEventData,
   InvoiceEventData,
+  ModificationEventData,
   PaymentEventData,
   SellerChangeEventData,
   TrackingEventData,
@@ -21,12 +22,14 @@ export const ORDER_EVENT_KINDS = [
   'tracking',
   'change',
   'seller-change',
+  'modification',
 ] as const
 export type OrderEventKind = (typeof ORDER_EVENT_KINDS)[number]
 
 export const CANCELLATION_REQUEST_ACTIONS = ['requested', 'denied'] as const
 export const INVOICE_ACTIONS = ['issued', 'receipt'] as const
 export const TRACKING_ACTIONS = ['tracking-number', 'status'] as const
+export const MODIFICATION_ACTIONS = ['requested', 'acknowledged', 'done', 'canceled', 'retried'] as const
 
 /** Each kind's own fields; their wire shapes are in order.schemas.ts, so timelines and feeds show them as stored. */
 export interface EventData {
@@ -41,6 +44,8 @@ export interface EventData {
   change: ChangeEventData
   /** A marketplace order given to another seller. */
   'seller-change': SellerChangeEventData
+  /** A step of an order modification (v2). */
+  modification: ModificationEventData
 }
 
 /** The fields VTEX's feed and hook events carry, on every event: for other kinds `state` is `lastState`. */

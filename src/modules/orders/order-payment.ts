@@ -90,9 +90,17 @@ export function refund(draft: Draft, value: number, ctx: WorkflowContext): Draft
 /** Payment methods that can be charged again after approval (VTEX: a credit card, a promissory note). */
 const CHARGEABLE_GROUPS: readonly PaymentGroup[] = ['creditCard', 'promissory']
 
-/** The approved payment a change that raises the order's value is charged on, if the order has one. */
-export const chargeablePayment = (order: Order): TransactionPayment | undefined =>
-  ownShares(order).find((p) => p.approvedAt && CHARGEABLE_GROUPS.includes(p.group))
+/**
+ * The approved payment a change that raises the order's value is charged on, if the order has one; payment
+ * systems the store allows (order modifications' customPaymentSystemsAllowed) count as well.
+ */
+export const chargeablePayment = (
+  order: Order,
+  allowedSystems: readonly string[] = [],
+): TransactionPayment | undefined =>
+  ownShares(order).find(
+    (p) => p.approvedAt && (CHARGEABLE_GROUPS.includes(p.group) || allowedSystems.includes(p.paymentSystem)),
+  )
 
 /** Charges `value` cents more on one of the order's payments (see chargeablePayment). */
 export const charge = (draft: Draft, paymentId: string, value: number, ctx: WorkflowContext): Draft =>

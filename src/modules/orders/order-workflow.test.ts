@@ -433,6 +433,13 @@ describe('record', () => {
       valueChange: -100,
     },
     'seller-change': { previousSellerId: 'partner', sellerId: 'other' },
+    modification: {
+      requestId: 'm-1',
+      action: 'requested',
+      status: 'waiting-acknowledgement',
+      valueChange: null,
+      message: null,
+    },
   }
   for (const kind of Object.keys(data) as (keyof typeof data)[]) {
     it(`records a ${kind} event with the order where it stands and its previous change`, () => {

@@ -78,7 +78,8 @@ const ORDER_COLUMNS = ['account', 'version', 'order_json'] as const
 
 /**
  * The stored JSON leaves out what the row's own columns hold, so the two can never disagree. Orders stored before
- * flows existed all ran the complete flow, and none was a marketplace's on this server or had a seller's order.
+ * flows existed all ran the complete flow, and none was a marketplace's on this server, had a seller's order or
+ * an order modification (v2).
  */
 function toOrder(row: OrderRow): Order {
   const stored = JSON.parse(row.order_json) as Omit<Order, 'account' | 'version'>
@@ -87,6 +88,7 @@ function toOrder(row: OrderRow): Order {
   const sellerAccount = stored.sellerAccount ?? null
   const sellerOrderId = stored.sellerOrderId ?? null
   const sellerChanges = stored.sellerChanges ?? []
+  const modifications = stored.modifications ?? []
   return {
     ...stored,
     workflow,
@@ -94,6 +96,7 @@ function toOrder(row: OrderRow): Order {
     sellerAccount,
     sellerOrderId,
     sellerChanges,
+    modifications,
     account: row.account,
     version: row.version,
   }

@@ -5,11 +5,17 @@ import { Type, type Static, type TSchema } from 'typebox'
 import {
   DELIVERY_CHANNELS,
   LEDGER_ENTRY_TYPES,
+  MODIFICATION_STATUSES,
   ORDER_ORIGINS,
   PACKAGE_TYPES,
   PAYMENT_GROUPS,
 } from './order.ts'
-import { CANCELLATION_REQUEST_ACTIONS, INVOICE_ACTIONS, TRACKING_ACTIONS } from './order-event.ts'
+import {
+  CANCELLATION_REQUEST_ACTIONS,
+  INVOICE_ACTIONS,
+  MODIFICATION_ACTIONS,
+  TRACKING_ACTIONS,
+} from './order-event.ts'
 import { ORDER_STATUSES } from './order-status.ts'
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
@@ -401,6 +407,15 @@ export const ChangeEventDataSchema = Type.Object({
   valueChange: Type.Integer({ description: "Cents the order's value moved by." }),
 })
 
+/** A step of an order modification (v2); `requested` and `retried` ask the worker to process it. */
+export const ModificationEventDataSchema = Type.Object({
+  requestId: Type.String(),
+  action: Type.Enum(MODIFICATION_ACTIONS),
+  status: Type.Enum(MODIFICATION_STATUSES),
+  valueChange: Nullable(Type.Integer({ description: "Cents the order's value moved by, once done." })),
+  message: Nullable(Type.String({ description: 'Why it was canceled or retried.' })),
+})
+
 export const TOTAL_IDS = ['Items', 'Discounts', 'Shipping', 'Tax', 'Change'] as const
 
 export const TotalSchema = Type.Object({
@@ -552,6 +567,7 @@ export type InvoiceEventData = Static<typeof InvoiceEventDataSchema>
 export type TrackingEventData = Static<typeof TrackingEventDataSchema>
 export type ChangeEventData = Static<typeof ChangeEventDataSchema>
 export type SellerChangeEventData = Static<typeof SellerChangeEventDataSchema>
+export type ModificationEventData = Static<typeof ModificationEventDataSchema>
 export type ChangesAttachmentDocument = Static<typeof ChangesAttachmentSchema>
 export type PackageDocument = Static<typeof PackageSchema>
 export type CancellationRequest = Static<typeof CancellationRequestSchema>

@@ -8,6 +8,7 @@ import { retryOnConflict } from '../../platform/retry.ts'
 import type { Order } from './order.ts'
 import { renderDocument, renderGroupDocument } from './order-document.ts'
 import { messagesOf, ORDER_MESSAGE_JOB, type OrderMessageJob } from './order-messages.ts'
+import { modificationJobs } from './order-modification.ts'
 import type { OrderEvent, Origin } from './order-event.ts'
 import * as events from './order-event.repository.ts'
 import type { WorkflowSettings } from './order-status.ts'
@@ -173,7 +174,11 @@ async function save(
   for (const model of deps.readModels) await model.ordersSaved(trx, [order])
   await events.insertEvents(trx, [eventsOf(version, actor, now)])
   const timeout = timeoutJob(before, order)
-  const jobs = [...(timeout ? [timeout] : []), ...messageJobs(order, decision)]
+  const jobs = [
+    ...(timeout ? [timeout] : []),
+    ...messageJobs(order, decision),
+    ...modificationJobs({ ...decision, order }),
+  ]
   if (jobs.length > 0) await deps.jobs.enqueue(trx, jobs)
   return { ...decision, order, document: write.document }
 }

@@ -78,6 +78,8 @@ export interface Order {
   packages: Package[]
   /** Modifications registered through the v1 changes call, oldest first. */
   changes: RegisteredChange[]
+  /** Order modifications (v2), oldest first; at most one is in progress. */
+  modifications: Modification[]
 }
 
 /** A marketplace order given to another seller (PUT …/sellers). */
@@ -331,6 +333,91 @@ export interface ChangedItem {
   /** Unit price in cents. */
   price: number
   unitMultiplier: number
+}
+
+/** An order modification (v2) goes through these; the first two are its processing, the last two its end. */
+export const MODIFICATION_STATUSES = [
+  'waiting-acknowledgement',
+  'waiting-confirmation',
+  'done',
+  'canceled',
+] as const
+export type ModificationStatus = (typeof MODIFICATION_STATUSES)[number]
+
+/** A change request of the order-system API (PATCH …/changes), as asked and as processed. */
+export interface Modification {
+  requestId: string
+  workflowId: string
+  status: ModificationStatus
+  /** When it was asked for. */
+  date: string
+  reason: string
+  request: ModificationRequest
+  /** The account's settings as the request overrode them, fixed when it was asked for. */
+  settings: ModificationSettings
+  /** What it does to the order: planned when acknowledged, final once done; null before. */
+  outcome: ModificationOutcome | null
+  /** Each step it went through, oldest first. */
+  log: { date: string; status: ModificationStatus; message: string }[]
+  cancellation: { date: string; reason: string; code: string | null; byUser: boolean } | null
+}
+
+/** The request, with what the wire format leaves out filled in. */
+export interface ModificationRequest {
+  add: ModificationTarget | null
+  remove: ModificationUnits[] | null
+  replace: { from: ModificationUnits[]; to: ModificationTarget }[]
+  manualDiscountValue: number
+  manualIncrementValue: number
+}
+
+/** Units that leave the order: of the line `uniqueId`, or of the one line with the SKU. */
+export interface ModificationUnits {
+  id: string
+  uniqueId: string | null
+  quantity: number
+}
+
+/** Units that join the order, with how they ship and any change of the customer's data. */
+export interface ModificationTarget {
+  items: (ModificationUnits & {
+    /** Unit price in cents; null: the price of the order's line of the SKU. */
+    price: number | null
+    measurementUnit: string | null
+    unitMultiplier: number | null
+  })[]
+  /** How new lines ship, by their index in `items`. */
+  logistics: {
+    itemIndex: number
+    selectedSla: string
+    deliveryChannel: DeliveryChannel
+    addressId: string
+    price: number
+  }[]
+  client: Partial<Omit<Client, 'email'>> | null
+}
+
+export interface ModificationSettings {
+  customPaymentSystemsAllowed: string[]
+  enableTaxHubRecalculation: boolean
+  compensateShippingChanges: boolean
+  enablePromotionRecalculation: boolean
+  enableNativeTaxRecalculation: boolean
+}
+
+/** Lines as a modification moves them: the line's details, `quantity` the units moved. */
+export type ModificationLine = OrderItem & { itemIndex: number; logistics: Logistics | null }
+
+export interface ModificationOutcome {
+  /** What each total moves by, in cents; `manual` is the Change total's part. */
+  totals: { items: number; discounts: number; shipping: number; tax: number; manual: number }
+  /** Their sum: what the order's value moves by. */
+  value: number
+  operations: {
+    kind: 'add' | 'remove' | 'replace'
+    from: ModificationLine[]
+    to: ModificationLine[]
+  }[]
 }
 
 export const sumTotals = (totals: Totals): number =>

@@ -1,0 +1,155 @@
+// Order modifications (v2) through the HTTP API: a request's life (202, the worker's steps, done or canceled),
+// preview, history, details, retry, cancel, settings, the change summary, and the refusals of the reference.
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
+import { api } from './api.ts'
+import { exampleOrder } from './fixtures.ts'
+import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
+
+/** One seller, two SKUs: 2 × 1001 at 4990 and 1 × 2002 at 2500, 1500 shipping: 13980 cents. */
+const twoItemOrder = () => {
+  const example = exampleOrder()
+  return exampleOrder({ items: example.items.map((item) => ({ ...item, seller: '1' })) })
+}
+
+export async function handlingOrder(test: TestApp): Promise<OrderDocument> {
+  await api(test).send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
+  const order = await api(test).handlingOrder(twoItemOrder())
+  assert.equal(order.value, 13980)
+  return order
+}
+
+const changes = (orderId: string) => `/api/order-system/orders/${encodeURIComponent(orderId)}/changes`
+
+interface Detail {
+  requestId: string
+  status: string
+  inProgress: boolean
+  totalChangeValue: number
+  totals: { id: string; value: number }[]
+  cancellationData: { reason: string; code: string | null } | null
+  logs: { status: string }[]
+}
+
+export function modifications(test: TestApp) {
+  const call = api(test)
+  return {
+    patch: (orderId: string, body: unknown) => call.send('PATCH', changes(orderId), body),
+    preview: (orderId: string, body: unknown) => call.send('POST', `${changes(orderId)}/preview`, body),
+    history: (orderId: string) => call.send('GET', changes(orderId)),
+    detail: (orderId: string, requestId: string) => call.send('GET', `${changes(orderId)}/${requestId}`),
+    retry: (orderId: string, requestId: string) =>
+      call.send('POST', `${changes(orderId)}/${requestId}/retry`),
+    cancel: (orderId: string, requestId: string, reason = 'Stopped on an error') =>
+      call.send('POST', `${changes(orderId)}/${requestId}/cancel`, { reason }),
+    summary: (orderId: string) =>
+      call.send('GET', `/api/orders/pvt/document/${encodeURIComponent(orderId)}/change-summary`),
+    async accepted(orderId: string, body: unknown): Promise<string> {
+      const res = await this.patch(orderId, body)
+      assert.equal(res.statusCode, 202, res.body)
+      return res.json<{ requestId: string }>().requestId
+    },
+    async detailOk(orderId: string, requestId: string): Promise<Detail> {
+      const res = await this.detail(orderId, requestId)
+      assert.equal(res.statusCode, 200, res.body)
+      return res.json<Detail>()
+    },
+  }
+}
+
+const sosCode = (res: { json: <T>() => T }) => res.json<{ error: { code: string } }>().error.code
+
+describeEachDialect('order modifications (v2)', (dialect) => {
+  it('a request is accepted (202), processed by the worker to done, and the order follows', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await handlingOrder(test)
+    const m = modifications(test)
+    const body = {
+      reason: 'The customer wants one cup less and a new saucer.',
+      remove: { items: [{ id: '1001', quantity: 1 }] },
+      add: { items: [{ id: '3003', quantity: 2, price: 700 }] },
+      manualDiscountValue: 100,
+    }
+    const preview = await m.preview(order.orderId, body)
+    assert.equal(preview.statusCode, 200, preview.body)
+    const previewed = preview.json<{ totalChangeValue: number; totals: { id: string; value: number }[] }>()
+    assert.equal(previewed.totalChangeValue, -4990 + 1400 - 100)
+
+    const requestId = await m.accepted(order.orderId, body)
+    const waiting = await m.detailOk(order.orderId, requestId)
+    assert.equal(waiting.status, 'waiting-acknowledgement')
+    assert.equal(waiting.inProgress, true)
+    assert.equal((await api(test).getOk(order.orderId)).value, 13980)
+
+    await test.runDueJobs()
+    const done = await m.detailOk(order.orderId, requestId)
+    assert.equal(done.status, 'done')
+    assert.equal(done.inProgress, false)
+    assert.deepEqual(
+      done.logs.map((l) => l.status),
+      ['waiting-acknowledgement', 'waiting-confirmation', 'done'],
+    )
+    assert.equal(done.totalChangeValue, previewed.totalChangeValue)
+    assert.deepEqual(done.totals, previewed.totals)
+
+    const after = await api(test).getOk(order.orderId)
+    assert.equal(after.value, 13980 + previewed.totalChangeValue)
+    assert.deepEqual(
+      after.items.map((i) => [i.id, i.quantity, i.sellingPrice]),
+      [
+        ['1001', 1, 4990],
+        ['2002', 1, 2500],
+        ['3003', 2, 700],
+      ],
+    )
+    assert.equal(after.changesAttachment?.changesData?.length, 1)
+
+    const history = await m.history(order.orderId)
+    assert.equal(history.statusCode, 200, history.body)
+    assert.equal(history.json<{ requests: unknown[] }>().requests.length, 1)
+    const summary = await m.summary(order.orderId)
+    assert.equal(summary.statusCode, 200, summary.body)
+  })
+
+  it('a second request while one is in progress gets SalesOrderSystem014; an invoice waits too', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await handlingOrder(test)
+    const m = modifications(test)
+    await m.accepted(order.orderId, { reason: 'Discount', manualDiscountValue: 500 })
+    const second = await m.patch(order.orderId, { reason: 'Another', manualDiscountValue: 100 })
+    assert.equal(second.statusCode, 409, second.body)
+    assert.equal(sosCode(second), 'SalesOrderSystem014')
+    assert.ok(second.json<{ operationId: string }>().operationId)
+    const invoice = await api(test).invoice(order.orderId, {
+      type: 'Output',
+      invoiceNumber: 'NF-1',
+      invoiceValue: 1000,
+      issuanceDate: '2026-03-02T10:00:00-03:00',
+    })
+    assert.equal(invoice.statusCode, 409, invoice.body)
+    await test.runDueJobs()
+    assert.equal((await api(test).getOk(order.orderId)).value, 13480)
+  })
+
+  it('cancel before processing frees the order; retry and cancel of finished requests are refused', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await handlingOrder(test)
+    const m = modifications(test)
+    const first = await m.accepted(order.orderId, { reason: 'Discount', manualDiscountValue: 500 })
+    assert.equal((await m.retry(order.orderId, first)).statusCode, 204)
+    const canceled = await m.cancel(order.orderId, first)
+    assert.equal(canceled.statusCode, 200, canceled.body)
+    const detail = await m.detailOk(order.orderId, first)
+    assert.equal(detail.status, 'canceled')
+    assert.equal(detail.cancellationData?.reason, 'Stopped on an error')
+    const retried = await m.retry(order.orderId, first)
+    assert.equal(retried.statusCode, 409)
+    assert.equal(sosCode(retried), 'SalesOrderSystem016')
+    await test.runDueJobs()
+    assert.equal((await api(test).getOk(order.orderId)).value, 13980)
+    const second = await m.accepted(order.orderId, { reason: 'Discount', manualDiscountValue: 500 })
+    await test.runDueJobs()
+    assert.equal((await m.cancel(order.orderId, second)).statusCode, 409)
+  })
+})
