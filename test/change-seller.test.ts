@@ -94,6 +94,9 @@ describeEachDialect('change seller', (dialect) => {
       [[OTHER.id, OTHER.name]],
     )
     assert.equal(taken.shippingData.logisticsInfo[0]?.selectedSla, 'Express')
+    // The customer paid the marketplace once: another seller changes nothing of that payment.
+    assert.deepEqual(taken.paymentData, waiting.paymentData)
+    assert.equal(taken.value, waiting.value)
     const copy = await other.getOk(sellerOrderId)
     assert.equal(copy.marketplaceOrderId, orderId)
     assert.equal(copy.status, 'window-to-cancel', 'authorized to fulfil: the payment was approved')

@@ -152,4 +152,184 @@ describeEachDialect('order modifications (v2)', (dialect) => {
     await test.runDueJobs()
     assert.equal((await m.cancel(order.orderId, second)).statusCode, 409)
   })
+
+  it('cancels a request the order stopped allowing before it was processed, and changes nothing else', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await handlingOrder(test)
+    const m = modifications(test)
+    const requestId = await m.accepted(order.orderId, { reason: 'Discount', manualDiscountValue: 500 })
+    assert.equal((await api(test).cancel(order.orderId, { reason: 'Customer gave up' })).statusCode, 200)
+    await test.runDueJobs()
+    const detail = await m.detailOk(order.orderId, requestId)
+    assert.equal(detail.status, 'canceled')
+    assert.equal(detail.cancellationData?.code, 'SalesOrderSystem008')
+    const after = await api(test).getOk(order.orderId)
+    assert.equal(after.status, 'canceled')
+    assert.equal(after.value, 13980)
+    const timeline = (await api(test).timeline(order.orderId)).json<{
+      entries: { type: string; action?: string }[]
+    }>()
+    assert.deepEqual(
+      timeline.entries.filter((e) => e.type === 'modification').map((e) => e.action),
+      ['requested', 'canceled'],
+    )
+  })
+
+  it('refuses at once what could never apply, with the order system envelope, and stores nothing', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await handlingOrder(test)
+    const m = modifications(test)
+    const address = order.shippingData.address.addressId
+    const refusals: [unknown, number, string][] = [
+      [{ reason: 'x', add: { items: [{ id: '9999', quantity: 1 }] } }, 400, 'OMS023'],
+      [{ reason: 'x', remove: { items: [{ id: '9999', quantity: 1 }] } }, 400, 'SalesOrderSystem010'],
+      [{ reason: 'x', remove: { items: [{ id: '1001', quantity: 3 }] } }, 400, 'SalesOrderSystem011'],
+      [{ reason: 'x', manualDiscountValue: 13980 }, 400, 'CHK0034'],
+      [{ reason: ' ', manualDiscountValue: 1 }, 400, 'OMS001'],
+      [{ reason: 'x' }, 400, 'OMS019'],
+      [
+        {
+          reason: 'x',
+          replace: [
+            {
+              from: { items: [{ id: '2002', quantity: 1 }] },
+              to: {
+                items: [{ id: '4004', quantity: 1, price: 900 }],
+                shippingData: {
+                  logisticsInfo: [
+                    {
+                      itemIndex: 0,
+                      selectedSla: 'Express',
+                      selectedDeliveryChannel: 'delivery',
+                      addressId: `${address}-other`,
+                      price: 300,
+                    },
+                  ],
+                },
+              },
+            },
+          ],
+        },
+        400,
+        'SalesOrderSystem045',
+      ],
+    ]
+    for (const [body, status, code] of refusals) {
+      const res = await m.patch(order.orderId, body)
+      assert.equal(res.statusCode, status, res.body)
+      assert.equal(sosCode(res), code, res.body)
+      const preview = await m.preview(order.orderId, body)
+      assert.equal(sosCode(preview), code, preview.body)
+    }
+    assert.deepEqual((await m.history(order.orderId)).json<{ requests: unknown[] }>().requests, [])
+    assert.equal((await api(test).getOk(order.orderId)).value, 13980)
+  })
+
+  it('replaces an item with shipping of its own, and the summary shows the order as placed', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await handlingOrder(test)
+    const m = modifications(test)
+    const logisticsInfo = [
+      {
+        itemIndex: 0,
+        selectedSla: 'Express',
+        selectedDeliveryChannel: 'delivery',
+        addressId: order.shippingData.address.addressId,
+        price: 300,
+      },
+    ]
+    const requestId = await m.accepted(order.orderId, {
+      reason: 'Mug out of stock: a bowl instead',
+      replace: [
+        {
+          from: { items: [{ id: '2002', quantity: 1 }] },
+          to: {
+            items: [{ id: '4004', quantity: 1, price: 2700 }],
+            shippingData: { logisticsInfo },
+            clientProfileData: [{ phone: '+5521999990000' }],
+          },
+        },
+      ],
+    })
+    await test.runDueJobs()
+    const done = await m.detailOk(order.orderId, requestId)
+    assert.equal(done.status, 'done')
+    assert.equal(done.totalChangeValue, 200 + 300)
+    const after = await api(test).getOk(order.orderId)
+    assert.equal(after.value, 13980 + 500)
+    assert.equal(after.shippingData.logisticsInfo[2]?.selectedSla, 'Express')
+    assert.equal(after.clientProfileData.phone, '+5521999990000')
+    const summary = (await m.summary(order.orderId)).json<{
+      original: { id: string; quantity: number }[]
+      replaced: { replaceType: string }[]
+      totalChangeValueAggregated: number
+    }>()
+    assert.deepEqual(
+      summary.original.map((line) => [line.id, line.quantity]),
+      [
+        ['1001', 2],
+        ['2002', 1],
+      ],
+    )
+    assert.deepEqual(
+      summary.replaced.map((r) => r.replaceType),
+      ['ItemReplacement'],
+    )
+    assert.equal(summary.totalChangeValueAggregated, 500)
+  })
+
+  it("keeps the account's settings, and refuses requests when it turned the API off", async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await handlingOrder(test)
+    const m = modifications(test)
+    const settings = '/api/order-system/orders/changes/settings?an=acme'
+    const defaults = await api(test).send('GET', settings)
+    assert.equal(defaults.statusCode, 200, defaults.body)
+    assert.equal(
+      defaults.json<{ rolloutConfiguration: { usingDefaultBehavior: boolean } }>().rolloutConfiguration
+        .usingDefaultBehavior,
+      true,
+    )
+    const off = await api(test).send('PUT', settings, { rolloutConfiguration: { enableApi: false } })
+    assert.equal(off.statusCode, 200, off.body)
+    const refused = await m.patch(order.orderId, { reason: 'x', manualDiscountValue: 1 })
+    assert.equal(refused.statusCode, 403, refused.body)
+    assert.equal(sosCode(refused), 'OMS025')
+    const on = await api(test).send('PUT', settings, {
+      rolloutConfiguration: { enableApi: true },
+      paymentConfiguration: { customPaymentSystemsAllowed: ['201'] },
+    })
+    assert.deepEqual(on.json<{ paymentConfiguration: unknown }>().paymentConfiguration, {
+      customPaymentSystemsAllowed: ['201'],
+    })
+    const other = await api(test).send('PATCH', `${changes(order.orderId)}?accountName=someone-else`, {
+      reason: 'x',
+      manualDiscountValue: 1,
+    })
+    assert.equal(other.statusCode, 403, other.body)
+  })
+
+  it('never mixes register modifications (v1) and order modifications (v2) on one order', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const m = modifications(test)
+    const v1 = await handlingOrder(test)
+    const registered = await api(test).registerChange(v1.orderId, {
+      requestId: 'v1-1',
+      reason: 'Discount',
+      discountValue: 100,
+    })
+    assert.equal(registered.statusCode, 200, registered.body)
+    const refused = await m.patch(v1.orderId, { reason: 'x', manualDiscountValue: 1 })
+    assert.equal(sosCode(refused), 'SalesOrderSystem015')
+
+    const v2 = await api(test).handlingOrder({ ...twoItemOrder(), marketplaceOrderId: 'MIX-2' })
+    await m.accepted(v2.orderId, { reason: 'x', manualDiscountValue: 1 })
+    await test.runDueJobs()
+    const mixed = await api(test).registerChange(v2.orderId, {
+      requestId: 'v1-2',
+      reason: 'Discount',
+      discountValue: 100,
+    })
+    assert.equal(mixed.statusCode, 409, mixed.body)
+  })
 })

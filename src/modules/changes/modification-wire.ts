@@ -91,12 +91,21 @@ export const modificationSettings = (document: ModificationSettingsDocument): Mo
   ...document.pipelineConfiguration,
 })
 
+/** Items one request may name over all its operations: every request is kept on its order. */
+export const MAX_REQUEST_ITEMS = 100
+
 /** The request as the rules read it; the per-item manual values of the reference's schema join the request's. */
 export function requestOf(body: ChangeBody): ModificationRequest {
   const sides = [body.remove, body.add, ...(body.replace ?? []).flatMap((r) => [r.from, r.to])]
   if (sides.some((side) => side?.customData !== undefined)) {
     throw validationFailed(
       'Invalid request body: Ordo orders carry no custom data, so customData cannot be modified; send the request without it.',
+    )
+  }
+  const items = sides.reduce((sum, side) => sum + (side?.items.length ?? 0), 0)
+  if (items > MAX_REQUEST_ITEMS) {
+    throw validationFailed(
+      `Invalid request body: a modification names at most ${MAX_REQUEST_ITEMS} items in all (add, remove and replace), and this one names ${items}.`,
     )
   }
   const targets = [body.add, ...(body.replace ?? []).map((r) => r.to)]

@@ -35,7 +35,7 @@ import {
 const MODIFIABLE: readonly OrderStatus[] = ['handling']
 
 /** Requests one order keeps, canceled ones included: bounds the order's document. */
-export const MAX_MODIFICATIONS = 200
+export const MAX_MODIFICATIONS = 100
 
 /** A change request as the store asks for it. */
 export interface ModificationAsk {
