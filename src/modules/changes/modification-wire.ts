@@ -165,8 +165,8 @@ const TOTAL_NAMES = [
   ['manual', 'ManualValues', 'Manual Values Total'],
 ] as const
 
-const totalsOf = (outcome: ModificationOutcome | null) =>
-  TOTAL_NAMES.map(([field, id, name]) => ({ id, name, value: outcome?.totals[field] ?? 0 }))
+const totalsOf = (outcome: ModificationOutcome) =>
+  TOTAL_NAMES.map(([field, id, name]) => ({ id, name, value: outcome.totals[field] }))
 
 const NO_PICKUP_STORE = {
   isPickupStore: false,
@@ -303,8 +303,8 @@ function logisticsInfo(
 }
 
 /** Each operation as an entry of `replace`: an add has no `from` items, a remove no `to` items. */
-function replaceOf(order: Order, outcome: ModificationOutcome | null) {
-  return (outcome?.operations ?? []).map((operation) => ({
+function replaceOf(order: Order, outcome: ModificationOutcome) {
+  return outcome.operations.map((operation) => ({
     from: {
       paymentData: { transactions: [] },
       items: operation.from.map(fromItem),
@@ -326,7 +326,7 @@ function replaceOf(order: Order, outcome: ModificationOutcome | null) {
 interface Asked {
   reason: string
   request: ModificationRequest
-  outcome: ModificationOutcome | null
+  outcome: ModificationOutcome
   date: string
 }
 
@@ -335,7 +335,7 @@ function requestFields(order: Order, asked: Asked) {
     reason: asked.reason,
     manualDiscountValue: asked.request.manualDiscountValue,
     manualIncrementValue: asked.request.manualIncrementValue,
-    totalChangeValue: asked.outcome?.value ?? 0,
+    totalChangeValue: asked.outcome.value,
     add: null,
     remove: null,
     replace: replaceOf(order, asked.outcome),
@@ -422,7 +422,7 @@ function replaceType(from: readonly ModificationLine[], to: readonly Modificatio
 /** GET …/change-summary: the order as placed, and what its done modifications added, removed and replaced. */
 export function renderSummary(order: Order): ChangeSummaryDocument {
   const done = order.modifications.filter((m) => m.status === 'done')
-  const operations = done.flatMap((m) => m.outcome?.operations ?? [])
+  const operations = done.flatMap((m) => m.outcome.operations)
   const placed = order.items.map((line) => line.quantity)
   for (const operation of operations) {
     for (const line of operation.to) placed[line.itemIndex] = (placed[line.itemIndex] ?? 0) - line.quantity
@@ -466,7 +466,7 @@ export function renderSummary(order: Order): ChangeSummaryDocument {
       }),
     manualDiscountValueAggregated: sum('manualDiscountValue'),
     manualIncrementValueAggregated: sum('manualIncrementValue'),
-    totalChangeValueAggregated: done.reduce((total, m) => total + (m.outcome?.value ?? 0), 0),
+    totalChangeValueAggregated: done.reduce((total, m) => total + m.outcome.value, 0),
     totals: [
       [
         { id: 'Items', name: 'Items Total', value: totals.items, alternativeTotals: null },

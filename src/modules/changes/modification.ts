@@ -195,11 +195,14 @@ function putUnits(
 ): { order: Order; line: ModificationLine } {
   const named = unit.uniqueId !== null ? lineOf(order, unit, 'add') : -1
   const template = order.items[named] ?? order.items.find((line) => line.id === unit.id)
-  const price = unit.price ?? template?.sellingPrice
+  // A gift's selling price (0) is no price for units the customer pays for.
+  const sold = [order.items[named], ...order.items].find((line) => line?.id === unit.id && !line.isGift)
+  const price = unit.price ?? sold?.sellingPrice
   if (price === undefined) {
+    const why = template ? 'has it only as a gift' : 'does not have it'
     throw new AppError(
       'CHANGE_PRICE_UNKNOWN',
-      `Item ${unit.id} is not in order ${order.orderId}, so its price is unknown: send price (the unit price in cents) for it.`,
+      `The price of item ${unit.id} is unknown, as order ${order.orderId} ${why}: send price (the unit price in cents) for it.`,
     )
   }
   const measurementUnit = unit.measurementUnit ?? template?.measurementUnit ?? 'un'
@@ -405,7 +408,7 @@ function step(
   const modifications = order.modifications.map((m) =>
     m.requestId === modification.requestId ? modification : m,
   )
-  const valueChange = modification.status === 'done' ? (modification.outcome?.value ?? 0) : null
+  const valueChange = modification.status === 'done' ? modification.outcome.value : null
   const data = {
     requestId: modification.requestId,
     action,

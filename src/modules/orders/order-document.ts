@@ -355,7 +355,7 @@ function renderChanges(order: Order): ChangesAttachmentDocument | null {
         receipt: { date: change.date, orderId: order.orderId, receipt: change.receipt },
       })),
       ...modifications.map((m) => {
-        const operations = m.outcome?.operations ?? []
+        const { operations } = m.outcome
         return {
           reason: m.reason,
           discountValue: m.request.manualDiscountValue,

@@ -355,8 +355,8 @@ export interface Modification {
   request: ModificationRequest
   /** The account's settings as the request overrode them, fixed when it was asked for. */
   settings: ModificationSettings
-  /** What it does to the order: planned when acknowledged, final once done; null before. */
-  outcome: ModificationOutcome | null
+  /** What it does to the order: planned when asked for and again when acknowledged, final once done. */
+  outcome: ModificationOutcome
   /** Each step it went through, oldest first. */
   log: { date: string; status: ModificationStatus; message: string }[]
   cancellation: { date: string; reason: string; code: string | null; byUser: boolean } | null
