@@ -31,9 +31,29 @@ const paymentTransaction = referenceValidator(
   '200',
 )
 
+const CHANGES = '/api/order-system/orders/{changeOrderId}/changes'
+const CHANGE_SETTINGS = '/api/order-system/orders/changes/settings'
+const modification = {
+  accepted: referenceValidator(CHANGES, 'patch', '202'),
+  preview: referenceValidator(`${CHANGES}/preview`, 'post', '200'),
+  history: referenceValidator(CHANGES, 'get', '200'),
+  detail: referenceValidator(`${CHANGES}/{changeRequestId}`, 'get', '200'),
+  settings: referenceValidator(CHANGE_SETTINGS, 'get', '200'),
+  savedSettings: referenceValidator(CHANGE_SETTINGS, 'put', '200'),
+  summary: referenceValidator('/api/orders/pvt/document/{orderId}/change-summary', 'get', '200'),
+}
+
 function assertValid(validate: ValidateFunction, value: unknown): void {
   const ok = validate(value)
   assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 10), null, 2))
+}
+
+/** The call answered `status` with a body valid for its operation: that body. */
+function validBody<T>(res: LightMyRequestResponse, status: number, validate: ValidateFunction): T {
+  assert.equal(res.statusCode, status, res.body)
+  const body = res.json<T>()
+  assertValid(validate, body)
+  return body
 }
 
 /** One order of one seller in handling: 2 × SKU 1001 at 4990 and 1 × SKU 2002 at 2500, 1500 of shipping (13980). */
@@ -51,9 +71,7 @@ async function assertStepValid(
   res: LightMyRequestResponse,
   validate: ValidateFunction,
 ): Promise<void> {
-  assert.equal(res.statusCode, 200, res.body)
-  assertValid(validate, res.json())
-  assert.equal(res.json<{ orderId: string }>().orderId, orderId)
+  assert.equal(validBody<{ orderId: string }>(res, 200, validate).orderId, orderId)
   assertValid(getOrder, withoutChangeTotal(await api(test).getOk(orderId)))
 }
 
@@ -276,5 +294,110 @@ describeEachDialect('contract with the reference OpenAPI', (dialect) => {
     await assertStepValid(test, orderId, await output('NF-1', 5000), invoiceNotification)
     await assertStepValid(test, orderId, await output('NF-2', changed.value - 5000), invoiceNotification)
     assert.equal((await client.getOk(orderId)).status, 'invoiced')
+  })
+
+  it('Order modifications (v2) responses, before and after processing, validate against the reference', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const client = api(test)
+    validBody(await client.send('GET', CHANGE_SETTINGS), 200, modification.settings)
+    const settings = {
+      paymentConfiguration: { customPaymentSystemsAllowed: ['201'] },
+      rolloutConfiguration: { enableApi: true, enableMyOrders: { enabledWorkspaces: ['storename'] } },
+      pipelineConfiguration: { compensateShippingChanges: false, enablePromotionRecalculation: true },
+    }
+    const saved = validBody(
+      await client.send('PUT', CHANGE_SETTINGS, settings),
+      200,
+      modification.savedSettings,
+    )
+    assert.deepEqual(validBody(await client.send('GET', CHANGE_SETTINGS), 200, modification.settings), saved)
+
+    const order = await handlingOneSellerOrder(test)
+    const { orderId } = order
+    const changes = `/api/order-system/orders/${orderId}/changes`
+    interface Request {
+      requestId: string
+      status: string
+      totalChangeValue: number
+      totals: unknown[]
+    }
+    const accepted = async (body: object) =>
+      validBody<Request>(await client.send('PATCH', changes, body), 202, modification.accepted)
+    const detail = async (requestId: string) =>
+      validBody<Request>(await client.send('GET', `${changes}/${requestId}`), 200, modification.detail)
+    const history = async () =>
+      validBody<{ requests: Request[] }>(await client.send('GET', changes), 200, modification.history)
+    /** Previews, asks for and processes `body`, every answer on the way valid. */
+    const modify = async (body: object): Promise<void> => {
+      const preview = await client.send('POST', `${changes}/preview`, body)
+      const previewed = validBody<Request>(preview, 200, modification.preview)
+      const { requestId } = await accepted(body)
+      assert.equal((await detail(requestId)).status, 'waiting-acknowledgement')
+      await history()
+      await test.runDueJobs()
+      const done = await detail(requestId)
+      assert.equal(done.status, 'done')
+      assert.equal(done.totalChangeValue, previewed.totalChangeValue)
+      // The validator bites: the 202's schema types totals as text, so the answer leaves them to the details.
+      assert.equal(modification.accepted({ ...done, totals: previewed.totals }), false)
+      await history()
+      const summary = await client.send('GET', `/api/orders/pvt/document/${orderId}/change-summary`)
+      validBody(summary, 200, modification.summary)
+      assertValid(getOrder, withoutChangeTotal(await client.getOk(orderId)))
+    }
+
+    await modify({
+      reason: 'One T-shirt less, two caps more.',
+      remove: { items: [{ id: '1001', quantity: 1 }] },
+      add: { items: [{ id: '3003', quantity: 2, price: 700 }] },
+      manualDiscountValue: 100,
+      manualIncrementValue: 50,
+      settings: { pipelineConfiguration: { compensateShippingChanges: false } },
+    })
+    const changed = await client.getOk(orderId)
+    assert.equal(changed.value, 13980 - 4990 + 1400 - 100 + 50)
+    assert.equal(changed.totals.find((total) => total.id === 'Change')?.value, 50 - 100)
+    const mug = changed.items.find((item) => item.id === '2002')
+    await modify({
+      reason: 'A bigger mug, sent express, for the customer’s new name.',
+      replace: [
+        {
+          from: { items: [{ id: '2002', quantity: 1, uniqueId: mug?.uniqueId }] },
+          to: {
+            items: [{ id: '4004', quantity: 1, price: 2600 }],
+            shippingData: {
+              logisticsInfo: [
+                {
+                  itemIndex: 0,
+                  selectedSla: 'Express',
+                  selectedDeliveryChannel: 'delivery',
+                  addressId: order.shippingData.address.addressId,
+                  price: 300,
+                },
+              ],
+            },
+            clientProfileData: [{ firstName: 'Ana Maria', lastName: 'Souza' }],
+          },
+        },
+      ],
+    })
+    const replaced = await client.getOk(orderId)
+    assert.equal(replaced.value, changed.value - 2500 + 2600 + 300)
+    assert.deepEqual(
+      [replaced.clientProfileData.firstName, replaced.clientProfileData.lastName],
+      ['Ana Maria', 'Souza'],
+    )
+
+    // One canceled before processing: its details stay valid, with their cancellationData.
+    const { requestId } = await accepted({ reason: 'Goodwill discount', manualDiscountValue: 500 })
+    assert.equal((await client.send('POST', `${changes}/${requestId}/retry`)).statusCode, 204)
+    const cancel = await client.send('POST', `${changes}/${requestId}/cancel`, { reason: 'Not needed' })
+    assert.equal(cancel.statusCode, 200, cancel.body)
+    assert.equal((await detail(requestId)).status, 'canceled')
+    assert.deepEqual(
+      (await history()).requests.map((r) => r.status),
+      ['done', 'done', 'canceled'],
+    )
+    assertValid(getOrder, withoutChangeTotal(await client.getOk(orderId)))
   })
 })

@@ -33,10 +33,17 @@ export function referenceValidator(
   )
 }
 
+/** One Ajv per document, holding it: reading and adding the reference for each validator took seconds. */
+const validators = new Map<string, Ajv>()
+
 /** The schema at `schemaPath` (a JSON pointer without its #) of one of the reference's documents. */
 export function schemaValidator(document: string, schemaPath: string): ValidateFunction {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false })
-  addFormats.default(ajv)
-  ajv.addSchema(JSON.parse(readFileSync(document, 'utf8')) as object, 'vtex')
+  let ajv = validators.get(document)
+  if (!ajv) {
+    ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false })
+    addFormats.default(ajv)
+    ajv.addSchema(JSON.parse(readFileSync(document, 'utf8')) as object, 'vtex')
+    validators.set(document, ajv)
+  }
   return ajv.compile({ $ref: `vtex#/${schemaPath}` })
 }

@@ -430,7 +430,8 @@ export function renderSummary(order: Order): ChangeSummaryDocument {
   }
   const sum = (field: 'manualDiscountValue' | 'manualIncrementValue') =>
     done.reduce((total, m) => total + m.request[field], 0)
-  const { totals } = order
+  const moved = (field: 'items' | 'discounts' | 'shipping' | 'tax') =>
+    done.reduce((total, m) => total + m.outcome.totals[field], 0)
   return {
     original: order.items.flatMap((line, itemIndex) => {
       const quantity = placed[itemIndex] ?? 0
@@ -469,10 +470,10 @@ export function renderSummary(order: Order): ChangeSummaryDocument {
     totalChangeValueAggregated: done.reduce((total, m) => total + m.outcome.value, 0),
     totals: [
       [
-        { id: 'Items', name: 'Items Total', value: totals.items, alternativeTotals: null },
-        { id: 'Discounts', name: 'Discounts Total', value: totals.discounts, alternativeTotals: null },
-        { id: 'Shipping', name: 'Shipping Total', value: totals.shipping, alternativeTotals: null },
-        { id: 'Tax', name: 'Tax Total', value: totals.tax, alternativeTotals: null },
+        { id: 'Items', name: 'Items Total', value: moved('items'), alternativeTotals: null },
+        { id: 'Discounts', name: 'Discounts Total', value: moved('discounts'), alternativeTotals: null },
+        { id: 'Shipping', name: 'Shipping Total', value: moved('shipping'), alternativeTotals: null },
+        { id: 'Tax', name: 'Tax Total', value: moved('tax'), alternativeTotals: null },
       ],
     ],
     lastChange: order.lastChange,

@@ -436,7 +436,10 @@ export const ChangeSummarySchema = Type.Object({
         alternativeTotals: Type.Null(),
       }),
     ),
-    { description: "The order's totals now, as one group (the reference's schema nests them)." },
+    {
+      description:
+        "What the done modifications moved each total by, as one group (the reference's schema nests them); the manual values are apart.",
+    },
   ),
   lastChange: Str,
 })
