@@ -9,6 +9,15 @@ import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
 import { api } from './api.ts'
 import { exampleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
+import {
+  assertInvariants,
+  assertUnchanged,
+  ledgerSum,
+  snapshot,
+  type LedgerView,
+  type OrderView,
+  type Snapshot,
+} from './invoice-invariants.ts'
 
 /** The SKUs a command may name: those the order starts with, one a change may add, one never in the order. */
 const ORDER_SKUS = ['1001', '2002', '3003']
@@ -218,44 +227,6 @@ interface Model {
 interface Outcome {
   status: number
   code?: string
-}
-
-/** What Ordo answers for the order, read after every step. */
-interface Snapshot {
-  order: string
-  transaction: string
-  timeline: string
-}
-
-interface OrderView {
-  status: string
-  value: number
-  invoicedDate: string | null
-  totals: { id: string; value: number }[]
-  items: { id: string; quantity: number }[]
-  changesAttachment: { changesData: unknown[] } | null
-  packageAttachment: {
-    packages: {
-      type: string
-      invoiceNumber: string
-      invoiceValue: number
-      items: { itemIndex: number; quantity: number }[]
-      trackingNumber: string | null
-      trackingUrl: string | null
-      courier: string | null
-      courierStatus: {
-        status: string | null
-        finished: boolean
-        deliveredDate?: string
-        data: { city: string | null; state: string | null; description: string; lastChange: string }[]
-      } | null
-      restitutions: { Refund?: { value: number } }
-    }[]
-  }
-}
-
-interface LedgerView {
-  events: { type: string; value: number }[]
 }
 
 interface TimelineView {
@@ -631,8 +602,7 @@ async function cancelStep(test: TestApp, model: Model): Promise<Step> {
   return decided(res, expected, 'transition', (after) => {
     model.status = 'canceled'
     // Canceling refunds the payments: the ledger's refunds are what it shows now.
-    const ledger = JSON.parse(after.transaction) as LedgerView
-    model.refunded = ledger.events.filter((e) => e.type === 'refund').reduce((s, e) => s + e.value, 0)
+    model.refunded = ledgerSum(JSON.parse(after.transaction) as LedgerView, 'refund')
   })
 }
 
@@ -649,74 +619,6 @@ function run(test: TestApp, model: Model, cmd: Command): Promise<Step> {
     case 'cancel':
       return cancelStep(test, model)
   }
-}
-
-async function snapshot(test: TestApp, orderId: string): Promise<Snapshot> {
-  const client = api(test)
-  const [order, transaction, timeline] = await Promise.all([
-    client.get(orderId),
-    client.paymentTransaction(orderId),
-    client.timeline(orderId),
-  ])
-  for (const res of [order, transaction, timeline]) assert.equal(res.statusCode, 200, res.body)
-  return { order: order.body, transaction: transaction.body, timeline: timeline.body }
-}
-
-/** Every number of Get order is a whole number of cents (or a count); only unit multipliers may be fractions. */
-function assertWholeNumbers(value: unknown, path: string): void {
-  if (typeof value === 'number') assert.ok(Number.isInteger(value), `${path} = ${value} is not an integer`)
-  else if (Array.isArray(value)) value.forEach((v, i) => assertWholeNumbers(v, `${path}[${i}]`))
-  else if (value !== null && typeof value === 'object')
-    for (const [key, v] of Object.entries(value))
-      if (key !== 'unitMultiplier') assertWholeNumbers(v, `${path}.${key}`)
-}
-
-/** The issue's invariants, read from Get order alone. */
-function assertInvariants(order: OrderView, label: string): void {
-  const packages = order.packageAttachment.packages
-  const sum = (type: string) =>
-    packages.filter((p) => p.type === type).reduce((s, p) => s + p.invoiceValue, 0)
-  const outputs = sum('Output')
-  const inputs = sum('Input')
-  assert.ok(outputs <= order.value, `${label}: Σ Output ${outputs} > value ${order.value}`)
-  assert.ok(inputs <= outputs, `${label}: Σ Input ${inputs} > Σ Output ${outputs}`)
-  assert.equal(
-    order.totals.reduce((s, t) => s + t.value, 0),
-    order.value,
-    `${label}: totals do not add up to value`,
-  )
-  if (order.status !== 'canceled') {
-    assert.equal(
-      order.status === 'invoiced',
-      outputs === order.value,
-      `${label}: status ${order.status}, Σ Output ${outputs}, value ${order.value}`,
-    )
-    assert.equal(
-      order.invoicedDate !== null,
-      order.status === 'invoiced',
-      `${label}: invoicedDate ${order.invoicedDate}`,
-    )
-  }
-  const units = (type: string, sku: string) =>
-    packages
-      .filter((p) => p.type === type)
-      .flatMap((p) => p.items)
-      .filter((item) => order.items[item.itemIndex]?.id === sku)
-      .reduce((s, item) => s + item.quantity, 0)
-  for (const sku of new Set(order.items.map((i) => i.id))) {
-    const quantity = order.items.filter((i) => i.id === sku).reduce((s, i) => s + i.quantity, 0)
-    assert.ok(
-      units('Output', sku) <= quantity,
-      `${label}: SKU ${sku} invoiced ${units('Output', sku)} of ${quantity}`,
-    )
-    // An order invoiced in full has every unit invoiced, whether or not its invoices listed items.
-    const invoicedUnits = order.status === 'invoiced' ? quantity : units('Output', sku)
-    assert.ok(units('Input', sku) <= invoicedUnits, `${label}: SKU ${sku} returned more than invoiced`)
-  }
-  for (const pkg of packages)
-    for (const item of pkg.items)
-      assert.ok(order.items[item.itemIndex], `${label}: package item ${item.itemIndex} names no line`)
-  assertWholeNumbers(order, label)
 }
 
 /** Get order and payment-transaction agree with the model. */
@@ -777,10 +679,8 @@ function assertModel(model: Model, order: OrderView, ledger: LedgerView, label: 
       )
     }
   }
-  const total = (type: string) =>
-    ledger.events.filter((e) => e.type === type).reduce((s, e) => s + e.value, 0)
-  assert.equal(total('refund'), model.refunded, `${label}: refunds in the ledger`)
-  assert.equal(total('charge'), model.charged, `${label}: charges in the ledger`)
+  assert.equal(ledgerSum(ledger, 'refund'), model.refunded, `${label}: refunds in the ledger`)
+  assert.equal(ledgerSum(ledger, 'charge'), model.charged, `${label}: charges in the ledger`)
 }
 
 /** How often the runs of one dialect reached each interesting place: a run that never gets there proves little. */
@@ -819,13 +719,7 @@ async function checkStep(
       typeof error.code === 'string' && typeof error.message === 'string' && error.exception === null,
       res.body,
     )
-    assert.equal(after.order, before.order, `${label}: a refused call changed Get order`)
-    assert.equal(
-      after.transaction,
-      before.transaction,
-      `${label}: a refused call changed payment-transaction`,
-    )
-    assert.equal(after.timeline, before.timeline, `${label}: a refused call added to the timeline`)
+    assertUnchanged(before, after, `${label}: a refused call`)
     reached.refused += 1
   } else {
     const receipt = res.json<{ date: unknown; orderId: unknown; receipt: unknown }>()
@@ -846,18 +740,13 @@ async function checkStep(
         )
     }
     if (step.unchanged) {
-      assert.equal(after.order, before.order, `${label}: a call with nothing new changed Get order`)
-      assert.equal(
-        after.transaction,
-        before.transaction,
-        `${label}: a call with nothing new changed payment-transaction`,
+      // A call with nothing new still adds its timeline entry when it has one.
+      assertUnchanged(
+        before,
+        after,
+        `${label}: a call with nothing new`,
+        step.entry === null ? [] : ['timeline'],
       )
-      if (step.entry === null)
-        assert.equal(
-          after.timeline,
-          before.timeline,
-          `${label}: a call with nothing new added to the timeline`,
-        )
       reached.unchanged += 1
     }
     step.accept(after)
