@@ -2,6 +2,8 @@
 // preview, history, details, retry, cancel, settings, the change summary, and the refusals of the reference.
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
+import { processModification } from '../src/modules/changes/modification.service.ts'
+import { MODIFICATION_ATTEMPTS } from '../src/modules/orders/order-modification.ts'
 import { api } from './api.ts'
 import { describeEachDialect, startTestApp } from './harness.ts'
 import { changes, handlingOrder, modifications, twoItemOrder } from './modification-api.ts'
@@ -194,7 +196,7 @@ describeEachDialect('order modifications (v2)', (dialect) => {
           to: {
             items: [{ id: '4004', quantity: 1, price: 2700 }],
             shippingData: { logisticsInfo },
-            clientProfileData: [{ phone: '+5521999990000' }],
+            clientProfileData: [{ phone: '+5521999990000', email: 'someone@else.example' }],
           },
         },
       ],
@@ -207,6 +209,11 @@ describeEachDialect('order modifications (v2)', (dialect) => {
     assert.equal(after.value, 13980 + 500)
     assert.equal(after.shippingData.logisticsInfo[2]?.selectedSla, 'Express')
     assert.equal(after.clientProfileData.phone, '+5521999990000')
+    assert.equal(
+      after.clientProfileData.email,
+      order.clientProfileData.email,
+      'a modification keeps the email',
+    )
     const summary = (await m.summary(order.orderId)).json<{
       original: { id: string; quantity: number }[]
       replaced: { replaceType: string }[]
@@ -279,5 +286,20 @@ describeEachDialect('order modifications (v2)', (dialect) => {
       discountValue: 100,
     })
     assert.equal(mixed.statusCode, 409, mixed.body)
+  })
+
+  it('cancels a request whose attempts ran out with SalesOrderSystem017, keeping the error out of it', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const order = await handlingOrder(test)
+    const m = modifications(test)
+    const requestId = await m.accepted(order.orderId, { reason: 'Discount', manualDiscountValue: 500 })
+    // The job's attempt past the request's last: its worker vanished, or canceling failed before.
+    const job = { account: 'acme', orderId: order.orderId, requestId }
+    await processModification(test.deps, job, { attempt: MODIFICATION_ATTEMPTS + 1 })
+    const detail = await m.detailOk(order.orderId, requestId)
+    assert.equal(detail.status, 'canceled')
+    assert.equal(detail.cancellationData?.code, 'SalesOrderSystem017')
+    assert.match(detail.cancellationData?.reason ?? '', /after 8 failed attempts/)
+    await m.accepted(order.orderId, { reason: 'Discount', manualDiscountValue: 500 })
   })
 })

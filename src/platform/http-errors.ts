@@ -1,4 +1,5 @@
-// The one place where errors become HTTP responses, in VTEX's envelope {"error":{"code","message","exception"}}.
+// The one place where errors become HTTP responses, in VTEX's envelope {"error":{"code","message","exception"}},
+// or the new order system's {"error":{"code","message"},"operationId","fields"} on its paths.
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -10,6 +11,8 @@ interface ErrorShape {
   status: number
   /** The code VTEX clients see; "1" and "OMS003" are VTEX's own, the other OMS0xx codes are Ordo's (docs/errors.md). */
   vtexCode: string
+  /** The new order system's code for it, where it has its own. */
+  orderSystemCode?: string
 }
 
 const ERRORS: Record<ErrorCode, ErrorShape> = {
@@ -17,7 +20,7 @@ const ERRORS: Record<ErrorCode, ErrorShape> = {
   VALIDATION_FAILED: { status: 400, vtexCode: 'OMS001' },
   FORBIDDEN: { status: 403, vtexCode: 'OMS002' },
   NOT_READY_FOR_HANDLING: { status: 409, vtexCode: 'OMS003' },
-  ORDER_NOT_FOUND: { status: 404, vtexCode: 'OMS004' },
+  ORDER_NOT_FOUND: { status: 404, vtexCode: 'OMS004', orderSystemCode: 'CHK0201' },
   NOT_FOUND: { status: 404, vtexCode: 'OMS005' },
   CANNOT_CANCEL: { status: 400, vtexCode: 'OMS006' },
   VERSION_CONFLICT: { status: 409, vtexCode: 'OMS007' },
@@ -48,6 +51,7 @@ const ERRORS: Record<ErrorCode, ErrorShape> = {
   CHANGE_ORDER_CANCELED: { status: 409, vtexCode: 'SalesOrderSystem008' },
   CHANGE_REMOVE_ITEM: { status: 400, vtexCode: 'SalesOrderSystem010' },
   CHANGE_REMOVE_QUANTITY: { status: 400, vtexCode: 'SalesOrderSystem011' },
+  CHANGE_LOGISTICS_AMBIGUOUS: { status: 400, vtexCode: 'SalesOrderSystem012' },
   CHANGE_LOGISTICS_NOT_FOUND: { status: 400, vtexCode: 'SalesOrderSystem013' },
   CHANGE_IN_PROGRESS: { status: 409, vtexCode: 'SalesOrderSystem014' },
   CHANGE_VERSIONS_MIXED: { status: 409, vtexCode: 'SalesOrderSystem015' },
@@ -81,11 +85,10 @@ function sendError(
   code: ErrorCode,
   message: string,
 ): FastifyReply {
-  const { status, vtexCode } = ERRORS[code]
+  const { status, vtexCode, orderSystemCode } = ERRORS[code]
   if (ORDER_SYSTEM_PATHS.test(request.url)) {
-    return reply
-      .status(status)
-      .send({ error: { code: vtexCode, message }, operationId: request.id, fields: {} })
+    const error = { code: orderSystemCode ?? vtexCode, message }
+    return reply.status(status).send({ error, operationId: request.id, fields: {} })
   }
   return reply.status(status).send(errorBody(code, message))
 }

@@ -1,6 +1,6 @@
 // Between the order-system API's wire format and order modifications: the request read from its body, the
 // account's settings with a request's overrides, and the answers rendered from the order. Pure.
-import { validationFailed } from '../../platform/errors.ts'
+import { validationFailed, type ErrorCode } from '../../platform/errors.ts'
 import type {
   Logistics,
   Modification,
@@ -55,6 +55,8 @@ export function withSettings(
   if (!body) return base
   const payment = body.paymentConfiguration
   const rollout = body.rolloutConfiguration
+  const pipeline = body.pipelineConfiguration
+  const kept = base.pipelineConfiguration
   const workspaces = (
     sent: { enabledWorkspaces?: string[] } | undefined,
     kept: { enabledWorkspaces: string[] },
@@ -72,7 +74,14 @@ export function withSettings(
       enableAdminOrders: workspaces(rollout?.enableAdminOrders, base.rolloutConfiguration.enableAdminOrders),
       enableMyOrders: workspaces(rollout?.enableMyOrders, base.rolloutConfiguration.enableMyOrders),
     },
-    pipelineConfiguration: { ...base.pipelineConfiguration, ...body.pipelineConfiguration },
+    pipelineConfiguration: {
+      enableTaxHubRecalculation: pipeline?.enableTaxHubRecalculation ?? kept.enableTaxHubRecalculation,
+      compensateShippingChanges: pipeline?.compensateShippingChanges ?? kept.compensateShippingChanges,
+      enablePromotionRecalculation:
+        pipeline?.enablePromotionRecalculation ?? kept.enablePromotionRecalculation,
+      enableNativeTaxRecalculation:
+        pipeline?.enableNativeTaxRecalculation ?? kept.enableNativeTaxRecalculation,
+    },
   }
 }
 
@@ -131,12 +140,35 @@ const unitsOf = (item: { id: string; uniqueId?: string; quantity: number }) => (
 
 type ToBody = NonNullable<ChangeBody['add']>
 
+/** The customer's fields a modification may change, and no other key the body carried (never the email). */
+const CLIENT_FIELDS = [
+  'firstName',
+  'lastName',
+  'documentType',
+  'document',
+  'phone',
+  'corporateName',
+  'tradeName',
+  'corporateDocument',
+  'stateInscription',
+  'corporatePhone',
+  'isCorporate',
+] as const satisfies readonly (keyof ClientProfileChangeBody)[]
+
+const clientFields = (profile: ClientProfileChangeBody): NonNullable<ModificationTarget['client']> =>
+  Object.fromEntries(
+    CLIENT_FIELDS.flatMap((field) => (profile[field] === undefined ? [] : [[field, profile[field]]])),
+  )
+
 function targetOf(to: ToBody): ModificationTarget {
   const profiles = [
     ...(to.clientProfileData ?? []),
     ...to.items.flatMap((item) => item.clientProfileData ?? []),
   ]
-  const client = profiles.reduce<ClientProfileChangeBody | null>((all, p) => ({ ...all, ...p }), null)
+  const client = profiles.reduce<ModificationTarget['client']>(
+    (all, profile) => ({ ...all, ...clientFields(profile) }),
+    null,
+  )
   return {
     items: to.items.map((item) => ({
       ...unitsOf(item),
@@ -375,7 +407,7 @@ export const renderRequest = (order: Order, modification: Modification): ChangeR
 export function renderDetail(
   order: Order,
   modification: Modification,
-  wireCode: (code: string) => string,
+  wireCode: (code: ErrorCode) => string,
 ): ChangeDetail {
   const inProgress = isInProgress(modification)
   const { cancellation } = modification

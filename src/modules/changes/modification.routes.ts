@@ -5,7 +5,6 @@ import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
 import { wireCode } from '../../platform/http-errors.ts'
 import { orderSystemErrorResponses } from '../../platform/http-schemas.ts'
-import type { ErrorCode } from '../../platform/errors.ts'
 import { principalOf, type Resource } from '../../platform/principal.ts'
 import { OrderIdParams } from '../orders/order.schemas.ts'
 import {
@@ -120,7 +119,7 @@ export const modificationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
         principalOf(request),
         request.params.changeOrderId,
         request.params.changeRequestId,
-        (code) => wireCode(code as ErrorCode),
+        wireCode,
       ),
   )
 

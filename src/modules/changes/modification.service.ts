@@ -2,12 +2,13 @@
 // the worker's processing of an order's request, and the account's settings for all of them.
 import { randomUUID } from 'node:crypto'
 import type { Deps } from '../../deps.ts'
-import { AppError, validationFailed } from '../../platform/errors.ts'
+import { AppError, validationFailed, type ErrorCode } from '../../platform/errors.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import type { Order } from '../orders/order.ts'
 import {
-  modificationInProgress,
+  isInProgress,
+  MODIFICATION_ATTEMPTS,
   ORDER_MODIFICATION_JOB,
   type OrderModificationJob,
 } from '../orders/order-modification.ts'
@@ -130,7 +131,7 @@ export async function getChangeDetail(
   principal: Principal,
   orderId: string,
   requestId: string,
-  wireCode: (code: string) => string,
+  wireCode: (code: ErrorCode) => string,
 ): Promise<ChangeDetail> {
   const order = await loadOrder(deps.db, principal, orderId)
   return renderDetail(order, findModification(order, requestId), wireCode)
@@ -164,34 +165,40 @@ export async function getChangeSummary(
 }
 
 function jobOf(payload: unknown): OrderModificationJob {
-  const { account, orderId } = payload as Partial<Record<keyof OrderModificationJob, unknown>>
-  if (typeof account !== 'string' || typeof orderId !== 'string') {
+  const { account, orderId, requestId } = payload as Partial<Record<keyof OrderModificationJob, unknown>>
+  if (typeof account !== 'string' || typeof orderId !== 'string' || typeof requestId !== 'string') {
     throw new Error(`Malformed ${ORDER_MODIFICATION_JOB} payload: ${JSON.stringify(payload)}`)
   }
-  return { account, orderId }
+  return { account, orderId, requestId }
 }
 
 /**
- * The order-modification job: takes the order's request in progress through its steps, each its own change of
- * the order, so that a crash leaves it at a step and the job's next attempt goes on from there. When the last
- * attempt fails too, the request is canceled, so that the order is free for the next one.
+ * The order-modification job: takes the request through its steps, each its own change of the order, so that a
+ * crash leaves it at a step and the job's next attempt goes on from there. Once MODIFICATION_ATTEMPTS attempts
+ * failed, the request is canceled, so that the order is free for the next one; the errors stay in the job's
+ * row and the worker's log, not in what clients read.
  */
 export async function processModification(
   deps: Deps,
   payload: unknown,
-  job: { attempt: number; maxAttempts: number },
+  job: { attempt: number },
 ): Promise<void> {
-  const { account, orderId } = jobOf(payload)
+  const { account, orderId, requestId } = jobOf(payload)
   const actor = systemActor(account)
+  const abandon = () => modify(deps, actor, orderId, abandonModification(requestId, MODIFICATION_ATTEMPTS))
+  if (job.attempt > MODIFICATION_ATTEMPTS) {
+    await abandon()
+    return
+  }
   try {
     for (;;) {
-      const order = await modify(deps, actor, orderId, advanceModification)
-      if (!modificationInProgress(order)) return
+      const order = await modify(deps, actor, orderId, advanceModification(requestId))
+      if (!order.modifications.some((m) => m.requestId === requestId && isInProgress(m))) return
     }
   } catch (err) {
     if (err instanceof AppError && err.code === 'ORDER_NOT_FOUND') return
-    if (job.attempt < job.maxAttempts) throw err
-    const message = err instanceof Error ? err.message : String(err)
-    await modify(deps, actor, orderId, abandonModification(job.attempt, message))
+    if (job.attempt === MODIFICATION_ATTEMPTS) await abandon()
+    // The job keeps the error (its row's last_error, the worker's log); the next attempt finds nothing to do.
+    throw err
   }
 }

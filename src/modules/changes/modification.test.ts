@@ -7,7 +7,7 @@ import { AppError, type ErrorCode } from '../../platform/errors.ts'
 import { cancel } from '../cancellation/cancellation.ts'
 import { notifyInvoice } from '../invoices/invoice.ts'
 import { orderValue, type ModificationSettings, type Order, type Totals } from '../orders/order.ts'
-import { modificationJobs } from '../orders/order-modification.ts'
+import { modificationInProgress, modificationJobs } from '../orders/order-modification.ts'
 import { isFullyInvoiced, packagedValue } from '../orders/order-packages.ts'
 import { ORDER_STATUSES } from '../orders/order-status.ts'
 import { decide, type Decision, type Rule } from '../orders/order-workflow.ts'
@@ -129,8 +129,9 @@ const askFor = (
 const requestOn = (order: Order, body: Body, asking: Asking = {}): Decision =>
   decide(order, ctxAt(asking.now ?? T1), requestModification(askFor(body, asking)))
 
-/** The worker's job as it runs for the order. */
-const advance = (order: Order, now = T1): Decision => decide(order, ctxAt(now), advanceModification)
+/** The worker's job as it runs for the order's request in progress. */
+const advance = (order: Order, now = T1): Decision =>
+  decide(order, ctxAt(now), advanceModification(modificationInProgress(order)?.requestId ?? 'none'))
 
 /** The order once the request is done: asked for, acknowledged and applied, a minute apart. */
 function modified(order: Order, body: Body, asking: Asking = {}): Order {
@@ -533,7 +534,7 @@ describe('plan: shipping', () => {
     )
   })
 
-  it('refuses an entry for no item, or two for one, with CHANGE_LOGISTICS_NOT_FOUND', () => {
+  it('refuses an entry for no item (CHANGE_LOGISTICS_NOT_FOUND), or two for one (CHANGE_LOGISTICS_AMBIGUOUS)', () => {
     const order = handling()
     const shipping =
       (...logisticsInfo: ReturnType<typeof shippedAt>[]) =>
@@ -548,7 +549,7 @@ describe('plan: shipping', () => {
     )
     expectRefusal(
       shipping(shippedAt(order, 700), shippedAt(order, 300)),
-      'CHANGE_LOGISTICS_NOT_FOUND',
+      'CHANGE_LOGISTICS_AMBIGUOUS',
       /^Logistics info is ambiguous: shippingData.logisticsInfo has 2 entries for itemIndex 0\.$/,
     )
   })
@@ -959,14 +960,14 @@ describe('retry, cancel and abandon', () => {
   })
 
   it('abandons the request in progress once its attempts ran out, and nothing when none is', () => {
-    const abandoning = run(asked(), abandonModification(8, 'connection reset'))
+    const abandoning = run(asked(), abandonModification(REQUEST_ID, 8))
     const m = single(abandoning.order.modifications)
     assert.equal(m.status, 'canceled')
     assert.equal(m.cancellation?.code, 'CHANGE_RETRIES_EXHAUSTED')
     assert.equal(m.cancellation?.byUser, false)
-    assert.match(m.cancellation?.reason ?? '', /after 8 failed attempts .* with: connection reset$/)
+    assert.match(m.cancellation?.reason ?? '', /after 8 failed attempts/)
     const done = modified(handling(), { manualDiscountValue: 100 })
-    assert.equal(run(done, abandonModification(8, 'late'), T_LATER).changed, false)
+    assert.equal(run(done, abandonModification(REQUEST_ID, 8), T_LATER).changed, false)
   })
 })
 

@@ -25,6 +25,7 @@ import { fire, record, type Draft, type Rule, type WorkflowContext } from '../or
 import {
   addToLine,
   appendLine,
+  assertOwnSale,
   freeShippingLike,
   lineUniqueId,
   newLine,
@@ -76,26 +77,22 @@ export function plan(
     return from
   }
   const put = (target: ModificationTarget) => {
+    assertLogisticsMatch(order, target)
     const to: ModificationLine[] = []
     target.items.forEach((unit, index) => {
-      const logistics = target.logistics.filter((entry) => entry.itemIndex === index)
-      const joined = putUnits(
-        current,
-        unit,
-        logisticsOf(current, logistics, settings),
-        lineUniqueId(lineIds, place++),
-      )
+      const entries = target.logistics.filter((entry) => entry.itemIndex === index)
+      const joined = putUnits(current, unit, entries, settings, lineUniqueId(lineIds, place++))
       current = joined.order
       to.push(joined.line)
     })
-    assertLogisticsMatch(order, target)
     if (target.client) current = { ...current, client: { ...current.client, ...target.client } }
     return to
   }
-  // Units leave before any join, so that units replaced by the same SKU at the same price rejoin their line.
-  if (request.remove) operations.push({ kind: 'remove', from: take(request.remove), to: [] })
-  for (const { from, to } of request.replace)
-    operations.push({ kind: 'replace', from: take(from), to: put(to) })
+  // Every unit leaves before any joins, so that units replaced by the same SKU at the same price rejoin their line.
+  const removed = request.remove ? take(request.remove) : []
+  const replaced = request.replace.map(({ from, to }) => ({ from: take(from), to }))
+  if (request.remove) operations.push({ kind: 'remove', from: removed, to: [] })
+  for (const { from, to } of replaced) operations.push({ kind: 'replace', from, to: put(to) })
   if (request.add) operations.push({ kind: 'add', from: [], to: put(request.add) })
   const manual = request.manualIncrementValue - request.manualDiscountValue
   current = { ...current, totals: { ...current.totals, change: current.totals.change + manual } }
@@ -190,7 +187,8 @@ type PutUnit = ModificationTarget['items'][number]
 function putUnits(
   order: Order,
   unit: PutUnit,
-  logistics: Logistics | null,
+  entries: ModificationTarget['logistics'],
+  settings: ModificationSettings,
   uniqueId: string,
 ): { order: Order; line: ModificationLine } {
   const named = unit.uniqueId !== null ? lineOf(order, unit, 'add') : -1
@@ -219,6 +217,8 @@ function putUnits(
     )
   }
   const join = named >= 0 ? (joins(named) ? named : -1) : order.items.findIndex((_, index) => joins(index))
+  const templateIndex = Math.max(0, template ? order.items.indexOf(template) : 0)
+  const logistics = logisticsOf(order, entries, settings, templateIndex)
   const joined = order.items[join]
   if (joined) {
     let changed = addToLine(order, join, unit.quantity)
@@ -226,7 +226,6 @@ function putUnits(
     const line = { ...joined, quantity: unit.quantity, itemIndex: join, logistics }
     return { order: changed, line }
   }
-  const templateIndex = Math.max(0, template ? order.items.indexOf(template) : 0)
   const units = { id: unit.id, quantity: unit.quantity, price, measurementUnit, unitMultiplier }
   const line = newLine(template, units, uniqueId)
   const ships = logistics ?? freeShippingLike(order, templateIndex)
@@ -254,17 +253,18 @@ function reship(order: Order, itemIndex: number, logistics: Logistics): Order {
   return { ...order, shipping: { ...order.shipping, logistics: logisticsOfLines }, totals }
 }
 
-/** How the units of one new item ship, from the request's logisticsInfo entry for it, if any. */
+/** How the units of one item ship, from the request's logisticsInfo entry for it, if any: as the line it copies otherwise. */
 function logisticsOf(
   order: Order,
   entries: ModificationTarget['logistics'],
   settings: ModificationSettings,
+  templateIndex: number,
 ): Logistics | null {
   const [entry, other] = entries
   if (!entry) return null
   if (other) {
     throw new AppError(
-      'CHANGE_LOGISTICS_NOT_FOUND',
+      'CHANGE_LOGISTICS_AMBIGUOUS',
       `Logistics info is ambiguous: shippingData.logisticsInfo has ${entries.length} entries for itemIndex ${entry.itemIndex}.`,
     )
   }
@@ -275,7 +275,7 @@ function logisticsOf(
       `Invalid address: order ${order.orderId} ships to address ${address.addressId}, not ${entry.addressId}.`,
     )
   }
-  const base = freeShippingLike(order, 0)
+  const base = freeShippingLike(order, templateIndex)
   // compensateShippingChanges: the order keeps its freight; the modification changes items and prices only.
   const price = settings.compensateShippingChanges ? 0 : entry.price
   return {
@@ -343,9 +343,6 @@ function assertModifiable(order: Order, processing: boolean): void {
       `Cannot Change Cancelled Order: order ${orderId} is canceled.`,
     )
   }
-  if (order.origin === 'Chain') {
-    throw new AppError('CHAIN_ORDER_CHANGE', 'It is not allowed to make modifications to chain orders.')
-  }
   if (order.changes.length > 0) {
     throw new AppError(
       'CHANGE_VERSIONS_MIXED',
@@ -365,13 +362,7 @@ function assertModifiable(order: Order, processing: boolean): void {
       `Invalid change for order: order ${orderId} is ${order.status}; orders are modified only while handling.`,
     )
   }
-  // A seller's order is its marketplace's sale: its value is the marketplace's, which the seller's invoices add up to.
-  if (order.workflow.flow === 'seller' && order.marketplaceAccount !== null) {
-    throw new AppError(
-      'CHANGE_NOT_ALLOWED',
-      `Order ${orderId} was sold by marketplace ${order.marketplaceAccount}: its modifications are the marketplace's, which Ordo does not pass to its sellers yet.`,
-    )
-  }
+  assertOwnSale(order)
 }
 
 /** Preview: the plan of the request on the order as it is, with the refusals the request would get. */
@@ -382,6 +373,12 @@ export function preview(
   lineIds: string,
 ): Plan {
   assertModifiable(order, false)
+  if (order.modifications.length >= MAX_MODIFICATIONS) {
+    throw new AppError(
+      'INVALID_CHANGE',
+      `Order ${order.orderId} already has ${MAX_MODIFICATIONS} modification requests, the most one order keeps.`,
+    )
+  }
   return plan(order, request, settings, lineIds)
 }
 
@@ -425,12 +422,6 @@ export const requestModification =
   (draft, ctx) => {
     const { order } = draft
     const { outcome } = preview(order, ask.request, ask.settings, ask.requestId)
-    if (order.modifications.length >= MAX_MODIFICATIONS) {
-      throw new AppError(
-        'INVALID_CHANGE',
-        `Order ${order.orderId} already has ${MAX_MODIFICATIONS} modification requests, the most one order keeps.`,
-      )
-    }
     const asked: Modification = {
       ...ask,
       status: 'waiting-acknowledgement',
@@ -448,35 +439,37 @@ export const requestModification =
  * it is now, then applied with its money (a charge, or a refund) as one change. A refusal found on the way
  * cancels it, with the refusal as its cancellation data.
  */
-export const advanceModification: Rule = (draft, ctx) => {
-  const current = modificationInProgress(draft.order)
-  if (!current) return draft
-  let planned: Plan
-  try {
-    assertModifiable(draft.order, true)
-    planned = plan(draft.order, current.request, current.settings, current.requestId)
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err
-    return cancel(draft, current, { reason: err.message, code: err.code, byUser: false }, ctx)
+export const advanceModification =
+  (requestId: string): Rule =>
+  (draft, ctx) => {
+    const current = draft.order.modifications.find((m) => m.requestId === requestId)
+    if (!current || !isInProgress(current)) return draft
+    let planned: Plan
+    try {
+      assertModifiable(draft.order, true)
+      planned = plan(draft.order, current.request, current.settings, current.requestId)
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      return cancel(draft, current, { reason: err.message, code: err.code, byUser: false }, ctx)
+    }
+    const { outcome } = planned
+    if (current.status === 'waiting-acknowledgement') {
+      const acknowledged = logged({ ...current, outcome }, 'waiting-confirmation', 'Acknowledged.', ctx)
+      return step(draft, draft.order, acknowledged, 'acknowledged', null, ctx)
+    }
+    const done = logged({ ...current, outcome }, 'done', 'Done.', ctx)
+    const applied = step(draft, planned.order, done, 'done', null, ctx)
+    const paid =
+      outcome.value > 0
+        ? charge(applied, chargedPaymentId(draft.order, current.settings), outcome.value, ctx)
+        : outcome.value < 0
+          ? refund(applied, -outcome.value, ctx)
+          : applied
+    // A partly invoiced order whose value came down to what is invoiced is now invoiced in full.
+    return packagedValue(draft.order, 'Output') > 0 && isFullyInvoiced(paid.order)
+      ? fire(paid, 'invoice', ctx)
+      : paid
   }
-  const { outcome } = planned
-  if (current.status === 'waiting-acknowledgement') {
-    const acknowledged = logged({ ...current, outcome }, 'waiting-confirmation', 'Acknowledged.', ctx)
-    return step(draft, draft.order, acknowledged, 'acknowledged', null, ctx)
-  }
-  const done = logged({ ...current, outcome }, 'done', 'Done.', ctx)
-  const applied = step(draft, planned.order, done, 'done', null, ctx)
-  const paid =
-    outcome.value > 0
-      ? charge(applied, chargedPaymentId(draft.order, current.settings), outcome.value, ctx)
-      : outcome.value < 0
-        ? refund(applied, -outcome.value, ctx)
-        : applied
-  // A partly invoiced order whose value came down to what is invoiced is now invoiced in full.
-  return packagedValue(draft.order, 'Output') > 0 && isFullyInvoiced(paid.order)
-    ? fire(paid, 'invoice', ctx)
-    : paid
-}
 
 function chargedPaymentId(order: Order, settings: ModificationSettings): string {
   const payment = chargeablePayment(order, settings.customPaymentSystemsAllowed)
@@ -549,10 +542,10 @@ export const cancelModification =
 
 /** The worker's last attempt failed too: the request is canceled, and the order free for the next one. */
 export const abandonModification =
-  (attempts: number, error: string): Rule =>
+  (requestId: string, attempts: number): Rule =>
   (draft, ctx) => {
-    const current = modificationInProgress(draft.order)
-    if (!current) return draft
-    const reason = `Canceled after ${attempts} failed attempts to process it; the last failed with: ${error}`
+    const current = draft.order.modifications.find((m) => m.requestId === requestId)
+    if (!current || !isInProgress(current)) return draft
+    const reason = `Canceled after ${attempts} failed attempts to process it; send it again, or ask the store's operator about request ${requestId}.`
     return cancel(draft, current, { reason, code: 'CHANGE_RETRIES_EXHAUSTED', byUser: false }, ctx)
   }

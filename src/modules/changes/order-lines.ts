@@ -1,8 +1,24 @@
 // Units leaving and joining an order's item lines, with its totals following: what register modifications (v1)
-// and order modifications (v2) both do to an order. Lines are never taken out, as invoices name them by index;
+// and order modifications (v2) both do to an order, and the orders neither may change. Lines are never taken out, as invoices name them by index;
 // a line whose units all left stays with quantity 0. Pure.
 import { AppError } from '../../platform/errors.ts'
 import type { Logistics, Order, OrderItem } from '../orders/order.ts'
+
+/**
+ * Orders whose value is not the account's to change: chain orders, and a seller's order a marketplace on this
+ * server sold (a change here would not reach the marketplace's order, whose value its invoices add up to).
+ */
+export function assertOwnSale(order: Order): void {
+  if (order.origin === 'Chain') {
+    throw new AppError('CHAIN_ORDER_CHANGE', 'It is not allowed to make modifications to chain orders.')
+  }
+  if (order.workflow.flow === 'seller' && order.marketplaceAccount !== null) {
+    throw new AppError(
+      'CHANGE_NOT_ALLOWED',
+      `Order ${order.orderId} was sold by marketplace ${order.marketplaceAccount}: its modifications are the marketplace's, which Ordo does not pass to its sellers yet.`,
+    )
+  }
+}
 
 /** As many lines as an order can be placed with. */
 export const MAX_ITEM_LINES = 500

@@ -17,6 +17,7 @@ import { fire, record, type Rule } from '../orders/order-workflow.ts'
 import {
   addToLine,
   appendLine,
+  assertOwnSale,
   freeShippingLike,
   lineUniqueId,
   newLine,
@@ -137,24 +138,15 @@ function assertWellFormed(input: ChangeInput): void {
 }
 
 function assertChangeable(order: Order): void {
-  if (order.origin === 'Chain') {
-    throw new AppError('CHAIN_ORDER_CHANGE', 'It is not allowed to make modifications to chain orders.')
-  }
   if (!CHANGEABLE.includes(order.status)) {
     throw new AppError(
       'CHANGE_NOT_ALLOWED',
       `It is only allowed to register an order modification when the order is in handling: status = handling, waiting for fulfillment or ready for invoicing. Order ${order.orderId} is ${order.status}.`,
     )
   }
-  // A seller's order is its marketplace's sale: a change made here would not reach the marketplace's order,
-  // whose value the seller's invoices must add up to.
-  if (order.workflow.flow === 'seller' && order.marketplaceAccount !== null) {
-    throw new AppError(
-      'CHANGE_NOT_ALLOWED',
-      `Order ${order.orderId} was sold by marketplace ${order.marketplaceAccount}: its modifications are the marketplace's, which Ordo does not pass to its sellers yet.`,
-    )
-  }
-  if (order.modifications.length > 0) {
+  assertOwnSale(order)
+  // A canceled request changed nothing; one in progress or done has, or will have.
+  if (order.modifications.some((m) => m.status !== 'canceled')) {
     throw new AppError(
       'CHANGE_VERSIONS_MIXED',
       `Order ${order.orderId} has order modifications (PATCH /api/order-system/orders/${order.orderId}/changes); register modifications (v1) and order modifications (v2) cannot be mixed on one order.`,

@@ -7,12 +7,19 @@ import type { Changed } from './order-workflow.ts'
 
 export const ORDER_MODIFICATION_JOB = 'order-modification'
 
-/** Attempts before a request that keeps failing is canceled (SalesOrderSystem017): about four minutes of retries. */
+/** Attempts at processing a request before it is canceled (SalesOrderSystem017): about two minutes of retries. */
 export const MODIFICATION_ATTEMPTS = 8
+
+/**
+ * The job's own attempts go beyond those, so that a request is canceled even when the worker of its last attempt
+ * vanished or the cancellation itself failed: a dead job would leave the order blocked behind it.
+ */
+const JOB_ATTEMPTS = MODIFICATION_ATTEMPTS + 2
 
 export interface OrderModificationJob {
   account: string
   orderId: string
+  requestId: string
 }
 
 export const isInProgress = (modification: Modification): boolean =>
@@ -23,24 +30,25 @@ export const modificationInProgress = (order: Order): Modification | undefined =
   order.modifications.find(isInProgress)
 
 /**
- * A request, or a retry of one, asks for the order's one processing job; asked for again while it waits, the
- * job is brought forward (a retry runs now rather than after its backoff).
+ * A request, or a retry of one, asks for the request's processing job; asked for again while it waits, the job
+ * is brought forward (a retry runs now rather than after its backoff).
  */
 export function modificationJobs(decision: Changed): JobRequest[] {
   const { order } = decision
-  const asked = decision.events.find(
-    (event) =>
-      event.kind === 'modification' && (event.data.action === 'requested' || event.data.action === 'retried'),
-  )
-  if (!asked) return []
-  return [
-    {
-      kind: ORDER_MODIFICATION_JOB,
-      payload: { account: order.account, orderId: order.orderId } satisfies OrderModificationJob,
-      dueAt: asked.currentChange,
-      concurrencyKey: `${ORDER_MODIFICATION_JOB}:${order.account}:${order.orderId}`,
-      coalesce: true,
-      maxAttempts: MODIFICATION_ATTEMPTS,
-    },
-  ]
+  return decision.events.flatMap((event) => {
+    if (event.kind !== 'modification') return []
+    if (event.data.action !== 'requested' && event.data.action !== 'retried') return []
+    const { requestId } = event.data
+    return [
+      {
+        kind: ORDER_MODIFICATION_JOB,
+        payload: { account: order.account, orderId: order.orderId, requestId } satisfies OrderModificationJob,
+        dueAt: event.currentChange,
+        // Per request, so that each request has its own attempts.
+        concurrencyKey: `${ORDER_MODIFICATION_JOB}:${order.account}:${order.orderId}:${requestId}`,
+        coalesce: true,
+        maxAttempts: JOB_ATTEMPTS,
+      },
+    ]
+  })
 }

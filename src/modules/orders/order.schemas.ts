@@ -413,7 +413,7 @@ export const ModificationEventDataSchema = Type.Object({
   action: Type.Enum(MODIFICATION_ACTIONS),
   status: Type.Enum(MODIFICATION_STATUSES),
   valueChange: Nullable(Type.Integer({ description: "Cents the order's value moved by, once done." })),
-  message: Nullable(Type.String({ description: 'Why it was canceled or retried.' })),
+  message: Nullable(Type.String({ description: 'Why it was canceled.' })),
 })
 
 export const TOTAL_IDS = ['Items', 'Discounts', 'Shipping', 'Tax', 'Change'] as const

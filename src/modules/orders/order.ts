@@ -1,6 +1,6 @@
 // The order as the rules see it: Ordo's typed record of one seller's part of a purchase. The VTEX Get order
 // document is rendered from it (order-document.ts); nothing here knows the wire format.
-import { orderNotFound, validationFailed } from '../../platform/errors.ts'
+import { orderNotFound, validationFailed, type ErrorCode } from '../../platform/errors.ts'
 import type { CancellationRequest, LedgerEntry } from './order.schemas.ts'
 import type { OrderFlow, OrderStatus, Trigger, WorkflowInstance } from './order-status.ts'
 
@@ -134,7 +134,7 @@ export interface Totals {
   discounts: number
   shipping: number
   tax: number
-  /** Registered changes' increments less their discounts (VTEX's `Change` total). */
+  /** Changes' and modifications' increments less their discounts (VTEX's `Change` total). */
   change: number
 }
 
@@ -359,7 +359,7 @@ export interface Modification {
   outcome: ModificationOutcome
   /** Each step it went through, oldest first. */
   log: { date: string; status: ModificationStatus; message: string }[]
-  cancellation: { date: string; reason: string; code: string | null; byUser: boolean } | null
+  cancellation: { date: string; reason: string; code: ErrorCode | null; byUser: boolean } | null
 }
 
 /** The request, with what the wire format leaves out filled in. */
