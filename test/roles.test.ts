@@ -5,7 +5,7 @@ import diagnostics from 'node:diagnostics_channel'
 import { it, type TestContext } from 'node:test'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import { createShopperToken } from '../src/modules/access/access.service.ts'
-import { ROLE_NAMES, ROLES } from '../src/modules/access/roles.ts'
+import { EXTERNAL_SELLER_ROLE, ROLE_NAMES, ROLES } from '../src/modules/access/roles.ts'
 import { putSeller } from '../src/modules/sellers/seller.service.ts'
 import type { Resource } from '../src/platform/principal.ts'
 import { api } from './api.ts'
@@ -13,8 +13,11 @@ import { exampleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 import type { Dialect } from '../src/db/database.ts'
 
-/** Who may call a route: any one of the resources, shopper tokens too when `shoppers`; or anyone. */
-type Access = { anyOf: readonly Resource[]; shoppers?: true } | 'public'
+/**
+ * Who may call a route: any one of the resources, shopper tokens too when `shoppers`, and an external seller's
+ * callback key only when `externalSellers` (whatever its role's resources); or anyone.
+ */
+type Access = { anyOf: readonly Resource[]; shoppers?: true; externalSellers?: true } | 'public'
 
 const VIEW_ORDER: Access = { anyOf: ['View order', 'Orders Full Access'] }
 const USER_ORDERS: Access = {
@@ -31,15 +34,24 @@ const TABLE: Record<string, Access> = {
   'GET /api/oms/user/orders': USER_ORDERS,
   'GET /api/oms/user/orders/:orderId': USER_ORDERS,
   'POST /api/oms/pvt/orders/:orderId/start-handling': { anyOf: ['Change order workflow status'] },
-  'POST /api/oms/pvt/orders/:orderId/cancel': { anyOf: ['Cancel order'] },
+  'POST /api/oms/pvt/orders/:orderId/cancel': { anyOf: ['Cancel order'], externalSellers: true },
   'POST /api/oms/pvt/orders/:orderId/interactions': { anyOf: ['Orders Full Access'] },
   'GET /api/oms/pvt/orders/:orderId/conversation-message': { anyOf: ['Orders Full Access'] },
   'GET /api/oms/pvt/orders/:orderId/payment-transaction': { anyOf: ['View order'] },
   'POST /api/oms/pvt/orders/:orderId/payments/:paymentId/payment-notification': { anyOf: ['Notify payment'] },
   'POST /api/ordo/pvt/orders/:orderId/payments/:paymentId/payment-denial': { anyOf: ['Notify payment'] },
-  'POST /api/oms/pvt/orders/:orderId/invoice': { anyOf: ['Notify invoice', 'Notify refund'] },
-  'PATCH /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber': { anyOf: ['Notify invoice'] },
-  'PUT /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber/tracking': { anyOf: ['Notify invoice'] },
+  'POST /api/oms/pvt/orders/:orderId/invoice': {
+    anyOf: ['Notify invoice', 'Notify refund'],
+    externalSellers: true,
+  },
+  'PATCH /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber': {
+    anyOf: ['Notify invoice'],
+    externalSellers: true,
+  },
+  'PUT /api/oms/pvt/orders/:orderId/invoice/:invoiceNumber/tracking': {
+    anyOf: ['Notify invoice'],
+    externalSellers: true,
+  },
   'GET /api/orders/feed/config': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
   // §3a lists both resources for writes too; Ordo lets the view-only one read only (docs/compatibility.md).
   'POST /api/orders/feed/config': { anyOf: ['Feed v3 and Hook Admin'] },
@@ -78,7 +90,10 @@ const TABLE: Record<string, Access> = {
   'GET /api/orders/pvt/document/:orderId/change-summary': { anyOf: ['OMS Viewer', 'Orders Full Access'] },
   // Checkout and Orders API routes §3a has no table for: the customer's request, and the store's answer to it.
   'POST /api/checkout/pub/orders/:orderId/user-cancel-request': { anyOf: ['Cancel order'], shoppers: true },
-  'POST /api/orders/pvt/document/:orderId/deny-cancellation-request': { anyOf: ['Cancel order'] },
+  'POST /api/orders/pvt/document/:orderId/deny-cancellation-request': {
+    anyOf: ['Cancel order'],
+    externalSellers: true,
+  },
   'POST /api/vtexid/apptoken/login': 'public',
   // Ordo's own (docs/compatibility.md, Access and Orders).
   'POST /api/oms/pvt/orders': { anyOf: ['Orders Full Access', 'Change order'] },
@@ -124,6 +139,7 @@ type Caller = (typeof CALLERS)[number]
 function allowed(access: Access, caller: Caller): boolean {
   if (access === 'public') return true
   if (caller === SHOPPER) return access.shoppers === true
+  if (caller === EXTERNAL_SELLER_ROLE && access.externalSellers !== true) return false
   const held: readonly Resource[] = ROLES[caller]
   return access.anyOf.some((resource) => held.includes(resource))
 }

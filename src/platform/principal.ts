@@ -42,6 +42,11 @@ export interface GuardOptions {
   anyOf?: readonly Resource[]
   /** Shopper tokens may call the route; the service checks that the order is theirs. */
   shoppers?: boolean
+  /**
+   * An external seller's callback key may call the route, for the orders its seller fulfils (the service decides
+   * as that seller). Without it the key is refused, whatever resources its role holds.
+   */
+  externalSellers?: boolean
 }
 
 /** Builds a route's onRequest hook: 401 without valid credentials, 403 without the resource or for another account. */

@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.ts'
 import { attachPrincipal, canAccess, type Guard } from '../../platform/principal.ts'
 import { accountExists } from '../accounts/account.service.ts'
 import { authenticate, type Credentials } from './access.service.ts'
+import { EXTERNAL_SELLER_ROLE } from './roles.ts'
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name]
@@ -43,6 +44,13 @@ export function createGuard(deps: Deps): Guard {
       : options.anyOf !== undefined && canAccess(principal, options.anyOf)
     if (!allowed) {
       throw new AppError('FORBIDDEN', 'The credentials are not enabled to access the service.')
+    }
+    // The role's resources (Cancel order) open routes a seller has no business on, such as modifications.
+    if (principal.roles.includes(EXTERNAL_SELLER_ROLE) && options.externalSellers !== true) {
+      throw new AppError(
+        'FORBIDDEN',
+        `This key has the role ${EXTERNAL_SELLER_ROLE}: it sends its seller's invoices, tracking and cancellations, and may call nothing else.`,
+      )
     }
     const named = await namedAccount(request, principal.account, accountNames)
     if (named !== undefined && named !== principal.account) {

@@ -14,7 +14,7 @@ export const cancellationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
   app.post(
     '/api/oms/pvt/orders/:orderId/cancel',
     {
-      onRequest: guard({ anyOf: ['Cancel order'] }),
+      onRequest: guard({ anyOf: ['Cancel order'], externalSellers: true }),
       schema: {
         operationId: 'CancelOrder',
         summary: 'Cancel order',
@@ -51,7 +51,7 @@ export const cancellationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
   app.post(
     '/api/orders/pvt/document/:orderId/deny-cancellation-request',
     {
-      onRequest: guard({ anyOf: ['Cancel order'] }),
+      onRequest: guard({ anyOf: ['Cancel order'], externalSellers: true }),
       schema: {
         summary: 'Deny a cancellation request',
         description:

@@ -16,7 +16,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.post(
     '/api/oms/pvt/orders/:orderId/invoice',
     {
-      onRequest: guard({ anyOf: ['Notify invoice', 'Notify refund'] }),
+      onRequest: guard({ anyOf: ['Notify invoice', 'Notify refund'], externalSellers: true }),
       schema: {
         operationId: 'InvoiceNotification',
         summary: 'Order invoice notification',
@@ -34,7 +34,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.patch(
     '/api/oms/pvt/orders/:orderId/invoice/:invoiceNumber',
     {
-      onRequest: guard({ anyOf: ['Notify invoice'] }),
+      onRequest: guard({ anyOf: ['Notify invoice'], externalSellers: true }),
       schema: {
         operationId: 'Updatepartialinvoice.SendTrackingNumber',
         summary: "Update order's partial invoice (send tracking number)",
@@ -55,7 +55,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.put(
     '/api/oms/pvt/orders/:orderId/invoice/:invoiceNumber/tracking',
     {
-      onRequest: guard({ anyOf: ['Notify invoice'] }),
+      onRequest: guard({ anyOf: ['Notify invoice'], externalSellers: true }),
       schema: {
         operationId: 'UpdateTrackingStatus',
         summary: 'Update order tracking status',
