@@ -7,9 +7,9 @@ import type { Principal } from '../../platform/principal.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import type { Order } from '../orders/order.ts'
 import {
-  isInProgress,
   MODIFICATION_ATTEMPTS,
   ORDER_MODIFICATION_JOB,
+  requestInProgress,
   type OrderModificationJob,
 } from '../orders/order-modification.ts'
 import { changeOrder, loadOrder, systemActor, type Actor } from '../orders/order.service.ts'
@@ -193,7 +193,7 @@ export async function processModification(
   try {
     for (;;) {
       const order = await modify(deps, actor, orderId, advanceModification(requestId))
-      if (!order.modifications.some((m) => m.requestId === requestId && isInProgress(m))) return
+      if (!requestInProgress(order, requestId)) return
     }
   } catch (err) {
     if (err instanceof AppError && err.code === 'ORDER_NOT_FOUND') return

@@ -17,7 +17,7 @@ import {
   type Order,
 } from '../orders/order.ts'
 import type { ModificationEventData } from '../orders/order.schemas.ts'
-import { isInProgress, modificationInProgress } from '../orders/order-modification.ts'
+import { isInProgress, modificationInProgress, requestInProgress } from '../orders/order-modification.ts'
 import { isFullyInvoiced, packagedValue, unitsLeft } from '../orders/order-packages.ts'
 import { charge, chargeablePayment, refund } from '../orders/order-payment.ts'
 import type { OrderStatus } from '../orders/order-status.ts'
@@ -442,8 +442,8 @@ export const requestModification =
 export const advanceModification =
   (requestId: string): Rule =>
   (draft, ctx) => {
-    const current = draft.order.modifications.find((m) => m.requestId === requestId)
-    if (!current || !isInProgress(current)) return draft
+    const current = requestInProgress(draft.order, requestId)
+    if (!current) return draft
     let planned: Plan
     try {
       assertModifiable(draft.order, true)
@@ -544,8 +544,8 @@ export const cancelModification =
 export const abandonModification =
   (requestId: string, attempts: number): Rule =>
   (draft, ctx) => {
-    const current = draft.order.modifications.find((m) => m.requestId === requestId)
-    if (!current || !isInProgress(current)) return draft
+    const current = requestInProgress(draft.order, requestId)
+    if (!current) return draft
     const reason = `Canceled after ${attempts} failed attempts to process it; send it again, or ask the store's operator about request ${requestId}.`
     return cancel(draft, current, { reason, code: 'CHANGE_RETRIES_EXHAUSTED', byUser: false }, ctx)
   }

@@ -25,6 +25,10 @@ export interface OrderModificationJob {
 export const isInProgress = (modification: Modification): boolean =>
   modification.status === 'waiting-acknowledgement' || modification.status === 'waiting-confirmation'
 
+/** The request `requestId` while it is processed; undefined once it is done or canceled, or when unknown. */
+export const requestInProgress = (order: Order, requestId: string): Modification | undefined =>
+  order.modifications.find((m) => m.requestId === requestId && isInProgress(m))
+
 /** The modification being processed, if any: an order has at most one. */
 export const modificationInProgress = (order: Order): Modification | undefined =>
   order.modifications.find(isInProgress)

@@ -174,11 +174,7 @@ async function save(
   for (const model of deps.readModels) await model.ordersSaved(trx, [order])
   await events.insertEvents(trx, [eventsOf(version, actor, now)])
   const timeout = timeoutJob(before, order)
-  const jobs = [
-    ...(timeout ? [timeout] : []),
-    ...messageJobs(order, decision),
-    ...modificationJobs({ ...decision, order }),
-  ]
+  const jobs = [...(timeout ? [timeout] : []), ...messageJobs(order, decision), ...modificationJobs(decision)]
   if (jobs.length > 0) await deps.jobs.enqueue(trx, jobs)
   return { ...decision, order, document: write.document }
 }
