@@ -8,6 +8,7 @@ import { CredentialCache } from './platform/credential-cache.ts'
 import type { JobScheduler } from './platform/jobs.ts'
 import { createMetrics } from './platform/metrics.ts'
 import type { OrderReadModel } from './platform/read-models.ts'
+import { Signal } from './platform/signal.ts'
 
 export const READ_MODELS: readonly OrderReadModel[] = [searchIndex]
 
@@ -23,5 +24,6 @@ export const assembleDeps = (
   jobs,
   metrics: createMetrics(),
   readModels: READ_MODELS,
+  eventsCommitted: new Signal(),
   publicUrl,
 })

@@ -6,6 +6,7 @@ import type { JobScheduler } from './platform/jobs.ts'
 import type { Metrics } from './platform/metrics.ts'
 import type { Guard } from './platform/principal.ts'
 import type { OrderReadModel } from './platform/read-models.ts'
+import type { Signal } from './platform/signal.ts'
 
 export interface Deps extends DbHandle {
   clock: Clock
@@ -14,6 +15,11 @@ export interface Deps extends DbHandle {
   metrics: Metrics
   /** Kept by the order core's write path, in its transaction: the search index of List orders. */
   readModels: readonly OrderReadModel[]
+  /**
+   * Notified once this process has committed order events (the write path, intake, the seed), so readers of
+   * the event stream look at once; events other processes write are found by their next look.
+   */
+  eventsCommitted: Signal
   /**
    * Where this server is reached from outside (ORDO_PUBLIC_URL), without a trailing slash: the
    * marketplaceServicesEndpoint a placement gives an external seller to call back. Null when not configured.

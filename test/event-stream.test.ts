@@ -4,7 +4,6 @@ import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { sql } from 'kysely'
 import type { Db } from '../src/db/database.ts'
-import type { OrderEventDraft } from '../src/modules/orders/order-event.ts'
 import { assertNothingWritten, insertEvents } from '../src/modules/orders/order-event.repository.ts'
 import {
   prepareStoredOrders,
@@ -15,7 +14,7 @@ import {
   type StreamPosition,
 } from '../src/modules/orders/order.service.ts'
 import { api } from './api.ts'
-import { singleOrder } from './fixtures.ts'
+import { interactionEvent, singleOrder } from './fixtures.ts'
 import { describeEachDialect, DIALECTS, startTestApp, type TestApp } from './harness.ts'
 import { INTAKE_STATES } from './workflow-log.ts'
 
@@ -60,16 +59,6 @@ async function drainUntil(test: TestApp, from: StreamPosition, count: number) {
   return { seen, next }
 }
 
-const interaction = (message: string): OrderEventDraft => ({
-  kind: 'interaction',
-  data: { source: 'test', message },
-  domain: 'Marketplace',
-  state: 'payment-pending',
-  lastState: 'payment-pending',
-  lastChange: null,
-  currentChange: '2026-03-02T12:00:00.000Z',
-})
-
 const append = (db: Db, orderId: string, orderVersion: number) =>
   insertEvents(db, [
     {
@@ -78,7 +67,7 @@ const append = (db: Db, orderId: string, orderVersion: number) =>
       orderVersion,
       origin: { account: 'acme', key: 'test' },
       createdAt: '2026-03-02T12:00:00.000Z',
-      events: [interaction(`${orderId} v${orderVersion}`)],
+      events: [interactionEvent(`${orderId} v${orderVersion}`)],
     },
   ])
 

@@ -1,5 +1,6 @@
 // Request bodies for tests, built from the example order.
 import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
+import type { OrderEventDraft } from '../src/modules/orders/order-event.ts'
 import type { Package } from '../src/modules/orders/order.ts'
 
 /**
@@ -148,3 +149,14 @@ export const BRL_STORE_PREFERENCES = {
   currencySymbol: 'R$',
   timeZone: 'E. South America Standard Time',
 }
+
+/** An interaction event as a rule records it: the smallest event, for tests that write the log directly. */
+export const interactionEvent = (message: string): OrderEventDraft => ({
+  kind: 'interaction',
+  data: { source: 'test', message },
+  domain: 'Marketplace',
+  state: 'payment-pending',
+  lastState: 'payment-pending',
+  lastChange: null,
+  currentChange: '2026-03-02T12:00:00.000Z',
+})

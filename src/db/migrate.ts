@@ -21,6 +21,7 @@ import * as sellers from './migrations/0016-sellers.ts'
 import * as sellerCallbackKeys from './migrations/0017-seller-callback-keys.ts'
 import * as affiliates from './migrations/0018-affiliates.ts'
 import * as modificationSettings from './migrations/0019-modification-settings.ts'
+import * as accountEventStream from './migrations/0020-account-event-stream.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0017-seller-callback-keys': sellerCallbackKeys,
   '0018-affiliates': affiliates,
   '0019-modification-settings': modificationSettings,
+  '0020-account-event-stream': accountEventStream,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

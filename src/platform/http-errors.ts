@@ -64,6 +64,7 @@ const ERRORS: Record<ErrorCode, ErrorShape> = {
   CHANGE_PRICE_UNKNOWN: { status: 400, vtexCode: 'OMS023' },
   CHANGE_CANNOT_CANCEL: { status: 409, vtexCode: 'OMS024' },
   MODIFICATIONS_DISABLED: { status: 403, vtexCode: 'OMS025' },
+  NOT_ACCEPTABLE: { status: 406, vtexCode: 'OMS026' },
   INTERNAL: { status: 500, vtexCode: 'OMS500' },
 }
 
@@ -187,6 +188,11 @@ function fieldPath(instancePath: string, extra?: unknown): string {
 
 function describeIssue(issue: AjvIssue): string {
   const { params } = issue
+  // A key that a closed list of names (propertyNames' enum: StrictQuery) does not have.
+  if (issue.keyword === 'enum' && issue.propertyName !== undefined) {
+    const allowed = (params.allowedValues as unknown[]).join(', ')
+    return `${fieldPath(issue.instancePath, issue.propertyName)} is not allowed (allowed: ${allowed})`
+  }
   switch (issue.keyword) {
     case 'required':
       return `${fieldPath(issue.instancePath, params.missingProperty)} is required`

@@ -1,6 +1,6 @@
 // Wire schemas shared by routes: VTEX's error envelope, receipts, and the headers Ordo sends out.
 import type { FastifyReply } from 'fastify'
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TProperties } from 'typebox'
 import {
   HEADER_NAME_PATTERN,
   HEADER_VALUE_PATTERN,
@@ -56,6 +56,16 @@ export const OutboundHeadersSchema = (description: string) =>
     Type.String({ maxLength: MAX_HEADER_VALUE, pattern: HEADER_VALUE_PATTERN }),
     { maxProperties: MAX_OUTBOUND_HEADERS, description },
   )
+
+/**
+ * A query string that refuses parameters it does not list (400 naming the first), for Ordo's own routes where a
+ * misspelt parameter would otherwise be ignored and change what the call acts on (`appkey=` for `appKey=`).
+ */
+export const StrictQuery = <Properties extends TProperties>(properties: Properties) =>
+  Type.Object(properties, { propertyNames: Type.Enum([...Object.keys(properties), ...ACCOUNT_NAME_PARAMS]) })
+
+/** Every route takes the account's name as VTEX's clients send it, which the guard checks (`?an=`). */
+const ACCOUNT_NAME_PARAMS = ['an', 'accountName']
 
 /** The error responses a guarded route can give, for the OpenAPI document. */
 export const errorResponses = (...statuses: number[]) =>

@@ -1,6 +1,6 @@
 // Operators' metrics: one prom-client registry per app (tests build many apps in one process, so never the
 // global one), holding the counters and histograms that use cases and the worker increment.
-import { Counter, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 /** How one hook delivery attempt ended: accepted, to be tried again, or given up on. */
 export const HOOK_OUTCOMES = ['delivered', 'retry', 'failed'] as const
@@ -13,6 +13,8 @@ export interface Metrics {
   hookDeliveries: Counter<'outcome'>
   /** From sending a hook delivery to its answer (or its failure), in seconds. */
   hookDeliverySeconds: Histogram
+  /** Clients following the events stream (GET /api/ordo/pvt/events/stream) right now. */
+  eventStreamsOpen: Gauge
 }
 
 export function createMetrics(): Metrics {
@@ -39,6 +41,11 @@ export function createMetrics(): Metrics {
       help: 'Time from sending a hook delivery to its answer or failure, in seconds.',
       // The delivery timeout is 5 s, so the buckets stop there.
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    eventStreamsOpen: new Gauge({
+      name: 'ordo_event_streams_open',
+      help: 'Clients following the order events stream (Server-Sent Events) on this server now.',
       registers,
     }),
   }

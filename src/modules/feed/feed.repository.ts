@@ -180,6 +180,31 @@ export async function queueStatsOfAccount(
 }
 
 /**
+ * Every feed of the account with its configuration and queue (items waiting, hidden or not, and the oldest one's
+ * time), in one statement. The items are counted over the (account, app_key, enqueued_at) index alone.
+ */
+export async function feedsOfAccount(
+  db: Db,
+  account: string,
+): Promise<(FeedConfigRow & { quantity: number; oldest: string | null })[]> {
+  const rows = await db
+    .selectFrom('feed_configs as c')
+    .leftJoin('feed_items as i', (join) =>
+      join.onRef('i.account', '=', 'c.account').onRef('i.app_key', '=', 'c.app_key'),
+    )
+    .selectAll('c')
+    .select((eb) => [
+      eb.fn.count<number | string>('i.enqueued_at').as('quantity'),
+      eb.fn.min('i.enqueued_at').as('oldest'),
+    ])
+    .where('c.account', '=', account)
+    // The configuration's key: PostgreSQL takes its other columns as depending on it.
+    .groupBy(['c.account', 'c.app_key'])
+    .execute()
+  return rows.map((row) => ({ ...row, quantity: Number(row.quantity) }))
+}
+
+/**
  * The cursor of a stream reader, locked for the rest of the transaction on PostgreSQL so that one process at a
  * time moves it (SQLite's single writer does the same by itself). Created at the start on first use.
  */

@@ -17,10 +17,12 @@ import {
   FeedQuerySchema,
   FeedV2ItemSchema,
 } from './feed.schemas.ts'
+import { IntegrationsSchema } from './integrations.schemas.ts'
 import {
   commitFeedItems,
   deleteFeedConfig,
   getFeedConfig,
+  integrationsOf,
   retrieveFeedItems,
   retrieveFeedV2Items,
   saveFeedConfig,
@@ -92,6 +94,21 @@ export const feedRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { de
       await deleteFeedConfig(deps, principalOf(request))
       return reply.status(200).send()
     },
+  )
+
+  app.get(
+    '/api/ordo/pvt/integrations',
+    {
+      onRequest: guard(VIEW),
+      schema: {
+        summary: 'Every feed and hook of the account (Ordo)',
+        description:
+          "Ordo: each AppKey's feed (filter, queue, items waiting) and hook (filter, URL, the names of its headers, whether it signs, its deliveries per status), sorted by AppKey. Header values and secrets are never shown.",
+        tags: ['Ordo'],
+        response: { 200: IntegrationsSchema, ...errorResponses() },
+      },
+    },
+    async (request) => integrationsOf(deps, principalOf(request)),
   )
 
   app.post(

@@ -8,7 +8,7 @@ import type { Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import { eventsAfter, readEventStream, takeVersionDocuments, versionKey } from '../orders/order.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
-import { hookSubscriptions, queueHookDeliveries } from './hook.service.ts'
+import { hookOverviews, hookSubscriptions, queueHookDeliveries } from './hook.service.ts'
 import {
   feedEventId,
   feedFilterOf,
@@ -29,6 +29,7 @@ import type {
   FeedItemDocument,
   FeedV2ItemDocument,
 } from './feed.schemas.ts'
+import type { IntegrationsDocument } from './integrations.schemas.ts'
 
 /** The fan-out's row in stream_cursors. */
 const FAN_OUT = 'feed-fan-out'
@@ -91,6 +92,31 @@ export async function feedQueues(
     quantity,
     oldestAgeSeconds: ageInSeconds(deps, oldest),
   }))
+}
+
+/**
+ * GET /api/ordo/pvt/integrations: every feed and hook of the caller's account, each sorted by AppKey, in a fixed
+ * number of statements whatever the number of keys. Hook header values are never shown.
+ */
+export async function integrationsOf(deps: Deps, principal: Principal): Promise<IntegrationsDocument> {
+  const [configs, hooks] = await Promise.all([
+    feeds.feedsOfAccount(deps.db, principal.account),
+    hookOverviews(deps, principal.account),
+  ])
+  const feedList = configs.map((row) => ({
+    appKey: row.app_key,
+    filter: filterDocument(JSON.parse(row.filter_json) as FeedFilter),
+    queue: {
+      visibilityTimeoutInSeconds: row.visibility_timeout_s,
+      MessageRetentionPeriodInSeconds: row.retention_s,
+    },
+    quantity: row.quantity,
+    approximateAgeOfOldestMessageInSeconds: ageInSeconds(deps, row.oldest),
+  }))
+  // In code points, the same on both databases (a PostgreSQL collation may sort letters' cases together).
+  const byAppKey = (a: { appKey: string }, b: { appKey: string }) =>
+    a.appKey < b.appKey ? -1 : a.appKey > b.appKey ? 1 : 0
+  return { feeds: feedList.sort(byAppKey), hooks: hooks.sort(byAppKey) }
 }
 
 /** Creates or changes the feed; a new feed receives only what happens after it is created. */

@@ -29,6 +29,30 @@ export const findHook = (db: Db, { account, appKey }: HookKey): Promise<HookConf
 export const listHooks = (db: Db): Promise<HookConfigRow[]> =>
   db.selectFrom('hook_configs').selectAll().execute()
 
+/** Every hook of the account. */
+export const listHooksOfAccount = (db: Db, account: string): Promise<HookConfigRow[]> =>
+  db.selectFrom('hook_configs').selectAll().where('account', '=', account).execute()
+
+/**
+ * How many deliveries each hook of the account has in each stored status, counted in one statement over the
+ * (account, app_key, status, id) index: no row is read, only index entries.
+ */
+export async function deliveryCountsOfAccount(
+  db: Db,
+  account: string,
+): Promise<{ appKey: string; status: StoredDeliveryStatus; count: number }[]> {
+  const rows = await db
+    .selectFrom('hook_deliveries')
+    .select((eb) => ['app_key', 'status', eb.fn.countAll<number | string>().as('count')])
+    .where('account', '=', account)
+    .where('app_key', 'in', (eb) =>
+      eb.selectFrom('hook_configs').select('app_key').where('account', '=', account),
+    )
+    .groupBy(['app_key', 'status'])
+    .execute()
+  return rows.map((row) => ({ appKey: row.app_key, status: row.status, count: Number(row.count) }))
+}
+
 /** Creates the hook, or changes it: an update keeps its deliveries and its start. */
 export async function saveHook(db: Db, row: HookConfigRow): Promise<void> {
   await db

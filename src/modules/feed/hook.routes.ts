@@ -10,6 +10,7 @@ import {
   HookConfigBodySchema,
   HookConfigSchema,
   HookDeliverySchema,
+  RedeliverQuerySchema,
 } from './hook.schemas.ts'
 import {
   deleteHookConfig,
@@ -83,10 +84,10 @@ export const hookRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { de
       schema: {
         summary: "The hook's delivery log",
         description:
-          'The latest 100 deliveries, newest first, each with every attempt (time, status, latency).',
+          "The latest 100 deliveries, newest first, each with every attempt (time, status, latency). The caller's hook, or with appKey another key's of its account.",
         tags: ['Ordo'],
         querystring: DeliveryQuerySchema,
-        response: { 200: Type.Array(HookDeliverySchema) },
+        response: { 200: Type.Array(HookDeliverySchema), ...errorResponses(400, 404) },
       },
     },
     async (request) => listHookDeliveries(deps, principalOf(request), request.query),
@@ -98,11 +99,13 @@ export const hookRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { de
       onRequest: guard(ADMIN),
       schema: {
         summary: 'Redeliver every failed delivery',
+        description: "Of the caller's hook, or with appKey another key's of its account.",
         tags: ['Ordo'],
-        response: { 200: Redelivered },
+        querystring: RedeliverQuerySchema,
+        response: { 200: Redelivered, ...errorResponses(400, 404) },
       },
     },
-    async (request) => ({ orders: await redeliverHook(deps, principalOf(request)) }),
+    async (request) => ({ orders: await redeliverHook(deps, principalOf(request), request.query) }),
   )
 
   app.post(
@@ -111,13 +114,18 @@ export const hookRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { de
       onRequest: guard(ADMIN),
       schema: {
         summary: 'Redeliver one failed delivery',
+        description: "Of the caller's hook, or with appKey another key's of its account.",
         tags: ['Ordo'],
         params: DeliveryParams,
-        response: { 200: Redelivered, ...errorResponses(404) },
+        querystring: RedeliverQuerySchema,
+        response: { 200: Redelivered, ...errorResponses(400, 404) },
       },
     },
     async (request) => ({
-      orders: await redeliverHook(deps, principalOf(request), request.params.deliveryId),
+      orders: await redeliverHook(deps, principalOf(request), {
+        deliveryId: request.params.deliveryId,
+        appKey: request.query.appKey,
+      }),
     }),
   )
 }

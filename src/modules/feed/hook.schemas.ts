@@ -1,7 +1,7 @@
 // Wire formats of the order hook: its configuration (VTEX's, plus Ordo's optional signing secret), the
 // notification it posts, and Ordo's delivery log.
 import { Type, type Static } from 'typebox'
-import { OutboundHeadersSchema } from '../../platform/http-schemas.ts'
+import { OutboundHeadersSchema, StrictQuery } from '../../platform/http-schemas.ts'
 import { ExpressionErrorsSchema, FeedConfigBodySchema, FilterDocumentSchema } from './feed.schemas.ts'
 import { DELIVERY_STATUSES } from './hook.table.ts'
 
@@ -65,9 +65,21 @@ export const HookDeliverySchema = Type.Object({
 })
 export type HookDeliveryDocument = Static<typeof HookDeliverySchema>
 
-export const DeliveryQuerySchema = Type.Object({
+/** Ordo: another key's hook of the caller's account (the admin's integrations page); left out, the caller's own. */
+const OtherAppKey = Type.Optional(
+  Type.String({
+    minLength: 1,
+    maxLength: 200,
+    description: "Another application key of the caller's account, whose hook this acts on.",
+  }),
+)
+
+export const DeliveryQuerySchema = StrictQuery({
   status: Type.Optional(Type.Enum(DELIVERY_STATUSES)),
   orderId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  appKey: OtherAppKey,
 })
+
+export const RedeliverQuerySchema = StrictQuery({ appKey: OtherAppKey })
 
 export const DeliveryParams = Type.Object({ deliveryId: Type.Integer({ minimum: 1 }) })

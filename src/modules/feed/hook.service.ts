@@ -16,6 +16,7 @@ import { expressionErrors, resetFilterStates } from './feed.repository.ts'
 import * as hooks from './hook.repository.ts'
 import { post, type PostResult } from './hook.client.ts'
 import type { HookConfigBody, HookConfigDocument, HookDeliveryDocument } from './hook.schemas.ts'
+import type { HookOverview } from './integrations.schemas.ts'
 import type { DeliveryStatus } from './hook.table.ts'
 
 /** The job that sends a hook's pending deliveries of one order, oldest first. */
@@ -33,6 +34,26 @@ function hookOf(principal: Principal): hooks.HookKey {
 
 const noHook = ({ appKey }: hooks.HookKey) =>
   new AppError('NOT_FOUND', `There is no hook configuration for the application key ${appKey}.`)
+
+/**
+ * The hook a delivery-log call acts on: the caller's own, or with `appKey` another key's of the caller's
+ * account (the admin's integrations page), which must have a hook. Another account's key is not found either.
+ */
+async function hookNamed(
+  deps: Deps,
+  principal: Principal,
+  appKey: string | undefined,
+): Promise<hooks.HookKey> {
+  if (appKey === undefined) return hookOf(principal)
+  const key = { account: principal.account, appKey }
+  if (!(await hooks.findHook(deps.db, key))) {
+    throw new AppError(
+      'NOT_FOUND',
+      `There is no hook configuration for the application key ${appKey} in the account ${key.account}.`,
+    )
+  }
+  return key
+}
 
 export async function getHookConfig(deps: Deps, principal: Principal): Promise<HookConfigDocument> {
   const key = hookOf(principal)
@@ -312,16 +333,18 @@ const sameTarget = (a: hooks.HookConfigRow, b: hooks.HookConfigRow): boolean =>
 export interface DeliveryQuery {
   status?: DeliveryStatus | undefined
   orderId?: string | undefined
+  /** Another key of the caller's account, whose hook's log to list; the caller's own when left out. */
+  appKey?: string | undefined
 }
 
-/** The delivery log of the caller's hook, newest first, each delivery with its attempts. */
+/** The delivery log of the caller's hook (or `appKey`'s), newest first, each delivery with its attempts. */
 export async function listHookDeliveries(
   deps: Deps,
   principal: Principal,
-  query: DeliveryQuery,
+  { appKey, ...filter }: DeliveryQuery,
 ): Promise<HookDeliveryDocument[]> {
-  const key = hookOf(principal)
-  const deliveries = await hooks.listDeliveries(deps.db, key, { ...query, limit: 100 })
+  const key = await hookNamed(deps, principal, appKey)
+  const deliveries = await hooks.listDeliveries(deps.db, key, { ...filter, limit: 100 })
   const attempts = await hooks.attemptsOf(
     deps.db,
     deliveries.map((d) => Number(d.id)),
@@ -340,9 +363,16 @@ export async function listHookDeliveries(
   }))
 }
 
-/** Sends failed deliveries again: one, or every failed one of the caller's hook. Returns how many orders resume. */
-export async function redeliverHook(deps: Deps, principal: Principal, deliveryId?: number): Promise<number> {
-  const key = hookOf(principal)
+/**
+ * Sends failed deliveries again: one, or every failed one of the caller's hook (or `appKey`'s, another key of the
+ * caller's account). Returns how many orders resume.
+ */
+export async function redeliverHook(
+  deps: Deps,
+  principal: Principal,
+  { deliveryId, appKey }: { deliveryId?: number | undefined; appKey?: string | undefined } = {},
+): Promise<number> {
+  const key = await hookNamed(deps, principal, appKey)
   const now = deps.clock.now().toISOString()
   return deps.db.transaction().execute(async (trx) => {
     const orders = await hooks.reopenFailed({ db: trx, dialect: deps.dialect }, key, now, deliveryId)
@@ -351,5 +381,31 @@ export async function redeliverHook(deps: Deps, principal: Principal, deliveryId
     }
     if (orders.length > 0) await deps.jobs.enqueue(trx, [senderJob(key, now)])
     return orders.length
+  })
+}
+
+/** Every hook of the account, with how many of its deliveries are in each status of the log. */
+export async function hookOverviews(deps: Deps, account: string): Promise<HookOverview[]> {
+  const [configs, counts] = await Promise.all([
+    hooks.listHooksOfAccount(deps.db, account),
+    hooks.deliveryCountsOfAccount(deps.db, account),
+  ])
+  return configs.map((row) => {
+    const deliveries: Record<DeliveryStatus, number> = { pending: 0, delivering: 0, delivered: 0, failed: 0 }
+    for (const { appKey, status, count } of counts) {
+      // As the delivery log shows them: one waiting behind an earlier delivery of its order is pending.
+      if (appKey === row.app_key) deliveries[status === 'queued' ? 'pending' : status] += count
+    }
+    return {
+      appKey: row.app_key,
+      filter: filterDocument(JSON.parse(row.filter_json) as FeedFilter),
+      // The names only: the values are usually credentials.
+      hook: {
+        url: row.url,
+        headers: Object.keys(JSON.parse(row.headers_json) as Record<string, string>),
+        hasSecret: row.secret !== null,
+      },
+      deliveries,
+    }
   })
 }

@@ -155,7 +155,7 @@ async function place(
   const plan = planIntake(body)
   const requestHash = hashRequest(body)
   const retryKey = { idempotencyKey, marketplaceOrderId: kind.retryKey ?? body.marketplaceOrderId }
-  return retryOnConflict(() =>
+  const placed = await retryOnConflict(() =>
     deps.db.transaction().execute(async (trx): Promise<PlacedGroup> => {
       const now = deps.clock.now().toISOString()
       // Taking sequences first locks the account's counter row on PostgreSQL, so concurrent retries queue here
@@ -210,6 +210,8 @@ async function place(
       return { orderGroup, documents, created: true }
     }),
   )
+  if (placed.created) deps.eventsCommitted.notify()
+  return placed
 }
 
 /** A placement written through an OrderBatch: the request, and when it was placed. */

@@ -79,28 +79,75 @@ export interface StreamBatch {
  * alignEventStream raises when the database moved to a server whose ids are behind. SQLite has one writer at
  * a time, so its ids are commit order already.
  */
-export async function readEventStream(
+export const readEventStream = (
+  handle: Pick<DbHandle, 'db' | 'dialect'>,
+  after: StreamPosition,
+  limit: number,
+): Promise<StreamBatch> => readStream(handle, after, limit, undefined)
+
+/** Which events of the stream a reader follows: one account's, or one order's of it. */
+export interface StreamScope {
+  account: string
+  orderId?: string | undefined
+}
+
+/**
+ * The stream of one account (or one order), by the same rule as readEventStream: the same positions, the
+ * same order and the same horizon on PostgreSQL, so a position from either is a place in both.
+ */
+export const readScopedEventStream = (
+  handle: Pick<DbHandle, 'db' | 'dialect'>,
+  scope: StreamScope,
+  after: StreamPosition,
+  limit: number,
+): Promise<StreamBatch> => readStream(handle, after, limit, scope)
+
+async function readStream(
   { db, dialect }: Pick<DbHandle, 'db' | 'dialect'>,
   after: StreamPosition,
   limit: number,
+  scope: StreamScope | undefined,
 ): Promise<StreamBatch> {
-  const query = db.selectFrom('order_events').selectAll().limit(limit)
+  let query = db.selectFrom('order_events').selectAll().limit(limit)
+  if (scope) query = query.where('account', '=', scope.account)
+  if (scope?.orderId !== undefined) query = query.where('order_id', '=', scope.orderId)
   const rows =
     dialect === 'postgres'
       ? await query
           .orderBy('tx_id')
           .orderBy('id')
           .where(sql<boolean>`(tx_id, id) > (${after.tx}, ${after.id})`)
-          .where(
-            sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-              + (select coalesce(max(tx_offset), 0) from order_stream_offsets)`,
-          )
+          .where(BEFORE_HORIZON)
           .execute()
       : // Ordered by id alone: SQLite's planner does not know tx_id is always 0 there, and would scan the
         // stream from its start for an order by (tx_id, id).
         await query.where('id', '>', after.id).orderBy('id').execute()
   const events = rows.map((row) => ({ ...toEvent(row), position: { tx: row.tx_id, id: row.id } }))
   return { events, next: events.at(-1)?.position ?? after }
+}
+
+/**
+ * PostgreSQL: the events of transactions older than every transaction still running, in the same statement as
+ * the read. See readEventStream.
+ */
+const BEFORE_HORIZON = sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+  + (select coalesce(max(tx_offset), 0) from order_stream_offsets)`
+
+/**
+ * Where the account's stream ends now: the position of its last event a read would return (STREAM_START when
+ * it has none). A reader starting there sees only what the stream shows later; on PostgreSQL that includes
+ * events of transactions still behind the horizon, which no read has returned yet.
+ */
+export async function accountStreamEnd(
+  { db, dialect }: Pick<DbHandle, 'db' | 'dialect'>,
+  account: string,
+): Promise<StreamPosition> {
+  const query = db.selectFrom('order_events').select(['tx_id', 'id']).where('account', '=', account).limit(1)
+  const row =
+    dialect === 'postgres'
+      ? await query.where(BEFORE_HORIZON).orderBy('tx_id', 'desc').orderBy('id', 'desc').executeTakeFirst()
+      : await query.orderBy('id', 'desc').executeTakeFirst()
+  return row ? { tx: row.tx_id, id: row.id } : STREAM_START
 }
 
 /** Whether an event past the position is committed, whether or not the stream would return it yet. */

@@ -91,8 +91,8 @@ export interface OrderChange {
 }
 
 /** The one write path for an existing order. A lost race re-runs the whole rule on fresh data. */
-export function changeOrder(deps: Deps, change: OrderChange, rule: Rule): Promise<Decision> {
-  return retryOnConflict(() =>
+export async function changeOrder(deps: Deps, change: OrderChange, rule: Rule): Promise<Decision> {
+  const decision = await retryOnConflict(() =>
     deps.db.transaction().execute(async (trx) => {
       await events.assertNothingWritten({ db: trx, dialect: deps.dialect })
       const before = await loadOrder(trx, change.actor, change.orderId)
@@ -101,10 +101,22 @@ export function changeOrder(deps: Deps, change: OrderChange, rule: Rule): Promis
       return decision.changed ? save(deps, trx, before, decision, change.actor, ctx.now) : decision
     }),
   )
+  if (decision.changed) deps.eventsCommitted.notify()
+  return decision
 }
 
 /** The write path for a change of the whole group of the order `change.orderId`: one transaction, one version each. */
-export function changeOrderGroup(deps: Deps, change: OrderChange, rule: GroupRule): Promise<Decision[]> {
+export async function changeOrderGroup(
+  deps: Deps,
+  change: OrderChange,
+  rule: GroupRule,
+): Promise<Decision[]> {
+  const decisions = await changeGroup(deps, change, rule)
+  if (decisions.some((decision) => decision.changed)) deps.eventsCommitted.notify()
+  return decisions
+}
+
+function changeGroup(deps: Deps, change: OrderChange, rule: GroupRule): Promise<Decision[]> {
   return retryOnConflict(() =>
     deps.db.transaction().execute(async (trx) => {
       await events.assertNothingWritten({ db: trx, dialect: deps.dialect })
@@ -128,7 +140,8 @@ export function changeOrderGroup(deps: Deps, change: OrderChange, rule: GroupRul
 
 /**
  * Stores new orders, each already walked from its first status (see `start`), inside the caller's transaction.
- * Returns their Get order documents as stored.
+ * Returns their Get order documents as stored. Once that transaction commits, the caller notifies
+ * `deps.eventsCommitted`.
  */
 export async function createOrders(
   deps: Deps,
@@ -260,6 +273,7 @@ export class OrderBatch {
     return this.#order(orderId)
   }
 
+  /** Stores the batch in the caller's transaction; once it commits, the caller notifies `deps.eventsCommitted`. */
   async write(deps: Deps, trx: Db): Promise<void> {
     const last = [...this.#orders.values()]
     await orders.insertOrders(
@@ -374,7 +388,7 @@ async function refreshStaleDocuments({ db }: Pick<Deps, 'db'>): Promise<number> 
   }
 }
 
-export { STREAM_START, type StreamPosition } from './order-event.repository.ts'
+export { STREAM_START, type StreamPosition, type StreamScope } from './order-event.repository.ts'
 
 /** The account-wide event stream in commit order, for the workers that turn events into feeds and hooks. */
 export const readEventStream = (
@@ -382,6 +396,23 @@ export const readEventStream = (
   after: events.StreamPosition,
   limit: number,
 ): Promise<events.StreamBatch> => events.readEventStream(deps, after, limit)
+
+/**
+ * One account's (or one order's) part of the same stream, for readers a client follows (the events stream):
+ * positions and order are readEventStream's.
+ */
+export const readScopedEventStream = (
+  deps: Pick<Deps, 'db' | 'dialect'>,
+  scope: events.StreamScope,
+  after: events.StreamPosition,
+  limit: number,
+): Promise<events.StreamBatch> => events.readScopedEventStream(deps, scope, after, limit)
+
+/** Where the account's part of the stream ends now: a reader starting there sees only what comes later. */
+export const accountStreamEnd = (
+  deps: Pick<Deps, 'db' | 'dialect'>,
+  account: string,
+): Promise<events.StreamPosition> => events.accountStreamEnd(deps, account)
 
 /**
  * The Get order documents of the versions the stream's events belong to, for the fan-out's document filters,

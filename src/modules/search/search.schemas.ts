@@ -1,5 +1,7 @@
-// List orders on the wire: the query string it accepts and the reference's `ListOrders` response.
+// List orders on the wire: the query string it accepts and the reference's `ListOrders` response; and Ordo's
+// hourly counts.
 import { Type, type Static } from 'typebox'
+import { StrictQuery } from '../../platform/http-schemas.ts'
 import { Nullable } from '../orders/order.schemas.ts'
 
 const Text = Type.String({ maxLength: 500 })
@@ -142,3 +144,23 @@ export const ExportQuerySchema = Type.Object({
   ...ListOrdersQuerySchema.properties,
   format: Type.Optional(Type.Union([Type.Literal('jsonl'), Type.Literal('csv')])),
 })
+
+/** Ordo's hourly counts: both ends required, as text; search.ts checks them, naming the one that is wrong. */
+export const HourlyQuerySchema = StrictQuery({
+  from: Type.String({ maxLength: 100, description: 'ISO 8601 instant with its offset; included.' }),
+  to: Type.String({ maxLength: 100, description: 'ISO 8601 instant with its offset; excluded.' }),
+})
+
+export const HourlyOrdersSchema = Type.Object({
+  from: Type.String({ description: 'As asked, in UTC.' }),
+  to: Type.String({ description: 'As asked, in UTC.' }),
+  hours: Type.Array(
+    Type.Object({
+      hour: Type.String({ description: 'The UTC hour, as 2026-03-02T12.' }),
+      status: Type.String(),
+      orders: Type.Integer(),
+    }),
+    { description: 'By hour, then status; an hour and status with no order is left out.' },
+  ),
+})
+export type HourlyOrdersDocument = Static<typeof HourlyOrdersSchema>

@@ -7,6 +7,7 @@ import type { OrderReadModel } from '../../platform/read-models.ts'
 import { getOrderDocument, loadOrder, systemActor } from '../orders/order.service.ts'
 import type { OrderDocument } from '../orders/order.schemas.ts'
 import type { Order } from '../orders/order.ts'
+import { ORDER_STATUSES } from '../orders/order-status.ts'
 import {
   bucketsAt,
   combine,
@@ -15,6 +16,7 @@ import {
   facetsOf,
   fieldStats,
   pagingOf,
+  parseHourlyQuery,
   parseListQuery,
   parseUserOrdersQuery,
   searchRowOf,
@@ -29,7 +31,12 @@ import {
   type RawUserOrdersQuery,
 } from './search.ts'
 import { userOrderDetails } from './user-orders.ts'
-import type { ListOrdersDocument, StatsDocument, UserOrdersDocument } from './search.schemas.ts'
+import type {
+  HourlyOrdersDocument,
+  ListOrdersDocument,
+  StatsDocument,
+  UserOrdersDocument,
+} from './search.schemas.ts'
 import * as search from './search.repository.ts'
 
 /** The row of each saved order, written in the write's transaction: a write is in the list once answered. */
@@ -133,6 +140,23 @@ async function facetCountsOf(
       ...partial.map((creationDate) => search.facetCounts(db, account, { ...query, creationDate }, buckets)),
     ]),
   )
+}
+
+/**
+ * GET /api/ordo/pvt/orders/stats/hourly: the account's orders created in each UTC hour that begins in [from, to),
+ * by current status, read from the creation-hour counters the write path keeps (never from the orders).
+ */
+export async function hourlyOrders(
+  { db }: Pick<Deps, 'db'>,
+  principal: Principal,
+  raw: { from: string; to: string },
+): Promise<HourlyOrdersDocument> {
+  const { from, to, hours } = parseHourlyQuery(raw, validationFailed)
+  const counts = hours ? await search.hourlyCounts(db, principal.account, ORDER_STATUSES, hours) : []
+  // Sorted here, not by the database: the same order on both, whatever PostgreSQL's collation.
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+  counts.sort((a, b) => order(a.hour, b.hour) || order(a.status, b.status))
+  return { from, to, hours: counts }
 }
 
 /**

@@ -814,6 +814,51 @@ export function countedOf(
   }
 }
 
+/** The longest range GET /api/ordo/pvt/orders/stats/hourly answers: a quarter and a couple of days. */
+export const MAX_HOURLY_DAYS = 93
+
+/** An hourly-counts query, checked: its ends as UTC ISO strings, and the first and last UTC hour it covers. */
+export interface HourlyQuery {
+  from: string
+  to: string
+  /** Labels as the hour counters hold them (`2026-03-02T12`), both included; undefined: no hour begins in the range. */
+  hours: { first: string; last: string } | undefined
+}
+
+/**
+ * Checks `from` and `to` of the hourly counts; throws `invalid(message)` naming the first that is wrong. The
+ * counters count whole UTC hours, so the range takes the hours that begin in [from, to): ranges that follow one
+ * another (the days of a time zone an odd half hour off UTC) share no hour.
+ */
+export function parseHourlyQuery(
+  raw: { from: string; to: string },
+  invalid: (message: string) => Error,
+): HourlyQuery {
+  const instant = (name: 'from' | 'to') => {
+    const value = instantOf(raw[name])
+    if (value === undefined) {
+      throw invalid(
+        `${name} must be an ISO 8601 instant with its offset, such as 2026-03-02T00:00:00.000Z or 2026-03-01T21:00:00-03:00; it was "${raw[name]}".`,
+      )
+    }
+    return value
+  }
+  const from = instant('from')
+  const to = instant('to')
+  const [start, end] = [Date.parse(from), Date.parse(to)]
+  if (end <= start) throw invalid(`to must be after from; from was ${from} and to ${to}.`)
+  if (end - start > MAX_HOURLY_DAYS * DAY_MS) {
+    throw invalid(
+      `to must be at most ${MAX_HOURLY_DAYS} days after from; it was ${((end - start) / DAY_MS).toFixed(2)} days after.`,
+    )
+  }
+  const first = Math.ceil(start / HOUR_MS) * HOUR_MS
+  // The last hour that begins before `to`, found from the last millisecond in the range: no label past year 9999.
+  const last = Math.floor((end - 1) / HOUR_MS) * HOUR_MS
+  const label = (time: number) => new Date(time).toISOString().slice(0, 13)
+  return { from, to, hours: first <= last ? { first: label(first), last: label(last) } : undefined }
+}
+
 /** One facet of the VTEX guide's List orders: counts of the matching orders by one field, and the filter for each. */
 interface Facet {
   name: string

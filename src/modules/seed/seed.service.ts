@@ -98,6 +98,7 @@ export async function seedOrders(deps: Deps, run: SeedRun): Promise<number> {
       await sale.seller.write(deps, trx)
       return made
     })
+    deps.eventsCommitted.notify()
     seeded += taken
     run.placed?.(seeded)
   }
