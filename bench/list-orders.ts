@@ -11,6 +11,7 @@ import { listOrders } from '../src/modules/search/search.service.ts'
 import { systemClock } from '../src/platform/clock.ts'
 import type { Principal } from '../src/platform/principal.ts'
 import { createJobQueue } from '../src/worker/job-queue.ts'
+import { measureAdminPage, type AdminPageFigures } from './admin-page.ts'
 
 export const LIST_SETTINGS = {
   sizes: [100_000, 1_000_000],
@@ -27,6 +28,9 @@ export const LIST_SETTINGS = {
   ratioTarget: 2,
   selectTarget: 3,
 } as const
+
+/** Issue 13: the admin's list page is usable within a second on a database of this many orders. */
+const ADMIN_PAGE_ORDERS = 100_000
 
 /** Milliseconds, nearest rank, over `runs` runs. */
 export interface Latency {
@@ -48,6 +52,8 @@ export interface SizeFigures {
   /** `ordo export` of every order as JSON lines: how long, and its peak resident memory. */
   exportSeconds: number
   exportPeakMb: number
+  /** The admin's orders list served on this database (measured at 100 000 orders only). */
+  adminPage: AdminPageFigures | null
   select: Latency
   queries: QueryFigures[]
 }
@@ -187,6 +193,10 @@ export async function measureListOrders(
     await deps.db.destroy()
     const [exportSeconds, exportPeakMb] = await exportAll(root, env, file)
     say(`    ordo export: ${exportSeconds.toFixed(1)} s, peak RSS ${exportPeakMb.toFixed(0)} MB`)
+    const adminPage =
+      orders === ADMIN_PAGE_ORDERS
+        ? await measureAdminPage(root, file, env, LIST_SETTINGS.account, orders, say)
+        : null
     // A million orders take most of 20 GB: each database goes once measured.
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
     figures.push({
@@ -195,6 +205,7 @@ export async function measureListOrders(
       seedRate: orders / seedSeconds,
       exportSeconds,
       exportPeakMb,
+      adminPage,
       select,
       queries,
     })

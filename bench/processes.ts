@@ -25,6 +25,14 @@ export interface Server {
 
 const live = new Set<Server>()
 
+/** The arguments of `ordo serve` on 127.0.0.1:`port` and the SQLite file `dbFile`. */
+export const serveArgs = (port: number, dbFile: string, logLevel: string): string[] => [
+  'bin/ordo.js',
+  'serve',
+  ...['--host', '127.0.0.1', '--port', String(port), '--db', dbFile],
+  ...['--log-level', logLevel],
+]
+
 /** Starts `node ARGS…` in the project root; the child dies with the bench (see stopAll). */
 export function startServer(name: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Server {
   const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -1,5 +1,6 @@
 // What `npm run bench` prints and writes to BENCHMARKS.md: the machine, the method and the figures.
 import { arch, cpus, release, totalmem, type } from 'node:os'
+import { ADMIN_SETTINGS } from './admin-page.ts'
 import { LIST_SETTINGS, type SizeFigures } from './list-orders.ts'
 import type { StartupFigures } from './startup.ts'
 import type { Percentiles, TransitionFigures } from './transitions.ts'
@@ -287,6 +288,17 @@ function listLines(run: BenchRun): string[] {
       (size) =>
         `ordo seed --orders ${size.orders}: ${size.seedSeconds.toFixed(1)} s, ${Math.round(size.seedRate)} orders/s (target ≥ 20000)`,
     ),
+    ...run.listOrders.flatMap(({ adminPage: page }) => {
+      if (!page) return []
+      const sorted = [...page.interactiveMs].sort((a, b) => a - b)
+      const median = sorted[Math.floor(sorted.length / 2)] ?? 0
+      const max = sorted.at(-1) ?? 0
+      const target = ADMIN_SETTINGS.interactiveTargetMs
+      return [
+        `admin orders list at ${page.orders} orders, first visit to usable (rows shown, filters enabled): median ${Math.round(median)} ms, max ${Math.round(max)} ms over ${sorted.length} runs (target ≤ ${target} ms: ${max <= target ? 'meets it' : 'BELOW the target'})`,
+        `admin app downloaded gzipped: script ${(page.scriptGzipBytes / 1024).toFixed(1)} kB (target < ${ADMIN_SETTINGS.scriptTargetBytes / 1024} kB), styles ${(page.styleGzipBytes / 1024).toFixed(1)} kB`,
+      ]
+    }),
     ...run.listOrders.map(
       (size) =>
         `ordo export of ${size.orders} orders (JSON lines): ${size.exportSeconds.toFixed(1)} s, peak RSS ${size.exportPeakMb.toFixed(0)} MB`,
@@ -432,5 +444,11 @@ ${markdownTable(LIST_HEADINGS, listRows(run)).join('\n')}
   timed again with \`facets=true\` (every facet of the VTEX guide, its date buckets ending now). Then \`ordo export
   --account ${LIST_SETTINGS.account}\` writes every order as JSON lines to nowhere; its peak RSS is the process's VmHWM, read
   from /proc every 50 ms while it runs.
+- Admin list page (bench/admin-page.ts), on the 100 000-order database only: \`ordo serve\` on the file, and Debian's
+  Chromium through playwright-core on the same machine. Each run is a new browser context (a first visit:
+  nothing cached), signed in with a read-only key through \`POST /api/ordo/pvt/session\`, then timed from
+  \`page.goto('/admin/orders')\` until the list shows its first row and its status filter is enabled: the
+  page's HTML, script and styles, the session check, List orders with facets and the hourly counts of the
+  chart. ${ADMIN_SETTINGS.warmupRuns} run discarded, then ${ADMIN_SETTINGS.runs} timed. Script and style sizes are the gzipped files the server sends.
 `
 }

@@ -11,7 +11,14 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { exampleOrder, PARTNER } from '../test/fixtures.ts'
 import { assertCurrentBuild, freePort, printedKey } from '../test/local-server.ts'
-import { startServer, stopAll, untilPrinted, waitUntilAnswering, type Server } from './processes.ts'
+import {
+  serveArgs,
+  startServer,
+  stopAll,
+  untilPrinted,
+  waitUntilAnswering,
+  type Server,
+} from './processes.ts'
 import { describeMachine, markdown, textTable, type BenchRun, type Figures, type Sample } from './report.ts'
 import { measureListOrders } from './list-orders.ts'
 import { measureStartup } from './startup.ts'
@@ -69,17 +76,7 @@ async function startOrdo(
   dbFile: string,
 ): Promise<{ server: Server; base: string; partnerKey: { appKey: string; appToken: string } }> {
   const port = await freePort()
-  const server = startServer(
-    'Ordo',
-    [
-      'bin/ordo.js',
-      'serve',
-      ...['--host', '127.0.0.1', '--port', String(port), '--db', dbFile],
-      ...['--log-level', SETTINGS.ordoLogLevel],
-    ],
-    ROOT,
-    ORDO_ENV,
-  )
+  const server = startServer('Ordo', serveArgs(port, dbFile, SETTINGS.ordoLogLevel), ROOT, ORDO_ENV)
   const base = `http://127.0.0.1:${port}`
   await waitUntilAnswering(server, `${base}/healthz`)
   const ordo = (args: string[]) =>

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { freePort } from '../test/local-server.ts'
-import { startServer, untilPrinted, waitUntilAnswering } from './processes.ts'
+import { serveArgs, startServer, untilPrinted, waitUntilAnswering } from './processes.ts'
 
 export interface StartupFigures {
   /** Milliseconds per run, in the order measured. */
@@ -25,23 +25,7 @@ async function timeServe(root: string, env: NodeJS.ProcessEnv, dbFile: string): 
   const started = performance.now()
   // At the default log level, info, whatever the environment says: the start-up lines are part of the
   // measure, and the one saying it listens is awaited below.
-  const server = startServer(
-    'ordo serve',
-    [
-      'bin/ordo.js',
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--db',
-      dbFile,
-      '--log-level',
-      'info',
-    ],
-    root,
-    env,
-  )
+  const server = startServer('ordo serve', serveArgs(port, dbFile, 'info'), root, env)
   try {
     // Asked once the server says it listens: polls from the start would take CPU from the start they time.
     await untilPrinted(server, (output) => output.includes('Server listening at') || undefined)

@@ -1,6 +1,9 @@
-// Compiles the `ordo` command to JavaScript in dist/ (`npm run build`; prepare, prestart, pretest and prebench
-// run it). Plain JavaScript on esbuild's API, so building needs no TypeScript runner; tsc checks the types.
-import { renameSync, rmSync } from 'node:fs'
+// Compiles the `ordo` command to JavaScript in dist/, and the admin web app to dist/admin/ (`npm run build`;
+// prepare, prestart, pretest and prebench run it). Plain JavaScript on esbuild's API, so building needs no
+// TypeScript runner; tsc checks the types.
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import process from 'node:process'
 import { URL, fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -34,6 +37,8 @@ await build({
   logLevel: 'warning',
 })
 
+await buildAdmin(`${root}/${staging}/admin`)
+
 // Swapped in whole, so a command started meanwhile loads either the old build or the new one, never a mix.
 const previous = `dist.${process.pid}.old`
 try {
@@ -49,3 +54,40 @@ try {
   rmSync(`${root}/${staging}`, { recursive: true, force: true })
 }
 rmSync(`${root}/${previous}`, { recursive: true, force: true })
+
+/**
+ * The admin (admin/src): Preact, bundled and minified by the same esbuild. Asset names carry a hash of their
+ * content, so the server lets browsers keep them for good and only index.html is asked for again. Each asset is
+ * also written gzipped, which the server sends as it is to browsers that take gzip.
+ * @param {string} outdir
+ */
+async function buildAdmin(outdir) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { app: 'admin/src/main.tsx' },
+    outdir: `${outdir}/assets`,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: ['es2022', 'chrome111', 'firefox111', 'safari16'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    entryNames: '[name]-[hash]',
+    metafile: true,
+    logLevel: 'warning',
+  })
+  const outputs = Object.keys(result.metafile.outputs)
+  /** @param {string} extension */
+  const named = (extension) => {
+    const file = outputs.find((path) => path.endsWith(extension))
+    if (!file) throw new Error(`The admin build wrote no ${extension} file`)
+    return basename(file)
+  }
+  const html = readFileSync(`${root}/admin/index.html`, 'utf8')
+    .replace('%SCRIPT%', `/admin/assets/${named('.js')}`)
+    .replace('%STYLE%', `/admin/assets/${named('.css')}`)
+  writeFileSync(`${outdir}/index.html`, html)
+  for (const file of [...outputs.map((path) => `${root}/${path}`), `${outdir}/index.html`]) {
+    writeFileSync(`${file}.gz`, gzipSync(readFileSync(file), { level: 9 }))
+  }
+}

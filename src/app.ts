@@ -15,12 +15,15 @@ import { sql } from 'kysely'
 import type { Deps, RouteDeps } from './deps.ts'
 import { createGuard } from './modules/access/access.guard.ts'
 import { accessRoutes } from './modules/access/access.routes.ts'
+import { sessionRoutes } from './modules/access/session.routes.ts'
+import { adminRoutes } from './modules/admin/admin.routes.ts'
 import { registerRateLimits } from './modules/accounts/rate-limit.guard.ts'
 import { settingsRoutes } from './modules/accounts/settings.routes.ts'
 import { cancellationRoutes } from './modules/cancellation/cancellation.routes.ts'
 import { changeRoutes } from './modules/changes/change.routes.ts'
 import { modificationRoutes } from './modules/changes/modification.routes.ts'
 import { conversationRoutes } from './modules/conversation/conversation.routes.ts'
+import { eventStreamRoutes } from './modules/events/event-stream.routes.ts'
 import { feedRoutes } from './modules/feed/feed.routes.ts'
 import { hookRoutes } from './modules/feed/hook.routes.ts'
 import { fulfillmentRoutes } from './modules/fulfillment/fulfillment.routes.ts'
@@ -96,10 +99,12 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     return reply.send({ status: 'ok' })
   })
 
+  await app.register(adminRoutes)
   registerRateLimits(app, deps)
   const routeDeps: RouteDeps = { deps, guard: createGuard(deps) }
   for (const routes of [
     accessRoutes,
+    sessionRoutes,
     intakeRoutes,
     sellerProtocolRoutes,
     orderRoutes,
@@ -119,6 +124,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     changeSellerRoutes,
     affiliateRoutes,
     metricsRoutes,
+    eventStreamRoutes,
   ]) {
     await app.register(routes, routeDeps)
   }

@@ -7,7 +7,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 import { createShopperToken } from '../src/modules/access/access.service.ts'
 import { EXTERNAL_SELLER_ROLE, ROLE_NAMES, ROLES } from '../src/modules/access/roles.ts'
 import { putSeller } from '../src/modules/sellers/seller.service.ts'
-import type { Resource } from '../src/platform/principal.ts'
+import { RESOURCES, type Resource } from '../src/platform/principal.ts'
 import { api } from './api.ts'
 import { exampleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
@@ -100,6 +100,11 @@ const TABLE: Record<string, Access> = {
   'GET /api/ordo/pvt/orders/:orderId/timeline': VIEW_ORDER,
   'POST /api/ordo/pvt/shopper-tokens': { anyOf: ['Orders Full Access'] },
   'GET /api/ordo/pvt/orders/export': VIEW_ORDER,
+  'GET /api/ordo/pvt/events/stream': {
+    anyOf: ['View order', 'List Orders', 'OMS Viewer', 'Orders Full Access'],
+  },
+  'GET /api/ordo/pvt/orders/stats/hourly': { anyOf: ['List Orders', 'Orders Full Access'] },
+  'GET /api/ordo/pvt/integrations': { anyOf: ['Feed v3 and Hook view only', 'Feed v3 and Hook Admin'] },
   'GET /api/ordo/pvt/settings': { anyOf: ['Ordo settings'] },
   'GET /api/ordo/pvt/affiliates': { anyOf: ['Ordo settings'] },
   'GET /api/ordo/pvt/affiliates/:affiliateId': { anyOf: ['Ordo settings'] },
@@ -123,6 +128,13 @@ const TABLE: Record<string, Access> = {
   'DELETE /api/ordo/pvt/sellers/:sellerId': { anyOf: ['Ordo settings'] },
   'GET /metrics': { anyOf: ['Ordo settings'] },
   'GET /healthz': 'public',
+  // The admin: signing in and out needs no credential; who the session is needs any.
+  'POST /api/ordo/pvt/session': 'public',
+  'GET /api/ordo/pvt/session': { anyOf: RESOURCES },
+  'DELETE /api/ordo/pvt/session': 'public',
+  'GET /admin': 'public',
+  'GET /admin/*': 'public',
+  'GET /admin/assets/*': 'public',
   // Swagger UI and the OpenAPI document.
   'GET /docs': 'public',
   'GET /docs/static/index.html': 'public',

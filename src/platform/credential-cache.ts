@@ -33,6 +33,10 @@ export class CredentialCache {
     this.entries.set(credential, { principal, cachedAt: this.monotonicNow(), expiresAt })
   }
 
+  forget(credential: string): void {
+    this.entries.delete(credential)
+  }
+
   /** Forgets a key and every token minted from it. */
   forgetKey(appKey: string): void {
     for (const [credential, entry] of this.entries) {

@@ -28,10 +28,17 @@ function cookie(request: FastifyRequest, name: string): string | undefined {
   return undefined
 }
 
+/** VTEX ID's cookie: the admin's session holds its user token there too. */
+export const USER_TOKEN_COOKIE = 'VtexIdclientAutCookie'
+
+/** The admin session's token: the cookie alone, never a token a client sends in the header. */
+export const sessionTokenOf = (request: FastifyRequest): string | undefined =>
+  cookie(request, USER_TOKEN_COOKIE)
+
 export const credentialsOf = (request: FastifyRequest): Credentials => ({
   appKey: header(request, 'x-vtex-api-appkey'),
   appToken: header(request, 'x-vtex-api-apptoken'),
-  userToken: header(request, 'vtexidclientautcookie') ?? cookie(request, 'VtexIdclientAutCookie'),
+  userToken: header(request, 'vtexidclientautcookie') ?? cookie(request, USER_TOKEN_COOKIE),
 })
 
 /** Builds onRequest hooks: 401 without valid credentials, 403 without the resource or for another account. */

@@ -116,6 +116,10 @@ export async function findUserToken(db: Db, tokenHash: string): Promise<UserToke
   )
 }
 
+export async function deleteUserToken(db: Db, tokenHash: string): Promise<void> {
+  await db.deleteFrom('user_tokens').where('token_hash', '=', tokenHash).execute()
+}
+
 export async function deleteExpiredUserTokens(db: Db, now: string): Promise<void> {
   await db.deleteFrom('user_tokens').where('expires_at', '<', now).execute()
 }

@@ -152,6 +152,58 @@ async function mintUserToken(
   return { token, expires: Math.floor(expires.getTime() / 1000) }
 }
 
+/** Who an admin session acts as: what the web app needs to show only what the role allows. */
+export interface SessionView {
+  account: string
+  appKey: string | null
+  roles: string[]
+  resources: string[]
+}
+
+export const sessionView = (principal: Principal): SessionView => ({
+  account: principal.account,
+  appKey: principal.appKey,
+  roles: [...principal.roles],
+  resources: [...principal.resources],
+})
+
+export type SignIn = { appKey: string; appToken: string } | { userToken: string }
+
+/**
+ * Signs in to the admin: a key pair gets a new user token, a user token is taken as it is. Either way the
+ * session is that token, so revoking the key ends it (revokeKey deletes the tokens minted from it).
+ */
+export async function openSession(
+  deps: Deps,
+  signIn: SignIn,
+): Promise<{ token: UserToken; session: SessionView }> {
+  const token =
+    'userToken' in signIn
+      ? await existingUserToken(deps, signIn.userToken)
+      : await login(deps, signIn.appKey, signIn.appToken)
+  const principal = await authenticate(deps, { userToken: token.token })
+  if (principal.shopperEmail) {
+    throw new AppError('FORBIDDEN', 'A shopper token acts for one customer: it cannot sign in to the admin.')
+  }
+  return { token, session: sessionView(principal) }
+}
+
+async function existingUserToken(deps: Deps, token: string): Promise<UserToken> {
+  const record = await access.findUserToken(deps.db, sha256(token))
+  const expires = record ? Date.parse(record.expiresAt) : 0
+  if (!record || expires <= deps.clock.now().getTime()) {
+    throw new AppError('UNAUTHORIZED', 'The user token is unknown or has expired.')
+  }
+  return { token, expires: Math.floor(expires / 1000) }
+}
+
+/** Signs out: the token stops working at once, in this process and (within the cache's bound) in others. */
+export async function closeSession(deps: Deps, userToken: string): Promise<void> {
+  const tokenHash = sha256(userToken)
+  await deps.db.transaction().execute((trx) => access.deleteUserToken(trx, tokenHash))
+  deps.credentials.forget(tokenHash)
+}
+
 export interface Credentials {
   appKey?: string | undefined
   appToken?: string | undefined
