@@ -82,13 +82,95 @@ describeEachDialect('admin sessions', (dialect) => {
     assert.equal((await asCookie(test, cookie, 'GET', '/api/ordo/pvt/session')).statusCode, 401)
   })
 
+  it("refuses what another site's page sends with the cookie, and signing in from one", async (t) => {
+    const test = await startTestApp(t, dialect)
+    const orderId = (await api(test).placeOk(exampleOrder())).orders[0]?.orderId ?? ''
+    const { cookie } = await signIn(test, { appKey: test.admin.appKey, appToken: test.admin.appToken })
+    const cancel = (headers: Record<string, string>) =>
+      test.app.inject({
+        method: 'POST',
+        url: `/api/oms/pvt/orders/${orderId}/cancel`,
+        headers: { cookie, 'content-type': 'text/plain', host: 'oms.example.com', ...headers },
+        payload: '{}',
+      })
+    const foreign: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site' },
+      // A sibling subdomain (the storefront) is the same site, and SameSite cookies go with its requests.
+      { 'sec-fetch-site': 'same-site', origin: 'https://shop.example.com' },
+    ]
+    for (const headers of foreign) {
+      const refused = await cancel(headers)
+      assert.equal(refused.statusCode, 403, JSON.stringify(headers))
+      assert.match(refused.json<{ error: { message: string } }>().error.message, /another site/)
+    }
+    // Reads are not refused, and headers' credentials are not a session.
+    const read = await test.app.inject({
+      method: 'GET',
+      url: `/api/oms/pvt/orders/${orderId}`,
+      headers: { cookie, 'sec-fetch-site': 'cross-site' },
+    })
+    assert.equal(read.statusCode, 200)
+    const byKey = await api(test).send(
+      'POST',
+      `/api/oms/pvt/orders/${orderId}/cancel`,
+      {},
+      {
+        origin: 'https://elsewhere.example',
+      },
+    )
+    assert.equal(byKey.statusCode, 200, byKey.body)
+    assert.equal((await api(test).getOk(orderId)).status, 'canceled', 'canceled once, by the key')
+
+    const forged = await test.app.inject({
+      method: 'POST',
+      url: '/api/ordo/pvt/session',
+      headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' },
+      payload: JSON.stringify({ appKey: test.admin.appKey, appToken: test.admin.appToken }),
+    })
+    assert.equal(forged.statusCode, 403)
+    assert.equal(forged.headers['set-cookie'], undefined)
+    const own = await test.app.inject({
+      method: 'POST',
+      url: `/api/oms/pvt/orders/${orderId}/cancel`,
+      headers: {
+        cookie,
+        'sec-fetch-site': 'same-origin',
+        origin: 'http://oms.example.com',
+        host: 'oms.example.com',
+      },
+      payload: {},
+    })
+    assert.notEqual(own.statusCode, 403, own.body)
+  })
+
+  it('ends the session the cookie held when signing in again', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const body = { appKey: test.admin.appKey, appToken: test.admin.appToken }
+    const first = await signIn(test, body)
+    const second = await test.app.inject({
+      method: 'POST',
+      url: '/api/ordo/pvt/session',
+      headers: { cookie: first.cookie },
+      payload: body,
+    })
+    assert.equal(second.statusCode, 200)
+    assert.equal((await asCookie(test, first.cookie, 'GET', '/api/ordo/pvt/session')).statusCode, 401)
+    const next = String(second.headers['set-cookie']).split(';')[0] ?? ''
+    assert.equal((await asCookie(test, next, 'GET', '/api/ordo/pvt/session')).statusCode, 200)
+  })
+
   it('refuses wrong credentials, shopper tokens and malformed bodies, and sets no cookie', async (t) => {
     const test = await startTestApp(t, dialect)
     const shopper = await createShopperToken(test.deps, 'acme', 'ana@example.com')
+    const seller = await test.newKey(['Ordo - External seller'])
+    const externalSeller = { appKey: seller['x-vtex-api-appkey'], appToken: seller['x-vtex-api-apptoken'] }
     const cases: [unknown, number, RegExp][] = [
       [{ appKey: test.admin.appKey, appToken: 'wrong' }, 401, /do not match an active key/],
       [{ userToken: 'no-such-token' }, 401, /unknown or has expired/],
       [{ userToken: shopper.token }, 403, /shopper token/],
+      [externalSeller, 403, /calls back for its seller/],
       [{}, 400, /./],
       [{ appKey: test.admin.appKey }, 400, /./],
     ]
@@ -124,6 +206,8 @@ describeEachDialect('admin pages', (dialect) => {
     assert.equal(res.headers['content-encoding'], 'gzip')
     assert.match(String(res.headers['cache-control']), /immutable/)
     assert.match(String(res.headers['content-type']), /javascript/)
+    // Issue 13's budget for the app's script, as the browser downloads it.
+    assert.ok(res.rawPayload.length < 150 * 1024, `${res.rawPayload.length} bytes gzipped`)
     const missing = await test.app.inject({ method: 'GET', url: '/admin/assets/nothing.js' })
     assert.equal(missing.statusCode, 404)
   })

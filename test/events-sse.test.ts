@@ -618,6 +618,29 @@ describeEachDialect('events stream loop', (dialect) => {
     assert.deepEqual(saidIn(stream.written), [...said, 'after'])
   })
 
+  it('ends a busy stream when access ends, though it never goes quiet', TIMEOUT, async (t) => {
+    const test = await startTestApp(t, dialect)
+    const stream = follow(
+      t,
+      test,
+      await atEnd(test),
+      { pollMs: 5, keepAliveMs: 50, batch: 500 },
+      async () => {
+        throw new AppError('UNAUTHORIZED', 'The key was revoked.')
+      },
+    )
+    // An event each time the last one was sent, so that the stream is never quiet for 50 ms, until it ends.
+    await assert.rejects(async () => {
+      for (let n = 0; ; n++) {
+        await append(test.deps.db, `BUSY-${n}`)
+        test.deps.eventsCommitted.notify()
+        await stream.until((text) => text.includes(`"BUSY-${n}"`))
+      }
+    })
+    await assert.rejects(stream.done, { code: 'UNAUTHORIZED' })
+    assert.equal(await openStreams(test), 0)
+  })
+
   it(
     'keeps quiet streams alive, tells the position past skipped events, and ends when access ends',
     TIMEOUT,

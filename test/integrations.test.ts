@@ -237,6 +237,18 @@ describeEachDialect('integrations overview', (dialect) => {
     )
   })
 
+  it("shows a hook's query, where tokens go, only to keys that may change hooks", async (t) => {
+    const test = await startTestApp(t, dialect)
+    await api(test).send('PUT', '/api/ordo/pvt/settings', { allowInsecureHooks: true })
+    const receiver = await hookReceiver(t)
+    const url = `${receiver.url}?token=${ERP_TOKEN}`
+    await hookFor(test, test.headers, url)
+    const shown = async (headers: Record<string, string>) =>
+      (await api(test, headers).send('GET', INTEGRATIONS)).json<IntegrationsDocument>().hooks[0]?.hook.url
+    assert.equal(await shown(test.headers), url)
+    assert.equal(await shown(await test.newKey(['OMS - Read only'])), `${receiver.url}?…`)
+  })
+
   it('answers an account with no feed nor hook with empty lists', async (t) => {
     const test = await startTestApp(t, dialect)
     const res = await api(test).send('GET', INTEGRATIONS)

@@ -21,7 +21,7 @@ function Header() {
   return (
     <header class="top">
       <a class="skip" href="#main">
-        Skip to content
+        {t('skipToContent')}
       </a>
       <span class="brand">Ordo</span>
       {current && (

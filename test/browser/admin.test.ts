@@ -20,9 +20,9 @@ import {
 } from './browser.ts'
 
 /** Two units of one SKU, so that a partial invoice has something to leave for the full one. */
-const twoShirts = () =>
+const twoShirts = (tag = 'ADMIN') =>
   exampleOrder({
-    marketplaceOrderId: 'ERP-ADMIN',
+    marketplaceOrderId: `ERP-${tag}`,
     items: [{ id: '1001', name: 'Blue T-shirt M', seller: '1', quantity: 2, price: 2000 }],
     shippingData: {
       ...exampleOrder().shippingData,
@@ -39,10 +39,16 @@ async function shownIds(page: Page): Promise<string[]> {
   return Promise.all(rows.map(async (row) => (await row.getAttribute('data-order-id')) ?? ''))
 }
 
-/** Waits until the list shows exactly `ids`. The page's code is a string: this program has no DOM types. */
+/** Waits until the list shows exactly `ids`, in that order. */
 async function listShows(page: Page, ids: readonly string[]) {
-  const shown = "[...document.querySelectorAll('tbody tr[data-order-id]')].map((r) => r.dataset.orderId)"
-  await page.waitForFunction(`JSON.stringify(${shown}) === ${JSON.stringify(JSON.stringify(ids))}`)
+  const rows = page.locator('tbody tr[data-order-id]')
+  for (const [index, id] of ids.entries()) {
+    await rows
+      .nth(index)
+      .and(page.locator(`[data-order-id="${id}"]`))
+      .waitFor()
+  }
+  await rows.nth(ids.length).waitFor({ state: 'detached' })
 }
 
 async function listOrders(test: TestApp, search: string) {
@@ -166,6 +172,45 @@ describe('the admin in a browser', { skip: SKIP_BROWSER }, () => {
     )
     await assertAccessible(page, 'order detail')
     await screenshots(page, 'order-detail')
+  })
+
+  it("takes a return, denies a customer's cancellation request, and cancels, each as the API answers", async (t) => {
+    const { test, url } = await adminServer(t, 0)
+    const returned = await api(test).handlingOrder(twoShirts())
+    const invoiced = await api(test).invoice(returned.orderId, {
+      invoiceNumber: 'NF-R',
+      invoiceValue: 5000,
+      issuanceDate: '2026-03-02',
+      items: [{ id: '1001', price: 2000, quantity: 2 }],
+    })
+    assert.equal(invoiced.statusCode, 200, invoiced.body)
+    const { page } = await newPage(t, browser)
+    await signIn(page, url, test.admin)
+    await page.goto(`${url}/admin/orders/${returned.orderId}`)
+    const status = page.getByTestId('order-status')
+    await status.getByText('Invoiced').waitFor()
+    const form = page.getByRole('form', { name: 'Return invoice' })
+    await form.getByLabel('Invoice number').fill('RET-1')
+    await form.getByLabel('Blue T-shirt M (≤ 2)').fill('1')
+    await form.getByRole('button', { name: 'Send return invoice' }).click()
+    await page.locator('[data-invoice="RET-1"]').waitFor()
+    await page.getByText(/Refunded R\$20\.00/).waitFor()
+    await form.getByLabel('Blue T-shirt M (≤ 1)').waitFor()
+
+    const asked = await api(test).approvedOrder(twoShirts('ASKED'))
+    const request = await api(test).userCancel(asked.orderId)
+    assert.equal(request.statusCode, 200, request.body)
+    await page.goto(`${url}/admin/orders/${asked.orderId}`)
+    await status.getByText('Cancellation requested').waitFor()
+    await page.getByRole('button', { name: 'Deny cancellation request' }).click()
+    await status.getByText('Ready for handling').waitFor()
+    assert.equal(await page.getByRole('button', { name: 'Deny cancellation request' }).count(), 0)
+
+    await page.getByLabel('Reason').fill('Out of stock')
+    await page.getByRole('button', { name: 'Cancel the order' }).click()
+    await status.getByText('Canceled', { exact: true }).waitFor()
+    const order = await api(test).getOk(asked.orderId)
+    assert.equal(order.status, 'canceled')
   })
 
   it('shows a new order in a second browser without reloading', async (t) => {

@@ -2,7 +2,9 @@
 // hours are added up here into local days. Drawn as stacked bars, with the same figures in a table for readers
 // who do not see the picture.
 import { useEffect, useState } from 'preact/hooks'
-import { get, withQuery } from '../api.ts'
+import { ApiError, get, withQuery } from '../api.ts'
+import { useLatest } from '../latest.ts'
+import { Messages } from './fields.tsx'
 import { addDays, day, localDay, startOfLocalDay } from '../format.ts'
 import { statusLabel, t } from '../i18n.ts'
 
@@ -11,7 +13,8 @@ interface Hourly {
 }
 
 const DEFAULT_DAYS = 14
-const MAX_DAYS = 93
+/** The server answers up to 93 days; a day the clocks go back is 25 hours, so a day is kept in hand. */
+const MAX_DAYS = 92
 
 /** One colour per status family, so the picture reads at a glance; every bar also has its label. */
 function colourOf(status: string): string {
@@ -26,6 +29,8 @@ function colourOf(status: string): string {
 
 export function StatusChart(props: { range: { from: string; to: string }; refreshes: number }) {
   const [counts, setCounts] = useState<Hourly | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const latest = useLatest()
   const today = localDay(new Date())
   const to = props.range.to || today
   const earliest = localDay(addDays(startOfLocalDay(to), 1 - MAX_DAYS))
@@ -34,13 +39,23 @@ export function StatusChart(props: { range: { from: string; to: string }; refres
 
   useEffect(() => {
     const end = addDays(startOfLocalDay(to), 1)
+    const ticket = latest.next()
     get<Hourly>(
       withQuery('/api/ordo/pvt/orders/stats/hourly', {
         from: startOfLocalDay(from).toISOString(),
         to: end.toISOString(),
       }),
-    ).then(setCounts, () => setCounts(null))
-  }, [from, to, props.refreshes])
+    ).then(
+      (answer) => {
+        if (!ticket.isLatest()) return
+        setCounts(answer)
+        setError(null)
+      },
+      (caught: unknown) => {
+        if (ticket.isLatest()) setError(caught instanceof ApiError ? caught.message : String(caught))
+      },
+    )
+  }, [from, to, props.refreshes, latest])
 
   const days: string[] = []
   for (let at = startOfLocalDay(from); localDay(at) <= to; at = addDays(at, 1)) days.push(localDay(at))
@@ -64,7 +79,9 @@ export function StatusChart(props: { range: { from: string; to: string }; refres
     <figure class="chart">
       <figcaption>
         <h2>{t('ordersPerDay')}</h2>
+        <p class="muted">{t('chartScope')}</p>
       </figcaption>
+      <Messages error={error} />
       <svg viewBox={`-16 0 ${width + 32} ${height + 24}`} role="img" aria-label={t('ordersPerDay')}>
         {days.map((d, index) => {
           let y = height
@@ -106,7 +123,7 @@ export function StatusChart(props: { range: { from: string; to: string }; refres
         ))}
       </ul>
       <details>
-        <summary>{t('ordersPerDay')} (table)</summary>
+        <summary>{t('asTable')}</summary>
         <div class="table-scroll">
           <table>
             <thead>

@@ -32,7 +32,7 @@ interface Integrations {
 interface Delivery {
   id: number
   orderId: string
-  status: string
+  status: 'pending' | 'delivering' | 'delivered' | 'failed'
   attempts: { at: string; status: number | null; latencyMs: number | null; error: string | null }[]
   nextAttemptAt: string | null
   createdAt: string
@@ -71,7 +71,7 @@ export function IntegrationsPage() {
             <table>
               <thead>
                 <tr>
-                  <th scope="col">AppKey</th>
+                  <th scope="col">{t('appKey')}</th>
                   <th scope="col">{t('filter')}</th>
                   <th scope="col" class="number">
                     {t('queueDepth')}
@@ -110,7 +110,8 @@ export function IntegrationsPage() {
               <dd>{describeFilter(hook.filter)}</dd>
               <dt>{t('deliveries')}</dt>
               <dd>
-                delivered {hook.deliveries.delivered} · pending {hook.deliveries.pending} · failed{' '}
+                {t('delivered')} {hook.deliveries.delivered} · {t('delivering')} {hook.deliveries.delivering}{' '}
+                · {t('pending')} {hook.deliveries.pending} · {t('failed')}{' '}
                 <strong>{hook.deliveries.failed}</strong>
               </dd>
             </dl>
@@ -208,7 +209,7 @@ function DeliveryLog(props: { appKey: string; onChange: () => void }) {
                     <td>{delivery.orderId}</td>
                     <td>{delivery.body.State ?? ''}</td>
                     <td>
-                      <span class={`delivery delivery-${delivery.status}`}>{delivery.status}</span>
+                      <span class={`delivery delivery-${delivery.status}`}>{t(delivery.status)}</span>
                     </td>
                     <td>
                       {delivery.attempts.length}

@@ -7,6 +7,7 @@ import { ApiError, call, can, get } from '../api.ts'
 import { dateTime, money } from '../format.ts'
 import { statusLabel, t } from '../i18n.ts'
 import { Messages, TextField } from '../components/fields.tsx'
+import { useLatest } from '../latest.ts'
 import { useOrderEvents } from '../live.ts'
 import { session } from '../session.ts'
 import { allowsCancellation, type OrderStatus } from '../../../src/modules/orders/order-status.ts'
@@ -85,6 +86,13 @@ interface TimelineEntry {
   [field: string]: unknown
 }
 
+/** The payment transaction: each payment's status as this order's share stands, and its ledger. */
+interface PaymentTransaction {
+  status: string
+  payments: { id: string; status: string }[]
+  events: { type: string; paymentId: string; value: number; date?: string }[]
+}
+
 interface Timeline {
   entries: TimelineEntry[]
 }
@@ -93,22 +101,28 @@ export function OrderPage(props: { orderId: string }) {
   const path = `/api/oms/pvt/orders/${encodeURIComponent(props.orderId)}`
   const [order, setOrder] = useState<Order | null>(null)
   const [timeline, setTimeline] = useState<Timeline | null>(null)
+  const [transaction, setTransaction] = useState<PaymentTransaction | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
+  const latest = useLatest()
   const load = useCallback(async () => {
+    const ticket = latest.next()
     try {
-      const [next, entries] = await Promise.all([
+      const [next, entries, payments] = await Promise.all([
         get<Order>(path),
         get<Timeline>(`/api/ordo/pvt/orders/${encodeURIComponent(props.orderId)}/timeline`),
+        get<PaymentTransaction>(`${path}/payment-transaction`),
       ])
+      if (!ticket.isLatest()) return
       setOrder(next)
       setTimeline(entries)
+      setTransaction(payments)
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught))
+      if (ticket.isLatest()) setError(caught instanceof ApiError ? caught.message : String(caught))
     }
-  }, [path, props.orderId])
+  }, [path, props.orderId, latest])
 
   useEffect(() => {
     void load()
@@ -152,6 +166,7 @@ export function OrderPage(props: { orderId: string }) {
   const address = order.shippingData?.address
   const payments = order.paymentData.transactions.flatMap((transaction) => transaction.payments)
   const packages = order.packageAttachment.packages
+  const refunds = transaction?.events.filter((event) => event.type === 'refund') ?? []
 
   return (
     <section class="order">
@@ -203,9 +218,26 @@ export function OrderPage(props: { orderId: string }) {
               <li key={payment.id}>
                 {payment.paymentSystemName} ({payment.group}) · {money(payment.value, currency)}
                 {payment.installments && payment.installments > 1 ? ` · ${payment.installments}x` : ''}
+                {' · '}
+                <span class="muted">
+                  {t('status')}: {transaction?.payments.find((p) => p.id === payment.id)?.status ?? '…'}
+                </span>
               </li>
             ))}
           </ul>
+          {refunds.length > 0 && (
+            <>
+              <h3>{t('refunds')}</h3>
+              <ul class="plain">
+                {refunds.map((refund, index) => (
+                  <li key={index}>
+                    {t('refunded')} {money(refund.value, currency)} ·{' '}
+                    {payments.find((p) => p.id === refund.paymentId)?.paymentSystemName ?? refund.paymentId}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </Card>
       </div>
 
@@ -265,7 +297,7 @@ export function OrderPage(props: { orderId: string }) {
             {pkg.trackingNumber && (
               <p>
                 {t('tracking')}: {pkg.courier} ·{' '}
-                {pkg.trackingUrl ? (
+                {isWebAddress(pkg.trackingUrl) ? (
                   <a href={pkg.trackingUrl} rel="noreferrer noopener" target="_blank">
                     {pkg.trackingNumber}
                   </a>
@@ -314,6 +346,19 @@ export function OrderPage(props: { orderId: string }) {
   )
 }
 
+/**
+ * Only http and https addresses become links: the tracking URL is text an integration (an external seller)
+ * sent, and a `javascript:` one must not run in the merchant's session.
+ */
+function isWebAddress(text: string | null): text is string {
+  if (!text) return false
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol)
+  } catch {
+    return false
+  }
+}
+
 /** A timeline entry in a few words: the status it reached, or what happened. */
 function describe(entry: TimelineEntry): string {
   const field = (name: string) =>
@@ -355,7 +400,11 @@ function Actions(props: { order: Order; busy: boolean; act: Act }) {
   const path = `/api/oms/pvt/orders/${encodeURIComponent(order.orderId)}`
   const status = order.status
   const payments = order.paymentData.transactions.flatMap((transaction) => transaction.payments)
-  const pendingRequest = order.cancellationRequests?.find((request) => !request.deniedBySeller)
+  // The store decides only while the order waits for it; a marketplace order's seller decides on its own order.
+  const pendingRequest =
+    status === 'cancellation-requested'
+      ? order.cancellationRequests?.findLast((request) => !request.deniedBySeller)
+      : undefined
   const canPay = can(current, 'Notify payment') && status === 'payment-pending'
   const canHandle = can(current, 'Change order workflow status') && status === 'ready-for-handling'
   const canInvoice = can(current, 'Notify invoice') && status === 'handling'
@@ -423,9 +472,7 @@ function Actions(props: { order: Order; busy: boolean; act: Act }) {
                 void act(
                   'POST',
                   `/api/orders/pvt/document/${encodeURIComponent(order.orderId)}/deny-cancellation-request`,
-                  {
-                    reason: 'Denied from the Ordo admin',
-                  },
+                  { cancellationRequestId: pendingRequest.id, denyReason: 'Denied from the Ordo admin' },
                 )
               }
             >
@@ -458,21 +505,25 @@ function Actions(props: { order: Order; busy: boolean; act: Act }) {
   )
 }
 
-/** Invoiced so far, per item line, by output invoices. */
-function invoicedQuantities(order: Order): number[] {
-  const invoiced = order.items.map(() => 0)
+/** Units per item line in the order's invoices of one type. */
+function quantitiesIn(order: Order, type: Package['type']): number[] {
+  const units = order.items.map(() => 0)
   for (const pkg of order.packageAttachment.packages) {
-    if (pkg.type !== 'Output') continue
-    for (const item of pkg.items) invoiced[item.itemIndex] = (invoiced[item.itemIndex] ?? 0) + item.quantity
+    if (pkg.type !== type) continue
+    for (const item of pkg.items) units[item.itemIndex] = (units[item.itemIndex] ?? 0) + item.quantity
   }
-  return invoiced
+  return units
 }
 
 function InvoiceForm(props: { order: Order; type: 'Output' | 'Input'; busy: boolean; act: Act }) {
   const { order, type } = props
-  const invoiced = invoicedQuantities(order)
+  const invoiced = quantitiesIn(order, 'Output')
+  const returned = quantitiesIn(order, 'Input')
+  // What is left to invoice, or to return of what was invoiced.
   const available = order.items.map((item, index) =>
-    type === 'Output' ? item.quantity - (invoiced[index] ?? 0) : (invoiced[index] ?? 0),
+    type === 'Output'
+      ? item.quantity - (invoiced[index] ?? 0)
+      : (invoiced[index] ?? 0) - (returned[index] ?? 0),
   )
   const [quantities, setQuantities] = useState<number[]>(available)
   const [number, setNumber] = useState('')
@@ -484,9 +535,11 @@ function InvoiceForm(props: { order: Order; type: 'Output' | 'Input'; busy: bool
     (sum, item, index) => sum + item.sellingPrice * (quantities[index] ?? 0),
     0,
   )
-  // An invoice of everything left carries what is left of the order's value (shipping included), so the order
-  // comes to invoiced; a partial one carries its items' value.
-  const value = type === 'Output' && full ? Math.max(0, order.value - invoicedValue) : itemsValue
+  // An output invoice of everything left carries what is left of the order's value (shipping included), so the
+  // order comes to invoiced; any other carries its items' value.
+  const coversRest =
+    type === 'Output' && (full || available.every((units, index) => quantities[index] === units))
+  const value = coversRest ? Math.max(0, order.value - invoicedValue) : itemsValue
   const label = type === 'Output' ? t('invoice') : t('returnInvoice')
   const id = `${type}-invoice`
 
@@ -538,6 +591,7 @@ function InvoiceForm(props: { order: Order; type: 'Output' | 'Input'; busy: bool
               {item.name} (≤ {available[index]})
               <input
                 type="number"
+                step={1}
                 name={`quantity-${index}`}
                 min={0}
                 max={available[index]}

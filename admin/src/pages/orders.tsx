@@ -7,8 +7,10 @@ import { ApiError, formText, get } from '../api.ts'
 import { StatusChart } from '../components/status-chart.tsx'
 import { addDays, dateTime, localDay, money, startOfLocalDay } from '../format.ts'
 import { statusLabel, t, type Word } from '../i18n.ts'
+import { useLatest } from '../latest.ts'
 import { useOrderEvents } from '../live.ts'
 import { ORDER_STATUSES, WORKFLOW } from '../../../src/modules/orders/order-status.ts'
+import { MAX_PAGE } from '../../../src/modules/search/search.ts'
 
 interface ListItem {
   orderId: string
@@ -33,9 +35,6 @@ interface ListResponse {
   paging: { total: number; pages: number; currentPage: number; perPage: number }
   stats: { stats: { totalValue: { Sum: number }; totalItems: { Sum: number } } }
 }
-
-/** List orders answers up to page 30, as VTEX's does. */
-const MAX_PAGE = 30
 
 const SORTS: { value: string; label: Word }[] = [
   { value: 'creationDate,desc', label: 'newest' },
@@ -68,16 +67,20 @@ export function OrdersPage() {
   const [refreshes, setRefreshes] = useState(0)
   const [changed, setChanged] = useState(0)
 
+  const latest = useLatest()
   const load = useCallback(async () => {
     const query = new URLSearchParams(search)
     query.set('facets', 'true')
+    const ticket = latest.next()
     try {
-      setData(await get<ListResponse>(`/api/oms/pvt/orders?${query.toString()}`))
+      const answer = await get<ListResponse>(`/api/oms/pvt/orders?${query.toString()}`)
+      if (!ticket.isLatest()) return
+      setData(answer)
       setError(null)
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught))
+      if (ticket.isLatest()) setError(caught instanceof ApiError ? caught.message : String(caught))
     }
-  }, [search])
+  }, [search, latest])
 
   useEffect(() => {
     void load()
@@ -281,21 +284,13 @@ export function OrdersPage() {
       </div>
 
       <nav class="pager" aria-label={t('page')}>
-        <button
-          type="button"
-          disabled={page <= 1}
-          onClick={() => go({ ...pageParams(params), page: String(page - 1) })}
-        >
+        <button type="button" disabled={page <= 1} onClick={() => go({ page: String(page - 1) })}>
           {t('previous')}
         </button>
         <span>
           {t('page')} {page} {t('of')} {lastPage}
         </span>
-        <button
-          type="button"
-          disabled={page >= lastPage}
-          onClick={() => go({ ...pageParams(params), page: String(page + 1) })}
-        >
+        <button type="button" disabled={page >= lastPage} onClick={() => go({ page: String(page + 1) })}>
           {t('next')}
         </button>
       </nav>
@@ -304,8 +299,6 @@ export function OrdersPage() {
     </section>
   )
 }
-
-const pageParams = (params: URLSearchParams) => ({ per_page: params.get('per_page') ?? undefined })
 
 /** The status facet as buttons: the count of each status among the filtered orders; picking one filters by it. */
 function StatusFacet(props: {

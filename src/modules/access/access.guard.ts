@@ -35,17 +35,51 @@ export const USER_TOKEN_COOKIE = 'VtexIdclientAutCookie'
 export const sessionTokenOf = (request: FastifyRequest): string | undefined =>
   cookie(request, USER_TOKEN_COOKIE)
 
-export const credentialsOf = (request: FastifyRequest): Credentials => ({
-  appKey: header(request, 'x-vtex-api-appkey'),
-  appToken: header(request, 'x-vtex-api-apptoken'),
-  userToken: header(request, 'vtexidclientautcookie') ?? cookie(request, USER_TOKEN_COOKIE),
-})
+export function credentialsOf(request: FastifyRequest): Credentials & { fromCookie: boolean } {
+  const appKey = header(request, 'x-vtex-api-appkey')
+  const appToken = header(request, 'x-vtex-api-apptoken')
+  const headerToken = header(request, 'vtexidclientautcookie')
+  const cookieToken =
+    appKey && appToken ? undefined : headerToken ? undefined : cookie(request, USER_TOKEN_COOKIE)
+  return { appKey, appToken, userToken: headerToken ?? cookieToken, fromCookie: cookieToken !== undefined }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * A browser sends cookies with requests other sites' pages make, and SameSite=Strict still lets a sibling
+ * subdomain's page (the storefront) send them; a form can post JSON as text/plain. So a request that changes
+ * something, or signs in, and comes from a page of another origin is refused: browsers say where a request
+ * comes from (Sec-Fetch-Site, Origin), and a client that is not a browser sends neither.
+ */
+export function assertSameOrigin(request: FastifyRequest): void {
+  if (SAFE_METHODS.has(request.method)) return
+  const site = header(request, 'sec-fetch-site')
+  const origin = header(request, 'origin')
+  if ((site === undefined || site === 'same-origin' || site === 'none') && sameHost(origin, request.host))
+    return
+  throw new AppError(
+    'FORBIDDEN',
+    "A page of another site cannot act with Ordo's session cookie. An integration sends its credentials in headers.",
+  )
+}
+
+function sameHost(origin: string | undefined, host: string): boolean {
+  if (origin === undefined) return true
+  try {
+    return new URL(origin).host === host
+  } catch {
+    return false // `Origin: null`: a sandboxed page or a redirect, never Ordo's own
+  }
+}
 
 /** Builds onRequest hooks: 401 without valid credentials, 403 without the resource or for another account. */
 export function createGuard(deps: Deps): Guard {
   const accountNames = new AccountNameCache(deps)
   return (options) => async (request: FastifyRequest, _reply: FastifyReply) => {
-    const principal = await authenticate(deps, credentialsOf(request))
+    const credentials = credentialsOf(request)
+    const principal = await authenticate(deps, credentials)
+    if (credentials.fromCookie) assertSameOrigin(request)
     const allowed = principal.shopperEmail
       ? options.shoppers === true
       : options.anyOf !== undefined && canAccess(principal, options.anyOf)

@@ -8,7 +8,7 @@ import type { Principal } from '../../platform/principal.ts'
 import { accountExists, addAccount, hasAccounts } from '../accounts/account.service.ts'
 import * as access from './access.repository.ts'
 import type { UserToken } from './access.schemas.ts'
-import { isRoleName, resourcesOf, ROLE_NAMES, type RoleName } from './roles.ts'
+import { EXTERNAL_SELLER_ROLE, isRoleName, resourcesOf, ROLE_NAMES, type RoleName } from './roles.ts'
 
 export { EXTERNAL_SELLER_ROLE } from './roles.ts'
 
@@ -184,6 +184,12 @@ export async function openSession(
   const principal = await authenticate(deps, { userToken: token.token })
   if (principal.shopperEmail) {
     throw new AppError('FORBIDDEN', 'A shopper token acts for one customer: it cannot sign in to the admin.')
+  }
+  if (principal.roles.includes(EXTERNAL_SELLER_ROLE)) {
+    throw new AppError(
+      'FORBIDDEN',
+      `A key with the role ${EXTERNAL_SELLER_ROLE} calls back for its seller: it cannot sign in to the admin.`,
+    )
   }
   return { token, session: sessionView(principal) }
 }

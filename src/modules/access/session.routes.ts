@@ -6,7 +6,7 @@ import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
 import { errorResponses } from '../../platform/http-schemas.ts'
 import { principalOf, RESOURCES } from '../../platform/principal.ts'
-import { sessionTokenOf, USER_TOKEN_COOKIE } from './access.guard.ts'
+import { assertSameOrigin, sessionTokenOf, USER_TOKEN_COOKIE } from './access.guard.ts'
 import { SessionSchema, SignInBodySchema } from './access.schemas.ts'
 import { closeSession, openSession, sessionView } from './access.service.ts'
 
@@ -29,14 +29,18 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       schema: {
         summary: 'Sign in to the admin (Ordo)',
         description:
-          'Sets the session cookie (HttpOnly, SameSite=Strict) holding a 24-hour user token: from the key pair given, or the user token given. Revoking the key ends the session.',
+          "Sets the session cookie (HttpOnly, SameSite=Strict) holding a 24-hour user token: from the key pair given, or the user token given; a session the cookie held before ends. Revoking the key ends the session. Refused (403) from another site's page, for shopper tokens and for external sellers' keys.",
         tags: ['Ordo', 'Authentication'],
         body: SignInBodySchema,
         response: { 200: SessionSchema, ...errorResponses(400, 401, 403) },
       },
     },
     async (request, reply) => {
+      // Signing in from another site's page would put the admin in a session of the attacker's choosing.
+      assertSameOrigin(request)
+      const previous = sessionTokenOf(request)
       const { token, session } = await openSession(deps, request.body)
+      if (previous && previous !== token.token) await closeSession(deps, previous)
       const maxAge = Math.max(0, token.expires - Math.floor(deps.clock.now().getTime() / 1000))
       return noStore(reply)
         .header('set-cookie', sessionCookie(request, token.token, maxAge))
@@ -69,6 +73,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       },
     },
     async (request, reply) => {
+      assertSameOrigin(request)
       const token = sessionTokenOf(request)
       if (token) await closeSession(deps, token)
       return noStore(reply)

@@ -103,6 +103,8 @@ export async function followEvents(
     let told = after
     await output.write(positionBlock(after, RECONNECT_MS))
     let quietSince = performance.now()
+    // Checked on a clock of its own: a busy stream never goes quiet, and a revoked key must still lose it.
+    let checkedAt = performance.now()
     while (!signal.aborted) {
       // A commit from here on may have come after the read below: it asks for another look.
       bell.clear()
@@ -115,9 +117,12 @@ export async function followEvents(
         quietSince = performance.now()
       }
       after = batch.next
+      if (performance.now() - checkedAt >= timing.keepAliveMs) {
+        await output.checkAccess()
+        checkedAt = performance.now()
+      }
       // Also between the batches of a long backlog that the filter skips.
       if (performance.now() - quietSince >= timing.keepAliveMs) {
-        await output.checkAccess()
         // Events the filter skipped moved the position: a client that reconnects need not read them again.
         await output.write(samePosition(told, after) ? KEEP_ALIVE : KEEP_ALIVE + positionBlock(after))
         told = after

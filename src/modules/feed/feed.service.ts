@@ -4,10 +4,11 @@ import { unflushedTransaction, type Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import { lowerHexId } from '../../platform/ids.ts'
-import type { Principal } from '../../platform/principal.ts'
+import { canAccess, type Principal } from '../../platform/principal.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import { eventsAfter, readEventStream, takeVersionDocuments, versionKey } from '../orders/order.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
+import { addressWithoutQuery } from './hook.ts'
 import { hookOverviews, hookSubscriptions, queueHookDeliveries } from './hook.service.ts'
 import {
   feedEventId,
@@ -116,7 +117,11 @@ export async function integrationsOf(deps: Deps, principal: Principal): Promise<
   // In code points, the same on both databases (a PostgreSQL collation may sort letters' cases together).
   const byAppKey = (a: { appKey: string }, b: { appKey: string }) =>
     a.appKey < b.appKey ? -1 : a.appKey > b.appKey ? 1 : 0
-  return { feeds: feedList.sort(byAppKey), hooks: hooks.sort(byAppKey) }
+  // A hook's address often carries a token in its query: only who may change hooks sees it whole.
+  const shown = canAccess(principal, ['Feed v3 and Hook Admin'])
+    ? hooks
+    : hooks.map((each) => ({ ...each, hook: { ...each.hook, url: addressWithoutQuery(each.hook.url) } }))
+  return { feeds: feedList.sort(byAppKey), hooks: shown.sort(byAppKey) }
 }
 
 /** Creates or changes the feed; a new feed receives only what happens after it is created. */

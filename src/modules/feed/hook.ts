@@ -33,3 +33,9 @@ export const notificationOf = (event: OrderEvent, hook: { account: string; appKe
 
 /** VTEX's ping on saving a hook: the receiver must answer it with 200. */
 export const PING = { hookConfig: 'ping' }
+
+/** A hook URL without its query and fragment, where tokens go: what a key that may only view hooks is shown. */
+export function addressWithoutQuery(url: string): string {
+  const cut = url.search(/[?#]/)
+  return cut === -1 ? url : `${url.slice(0, cut)}?…`
+}

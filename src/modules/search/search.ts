@@ -7,7 +7,7 @@ import { customerName, orderValue, type Order } from '../orders/order.ts'
 export const SEARCH_VERSION = 1
 
 /** VTEX answers at most 30 pages of List orders. */
-const MAX_PAGE = 30
+export const MAX_PAGE = 30
 const DEFAULT_PER_PAGE = 15
 const MAX_PER_PAGE = 100
 
