@@ -45,3 +45,22 @@ export function addDays(date: Date, days: number): Date {
     date.getMinutes(),
   )
 }
+
+/** A length of time in its two largest units: `4 d 2 h`, `3 min 5 s`, `12 s`. */
+export function duration(seconds: number): string {
+  const units: [string, number][] = [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['min', 60],
+    ['s', 1],
+  ]
+  let left = Math.round(seconds)
+  const parts: string[] = []
+  for (const [name, size] of units) {
+    const count = Math.floor(left / size)
+    left -= count * size
+    if (count > 0 || (parts.length === 0 && size === 1)) parts.push(`${count} ${name}`)
+    if (parts.length === 2) break
+  }
+  return parts.join(' ')
+}

@@ -33,6 +33,20 @@ const twoShirts = (tag = 'ADMIN') =>
     },
   })
 
+/**
+ * Readable at 200 % zoom and on a phone: at 640 CSS px (1280 px zoomed 200 %) and 390 px the page never
+ * scrolls sideways; wide tables scroll inside their own box.
+ */
+async function assertFits(page: Page) {
+  const viewport = page.viewportSize() ?? { width: 1280, height: 900 }
+  for (const width of [640, 390]) {
+    await page.setViewportSize({ width, height: 900 })
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'))
+    assert.ok(overflow <= 0, `${overflow} px wider than a ${width} px window`)
+  }
+  await page.setViewportSize(viewport)
+}
+
 /** The order ids the list shows, in its order. */
 async function shownIds(page: Page): Promise<string[]> {
   const rows = await page.locator('tbody tr[data-order-id]').all()
@@ -105,6 +119,20 @@ describe('the admin in a browser', { skip: SKIP_BROWSER }, () => {
     await listShows(again, await shownIds(page))
     await assertAccessible(page, 'orders list')
     await screenshots(page, 'orders-list')
+    await assertFits(page)
+
+    // By keyboard alone: Tab from the top of the page reaches the first order, and Enter opens it.
+    const first = (await shownIds(page))[0] ?? ''
+    await page.goto(page.url())
+    await page.locator(`tr[data-order-id="${first}"]`).waitFor()
+    let focused = ''
+    for (let presses = 0; presses < 40 && focused !== first; presses++) {
+      await page.keyboard.press('Tab')
+      focused = String(await page.evaluate("document.activeElement?.closest('tr')?.dataset.orderId ?? ''"))
+    }
+    assert.equal(focused, first, 'the first order is reached by Tab')
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { name: `Order ${first}` }).waitFor()
   })
 
   it('works an order from payment to invoiced with tracking, each step in its timeline', async (t) => {
@@ -171,6 +199,7 @@ describe('the admin in a browser', { skip: SKIP_BROWSER }, () => {
       orderId,
     )
     await assertAccessible(page, 'order detail')
+    await assertFits(page)
     await screenshots(page, 'order-detail')
   })
 
@@ -292,6 +321,7 @@ describe('the admin in a browser', { skip: SKIP_BROWSER }, () => {
     )
     assert.doesNotMatch(await page.locator('main').innerText(), /secret-token/, 'header values are not shown')
     await assertAccessible(page, 'integrations')
+    await assertFits(page)
     await screenshots(page, 'integrations')
 
     hook.state.status = 200

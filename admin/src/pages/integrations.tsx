@@ -2,7 +2,7 @@
 // deliveries went), and the hook's delivery log with the failed deliveries and a way to send them again.
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import { ApiError, call, can, get, withQuery } from '../api.ts'
-import { dateTime } from '../format.ts'
+import { dateTime, duration } from '../format.ts'
 import { t } from '../i18n.ts'
 import { Messages } from '../components/fields.tsx'
 import { session } from '../session.ts'
@@ -87,9 +87,7 @@ export function IntegrationsPage() {
                     <td>{feed.appKey}</td>
                     <td>{describeFilter(feed.filter)}</td>
                     <td class="number">{feed.quantity}</td>
-                    <td class="number">
-                      {Math.round(feed.approximateAgeOfOldestMessageInSeconds)} {t('seconds')}
-                    </td>
+                    <td class="number">{duration(feed.approximateAgeOfOldestMessageInSeconds)}</td>
                   </tr>
                 ))}
               </tbody>
