@@ -5,6 +5,10 @@ import { api } from './api.ts'
 import type { TestApp } from './harness.ts'
 
 /** What Ordo answers for the order, read after every step. */
+/** The SKUs of the orders the property tests place, line by line, and one no order has. */
+export const ORDER_SKUS = ['1001', '2002', '3003']
+export const STRANGER_SKU = '7777'
+
 export interface Snapshot {
   order: string
   transaction: string

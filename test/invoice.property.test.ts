@@ -13,6 +13,8 @@ import {
   assertInvariants,
   assertUnchanged,
   ledgerSum,
+  ORDER_SKUS,
+  STRANGER_SKU,
   snapshot,
   type LedgerView,
   type OrderView,
@@ -20,9 +22,7 @@ import {
 } from './invoice-invariants.ts'
 
 /** The SKUs a command may name: those the order starts with, one a change may add, one never in the order. */
-const ORDER_SKUS = ['1001', '2002', '3003']
 const ADDED_SKU = '9001'
-const STRANGER_SKU = '7777'
 const SKUS = [...ORDER_SKUS, ADDED_SKU, STRANGER_SKU]
 
 /** How many units an item of a command names, resolved against the model: all that is left, one, one too many. */

@@ -17,6 +17,8 @@ import {
   assertInvariants,
   assertUnchanged,
   ledgerSum,
+  ORDER_SKUS,
+  STRANGER_SKU,
   snapshot,
   type LedgerView,
   type OrderView,
@@ -24,10 +26,8 @@ import {
 } from './invoice-invariants.ts'
 import { modifications } from './modification-api.ts'
 
-/** The SKUs of the order as placed; two SKUs a request may add; one the order never has. */
-const ORDER_SKUS = ['1001', '2002', '3003']
+/** Two SKUs a request may add (ORDER_SKUS are the order's as placed, STRANGER_SKU one it never has). */
 const NEW_SKUS = ['9001', '9002']
-const STRANGER_SKU = '7777'
 
 /** An outcome the spec allows for a call: its status and, for a refusal, the code of its error envelope. */
 interface Outcome {

@@ -8,6 +8,7 @@ import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import type { KeyPair } from '../../src/modules/access/access.service.ts'
 import { seedOrders } from '../../src/modules/seed/seed.service.ts'
+import { api } from '../api.ts'
 import { startTestApp, type TestApp } from '../harness.ts'
 
 // eslint-disable-next-line no-restricted-properties -- where Chromium is, and whether a missing one fails the run
@@ -41,11 +42,9 @@ export interface AdminServer {
 /** The app on a fresh database with `orders` seeded orders, listening on a free port of 127.0.0.1. */
 export async function adminServer(t: TestContext, orders: number): Promise<AdminServer> {
   const test = await startTestApp(t, 'sqlite')
-  const settings = await test.app.inject({
-    method: 'PUT',
-    url: '/api/ordo/pvt/settings',
-    headers: { ...test.headers, 'content-type': 'application/json' },
-    payload: JSON.stringify({ cancellationGracePeriodMinutes: 0, allowInsecureHooks: true }),
+  const settings = await api(test).send('PUT', '/api/ordo/pvt/settings', {
+    cancellationGracePeriodMinutes: 0,
+    allowInsecureHooks: true,
   })
   assert.equal(settings.statusCode, 200, settings.body)
   if (orders > 0)

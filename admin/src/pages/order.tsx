@@ -410,6 +410,8 @@ function Actions(props: { order: Order; busy: boolean; act: Act }) {
   const canInvoice = can(current, 'Notify invoice') && status === 'handling'
   const canReturn = can(current, 'Notify invoice', 'Notify refund') && status === 'invoiced'
   const canCancel = can(current, 'Cancel order') && allowsCancellation(status)
+  // Output invoices while handling, returns once invoiced: never both.
+  const invoiceType = canInvoice ? 'Output' : canReturn ? 'Input' : null
   const anything =
     canPay ||
     canHandle ||
@@ -482,20 +484,11 @@ function Actions(props: { order: Order; busy: boolean; act: Act }) {
         </div>
       )}
       {/* Keyed by the invoices there are: after each one the form starts again from what is left. */}
-      {canInvoice && (
+      {invoiceType && (
         <InvoiceForm
           key={order.packageAttachment.packages.length}
           order={order}
-          type="Output"
-          busy={busy}
-          act={act}
-        />
-      )}
-      {canReturn && (
-        <InvoiceForm
-          key={order.packageAttachment.packages.length}
-          order={order}
-          type="Input"
+          type={invoiceType}
           busy={busy}
           act={act}
         />

@@ -17,7 +17,7 @@ export const RECONNECT_MS = 3000
 export const KEEP_ALIVE = ': keep-alive\n\n'
 
 /** The event id of a position: "<tx>-<id>". */
-export const eventIdOf = ({ tx, id }: Position): string => `${tx}-${id}`
+const eventIdOf = ({ tx, id }: Position): string => `${tx}-${id}`
 
 /** The position an event id names, or undefined when it is not one ("<tx>-<id>", both whole numbers). */
 export function positionOf(eventId: string): Position | undefined {
@@ -65,7 +65,7 @@ export function acceptsEventStream(accept: string | undefined): boolean {
 }
 
 /** What a message's `data:` line carries. */
-export const streamedEvent = (event: OrderEvent, position: Position): StreamedEvent => ({
+const streamedEvent = (event: OrderEvent, position: Position): StreamedEvent => ({
   eventId: eventIdOf(position),
   orderId: event.orderId,
   orderVersion: event.orderVersion,

@@ -1,6 +1,7 @@
 // Use cases of Feed v3 (and of Feed v2, another view of the same queue): an AppKey's feed configuration,
 // retrieving and committing its items, and the fan-out that turns the order event stream into feed items.
 import { unflushedTransaction, type Db } from '../../db/database.ts'
+import { byCodePoints } from '../../platform/text-order.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import { lowerHexId } from '../../platform/ids.ts'
@@ -114,9 +115,7 @@ export async function integrationsOf(deps: Deps, principal: Principal): Promise<
     quantity: row.quantity,
     approximateAgeOfOldestMessageInSeconds: ageInSeconds(deps, row.oldest),
   }))
-  // In code points, the same on both databases (a PostgreSQL collation may sort letters' cases together).
-  const byAppKey = (a: { appKey: string }, b: { appKey: string }) =>
-    a.appKey < b.appKey ? -1 : a.appKey > b.appKey ? 1 : 0
+  const byAppKey = (a: { appKey: string }, b: { appKey: string }) => byCodePoints(a.appKey, b.appKey)
   // A hook's address often carries a token in its query: only who may change hooks sees it whole.
   const shown = canAccess(principal, ['Feed v3 and Hook Admin'])
     ? hooks

@@ -1,5 +1,6 @@
 // List orders: the search index the order core's write path keeps, and the query over it.
 import type { Db } from '../../db/database.ts'
+import { byCodePoints } from '../../platform/text-order.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import type { Principal } from '../../platform/principal.ts'
@@ -154,8 +155,7 @@ export async function hourlyOrders(
   const { from, to, hours } = parseHourlyQuery(raw, validationFailed)
   const counts = hours ? await search.hourlyCounts(db, principal.account, ORDER_STATUSES, hours) : []
   // Sorted here, not by the database: the same order on both, whatever PostgreSQL's collation.
-  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
-  counts.sort((a, b) => order(a.hour, b.hour) || order(a.status, b.status))
+  counts.sort((a, b) => byCodePoints(a.hour, b.hour) || byCodePoints(a.status, b.status))
   return { from, to, hours: counts }
 }
 
