@@ -186,7 +186,8 @@ function assertEnvelope(res: LightMyRequestResponse, sent: Sent): void {
   assert.ok(typeof error.message === 'string' && error.message.length > 0, where)
   // The new order system (order modifications, the change summary) has an envelope of its own.
   const { operationId, fields } = parsed as { operationId?: unknown; fields?: unknown }
-  if (/^\/api\/(order-system\/|orders\/pvt\/document\/[^/?]+\/change-summary)/.test(sent.url)) {
+  // An id of `.` or `..` is a path segment the URL resolves away: the request reaches another route.
+  if (/^\/api\/(order-system\/|orders\/pvt\/document\/(?!\.\.?\/)[^/?]+\/change-summary)/.test(sent.url)) {
     assert.equal(typeof operationId, 'string', where)
     assert.equal(typeof fields, 'object', where)
   } else assert.equal(error.exception, null, where)
