@@ -5,6 +5,7 @@ import type { Deps } from './deps.ts'
 import { searchIndex } from './modules/search/search.service.ts'
 import type { Clock } from './platform/clock.ts'
 import { CredentialCache } from './platform/credential-cache.ts'
+import { DocumentCache } from './platform/document-cache.ts'
 import type { JobScheduler } from './platform/jobs.ts'
 import { createMetrics } from './platform/metrics.ts'
 import type { OrderReadModel } from './platform/read-models.ts'
@@ -17,13 +18,17 @@ export const assembleDeps = (
   clock: Clock,
   jobs: JobScheduler,
   { publicUrl = null }: { publicUrl?: string | null } = {},
-): Deps => ({
-  ...handle,
-  clock,
-  credentials: new CredentialCache(),
-  jobs,
-  metrics: createMetrics(),
-  readModels: READ_MODELS,
-  eventsCommitted: new Signal(),
-  publicUrl,
-})
+): Deps => {
+  const documents = new DocumentCache(handle.commits)
+  return {
+    ...handle,
+    clock,
+    credentials: new CredentialCache(),
+    documents,
+    jobs,
+    metrics: createMetrics(documents),
+    readModels: READ_MODELS,
+    eventsCommitted: new Signal(),
+    publicUrl,
+  }
+}

@@ -2,6 +2,7 @@
 import type { DbHandle } from './db/database.ts'
 import type { Clock } from './platform/clock.ts'
 import type { CredentialCache } from './platform/credential-cache.ts'
+import type { DocumentCache } from './platform/document-cache.ts'
 import type { JobScheduler } from './platform/jobs.ts'
 import type { Metrics } from './platform/metrics.ts'
 import type { Guard } from './platform/principal.ts'
@@ -11,6 +12,8 @@ import type { Signal } from './platform/signal.ts'
 export interface Deps extends DbHandle {
   clock: Clock
   credentials: CredentialCache
+  /** Get order's documents in memory; the order core's write path makes it forget what it changes. */
+  documents: DocumentCache
   jobs: JobScheduler
   metrics: Metrics
   /** Kept by the order core's write path, in its transaction: the search index of List orders. */

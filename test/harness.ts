@@ -88,6 +88,8 @@ export interface TestApp {
   runDueJobs: () => Promise<number>
   /** Turns every event committed so far into feed items, as the server's fan-out does. */
   fanOut: () => Promise<number>
+  /** The test's database opened again, as another process would (SQLite: only with `{ file: true }`). */
+  openAgain: () => DbHandle
 }
 
 export interface TestAppOptions {
@@ -103,6 +105,8 @@ export interface TestAppOptions {
 
 export interface MigratedDatabase {
   handle: DbHandle
+  /** Opens the same database again, as another process would: its own connections, its own commit watch. */
+  openAgain: () => DbHandle
   /** Closes the connections, then drops the database (or removes the SQLite file). */
   close: () => Promise<void>
 }
@@ -115,16 +119,23 @@ export async function migratedDatabase(
   const database = await freshDatabase(dialect)
   const directory =
     options.file && dialect === 'sqlite' ? await mkdtemp(join(tmpdir(), 'ordo-test-')) : undefined
-  const handle = openDatabase({
+  const target = {
     databaseUrl: database.url,
     sqlitePath: directory ? join(directory, 'ordo.db') : ':memory:',
-  })
+  }
+  const handle = openDatabase(target)
   await options.before?.(handle)
   await migrateToLatest(handle)
   // As a server does on start.
   await prepareStoredOrders(handle)
   return {
     handle,
+    openAgain: () => {
+      if (target.sqlitePath === ':memory:' && !target.databaseUrl) {
+        throw new Error('An in-memory database is private to its connection: use { file: true }')
+      }
+      return openDatabase(target)
+    },
     close: async () => {
       await handle.db.destroy()
       await database.drop()
@@ -138,7 +149,7 @@ export async function startTestApp(
   dialect: Dialect,
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const { handle, close } = await migratedDatabase(dialect, options)
+  const { handle, openAgain, close } = await migratedDatabase(dialect, options)
   const clock = new ManualClock('2026-03-02T12:00:00.000Z')
   const queue = createJobQueue(handle)
   const deps = assembleDeps(handle, clock, queue, { publicUrl: options.publicUrl ?? null })
@@ -171,6 +182,7 @@ export async function startTestApp(
     newKey,
     queue,
     fanOut: () => fanOutAll(deps),
+    openAgain,
     // A failing job is a failing test: rethrow instead of retrying later.
     runDueJobs: () =>
       runDueJobs(queue, handlers, {

@@ -92,15 +92,14 @@ interface OrderBody {
 }
 
 /**
- * On SQLite a server notices another process's commit within OTHER_WRITERS_MS (src/db/database.ts) and may serve
- * its cached Get order until then: a disagreement is asked again, until the servers agree. On PostgreSQL
- * every answer is current.
+ * A server hears of another process's commit within its commit watch's bound (src/db/commit-watch.ts) and may
+ * serve its cached Get order until then: a disagreement is asked again, until the servers agree.
  */
 async function snapshot(cluster: Servers, orderId: string): Promise<Snapshot> {
   const path = `/api/oms/pvt/orders/${orderId}`
   const ask = () => Promise.all(cluster.servers.map((_, n) => cluster.send(n, 'GET', path)))
   let served = await ask()
-  for (let asked = 1; cluster.dialect === 'sqlite' && !agree(served) && asked < 1000; asked++) {
+  for (let asked = 1; !agree(served) && asked < 1000; asked++) {
     served = await ask()
   }
   for (const res of served) assert.equal(res.status, 200, res.text)

@@ -1,6 +1,7 @@
 // GET /metrics: Prometheus text with the fan-out counter, the caller's account's feed gauges and the job
 // gauges, for keys holding `Ordo settings` only.
 import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { it } from 'node:test'
@@ -100,6 +101,25 @@ describeEachDialect('metrics', (dialect) => {
     const refused = await api(test, integration).send('GET', '/metrics')
     assert.equal(refused.statusCode, 403, refused.body)
     assert.equal((await test.app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401)
+  })
+
+  it("counts Get order's cache hits and misses, and times its reads", async (t) => {
+    const test = await startTestApp(t, dialect)
+    const { orderId } = (await api(test).placeOk(singleOrder('METRICS-READ'))).orders[0] ?? { orderId: '' }
+    while (!test.deps.commits.caughtUp()) await sleep(10) // PostgreSQL: memory answers once it listens
+    const lookups = (all: Sample[], result: string) =>
+      valueOf(all, 'ordo_get_order_cache_lookups_total', { result }) ?? NaN
+    const before = await scrape(test)
+    for (let read = 0; read < 3; read++) await api(test).getOk(orderId)
+    assert.equal((await api(test).get('0000000000000-01')).statusCode, 404)
+    const after = await scrape(test)
+    assert.equal(lookups(after, 'miss') - lookups(before, 'miss'), 2, 'the first read and the unknown order')
+    assert.equal(lookups(after, 'hit') - lookups(before, 'hit'), 2)
+    assert.equal(valueOf(after, 'ordo_get_order_cache_documents'), 1)
+    assert.ok((valueOf(after, 'ordo_get_order_cache_bytes') ?? 0) > 1000)
+    const timed = (all: Sample[]) => valueOf(all, 'ordo_get_order_read_seconds_count') ?? NaN
+    assert.equal(timed(after) - timed(before), 4, 'each read, the 404 too')
+    assert.ok((valueOf(after, 'ordo_get_order_read_seconds_sum') ?? 0) > 0)
   })
 
   it('counts hook deliveries by outcome and times them', async (t) => {

@@ -7,9 +7,11 @@ import {
   sql,
   SqliteDialect,
   type Driver,
+  type PostgresDialectConfig,
   type SqliteDatabase,
 } from 'kysely'
 import pg from 'pg'
+import { postgresCommitWatch, sqliteCommitWatch, type CommitWatch } from './commit-watch.ts'
 import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table.ts'
 import type { AccountTable } from '../modules/accounts/account.table.ts'
 import type { RateLimitCountTable } from '../modules/accounts/rate-limit.table.ts'
@@ -72,17 +74,9 @@ export interface DbHandle {
    * SQLite files only: a second, read-only connection for the hottest point reads (Get order). It sees only
    * committed data and skips Kysely's per-query cost; everything else goes through `db`.
    */
-  reader?: ReadConnection | undefined
-}
-
-export interface ReadConnection {
-  connection: SQLite.Database
-  /**
-   * What a cache of reads is valid for: the mark moves when this process commits a change (at once) and when
-   * another process does (noticed within OTHER_WRITERS_MS). Undefined while this process has a write
-   * transaction open, because what is read then may change at its commit: such reads must not be cached.
-   */
-  commitMark: () => number | undefined
+  reader?: SQLite.Database | undefined
+  /** What this process hears of other processes' commits; `db.destroy()` closes it too. */
+  commits: CommitWatch
 }
 
 /**
@@ -137,13 +131,6 @@ function* runsOf<T>(list: readonly T[], size: number): Generator<T[]> {
   for (let start = 0; start < list.length; start += size) yield list.slice(start, start + size)
 }
 
-/**
- * On SQLite one process writes orders (DESIGN.md §5); the CLI writes keys and settings beside it. Asking
- * SQLite whether anyone committed (`PRAGMA data_version`) takes two file-lock system calls, which would be a
- * tenth of a Get order if done for each one, so other processes' commits are looked for this often.
- */
-export const OTHER_WRITERS_MS = 10
-
 // COUNT(*) and BIGSERIAL come back as strings from pg; every number Ordo stores fits in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
@@ -154,7 +141,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 export function openDatabase(target: { databaseUrl?: string | undefined; sqlitePath: string }): DbHandle {
   if (target.databaseUrl) {
     const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10 })
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' }
+    const commits = postgresCommitWatch(target.databaseUrl)
+    return {
+      db: new Kysely<Database>({ dialect: new WatchedPostgresDialect({ pool }, commits) }),
+      dialect: 'postgres',
+      commits,
+    }
   }
   const path = target.sqlitePath
   const sqlite = new SQLite(path)
@@ -163,13 +155,14 @@ export function openDatabase(target: { databaseUrl?: string | undefined; sqliteP
   sqlite.pragma('busy_timeout = 5000') // the CLI may write beside a running server
   sqlite.pragma('foreign_keys = ON')
   // An in-memory database is private to its connection, so it cannot have a second one.
-  const reader = path === ':memory:' ? undefined : readConnection(sqlite, path)
+  const reader = path === ':memory:' ? undefined : readConnection(path)
   return {
     db: new Kysely<Database>({
       dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, reader) }),
     }),
     dialect: 'sqlite',
     reader,
+    commits: sqliteCommitWatch(sqlite),
   }
 }
 
@@ -189,37 +182,29 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-function readConnection(writer: SQLite.Database, path: string): ReadConnection {
+function readConnection(path: string): SQLite.Database {
   const connection = new SQLite(path, { readonly: true })
   connection.pragma('busy_timeout = 5000')
-  // The rows this process's writer has changed, counted as each statement completes; reading it touches no
-  // file. A transaction's changes count before its commit, which is why reads inside one are not cached.
-  const ownChanges = writer.prepare('select total_changes()').pluck()
-  const anyCommit = connection.prepare('pragma data_version').pluck()
-  let seenOwn: unknown
-  let seenAny: unknown
-  let checkedAt = Number.NEGATIVE_INFINITY
-  let mark = 0
-  return {
-    connection,
-    commitMark: () => {
-      if (writer.inTransaction) return undefined
-      const own = ownChanges.get()
-      if (own !== seenOwn) {
-        seenOwn = own
-        mark++
-      }
-      const now = performance.now()
-      if (now - checkedAt >= OTHER_WRITERS_MS) {
-        checkedAt = now
-        const any = anyCommit.get()
-        if (any !== seenAny) {
-          seenAny = any
-          mark++
-        }
-      }
-      return mark
-    },
+  return connection
+}
+
+/** Its driver's destroy, which `db.destroy()` calls, also closes the commit watch's listening connection. */
+class WatchedPostgresDialect extends PostgresDialect {
+  constructor(
+    config: PostgresDialectConfig,
+    private readonly commits: CommitWatch,
+  ) {
+    super(config)
+  }
+
+  override createDriver(): Driver {
+    const driver = super.createDriver()
+    const destroy = driver.destroy.bind(driver)
+    driver.destroy = async () => {
+      await this.commits.close()
+      await destroy()
+    }
+    return driver
   }
 }
 
@@ -227,7 +212,7 @@ function readConnection(writer: SQLite.Database, path: string): ReadConnection {
  * Kysely prepares every query anew; compiling SQL costs more than running a point lookup. Its SQLite driver
  * runs one query at a time, so a statement can be reused safely.
  */
-function withStatementCache(sqlite: SQLite.Database, reader: ReadConnection | undefined): SqliteDatabase {
+function withStatementCache(sqlite: SQLite.Database, reader: SQLite.Database | undefined): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>()
   // A long select that keeps its shape (List orders' facet buckets) costs more to prepare than to run; one whose
   // IN list varies makes a new one each time, so few are kept.
@@ -243,7 +228,7 @@ function withStatementCache(sqlite: SQLite.Database, reader: ReadConnection | un
   }
   return {
     close: () => {
-      reader?.connection.close()
+      reader?.close()
       sqlite.close()
     },
     prepare: (sql: string) => {

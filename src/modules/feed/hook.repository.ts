@@ -101,7 +101,7 @@ const OPEN: StoredDeliveryStatus[] = ['pending', 'delivering', 'queued']
  * fan-out and a redelivery take their turns, and each sees what the one before left.
  */
 export async function lockOrderDeliveries(
-  { db, dialect }: DbHandle,
+  { db, dialect }: Pick<DbHandle, 'db' | 'dialect'>,
   { account, appKey }: HookKey,
   orderIds: readonly string[],
 ): Promise<Set<string>> {
@@ -124,7 +124,7 @@ export async function lockOrderDeliveries(
  * sender's lease ran out (it died). On PostgreSQL, rows another process is taking are skipped.
  */
 export async function takeDue(
-  { db, dialect }: DbHandle,
+  { db, dialect }: Pick<DbHandle, 'db' | 'dialect'>,
   { account, appKey }: HookKey,
   now: string,
   leaseUntil: string,
@@ -293,7 +293,7 @@ export const attemptsOf = (db: Db, deliveryIds: readonly number[]): Promise<Hook
  * the orders they belong to.
  */
 export async function reopenFailed(
-  handle: DbHandle,
+  handle: Pick<DbHandle, 'db' | 'dialect'>,
   key: HookKey,
   now: string,
   deliveryId?: number,

@@ -1,14 +1,8 @@
 // All SQL for orders. Rows in, typed orders out; no business rules.
 import type SQLite from 'better-sqlite3'
 import type { ExpressionBuilder, Selectable } from 'kysely'
-import {
-  insertRuns,
-  orListRuns,
-  type Database,
-  type Db,
-  type DbHandle,
-  type ReadConnection,
-} from '../../db/database.ts'
+import { insertRuns, orListRuns, type Database, type Db, type DbHandle } from '../../db/database.ts'
+import type { DocumentCache } from '../../platform/document-cache.ts'
 import { AppError } from '../../platform/errors.ts'
 import { customerName, orderValue, type Order } from './order.ts'
 import type { OrderTable } from './order.table.ts'
@@ -25,23 +19,50 @@ function byId(
 
 /**
  * The stored Get order document, as the UTF-8 bytes that go out: the hot path never parses, re-serialises or
- * re-encodes it. On a SQLite file it goes through the read-only connection and a small cache of recent
- * documents (see DocumentReads).
+ * re-encodes it, and a document in `cache` costs no database round trip. On a SQLite file a miss goes through
+ * the read-only connection, without Kysely.
  */
 export async function findOrderDocument(
   { db, reader }: Pick<DbHandle, 'db' | 'reader'>,
+  cache: DocumentCache,
   account: string,
   orderId: string,
 ): Promise<Buffer | undefined> {
+  const requested = documentKey(account, orderId)
+  const cached = cache.get(requested)
+  if (cached) return cached
+  const generation = cache.generation
   const key = byId(orderId)
-  if (reader) return documentReads(reader).find(account, key.column, key.value)
-  const row = await db
-    .selectFrom('orders')
-    .select('document')
-    .where('account', '=', account)
-    .where(key.column, '=', key.value)
-    .executeTakeFirst()
-  return row && Buffer.from(row.document)
+  const row = reader
+    ? (documentReads(reader)[key.column].get(account, key.value) as DocumentRow | undefined)
+    : await db
+        .selectFrom('orders')
+        .select(['order_id', 'document'])
+        .where('account', '=', account)
+        .where(key.column, '=', key.value)
+        .executeTakeFirst()
+  if (!row) return undefined
+  const document = Buffer.from(row.document)
+  cache.keep(generation, documentKey(account, row.order_id), document, requested)
+  return document
+}
+
+/** What the document cache keeps an order's document by, and what a change of the order makes it forget. */
+export const documentKey = (account: string, orderId: string): string => `${account}\t${orderId}`
+
+type DocumentRow = Pick<Selectable<OrderTable>, 'order_id' | 'document'>
+
+const readStatements = new WeakMap<SQLite.Database, Record<'order_id' | 'sequence', SQLite.Statement>>()
+
+function documentReads(reader: SQLite.Database): Record<'order_id' | 'sequence', SQLite.Statement> {
+  let statements = readStatements.get(reader)
+  if (!statements) {
+    const prepare = (column: string) =>
+      reader.prepare(`select order_id, document from orders where account = ? and ${column} = ?`)
+    statements = { order_id: prepare('order_id'), sequence: prepare('sequence') }
+    readStatements.set(reader, statements)
+  }
+  return statements
 }
 
 /** The stored documents of `orderIds` (those that exist), by order id. */
@@ -214,60 +235,6 @@ export async function rewriteDocument(db: Db, order: Order, document: string, re
     .where('order_id', '=', order.orderId)
     .where('version', '=', order.version)
     .execute()
-}
-
-const RECENT_DOCUMENTS = 2000
-
-/**
- * Point reads of documents on the read-only SQLite connection. Recent documents are kept in memory, as the
- * UTF-8 bytes that go out, until anything commits to the database (the connection's commit mark moves), and
- * then the whole cache is dropped. So a read-mostly integration is served from memory, and what it is served
- * is what was committed.
- */
-class DocumentReads {
-  private readonly byColumn: Record<'order_id' | 'sequence', SQLite.Statement>
-  private seenMark: number | undefined
-  /** By order id or by sequence, which never collide: one is text, the other a number. */
-  private readonly recent = new Map<string | number, { account: string; document: Buffer }>()
-
-  constructor(private readonly reader: ReadConnection) {
-    const prepare = (column: string) =>
-      reader.connection.prepare(`select document from orders where account = ? and ${column} = ?`).pluck()
-    this.byColumn = { order_id: prepare('order_id'), sequence: prepare('sequence') }
-  }
-
-  find(account: string, column: 'order_id' | 'sequence', value: string | number): Buffer | undefined {
-    const mark = this.reader.commitMark()
-    if (mark === undefined) return this.read(account, column, value)
-    if (mark !== this.seenMark) {
-      this.recent.clear()
-      this.seenMark = mark
-    }
-    const cached = this.recent.get(value)
-    if (cached?.account === account) return cached.document
-    const document = this.read(account, column, value)
-    if (document === undefined) return undefined
-    if (this.recent.size >= RECENT_DOCUMENTS)
-      this.recent.delete(this.recent.keys().next().value as string | number)
-    this.recent.set(value, { account, document })
-    return document
-  }
-
-  private read(account: string, column: 'order_id' | 'sequence', value: string | number): Buffer | undefined {
-    const text = this.byColumn[column].get(account, value) as string | undefined
-    return text === undefined ? undefined : Buffer.from(text)
-  }
-}
-
-const readers = new WeakMap<ReadConnection, DocumentReads>()
-
-function documentReads(reader: ReadConnection): DocumentReads {
-  let reads = readers.get(reader)
-  if (!reads) {
-    reads = new DocumentReads(reader)
-    readers.set(reader, reads)
-  }
-  return reads
 }
 
 /** The documents of versions, for the stream's readers that filter on documents (see findVersionDocuments). */

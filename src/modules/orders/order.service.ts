@@ -46,7 +46,9 @@ export const RENDER_VERSION = 4
 export const ORDER_TIMEOUT_JOB = 'order-timeout'
 
 export async function getOrderDocument(deps: Deps, actor: Actor, orderId: string): Promise<Buffer> {
-  const document = await orders.findOrderDocument(deps, actor.account, orderId)
+  const started = performance.now()
+  const document = await orders.findOrderDocument(deps, deps.documents, actor.account, orderId)
+  deps.metrics.getOrderReadSeconds.observe((performance.now() - started) / 1000)
   if (document === undefined) throw orderNotFound(orderId)
   return document
 }
@@ -92,15 +94,15 @@ export interface OrderChange {
 
 /** The one write path for an existing order. A lost race re-runs the whole rule on fresh data. */
 export async function changeOrder(deps: Deps, change: OrderChange, rule: Rule): Promise<Decision> {
-  const decision = await retryOnConflict(() =>
-    deps.db.transaction().execute(async (trx) => {
-      await events.assertNothingWritten({ db: trx, dialect: deps.dialect })
-      const before = await loadOrder(trx, change.actor, change.orderId)
-      const ctx = { now: deps.clock.now().toISOString(), settings: change.settings }
-      const decision = decide(before, ctx, rule)
-      return decision.changed ? save(deps, trx, before, decision, change.actor, ctx.now) : decision
-    }),
-  )
+  const decision = await inChangeTransaction(deps, async (trx, changed) => {
+    await events.assertNothingWritten({ db: trx, dialect: deps.dialect })
+    const before = await loadOrder(trx, change.actor, change.orderId)
+    const ctx = { now: deps.clock.now().toISOString(), settings: change.settings }
+    const decision = decide(before, ctx, rule)
+    return decision.changed
+      ? saveChange(deps, trx, changed, before, decision, change.actor, ctx.now)
+      : decision
+  })
   if (decision.changed) deps.eventsCommitted.notify()
   return decision
 }
@@ -117,25 +119,56 @@ export async function changeOrderGroup(
 }
 
 function changeGroup(deps: Deps, change: OrderChange, rule: GroupRule): Promise<Decision[]> {
-  return retryOnConflict(() =>
-    deps.db.transaction().execute(async (trx) => {
-      await events.assertNothingWritten({ db: trx, dialect: deps.dialect })
-      const target = await loadOrder(trx, change.actor, change.orderId)
-      const group = await orders.findGroupOrders(trx, target.account, target.orderGroup)
-      const ctx = { now: deps.clock.now().toISOString(), settings: change.settings }
-      const decided = decideGroup(group, target, ctx, rule)
-      const saved: Decision[] = []
-      for (const decision of decided) {
-        const before = group.find((o) => o.orderId === decision.order.orderId)
-        saved.push(
-          decision.changed && before
-            ? await save(deps, trx, before, decision, change.actor, ctx.now)
-            : decision,
-        )
-      }
-      return saved
-    }),
-  )
+  return inChangeTransaction(deps, async (trx, changed) => {
+    await events.assertNothingWritten({ db: trx, dialect: deps.dialect })
+    const target = await loadOrder(trx, change.actor, change.orderId)
+    const group = await orders.findGroupOrders(trx, target.account, target.orderGroup)
+    const ctx = { now: deps.clock.now().toISOString(), settings: change.settings }
+    const decided = decideGroup(group, target, ctx, rule)
+    const saved: Decision[] = []
+    for (const decision of decided) {
+      const before = group.find((o) => o.orderId === decision.order.orderId)
+      saved.push(
+        decision.changed && before
+          ? await saveChange(deps, trx, changed, before, decision, change.actor, ctx.now)
+          : decision,
+      )
+    }
+    return saved
+  })
+}
+
+/**
+ * A transaction that changes existing orders, retried on a lost race. Once it ends, committed or not, and before
+ * the use case answers, the document cache forgets the orders it changed: the next Get order reads what was
+ * committed. Orders placed need nothing of the kind: a document that did not exist was not kept.
+ */
+async function inChangeTransaction<T>(
+  deps: Deps,
+  work: (trx: Db, changed: Set<string>) => Promise<T>,
+): Promise<T> {
+  const changed = new Set<string>()
+  try {
+    return await retryOnConflict(() => deps.db.transaction().execute((trx) => work(trx, changed)))
+  } finally {
+    if (changed.size > 0) deps.documents.forget(changed)
+  }
+}
+
+/** Saves a change of an existing order, which other processes' document caches hear of when it commits. */
+async function saveChange(
+  deps: Deps,
+  trx: Db,
+  changed: Set<string>,
+  before: Order,
+  decision: Changed,
+  actor: Actor,
+  now: string,
+): Promise<Saved> {
+  const key = orders.documentKey(before.account, before.orderId)
+  changed.add(key)
+  await deps.commits.announce(trx, [key])
+  return save(deps, trx, before, decision, actor, now)
 }
 
 /**
