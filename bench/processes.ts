@@ -23,6 +23,15 @@ export interface Server {
   stop: () => Promise<void>
 }
 
+/** A running `ordo serve` and the admin key it printed. */
+export interface Ordo {
+  server: Server
+  base: string
+  headers: Record<string, string>
+  /** A key of the account partner, its consent to be the example order's second seller. */
+  partnerKey: { appKey: string; appToken: string }
+}
+
 const live = new Set<Server>()
 
 /** The arguments of `ordo serve` on 127.0.0.1:`port` and the SQLite file `dbFile`. */

@@ -1,6 +1,7 @@
 // What `npm run bench` prints and writes to BENCHMARKS.md: the machine, the method and the figures.
 import { arch, cpus, release, totalmem, type } from 'node:os'
 import { ADMIN_SETTINGS } from './admin-page.ts'
+import type { GetOrderFigures } from './get-order.ts'
 import { LIST_SETTINGS, type SizeFigures } from './list-orders.ts'
 import type { StartupFigures } from './startup.ts'
 import type { Percentiles, TransitionFigures } from './transitions.ts'
@@ -26,16 +27,8 @@ export interface Figures {
 export interface BenchRun {
   date: Date
   versions: { node: string; fastify: string; autocannon: string }
-  connections: number
-  warmupSeconds: number
-  measureSeconds: number
-  rounds: number
-  orders: number
-  documentBytes: number
   ordoLogLevel: string
-  target: number
-  bare: Figures
-  ordo: Figures
+  getOrder: GetOrderFigures
   startup: StartupFigures & {
     /** The 1-minute load average as the start-up runs began: on a shared machine the times rise with it. */
     loadAverage: number
@@ -71,19 +64,19 @@ export function summary(figures: Figures) {
   }
 }
 
-/** The headline: Get order req/s over bare Fastify req/s, medians of the rounds. */
-export const ratioOf = (run: BenchRun): number =>
-  summary(run.ordo).requestsPerSecond / summary(run.bare).requestsPerSecond
+/** A headline: `measured` req/s over `base` req/s (Get order over bare Fastify), medians of the rounds. */
+export const ratioOf = (measured: Figures, base: Figures): number =>
+  summary(measured).requestsPerSecond / summary(base).requestsPerSecond
 
 /** Each round's own ratio, to show how far one run can be trusted. */
-const roundRatios = (run: BenchRun): number[] =>
-  run.ordo.samples.map((s, i) => s.requestsPerSecond / (run.bare.samples[i]?.requestsPerSecond ?? NaN))
+const roundRatios = (measured: Figures, base: Figures): number[] =>
+  measured.samples.map((s, i) => s.requestsPerSecond / (base.samples[i]?.requestsPerSecond ?? NaN))
 
-/** Server CPU per request, bare over Ordo: the ratio if the server's CPU were the only limit. */
-export function cpuRatioOf(run: BenchRun): number | undefined {
-  const ordo = summary(run.ordo).serverCpuMicrosPerRequest
-  const bare = summary(run.bare).serverCpuMicrosPerRequest
-  return ordo === undefined || bare === undefined ? undefined : bare / ordo
+/** Server CPU per request, `base` over `measured`: the ratio if the server's CPU were the only limit. */
+export function cpuRatioOf(measured: Figures, base: Figures): number | undefined {
+  const over = summary(measured).serverCpuMicrosPerRequest
+  const under = summary(base).serverCpuMicrosPerRequest
+  return over === undefined || under === undefined ? undefined : under / over
 }
 
 export function describeMachine(): string {
@@ -97,8 +90,7 @@ const percent = (share: number | undefined) => (share === undefined ? 'n/a' : `$
 // autocannon's latency histogram counts whole milliseconds.
 const millis = (value: number) => (value < 1 ? '<1' : value.toFixed(0))
 
-const HEADINGS = [
-  'server',
+const COLUMNS = [
   'req/s',
   'mean ms',
   'p50 ms',
@@ -108,15 +100,17 @@ const HEADINGS = [
   'server CPU',
   'load-gen CPU',
 ]
+const HEADINGS = ['server', ...COLUMNS]
+const MIXED_HEADINGS = ['Ordo Get order', ...COLUMNS]
 
-function rows(run: BenchRun): string[][] {
-  return [run.bare, run.ordo].map((figures) => {
+function rows({ settings }: GetOrderFigures, measured: Figures[]): string[][] {
+  return measured.map((figures) => {
     const s = summary(figures)
     return [
       figures.name,
       s.requestsPerSecond.toFixed(0),
       // A closed loop of N connections: mean latency is N over the request rate (Little's law).
-      ((run.connections / s.requestsPerSecond) * 1000).toFixed(2),
+      ((settings.connections / s.requestsPerSecond) * 1000).toFixed(2),
       millis(s.p50Ms),
       millis(s.p99Ms),
       s.bytesPerResponse.toFixed(0),
@@ -127,16 +121,55 @@ function rows(run: BenchRun): string[][] {
   })
 }
 
-const verdict = (run: BenchRun) => (ratioOf(run) >= run.target ? 'meets the target' : 'BELOW the target')
+const list = (values: number[], digits: number) => values.map((v) => v.toFixed(digits)).join(', ')
 
-function ratioLines(run: BenchRun): string[] {
-  const rounds = roundRatios(run)
-  const cpuRatio = cpuRatioOf(run)
+/** `measured` against `base`: the ratio of the medians with its target, and each round's own. */
+function ratioLine(what: string, measured: Figures, base: Figures, target: number): string {
+  const ratio = ratioOf(measured, base)
+  const verdict = ratio >= target ? 'meets the target' : 'BELOW the target'
+  return (
+    `${what}, req/s: ${ratio.toFixed(2)} (target ≥ ${target}: ${verdict}; ` +
+    `rounds ${list(roundRatios(measured, base), 2)})`
+  )
+}
+
+const cpuRatioText = (measured: Figures, base: Figures) => cpuRatioOf(measured, base)?.toFixed(2) ?? 'n/a'
+
+function ratioLines(g: GetOrderFigures): string[] {
   return [
-    `Get order / bare Fastify, req/s: ${ratioOf(run).toFixed(2)} (target ≥ ${run.target}: ${verdict(run)}; ` +
-      `rounds ${rounds.map((r) => r.toFixed(2)).join(', ')})`,
-    `Server CPU per request, bare / Get order: ${cpuRatio === undefined ? 'n/a' : cpuRatio.toFixed(2)}`,
+    ratioLine('Get order / bare Fastify', g.ordo, g.bare, g.settings.target),
+    `Server CPU per request, bare / Get order: ${cpuRatioText(g.ordo, g.bare)}`,
   ]
+}
+
+function mixedLines(g: GetOrderFigures): string[] {
+  const asked = g.settings.placementsPerSecond
+  const short = g.placedPerSecond.some((rate) => rate < asked * 0.98)
+  return [
+    ratioLine(
+      `Get order while placing ${asked} orders/s / Get order alone`,
+      g.placing,
+      g.alone,
+      g.settings.mixedTarget,
+    ),
+    `Orders placed per second in each mixed round (one-seller orders, one order a placement, every one answered 201): ` +
+      `${list(g.placedPerSecond, 1)} (paced at ${asked}/s${short ? ': SHORT of it, the ratio is at a lighter load' : ''}` +
+      `${g.skipped > 0 ? `; ${g.skipped} skipped with ${g.settings.placementsInFlight} unanswered` : ''})`,
+    `Server CPU per Get order request, alone / while placing (the placements' CPU counted in): ${cpuRatioText(g.placing, g.alone)}`,
+  ]
+}
+
+/** The Get order figures as printed, alone with `npm run bench -- --only get-order` or in the whole table. */
+export function getOrderText(g: GetOrderFigures): string {
+  return [
+    ...aligned([HEADINGS, ...rows(g, [g.bare, g.ordo])]),
+    '',
+    ...ratioLines(g),
+    '',
+    ...aligned([MIXED_HEADINGS, ...rows(g, [g.alone, g.placing])]),
+    '',
+    ...mixedLines(g),
+  ].join('\n')
 }
 
 function startupRows({ startup }: BenchRun): string[][] {
@@ -225,7 +258,6 @@ const RATE_HEADINGS = [
 const cpuOf = (values: number[]) => (values.length ? median(values).toFixed(0) : 'n/a')
 
 function rateRows({ transitions: { throughput } }: BenchRun): string[][] {
-  const list = (values: number[], digits: number) => values.map((v) => v.toFixed(digits)).join(', ')
   return [
     [
       'neither feed nor hook',
@@ -313,9 +345,7 @@ export function textTable(run: BenchRun): string {
     '',
     ...startupLines(run),
     '',
-    ...aligned([HEADINGS, ...rows(run)]),
-    '',
-    ...ratioLines(run),
+    getOrderText(run.getOrder),
     '',
     ...aligned([LATENCY_HEADINGS, ...latencyRows(run)]),
     '',
@@ -339,7 +369,7 @@ function markdownTable(headings: string[], body: string[][]): string[] {
 
 /** BENCHMARKS.md, rewritten whole by each run. */
 export function markdown(run: BenchRun): string {
-  const tr = run.transitions
+  const { getOrder: g, transitions: tr } = run
   return `# Benchmarks
 
 Written by \`npm run bench\` (bench/run.ts); each run replaces this file. Absolute figures from different
@@ -357,13 +387,19 @@ ${startupLines(run)
 
 ${markdownTable(STARTUP_HEADINGS, startupRows(run)).join('\n')}
 
-## Get order against a bare Fastify route
+## Get order against a bare Fastify route, and while orders are placed
 
-${ratioLines(run)
+${ratioLines(g)
   .map((line) => `- ${line}`)
   .join('\n')}
 
-${markdownTable(HEADINGS, rows(run)).join('\n')}
+${markdownTable(HEADINGS, rows(g, [g.bare, g.ordo])).join('\n')}
+
+${mixedLines(g)
+  .map((line) => `- ${line}`)
+  .join('\n')}
+
+${markdownTable(MIXED_HEADINGS, rows(g, [g.alone, g.placing])).join('\n')}
 
 ## Order transitions to the feed and the hook
 
@@ -393,18 +429,28 @@ ${markdownTable(LIST_HEADINGS, listRows(run)).join('\n')}
   The first start applies the migrations and creates the bootstrap key.
 - Get order: \`ordo serve\` on a fresh database, with log level \`${run.ordoLogLevel}\`. The bootstrap admin
   key it prints on the empty database authenticates every request.
-- Load: ${run.orders} orders placed through \`POST /api/oms/pvt/orders\` (the two-seller example order of
-  test/fixtures.ts, each with its own marketplaceOrderId). Order documents: ${run.documentBytes.toFixed(0)} bytes on average.
+- Load: ${g.orders} orders placed through \`POST /api/oms/pvt/orders\` before any load (${g.settings.orderPlacements} placements of
+  the two-seller example order of test/fixtures.ts, each with its own marketplaceOrderId). Order documents:
+  ${g.documentBytes.toFixed(0)} bytes on average.
 - Ordo: \`GET /api/oms/pvt/orders/{orderId}\` with \`X-VTEX-API-AppKey\` / \`X-VTEX-API-AppToken\`, each
-  connection cycling over all placed order ids.
+  connection cycling over the ids of those orders, in every round (the mixed ones too).
 - Bare Fastify (bench/bare-server.ts), also a child process: the same Fastify, one route on the same path
   that sends from a Map in memory the exact bytes Ordo answered for each id, as
   \`application/json; charset=utf-8\`. Same requests, same headers.
-- Load from autocannon inside the bench process, one load at a time: ${run.connections} connections, no pipelining.
-  A ${run.warmupSeconds} s warm-up per server (discarded), then ${run.rounds} rounds of ${run.measureSeconds} s on each, alternating.
+- Load from autocannon inside the bench process, one server loaded at a time: ${g.settings.connections} connections, no
+  pipelining. A ${g.settings.warmupSeconds} s warm-up per server (discarded), then ${g.settings.rounds} rounds of ${g.settings.measureSeconds} s on each, alternating.
   Every measured answer must be 2xx.
+- While orders are placed: after those rounds, with the bare server stopped, rounds of their own on the same
+  Ordo, the same autocannon load on the same ids in each: ${g.settings.measureSeconds} s of Get order alone, then ${g.settings.measureSeconds} s of it while the
+  bench process places orders through \`POST /api/oms/pvt/orders\` at a steady ${g.settings.placementsPerSecond} a second (open loop: each
+  started on schedule whatever the ones before it take; at most ${g.settings.placementsInFlight} unanswered, one past that skipped), each
+  the one-seller order of test/fixtures.ts (\`singleOrder\`, one order a placement, so ${g.settings.placementsPerSecond} orders a second) with a
+  marketplaceOrderId of its own. Every placement must answer 201. A ${g.settings.warmupSeconds} s warm-up while placing (discarded),
+  then ${g.settings.rounds} rounds of the two, alternating. The rate placed is the orders answered 201 over the seconds from a
+  round's first placement to its last answer. In that round the server's CPU is the placements' too: its
+  µs/req divides all of it by the Get order requests.
 - req/s is autocannon's mean of per-second samples, p50/p99 its latency percentiles (whole milliseconds);
-  the table shows medians over the rounds, and the headline ratio is the ratio of those medians.
+  the tables show medians over the rounds, and each headline ratio is the ratio of those medians.
 - Server CPU is the server process's user + system time from /proc; µs/req divides it by the requests
   answered, and the shares divide it by wall time (one core = 100 %). On a virtual machine whose host
   takes time unseen, a busy process can show well under 100 %. The load generator shares the machine:

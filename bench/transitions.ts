@@ -6,17 +6,9 @@ import type { AddressInfo } from 'node:net'
 import { loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { exampleOrder, PARTNER } from '../test/fixtures.ts'
-import type { Server } from './processes.ts'
+import { paced, type Paced } from './paced.ts'
+import type { Ordo } from './processes.ts'
 import { median } from './report.ts'
-
-/** A running `ordo serve` and the admin key it printed. */
-export interface Ordo {
-  server: Server
-  base: string
-  headers: Record<string, string>
-  /** A key of the account partner, its consent to be the example order's second seller. */
-  partnerKey: { appKey: string; appToken: string }
-}
 
 export const TRANSITION_SETTINGS = {
   /** The issue's target: p99 from a transition to the hook under this, at `targetRate`, on SQLite. */
@@ -284,34 +276,6 @@ async function round(ordo: Ordo, count: number, active?: Active) {
   }
 }
 
-/** Units launched at a steady pace for the rate asked (open loop), at most `maxInFlight` at once. */
-async function steadyLoad(ordo: Ordo, unitsPerSecond: number) {
-  const { latencySeconds, maxInFlight } = TRANSITION_SETTINGS
-  const units: Unit[] = []
-  const inFlight = new Set<Promise<void>>()
-  let launched = 0
-  let skipped = 0
-  const started = performance.now()
-  for (;;) {
-    const elapsed = performance.now() - started
-    if (elapsed >= latencySeconds * 1000) break
-    for (const due = Math.floor((elapsed / 1000) * unitsPerSecond) + 1; launched < due; launched++) {
-      if (inFlight.size >= maxInFlight) {
-        skipped++
-        continue
-      }
-      const running: Promise<void> = placeAndApprove(ordo).then((unit) => {
-        units.push(unit)
-        inFlight.delete(running)
-      })
-      inFlight.add(running)
-    }
-    await sleep(Math.max(1, ((launched / unitsPerSecond) * 1000 - elapsed) | 0))
-  }
-  await Promise.all(inFlight)
-  return { units, skipped, seconds: (performance.now() - started) / 1000 }
-}
-
 async function prepare(ordo: Ordo): Promise<void> {
   await send(ordo, 'PUT', '/api/ordo/pvt/settings', {
     allowInsecureHooks: true,
@@ -386,10 +350,12 @@ export async function measureTransitions(
     const serverBefore = ordo.server.cpuSeconds()
     const loadBefore = process.cpuUsage()
     const stopReading = active.readWhile()
-    let steady: Awaited<ReturnType<typeof steadyLoad>>
+    let steady: Paced<Unit>
     try {
-      steady = await steadyLoad(ordo, target / perUnit)
-      await channels.drained(steady.units)
+      steady = await paced(target / perUnit, settings.latencySeconds, settings.maxInFlight, () =>
+        placeAndApprove(ordo),
+      )
+      await channels.drained(steady.results)
     } finally {
       await stopReading()
     }
@@ -399,12 +365,12 @@ export async function measureTransitions(
       transitionsPerUnit: perUnit,
       latency: {
         rate: target,
-        achievedRate: (steady.units.length * perUnit) / steady.seconds,
+        achievedRate: (steady.results.length * perUnit) / steady.seconds,
         seconds: steady.seconds,
-        units: steady.units.length,
+        units: steady.results.length,
         skipped: steady.skipped,
-        feed: delays(channels.feed, steady.units),
-        hook: delays(channels.hook, steady.units),
+        feed: delays(channels.feed, steady.results),
+        hook: delays(channels.hook, steady.results),
         serverCpuShare:
           serverBefore === undefined || serverAfter === undefined
             ? undefined
