@@ -2,6 +2,10 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { revokeKey } from '../src/modules/access/access.service.ts'
+import { buildApp } from '../src/app.ts'
+import { assembleDeps } from '../src/assemble.ts'
+import { CACHE_TTL_MS, CredentialCache } from '../src/platform/credential-cache.ts'
+import { createJobQueue } from '../src/worker/job-queue.ts'
 import { createAccount } from '../src/modules/accounts/account.service.ts'
 import { api, errorCode } from './api.ts'
 import { exampleOrder } from './fixtures.ts'
@@ -155,6 +159,30 @@ describeEachDialect('access control', (dialect) => {
       headers: { vtexidclientautcookie: token },
     })
     assert.equal(viaToken.statusCode, 401)
+  })
+
+  it('refuses a key revoked by another process once CACHE_TTL_MS has passed, on the cached path too', async (t) => {
+    const test = await startTestApp(t, dialect, { file: true })
+    const id = await placedOrderId(test)
+    const headers = await test.newKey(['OMS - Read only'])
+    // This process's own view of real time, which the cache bounds its decisions by.
+    let elapsed = 0
+    const app = await buildApp({ ...test.deps, credentials: new CredentialCache(() => elapsed) })
+    t.after(() => app.close())
+    const get = async () =>
+      (await app.inject({ method: 'GET', url: `/api/oms/pvt/orders/${id}`, headers })).statusCode
+    assert.equal(await get(), 200)
+    // Revoked through its own connections, as `ordo keys revoke` beside the server does: nothing tells this one.
+    const other = test.openAgain()
+    await revokeKey(
+      assembleDeps(other, test.clock, createJobQueue(other)),
+      headers['x-vtex-api-appkey'] ?? '',
+    )
+    await other.db.destroy()
+    elapsed = CACHE_TTL_MS - 1
+    assert.equal(await get(), 200, 'within the documented bound the decision made a moment ago stands')
+    elapsed = CACHE_TTL_MS
+    assert.equal(await get(), 401)
   })
 
   it('answers 401 to a malformed cookie and 403 to a repeated ?an= naming another account', async (t) => {

@@ -1,6 +1,6 @@
 // Who is calling and what they may do: the vocabulary every route and use case shares. The access module
 // decides who a request's principal is; routes read it here.
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 
 /** License Manager resources (reference §3a): what a credential may do. */
 export const RESOURCES = [
@@ -50,7 +50,7 @@ export interface GuardOptions {
 }
 
 /** Builds a route's onRequest hook: 401 without valid credentials, 403 without the resource or for another account. */
-export type Guard = (options: GuardOptions) => onRequestAsyncHookHandler
+export type Guard = (options: GuardOptions) => onRequestHookHandler
 
 /**
  * Where a guarded request keeps its principal. app.ts declares it on every request (Fastify's

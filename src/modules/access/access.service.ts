@@ -218,12 +218,24 @@ export interface Credentials {
 
 const unauthorized = () => new AppError('UNAUTHORIZED', 'Unauthorized access')
 
+/** Cached under the secret's digest, so the cache holds no secret; undefined without credentials. */
+const cacheKeyOf = ({ appKey, appToken, userToken }: Credentials): string | undefined =>
+  appKey && appToken ? `${appKey}\n${sha256(appToken)}` : userToken ? sha256(userToken) : undefined
+
+/**
+ * The principal of credentials this process verified within the cache's bound, found without I/O: a guard
+ * that finds it answers in the same tick. Undefined means "ask authenticate", not "refused".
+ */
+export function recentlyAuthenticated(deps: Deps, credentials: Credentials): Principal | undefined {
+  const cacheKey = cacheKeyOf(credentials)
+  return cacheKey === undefined ? undefined : deps.credentials.get(cacheKey, deps.clock.now().getTime())
+}
+
 /** Resolves a request's credentials, or throws UNAUTHORIZED. Authorization (resources) is the caller's job. */
 export async function authenticate(deps: Deps, credentials: Credentials): Promise<Principal> {
   const now = deps.clock.now().getTime()
-  const { appKey, appToken, userToken } = credentials
-  // Cached under the secret's digest, so the cache holds no secret.
-  const cacheKey = appKey && appToken ? `${appKey}\n${sha256(appToken)}` : userToken && sha256(userToken)
+  const { appKey, appToken } = credentials
+  const cacheKey = cacheKeyOf(credentials)
   if (!cacheKey) throw unauthorized()
   const cached = deps.credentials.get(cacheKey, now)
   if (cached) return cached

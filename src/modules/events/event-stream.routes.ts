@@ -131,5 +131,7 @@ async function recheck(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  await guard.call(request.server, request, reply)
+  await new Promise<void>((resolve, reject) =>
+    guard.call(request.server, request, reply, (error) => (error ? reject(error) : resolve())),
+  )
 }

@@ -1,7 +1,6 @@
 // HTTP surface of the order core: Get order (by id or sequence) and the orders of an order group.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { FastifyReply } from 'fastify'
 import type { RouteDeps } from '../../deps.ts'
 import { errorResponses, sendJsonText, sendsJsonText } from '../../platform/http-schemas.ts'
 import { principalOf } from '../../platform/principal.ts'
@@ -24,12 +23,16 @@ export const orderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { d
         response: { 200: OrderDocumentSchema, ...errorResponses(404) },
       },
     },
-    // Stored bytes go out as they are: the document was rendered when the order last changed.
-    async (request, reply) =>
-      sendJsonText(
-        reply as FastifyReply,
-        await orders.getOrderDocument(deps, principalOf(request), request.params.orderId),
-      ),
+    // Stored bytes go out as they are: the document was rendered when the order last changed. Not an async
+    // handler, so a document in memory goes out in the tick the request arrived in.
+    (request, reply) => {
+      const send = (document: Buffer): void => {
+        sendJsonText(reply, document)
+      }
+      const document = orders.getOrderDocument(deps, principalOf(request), request.params.orderId)
+      if (document instanceof Promise) return document.then(send)
+      send(document)
+    },
   )
 
   app.get(

@@ -45,12 +45,16 @@ export const RENDER_VERSION = 4
 /** The job that wakes an order when its status's timeout is due (the grace period, for one). */
 export const ORDER_TIMEOUT_JOB = 'order-timeout'
 
-export async function getOrderDocument(deps: Deps, actor: Actor, orderId: string): Promise<Buffer> {
+/** Get order's bytes; a promise only when they must be read from PostgreSQL (see findOrderDocument). */
+export function getOrderDocument(deps: Deps, actor: Actor, orderId: string): Buffer | Promise<Buffer> {
   const started = performance.now()
-  const document = await orders.findOrderDocument(deps, deps.documents, actor.account, orderId)
-  deps.metrics.getOrderReadSeconds.observe((performance.now() - started) / 1000)
-  if (document === undefined) throw orderNotFound(orderId)
-  return document
+  const found = (document: Buffer | undefined): Buffer => {
+    deps.metrics.getOrderReadSeconds.observe((performance.now() - started) / 1000)
+    if (document === undefined) throw orderNotFound(orderId)
+    return document
+  }
+  const document = orders.findOrderDocument(deps, deps.documents, actor.account, orderId)
+  return document instanceof Promise ? document.then(found) : found(document)
 }
 
 /** The Get order documents of `orderIds` that exist in the account, as stored, by order id. */
