@@ -203,7 +203,7 @@ const fanOutRatio = ({ throughput }: TransitionFigures) => median(throughput.act
 const cpuRatio = ({ cpuNone, cpuActive }: TransitionFigures['throughput']) =>
   cpuNone.length && cpuActive.length ? (median(cpuNone) / median(cpuActive)).toFixed(2) : 'n/a'
 
-function transitionLines({ transitions: t }: BenchRun): string[] {
+function transitionLines(t: TransitionFigures): string[] {
   const { latency, throughput, settings } = t
   const hookP99 = latency.hook.fromAck.p99Ms
   const atTarget = latency.achievedRate >= settings.targetRate * 0.98
@@ -235,7 +235,7 @@ const LATENCY_HEADINGS = [
   'p99 ms from currentChange',
 ]
 
-function latencyRows({ transitions: { latency } }: BenchRun): string[][] {
+function latencyRows({ latency }: TransitionFigures): string[][] {
   const row = (what: string, { fromAck, fromChange }: { fromAck: Percentiles; fromChange: Percentiles }) => [
     what,
     String(fromAck.count),
@@ -257,7 +257,7 @@ const RATE_HEADINGS = [
 
 const cpuOf = (values: number[]) => (values.length ? median(values).toFixed(0) : 'n/a')
 
-function rateRows({ transitions: { throughput } }: BenchRun): string[][] {
+function rateRows({ throughput }: TransitionFigures): string[][] {
   return [
     [
       'neither feed nor hook',
@@ -274,6 +274,17 @@ function rateRows({ transitions: { throughput } }: BenchRun): string[][] {
       list(throughput.drainSeconds, 2),
     ],
   ]
+}
+
+/** The transition figures as printed, alone with `npm run bench -- --only transitions` or in the whole table. */
+export function transitionsText(t: TransitionFigures): string {
+  return [
+    ...aligned([LATENCY_HEADINGS, ...latencyRows(t)]),
+    '',
+    ...aligned([RATE_HEADINGS, ...rateRows(t)]),
+    '',
+    ...transitionLines(t),
+  ].join('\n')
 }
 
 /** Columns padded to their widest cell, the first left-aligned and the others right-aligned. */
@@ -347,11 +358,7 @@ export function textTable(run: BenchRun): string {
     '',
     getOrderText(run.getOrder),
     '',
-    ...aligned([LATENCY_HEADINGS, ...latencyRows(run)]),
-    '',
-    ...aligned([RATE_HEADINGS, ...rateRows(run)]),
-    '',
-    ...transitionLines(run),
+    transitionsText(run.transitions),
     '',
     ...aligned([LIST_HEADINGS, ...listRows(run)]),
     '',
@@ -403,13 +410,13 @@ ${markdownTable(MIXED_HEADINGS, rows(g, [g.alone, g.placing])).join('\n')}
 
 ## Order transitions to the feed and the hook
 
-${transitionLines(run)
+${transitionLines(run.transitions)
   .map((line) => `- ${line}`)
   .join('\n')}
 
-${markdownTable(LATENCY_HEADINGS, latencyRows(run)).join('\n')}
+${markdownTable(LATENCY_HEADINGS, latencyRows(run.transitions)).join('\n')}
 
-${markdownTable(RATE_HEADINGS, rateRows(run)).join('\n')}
+${markdownTable(RATE_HEADINGS, rateRows(run.transitions)).join('\n')}
 
 ## List orders at ${run.listOrders.map((size) => size.orders).join(' and ')} orders
 

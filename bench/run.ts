@@ -14,10 +14,17 @@ import { PARTNER } from '../test/fixtures.ts'
 import { assertCurrentBuild, freePort, printedKey } from '../test/local-server.ts'
 import { measureGetOrder, type GetOrderFigures } from './get-order.ts'
 import { serveArgs, startServer, stopAll, untilPrinted, waitUntilAnswering, type Ordo } from './processes.ts'
-import { describeMachine, getOrderText, markdown, textTable, type BenchRun } from './report.ts'
+import {
+  describeMachine,
+  getOrderText,
+  markdown,
+  textTable,
+  transitionsText,
+  type BenchRun,
+} from './report.ts'
 import { measureListOrders } from './list-orders.ts'
 import { measureStartup } from './startup.ts'
-import { measureTransitions } from './transitions.ts'
+import { measureTransitions, type TransitionFigures } from './transitions.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -25,13 +32,13 @@ const { values: flags } = parseArgs({
   options: {
     // Request logging is a deployment choice, not the request path; `--log-level info` measures it too.
     'log-level': { type: 'string', default: 'warn' },
-    // `--only get-order`, to iterate on Get order in minutes; its figures are printed but not written, as
-    // BENCHMARKS.md holds whole runs only.
+    // `--only get-order` or `--only transitions`, to iterate on one section in minutes; its figures are printed
+    // but not written, as BENCHMARKS.md holds whole runs only.
     only: { type: 'string' },
   },
 })
-if (flags.only !== undefined && flags.only !== 'get-order') {
-  process.stderr.write(`bench: --only takes get-order, not ${flags.only}\n`)
+if (flags.only !== undefined && flags.only !== 'get-order' && flags.only !== 'transitions') {
+  process.stderr.write(`bench: --only takes get-order or transitions, not ${flags.only}\n`)
   process.exit(2)
 }
 
@@ -89,6 +96,18 @@ async function getOrderSection(workDir: string): Promise<GetOrderFigures> {
   return figures
 }
 
+/** The transitions section, on two Ordo of their own stopped once measured. */
+async function transitionsSection(workDir: string): Promise<TransitionFigures> {
+  say('Transitions to the feed and the hook: two Ordo on fresh SQLite databases, one with a feed and a hook…')
+  const [none, fanned] = await Promise.all(
+    ['none.db', 'fanned.db'].map((file) => startOrdo(join(workDir, file))),
+  )
+  if (!none || !fanned) throw new Error('Two servers were started')
+  const transitions = await measureTransitions(none, fanned, say)
+  await Promise.all([none.server.stop(), fanned.server.stop()])
+  return transitions
+}
+
 async function bench(workDir: string): Promise<BenchRun> {
   const date = new Date()
   say(
@@ -98,13 +117,7 @@ async function bench(workDir: string): Promise<BenchRun> {
   const startup = await measureStartup(ROOT, workDir, ORDO_ENV, SETTINGS.startupRuns)
   const getOrder = await getOrderSection(workDir)
 
-  say('Transitions to the feed and the hook: two Ordo on fresh SQLite databases, one with a feed and a hook…')
-  const [none, fanned] = await Promise.all(
-    ['none.db', 'fanned.db'].map((file) => startOrdo(join(workDir, file))),
-  )
-  if (!none || !fanned) throw new Error('Two servers were started')
-  const transitions = await measureTransitions(none, fanned, say)
-  await Promise.all([none.server.stop(), fanned.server.stop()])
+  const transitions = await transitionsSection(workDir)
 
   say('List orders on databases seeded by ordo seed…')
   const listOrders = await measureListOrders(ROOT, workDir, ORDO_ENV, say)
@@ -140,9 +153,12 @@ process.once('SIGTERM', () => abort('terminated'))
 try {
   say(`Ordo bench on ${describeMachine()}`)
   if (flags.only) {
-    const getOrder = await getOrderSection(workDir)
+    const text =
+      flags.only === 'get-order'
+        ? getOrderText(await getOrderSection(workDir))
+        : transitionsText(await transitionsSection(workDir))
     say('')
-    say(getOrderText(getOrder))
+    say(text)
     say('\nBENCHMARKS.md left as it was (--only)')
   } else {
     const run = await bench(workDir)
