@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { Deps } from '../../deps.ts'
 import { AppError } from '../../platform/errors.ts'
+import { andThen, type MaybePromise } from '../../platform/maybe-promise.ts'
 import {
   attachPrincipal,
   canAccess,
@@ -10,7 +11,7 @@ import {
   type Principal,
 } from '../../platform/principal.ts'
 import { accountExists } from '../accounts/account.service.ts'
-import { authenticate, recentlyAuthenticated, type Credentials } from './access.service.ts'
+import { principalOfCredentials, type Credentials } from './access.service.ts'
 import { EXTERNAL_SELLER_ROLE } from './roles.ts'
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
@@ -82,15 +83,16 @@ function sameHost(origin: string | undefined, host: string): boolean {
 /**
  * Builds onRequest hooks: 401 without valid credentials, 403 without the resource or for another account. A
  * callback hook that decides in the same tick when the credentials and the named account are cached, as they
- * are for every request of a busy integration but its first each second: as an async hook, its awaits of
- * settled promises cost Get order about a tenth of its throughput (`npm run bench`).
+ * are for every request of a busy integration but its first each second: as an async hook, every request paid
+ * for promises and microtask turns on values already at hand.
  */
 export function createGuard(deps: Deps): Guard {
   const accountNames = new AccountNameCache(deps)
   return (options) => (request, _reply, done) => {
+    const credentials = credentialsOf(request)
     // Each path calls done once, outside a try: what runs after it (the next hooks, the handler) is Fastify's.
-    const admit = (credentials: Credentials & { fromCookie: boolean }, principal: Principal): void => {
-      let named: ReturnType<typeof namedAccount>
+    const admit = (principal: Principal): void => {
+      let named: MaybePromise<string | undefined>
       try {
         if (credentials.fromCookie) assertSameOrigin(request)
         checkRoles(principal, options)
@@ -101,15 +103,14 @@ export function createGuard(deps: Deps): Guard {
       if (named instanceof Promise) named.then((name) => done(admitted(request, principal, name)), done)
       else done(admitted(request, principal, named))
     }
-    const credentials = credentialsOf(request)
-    let principal: Principal | undefined
+    let principal: MaybePromise<Principal>
     try {
-      principal = recentlyAuthenticated(deps, credentials)
+      principal = principalOfCredentials(deps, credentials)
     } catch (error) {
       return done(error as Error)
     }
-    if (principal) admit(credentials, principal)
-    else authenticate(deps, credentials).then((found) => admit(credentials, found), done)
+    if (principal instanceof Promise) principal.then(admit, done)
+    else admit(principal)
   }
 }
 
@@ -150,7 +151,7 @@ function namedAccount(
   request: FastifyRequest,
   own: string,
   names: AccountNameCache,
-): string | undefined | Promise<string | undefined> {
+): MaybePromise<string | undefined> {
   const query = request.query as Record<string, unknown> | undefined
   // The order system's PATCH …/changes names the account `accountName`.
   const an = query?.an ?? query?.accountName
@@ -164,9 +165,7 @@ function namedAccount(
   const first = labels[0]
   // Only a label that is another account's name counts; `api.example.com` names no account.
   if (labels.length < 3 || !first || first === own) return undefined
-  const exists = names.exists(first)
-  const name = (yes: boolean) => (yes ? first : undefined)
-  return typeof exists === 'boolean' ? name(exists) : exists.then(name)
+  return andThen(names.exists(first), (exists) => (exists ? first : undefined))
 }
 
 class AccountNameCache {
@@ -175,7 +174,7 @@ class AccountNameCache {
   constructor(private readonly deps: Deps) {}
 
   /** At once for a name looked up recently, else once looked up. */
-  exists(name: string): boolean | Promise<boolean> {
+  exists(name: string): MaybePromise<boolean> {
     const cached = this.known.get(name)
     return cached && cached.until > Date.now() ? cached.exists : this.lookUp(name)
   }

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, validationFailed } from '../../platform/errors.ts'
 import { randomToken, sha256 } from '../../platform/ids.ts'
+import type { MaybePromise } from '../../platform/maybe-promise.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import type { Principal } from '../../platform/principal.ts'
 import { accountExists, addAccount, hasAccounts } from '../accounts/account.service.ts'
@@ -223,22 +224,27 @@ const cacheKeyOf = ({ appKey, appToken, userToken }: Credentials): string | unde
   appKey && appToken ? `${appKey}\n${sha256(appToken)}` : userToken ? sha256(userToken) : undefined
 
 /**
- * The principal of credentials this process verified within the cache's bound, found without I/O: a guard
- * that finds it answers in the same tick. Undefined means "ask authenticate", not "refused".
+ * The principal of `credentials`: at once when this process verified them within the credential cache's bound,
+ * else a promise of the lookup, rejected with UNAUTHORIZED when they are missing, unknown or revoked. A guard
+ * that gets the principal at once answers in the same tick. Authorization (resources) is the caller's job.
  */
-export function recentlyAuthenticated(deps: Deps, credentials: Credentials): Principal | undefined {
+export function principalOfCredentials(deps: Deps, credentials: Credentials): MaybePromise<Principal> {
+  const now = deps.clock.now().getTime()
   const cacheKey = cacheKeyOf(credentials)
-  return cacheKey === undefined ? undefined : deps.credentials.get(cacheKey, deps.clock.now().getTime())
+  return (cacheKey && deps.credentials.get(cacheKey, now)) || verify(deps, credentials, cacheKey, now)
 }
 
-/** Resolves a request's credentials, or throws UNAUTHORIZED. Authorization (resources) is the caller's job. */
-export async function authenticate(deps: Deps, credentials: Credentials): Promise<Principal> {
-  const now = deps.clock.now().getTime()
-  const { appKey, appToken } = credentials
-  const cacheKey = cacheKeyOf(credentials)
+/** Resolves a request's credentials, or rejects with UNAUTHORIZED. */
+export const authenticate = async (deps: Deps, credentials: Credentials): Promise<Principal> =>
+  principalOfCredentials(deps, credentials)
+
+async function verify(
+  deps: Deps,
+  { appKey, appToken }: Credentials,
+  cacheKey: string | undefined,
+  now: number,
+): Promise<Principal> {
   if (!cacheKey) throw unauthorized()
-  const cached = deps.credentials.get(cacheKey, now)
-  if (cached) return cached
   if (appKey && appToken) {
     const key = await access.findKey(deps.db, appKey)
     if (!key || key.revokedAt || `${key.appKey}\n${key.tokenHash}` !== cacheKey) throw unauthorized()

@@ -4,6 +4,7 @@ import type { ExpressionBuilder, Selectable } from 'kysely'
 import { insertRuns, orListRuns, type Database, type Db, type DbHandle } from '../../db/database.ts'
 import type { DocumentCache } from '../../platform/document-cache.ts'
 import { AppError } from '../../platform/errors.ts'
+import type { MaybePromise } from '../../platform/maybe-promise.ts'
 import { customerName, orderValue, type Order } from './order.ts'
 import type { OrderTable } from './order.table.ts'
 
@@ -28,7 +29,7 @@ export function findOrderDocument(
   cache: DocumentCache,
   account: string,
   orderId: string,
-): Buffer | undefined | Promise<Buffer | undefined> {
+): MaybePromise<Buffer | undefined> {
   const requested = documentKey(account, orderId)
   const cached = cache.get(requested)
   if (cached) return cached

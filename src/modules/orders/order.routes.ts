@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../deps.ts'
 import { errorResponses, sendJsonText, sendsJsonText } from '../../platform/http-schemas.ts'
+import { andThen } from '../../platform/maybe-promise.ts'
 import { principalOf } from '../../platform/principal.ts'
 import { GroupOrderDocumentSchema, OrderDocumentSchema, OrderIdParams } from './order.schemas.ts'
 import * as orders from './order.service.ts'
@@ -25,14 +26,10 @@ export const orderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { d
     },
     // Stored bytes go out as they are: the document was rendered when the order last changed. Not an async
     // handler, so a document in memory goes out in the tick the request arrived in.
-    (request, reply) => {
-      const send = (document: Buffer): void => {
+    (request, reply) =>
+      andThen(orders.getOrderDocument(deps, principalOf(request), request.params.orderId), (document) => {
         sendJsonText(reply, document)
-      }
-      const document = orders.getOrderDocument(deps, principalOf(request), request.params.orderId)
-      if (document instanceof Promise) return document.then(send)
-      send(document)
-    },
+      }),
   )
 
   app.get(

@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.ts'
 import type { Deps } from '../../deps.ts'
 import { AppError, orderNotFound } from '../../platform/errors.ts'
 import type { JobRequest } from '../../platform/jobs.ts'
+import { andThen, type MaybePromise } from '../../platform/maybe-promise.ts'
 import { retryOnConflict } from '../../platform/retry.ts'
 import type { Order } from './order.ts'
 import { renderDocument, renderGroupDocument } from './order-document.ts'
@@ -46,15 +47,13 @@ export const RENDER_VERSION = 4
 export const ORDER_TIMEOUT_JOB = 'order-timeout'
 
 /** Get order's bytes; a promise only when they must be read from PostgreSQL (see findOrderDocument). */
-export function getOrderDocument(deps: Deps, actor: Actor, orderId: string): Buffer | Promise<Buffer> {
+export function getOrderDocument(deps: Deps, actor: Actor, orderId: string): MaybePromise<Buffer> {
   const started = performance.now()
-  const found = (document: Buffer | undefined): Buffer => {
+  return andThen(orders.findOrderDocument(deps, deps.documents, actor.account, orderId), (document) => {
     deps.metrics.getOrderReadSeconds.observe((performance.now() - started) / 1000)
     if (document === undefined) throw orderNotFound(orderId)
     return document
-  }
-  const document = orders.findOrderDocument(deps, deps.documents, actor.account, orderId)
-  return document instanceof Promise ? document.then(found) : found(document)
+  })
 }
 
 /** The Get order documents of `orderIds` that exist in the account, as stored, by order id. */
