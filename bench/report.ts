@@ -222,7 +222,7 @@ function transitionLines(t: TransitionFigures): string[] {
     `Server CPU per transition, neither / a feed and a hook: ${cpuRatio(throughput)}`,
     `1-minute load average as the rounds began: ${throughput.loadAverage.toFixed(2)}; as the timed run began: ` +
       `${latency.loadAverage.toFixed(2)}, with the server at ${percent(latency.serverCpuShare)} CPU and the bench ` +
-      `process (load, feed reader, hook receiver) at ${percent(latency.loadCpuShare)}`,
+      `process (load, feed readers, hook receiver) at ${percent(latency.loadCpuShare)}`,
   ]
 }
 
@@ -466,17 +466,21 @@ ${markdownTable(LIST_HEADINGS, listRows(run)).join('\n')}
 - Transitions (bench/transitions.ts): two more \`ordo serve\` on fresh databases, both with
   \`cancellationGracePeriodMinutes: 0\` and \`allowInsecureHooks: true\`; one has neither feed nor hook, the
   other a feed and a hook on every status (\`POST /api/orders/feed/config\` and \`/hook/config\` with \`{}\`
-  filters), a feed reader (\`GET /api/orders/feed?maxlot=10\`, then \`POST /api/orders/feed\` with the handles
-  read; ${tr.settings.feedIdleMs} ms pause after an empty read) and a hook receiver (Node's http server on 127.0.0.1
+  filters), ${tr.settings.feedReaders} feed readers side by side (each \`GET /api/orders/feed?maxlot=10\`, then \`POST /api/orders/feed\` with
+  the handles read; ${tr.settings.feedIdleMs} ms pause after an empty read) and a hook receiver (Node's http server on 127.0.0.1
   answering 200), both inside the bench process. A unit of load is \`POST /api/oms/pvt/orders\` (the example
   order, so two orders: the store's own, and a marketplace order of seller \`partner\`, another account, whose
   placement and authorization also make and move partner's order of it, in partner's account with no feed or
   hook) then the payment notification of its one payment, which approves both:
   ${tr.transitionsPerUnit.toFixed(0)} transitions per unit, counted at the hook in the warm-up.
 - Rate: rounds of ${tr.settings.unitsPerRound} units, ${tr.settings.concurrency} at a time, each started as the one before it answered; a round of
-  the server with the feed and hook ends when its feed reader and hook receiver have every transition of
-  the round (\`ready-for-handling\` for the store's order, \`waiting-seller-handling\` for the marketplace order),
-  so its rate counts delivery too. A warm-up round of
+  the server with the feed and hook ends when its feed readers and hook receiver have every transition of
+  the round (the hook delivers an order's in order, so its last, \`ready-for-handling\` for the store's order and
+  \`waiting-seller-handling\` for the marketplace order, says the hook has them all; the feed then has as many),
+  so its rate counts delivery too. As many feed readers as writers: one reader, a lot of 10 per GET and POST,
+  gets one lot for every few placements (16 transitions each) while the server answers every request in turn,
+  so alone it sets the rate (on 2026-12-02, on an AMD EPYC machine: one reader 0.70, its rounds waiting 0.29–0.46 s
+  for the feed after their last write; four, 0.72 and 0.75, waiting 0.16–0.27 s). A warm-up round of
   ${tr.settings.warmupUnits} units each, then ${tr.settings.rounds} rounds each, alternating; the ratio is of the medians. Server CPU per
   transition is the server process's CPU time over the round (delivery included) over its transitions.
 - Latency: on the server with the feed and hook, units started at a steady pace (open loop, at most

@@ -21,9 +21,18 @@ export const TRANSITION_SETTINGS = {
   maxInFlight: 64,
   /** Closed loop for the rate: this many units at once, each round a fixed number of them. */
   concurrency: 4,
-  warmupUnits: 8,
-  unitsPerRound: 40,
-  rounds: 4,
+  /** Enough for the fan-out's, the sender's and the feed's code to be compiled before a round is timed. */
+  warmupUnits: 40,
+  /** Long enough that the tail a round waits for after its last write is a small part of it. */
+  unitsPerRound: 80,
+  rounds: 8,
+  /**
+   * Feed readers at once, as many as writers: a feed hands each retrieval its own items, as SQS does, so an
+   * integration that must keep up reads with several. One reader, a lot of 10 at a time, gets one lot for every
+   * few placements of the writers while the server answers all of them in turn (each placement is 16
+   * transitions, each lot a GET and a POST), so it alone sets the rate and the round waits for it.
+   */
+  feedReaders: 4,
   ratioTarget: 0.7,
   /** How long a feed reader waits after an empty retrieval before it asks again. */
   feedIdleMs: 10,
@@ -69,24 +78,36 @@ interface Unit {
   approvedAt: number
 }
 
-/** What one server's feed reader and hook receiver got, and which orders each has seen to the end. */
+/** What one server's feed readers and hook receiver got, and which orders each has seen to the end. */
 class Channels {
   readonly feed: Arrival[] = []
   readonly hook: Arrival[] = []
-  private readonly finished = { feed: new Set<string>(), hook: new Set<string>() }
+  /** Transitions received per order, and the orders whose last one the hook has delivered. */
+  private readonly counts = { feed: new Map<string, number>(), hook: new Map<string, number>() }
+  private readonly finishedAtHook = new Set<string>()
 
   add(channel: 'feed' | 'hook', arrival: Arrival): void {
     this[channel].push(arrival)
-    if (FINAL_STATES.has(arrival.state)) this.finished[channel].add(arrival.orderId)
+    this.counts[channel].set(arrival.orderId, (this.counts[channel].get(arrival.orderId) ?? 0) + 1)
+    if (channel === 'hook' && FINAL_STATES.has(arrival.state)) this.finishedAtHook.add(arrival.orderId)
+  }
+
+  /**
+   * Whether both channels have every transition of the order. The hook delivers an order's transitions in
+   * order, so once its last has come the hook's count is all of them; readers side by side may record a feed
+   * item after a later one of the same order, so the feed is done when its count matches.
+   */
+  private complete(orderId: string): boolean {
+    return (
+      this.finishedAtHook.has(orderId) &&
+      (this.counts.feed.get(orderId) ?? 0) >= (this.counts.hook.get(orderId) ?? 0)
+    )
   }
 
   /** Resolves once both channels have every transition of `units`. */
   async drained(units: readonly Unit[]): Promise<void> {
     const deadline = performance.now() + TRANSITION_SETTINGS.drainTimeoutMs
-    const done = () =>
-      units.every((unit) =>
-        unit.orderIds.every((id) => this.finished.feed.has(id) && this.finished.hook.has(id)),
-      )
+    const done = () => units.every((unit) => unit.orderIds.every((id) => this.complete(id)))
     while (!done()) {
       if (performance.now() > deadline) {
         throw new Error(
@@ -230,18 +251,20 @@ export interface TransitionFigures {
   settings: typeof TRANSITION_SETTINGS
 }
 
-/** Both channels of the `active` server, with a feed reader running only while a load is on. */
+/** Both channels of the `active` server, with its feed readers running only while a load is on. */
 interface Active {
   ordo: Ordo
   channels: Channels
-  /** Reads the feed until the returned function is called; that function resolves once the reader stopped. */
+  /** Reads the feed until the returned function is called; that function resolves once the readers stopped. */
   readWhile: () => () => Promise<void>
 }
 
 function readerOf(ordo: Ordo, channels: Channels): Active['readWhile'] {
   return () => {
     let stopped = false
-    const reading = readFeed(ordo, channels, () => stopped)
+    const reading = Promise.all(
+      Array.from({ length: TRANSITION_SETTINGS.feedReaders }, () => readFeed(ordo, channels, () => stopped)),
+    )
     return async () => {
       stopped = true
       await reading
@@ -289,7 +312,7 @@ async function prepare(ordo: Ordo): Promise<void> {
 }
 
 /**
- * `none` has neither feed nor hook; `active` gets one of each (every status), a feed reader and a hook
+ * `none` has neither feed nor hook; `active` gets one of each (every status), feed readers and a hook
  * receiver in this process. Both must be fresh servers of the same build on their own SQLite files.
  */
 export async function measureTransitions(

@@ -13,7 +13,7 @@ const staging = `dist.${process.pid}.tmp`
 
 await build({
   absWorkingDir: root,
-  entryPoints: { ordo: 'src/cli/ordo.ts' },
+  entryPoints: { ordo: 'src/cli/ordo.ts', 'outbound-worker': 'src/platform/outbound-worker.ts' },
   outdir: staging,
   bundle: true,
   // Dependencies are compiled in too: resolving and reading the hundreds of files of Fastify, Kysely, Ajv and

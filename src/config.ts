@@ -1,4 +1,6 @@
 // Reads configuration once, from flags over environment over defaults. Nothing else in src/ reads process.env.
+import { DEFAULT_DELIVERIES_IN_FLIGHT } from './modules/feed/hook.ts'
+
 export interface Config {
   port: number
   host: string
@@ -58,7 +60,11 @@ export function loadConfig(
     )
   }
   const hookConcurrency = wholeNumber(env, 'ORDO_HOOK_CONCURRENCY', 32)
-  const hookConcurrencyPerHook = wholeNumber(env, 'ORDO_HOOK_CONCURRENCY_PER_HOOK', 16)
+  const hookConcurrencyPerHook = wholeNumber(
+    env,
+    'ORDO_HOOK_CONCURRENCY_PER_HOOK',
+    DEFAULT_DELIVERIES_IN_FLIGHT,
+  )
   const logLevel = flags['log-level'] ?? env.LOG_LEVEL ?? 'info'
   if (!isLogLevel(logLevel)) {
     throw new Error(`Invalid log level: ${logLevel}. Use one of ${LOG_LEVELS.join(', ')}.`)

@@ -1,5 +1,6 @@
-// One hook POST against receivers that fail without answering: nothing listening, and one that never answers
-// (its 5 s deadline on mocked timers). Either is an attempt without a status, which the sender retries like a 500.
+// A hook POST against receivers that fail without answering: nothing listening, and one that never answers
+// (its 5 s deadline, on mocked timers). Either is an attempt without a status, which the sender retries like a
+// 500. Hook POSTs are made on the outbound thread, and one it had not answered when it stopped ends the same way.
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { it } from 'node:test'
@@ -7,6 +8,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { hookReceiver } from './hook-receiver.ts'
 import { post } from '../src/modules/feed/hook.client.ts'
 import { DELIVERY_TIMEOUT_MS } from '../src/modules/feed/hook.ts'
+import { postJson } from '../src/platform/outbound-http.ts'
+import { stopOutboundThread } from '../src/platform/outbound-thread.ts'
 
 /** A port that was free a moment ago: nothing listens on it. */
 async function closedPort(): Promise<number> {
@@ -23,11 +26,12 @@ it('reports a refused connection as an attempt without a status', async () => {
   assert.match(result.error ?? '', /ECONNREFUSED/)
 })
 
+// On this thread: the outbound thread makes its calls with this same postJson, on timers a test cannot mock.
 it('gives up on a receiver that has not answered within 5 s', async (t) => {
   const hook = await hookReceiver(t)
   hook.state.delayMs = 3_600_000
   t.mock.timers.enable({ apis: ['setTimeout'] })
-  const sent = post(new URL(hook.url), {}, '{"OrderId":"1"}', null)
+  const sent = postJson(new URL(hook.url), {}, '{"OrderId":"1"}', { timeoutMs: DELIVERY_TIMEOUT_MS })
   while (hook.unanswered() === 0) await nextTurn()
   t.mock.timers.tick(DELIVERY_TIMEOUT_MS - 1)
   let settled = false
@@ -38,4 +42,24 @@ it('gives up on a receiver that has not answered within 5 s', async (t) => {
   const result = await sent
   assert.equal(result.status, null)
   assert.equal(result.error, 'no answer within 5 s')
+})
+
+it('ends a POST the outbound thread had not answered when it stopped, and starts a new thread for the next', async (t) => {
+  const hook = await hookReceiver(t)
+  hook.state.delayMs = 3_600_000
+  // The receiver's answer waits on a mocked timer, which nothing keeps alive once the test ends.
+  t.mock.timers.enable({ apis: ['setTimeout'] })
+  const sent = post(new URL(hook.url), {}, '{"OrderId":"1"}', null)
+  while (hook.unanswered() === 0) await nextTurn()
+  await stopOutboundThread()
+  t.mock.timers.reset()
+  assert.deepEqual(await sent, {
+    status: null,
+    latencyMs: 0,
+    error: 'the outbound thread stopped: it was stopped',
+  })
+  hook.state.delayMs = 0
+  const again = await post(new URL(hook.url), { 'x-erp': 'one' }, '{"OrderId":"2"}', null)
+  assert.equal(again.status, 200)
+  assert.equal(hook.received.at(-1)?.headers['x-erp'], 'one')
 })

@@ -7,11 +7,8 @@ import { api, errorCode } from './api.ts'
 import { singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 import { hookReceiver } from './hook-receiver.ts'
-import {
-  DEFAULT_DELIVERIES_IN_FLIGHT,
-  HOOK_DELIVERY_JOB,
-  resumeHookSenders,
-} from '../src/modules/feed/hook.service.ts'
+import { HOOK_DELIVERY_JOB, resumeHookSenders } from '../src/modules/feed/hook.service.ts'
+import { DEFAULT_DELIVERIES_IN_FLIGHT } from '../src/modules/feed/hook.ts'
 
 const HOOK_FILTER = { type: 'FromWorkflow', status: ['ready-for-handling', 'start-handling', 'handling'] }
 

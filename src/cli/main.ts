@@ -31,6 +31,7 @@ import { EXPORT_FORMATS, exportOrders, type ExportFormat } from '../modules/sear
 import { seedOrders } from '../modules/seed/seed.service.ts'
 import { listSellers, putSeller, removeSeller } from '../modules/sellers/seller.service.ts'
 import { listAffiliates, putAffiliate, removeAffiliate } from '../modules/affiliates/affiliate.service.ts'
+import { stopOutboundThread } from '../platform/outbound-thread.ts'
 import { COMMANDS, OPTIONS, helpFor, optionsOf, resolveCommand, type CommandName } from './usage.ts'
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -208,6 +209,7 @@ async function serve(config: Config): Promise<void> {
   const close = async () => {
     await fanOut.stop()
     await Promise.all(workers.map((worker) => worker.stop()))
+    await stopOutboundThread()
     await app.close()
     await deps.db.destroy()
   }

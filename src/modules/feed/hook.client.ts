@@ -1,7 +1,8 @@
 // The HTTP side of a hook: one POST with the hook's headers, signed the Standard Webhooks way when the hook
 // has a secret, through Ordo's guarded outbound client.
 import { Webhook } from 'standardwebhooks'
-import { postJson, type PostResult } from '../../platform/outbound-http.ts'
+import type { PostResult } from '../../platform/outbound-http.ts'
+import { postJsonOffThread } from '../../platform/outbound-thread.ts'
 import { DELIVERY_TIMEOUT_MS } from './hook.ts'
 
 export type { PostResult }
@@ -19,7 +20,7 @@ export function post(
   } catch (error) {
     return Promise.resolve({ status: null, latencyMs: 0, error: (error as Error).message })
   }
-  return postJson(url, { ...headers, ...signed }, body, { timeoutMs: DELIVERY_TIMEOUT_MS })
+  return postJsonOffThread(url, { ...headers, ...signed }, body, { timeoutMs: DELIVERY_TIMEOUT_MS })
 }
 
 /** Standard Webhooks headers. Receivers check the timestamp against their own clock: it is the wall clock's. */

@@ -11,7 +11,7 @@ import { retryOnConflict } from '../../platform/retry.ts'
 import { getSettings } from '../accounts/account.service.ts'
 import type { OrderEvent } from '../orders/order-event.ts'
 import { EXPRESSION_ERRORS_SHOWN, feedFilterOf, filterDocument, type FeedFilter } from './feed.ts'
-import { nextAttemptAt, notificationOf, PING } from './hook.ts'
+import { DEFAULT_DELIVERIES_IN_FLIGHT, nextAttemptAt, notificationOf, PING } from './hook.ts'
 import { expressionErrors, resetFilterStates } from './feed.repository.ts'
 import * as hooks from './hook.repository.ts'
 import { post, type PostResult } from './hook.client.ts'
@@ -181,9 +181,6 @@ const senderJob = (key: hooks.HookKey, dueAt: string): JobRequest => ({
   concurrencyKey: `hook ${JSON.stringify([key.account, key.appKey])}`,
   coalesce: true,
 })
-
-/** Deliveries a sender has in flight to one hook unless told otherwise (ORDO_HOOK_CONCURRENCY_PER_HOOK). */
-export const DEFAULT_DELIVERIES_IN_FLIGHT = 16
 
 /**
  * A sender takes new deliveries for this long (wall time), then ends once what it sent is answered, and runs

@@ -4,6 +4,13 @@ import type { OrderEvent } from '../orders/order-event.ts'
 /** VTEX's: an answer other than 200 within 5 s is a failure. */
 export const DELIVERY_TIMEOUT_MS = 5000
 
+/**
+ * Deliveries a sender has in flight to one hook unless told otherwise (ORDO_HOOK_CONCURRENCY_PER_HOOK). While
+ * the API is busy writing, a sender's turn comes every few tens of milliseconds, and each turn refills only the
+ * places that came free: 16 held a hook to about 500 deliveries a second, below what one SQLite server writes.
+ */
+export const DEFAULT_DELIVERIES_IN_FLIGHT = 32
+
 /** VTEX's: a delivery is tried for up to 4 days or 100 attempts, then kept as failed. */
 export const MAX_ATTEMPTS = 100
 export const GIVE_UP_AFTER_MS = 4 * 24 * 3600_000
