@@ -17,6 +17,7 @@ import {
   saveFeedConfig,
 } from '../src/modules/feed/feed.service.ts'
 import { saveHookConfig, sendHookDeliveries } from '../src/modules/feed/hook.service.ts'
+import { DEFAULT_DELIVERIES_IN_FLIGHT } from '../src/modules/feed/hook.ts'
 import { systemClock } from '../src/platform/clock.ts'
 import type { Principal } from '../src/platform/principal.ts'
 import { createJobQueue } from '../src/worker/job-queue.ts'
@@ -30,7 +31,7 @@ const { values: flags } = parseArgs({
     /** Events a fan-out step reads: the server's steps hold what arrived within its gather time. */
     batch: { type: 'string', default: '30' },
     /** Deliveries the hook's sender has in flight (ORDO_HOOK_CONCURRENCY_PER_HOOK). */
-    'in-flight': { type: 'string', default: '16' },
+    'in-flight': { type: 'string', default: String(DEFAULT_DELIVERIES_IN_FLIGHT) },
   },
 })
 const units = Number(flags.units)

@@ -476,7 +476,7 @@ ${markdownTable(LIST_HEADINGS, listRows(run)).join('\n')}
 - Rate: rounds of ${tr.settings.unitsPerRound} units, ${tr.settings.concurrency} at a time, each started as the one before it answered; a round of
   the server with the feed and hook ends when its feed readers and hook receiver have every transition of
   the round (the hook delivers an order's in order, so its last, \`ready-for-handling\` for the store's order and
-  \`waiting-seller-handling\` for the marketplace order, says the hook has them all; the feed then has as many),
+  \`waiting-seller-handling\` for the marketplace order, says the hook has them all; the round waits for the feed to have each of them too),
   so its rate counts delivery too. As many feed readers as writers: one reader, a lot of 10 per GET and POST,
   gets one lot for every few placements (16 transitions each) while the server answers every request in turn,
   so alone it sets the rate (on 2026-12-02, on an AMD EPYC machine: one reader 0.70, its rounds waiting 0.29–0.46 s

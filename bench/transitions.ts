@@ -82,25 +82,34 @@ interface Unit {
 class Channels {
   readonly feed: Arrival[] = []
   readonly hook: Arrival[] = []
-  /** Transitions received per order, and the orders whose last one the hook has delivered. */
-  private readonly counts = { feed: new Map<string, number>(), hook: new Map<string, number>() }
+  /**
+   * The distinct transitions each channel received per order (a redelivery counts once), and the orders whose
+   * last transition the hook has delivered.
+   */
+  private readonly seen = { feed: new Map<string, Set<string>>(), hook: new Map<string, Set<string>>() }
   private readonly finishedAtHook = new Set<string>()
 
   add(channel: 'feed' | 'hook', arrival: Arrival): void {
     this[channel].push(arrival)
-    this.counts[channel].set(arrival.orderId, (this.counts[channel].get(arrival.orderId) ?? 0) + 1)
+    const transitions = this.seen[channel].get(arrival.orderId) ?? new Set<string>()
+    transitions.add(`${arrival.state} ${arrival.currentChange}`)
+    this.seen[channel].set(arrival.orderId, transitions)
     if (channel === 'hook' && FINAL_STATES.has(arrival.state)) this.finishedAtHook.add(arrival.orderId)
   }
 
   /**
    * Whether both channels have every transition of the order. The hook delivers an order's transitions in
-   * order, so once its last has come the hook's count is all of them; readers side by side may record a feed
-   * item after a later one of the same order, so the feed is done when its count matches.
+   * order, so once its last has come the hook has all of them; readers side by side may record a feed item
+   * after a later one of the same order, so the feed is done when it has every one the hook has.
    */
   private complete(orderId: string): boolean {
+    const atHook = this.seen.hook.get(orderId)
+    const atFeed = this.seen.feed.get(orderId)
     return (
       this.finishedAtHook.has(orderId) &&
-      (this.counts.feed.get(orderId) ?? 0) >= (this.counts.hook.get(orderId) ?? 0)
+      atHook !== undefined &&
+      atFeed !== undefined &&
+      [...atHook].every((transition) => atFeed.has(transition))
     )
   }
 

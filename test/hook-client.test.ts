@@ -50,7 +50,10 @@ it('ends a POST the outbound thread had not answered when it stopped, and starts
   // The receiver's answer waits on a mocked timer, which nothing keeps alive once the test ends.
   t.mock.timers.enable({ apis: ['setTimeout'] })
   const sent = post(new URL(hook.url), {}, '{"OrderId":"1"}', null)
-  while (hook.unanswered() === 0) await nextTurn()
+  let answered = false
+  void sent.then(() => (answered = true))
+  while (hook.unanswered() === 0 && !answered) await nextTurn()
+  assert.equal(answered, false, 'the POST is in flight at the receiver')
   await stopOutboundThread()
   t.mock.timers.reset()
   assert.deepEqual(await sent, {

@@ -209,8 +209,8 @@ async function serve(config: Config): Promise<void> {
   const close = async () => {
     await fanOut.stop()
     await Promise.all(workers.map((worker) => worker.stop()))
-    await stopOutboundThread()
     await app.close()
+    await stopOutboundThread()
     await deps.db.destroy()
   }
   let closing = false

@@ -96,7 +96,16 @@ export function postJsonOffThread(
   body: string,
   options: PostOptions,
 ): Promise<PostResult> {
-  if (!current || current.ended) current = new OutboundWorker()
+  try {
+    if (!current || current.ended) current = new OutboundWorker()
+  } catch (error) {
+    // As a call that got no answer: the caller retries it, as it would after a refused connection.
+    return Promise.resolve({
+      status: null,
+      latencyMs: 0,
+      error: `the outbound thread did not start: ${(error as Error).message}`,
+    })
+  }
   return current.post(url, headers, body, options)
 }
 
