@@ -479,7 +479,7 @@ ${markdownTable(LIST_HEADINGS, listRows(run)).join('\n')}
   \`waiting-seller-handling\` for the marketplace order, says the hook has them all; the round waits for the feed to have each of them too),
   so its rate counts delivery too. As many feed readers as writers: one reader, a lot of 10 per GET and POST,
   gets one lot for every few placements (16 transitions each) while the server answers every request in turn,
-  so alone it sets the rate (on 2026-12-02, on an AMD EPYC machine: one reader 0.70, its rounds waiting 0.29–0.46 s
+  so alone it sets the rate (on 2026-12-02, on a 2-core Intel Xeon machine: one reader 0.70, its rounds waiting 0.29–0.46 s
   for the feed after their last write; four, 0.72 and 0.75, waiting 0.16–0.27 s). A warm-up round of
   ${tr.settings.warmupUnits} units each, then ${tr.settings.rounds} rounds each, alternating; the ratio is of the medians. Server CPU per
   transition is the server process's CPU time over the round (delivery included) over its transitions.
