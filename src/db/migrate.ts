@@ -22,6 +22,7 @@ import * as sellerCallbackKeys from './migrations/0017-seller-callback-keys.ts'
 import * as affiliates from './migrations/0018-affiliates.ts'
 import * as modificationSettings from './migrations/0019-modification-settings.ts'
 import * as accountEventStream from './migrations/0020-account-event-stream.ts'
+import * as facetValueIndex from './migrations/0021-facet-value-index.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0018-affiliates': affiliates,
   '0019-modification-settings': modificationSettings,
   '0020-account-event-stream': accountEventStream,
+  '0021-facet-value-index': facetValueIndex,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>
