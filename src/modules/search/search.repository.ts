@@ -422,6 +422,13 @@ export interface CountedScope {
 }
 
 /**
+ * A facet counter's value where the counters of the scope's days are to be read through the key's range of those
+ * days, not the value index (account, facet, status, value, day) through every day the account has: an
+ * expression is no index's column, on either database.
+ */
+const UNINDEXED_VALUE = sql<string>`value || ''`
+
+/**
  * The facet counts of the orders of `scope`, from the counters: the status facet from the statistics' buckets,
  * each date bucket from its days' and hours' counters and at most an hour of orders at each end
  * (countedRangeOf in search.ts).
@@ -433,12 +440,17 @@ export async function countedFacets(
   buckets: readonly Bucket[],
 ): Promise<FacetCounts> {
   const [values, statuses, counted] = await Promise.all([
+    // Grouped by the column, SQLite would read the value index in its order, through every day the account has.
     db
       .selectFrom('order_search_facets')
       .where(inScope(account, scope, true))
-      .select((eb) => ['facet', 'value', eb.fn.sum<number | string>('orders').as('count')])
+      .select((eb) => [
+        'facet',
+        UNINDEXED_VALUE.as('value'),
+        eb.fn.sum<number | string>('orders').as('count'),
+      ])
       .where('facet', 'in', VALUE_FACETS)
-      .groupBy(['facet', 'value'])
+      .groupBy(['facet', UNINDEXED_VALUE])
       .execute(),
     db
       .selectFrom('order_search_stats')
@@ -493,23 +505,31 @@ async function countedBuckets(
 ): Promise<number[]> {
   if (buckets.length === 0) return []
   const counters = inScope(account, scope, true)
+  // A value range open below (overdue estimates) holds most values of every day the account has.
   const counter = (facet: string, from?: string, to?: string) =>
     sql`(select coalesce(sum(orders), 0) from order_search_facets where ${counters} and facet = ${facet}${
       from === undefined ? sql`` : sql` and value >= ${from}`
-    }${to === undefined ? sql`` : sql` and value < ${to}`})`
-  // The orders of the scope from the start of an instant's hour up to it.
+    }${to === undefined ? sql`` : from === undefined ? sql` and ${UNINDEXED_VALUE} < ${to}` : sql` and value < ${to}`})`
+  // The orders of the scope from the start of an instant's hour up to it. On creation dates the scope's days and
+  // the hour are one range, so that the index reads the hour, not every order of the scope.
   const { statuses, days } = scope
-  const ofScope = sql.join(
-    [
+  const creationFrom = days !== 'all' && days.from ? `${days.from}T00:00:00.000Z` : undefined
+  const creationTo = days !== 'all' && days.to ? `${days.to}T00:00:00.000Z` : undefined
+  const ofItsHour = (column: DateFacetColumn, part: DayPart) => {
+    const [from, to] =
+      column === 'creation_date'
+        ? [latest(part.hourStart, creationFrom), earliest(part.at, creationTo)]
+        : [part.hourStart, part.at]
+    const conditions = [
       sql`account = ${account}`,
       ...(statuses ? [sql`status in (${sql.join([...statuses])})`] : []),
-      ...(days !== 'all' && days.from ? [sql`creation_date >= ${`${days.from}T00:00:00.000Z`}`] : []),
-      ...(days !== 'all' && days.to ? [sql`creation_date < ${`${days.to}T00:00:00.000Z`}`] : []),
-    ],
-    sql` and `,
-  )
-  const ofItsHour = (column: DateFacetColumn, part: DayPart) =>
-    sql`(select count(*) from order_search where ${ofScope} and ${sql.ref(column)} >= ${part.hourStart} and ${sql.ref(column)} < ${part.at})`
+      ...(column !== 'creation_date' && creationFrom ? [sql`creation_date >= ${creationFrom}`] : []),
+      ...(column !== 'creation_date' && creationTo ? [sql`creation_date < ${creationTo}`] : []),
+      sql`${sql.ref(column)} >= ${from}`,
+      sql`${sql.ref(column)} < ${to}`,
+    ]
+    return sql`(select count(*) from order_search where ${sql.join(conditions, sql` and `)})`
+  }
   // Each part of a day once: the rolling buckets of a date share their ends.
   const parts = new Map<string, { column: DateFacetColumn; part: DayPart }>()
   const plans = buckets.map((bucket) => {
@@ -546,6 +566,11 @@ async function countedBuckets(
     return Number(row[`days${index}`] ?? 0) + partOf(column, plan.upToEnd) - partOf(column, plan.upToStart)
   })
 }
+
+const latest = (time: string, bound: string | undefined) =>
+  bound !== undefined && bound > time ? bound : time
+const earliest = (time: string, bound: string | undefined) =>
+  bound !== undefined && bound < time ? bound : time
 
 /**
  * The account's orders created in each UTC hour from `first` to `last` (labels, both included), per current
