@@ -23,6 +23,7 @@ import * as affiliates from './migrations/0018-affiliates.ts'
 import * as modificationSettings from './migrations/0019-modification-settings.ts'
 import * as accountEventStream from './migrations/0020-account-event-stream.ts'
 import * as facetValueIndex from './migrations/0021-facet-value-index.ts'
+import * as orderSearchPageIndexes from './migrations/0022-order-search-page-indexes.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0019-modification-settings': modificationSettings,
   '0020-account-event-stream': accountEventStream,
   '0021-facet-value-index': facetValueIndex,
+  '0022-order-search-page-indexes': orderSearchPageIndexes,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>
