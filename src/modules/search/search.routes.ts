@@ -3,7 +3,7 @@ import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import type { RouteDeps } from '../../deps.ts'
-import { errorResponses } from '../../platform/http-schemas.ts'
+import { errorResponses, sendJsonText, sendsJsonText } from '../../platform/http-schemas.ts'
 import { principalOf } from '../../platform/principal.ts'
 import {
   ExportQuerySchema,
@@ -20,6 +20,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
     '/api/oms/pvt/orders',
     {
       onRequest: guard({ anyOf: ['List Orders', 'Orders Full Access'] }),
+      ...sendsJsonText,
       schema: {
         operationId: 'ListOrders',
         summary: 'List orders',
@@ -28,7 +29,8 @@ export const searchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
         response: { 200: ListOrdersSchema, ...errorResponses(400) },
       },
     },
-    async (request) => listOrders(deps, principalOf(request), request.query),
+    async (request, reply) =>
+      sendJsonText(reply, await listOrders(deps, principalOf(request), request.query)),
   )
 
   app.get(
