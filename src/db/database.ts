@@ -5,6 +5,7 @@ import {
   Kysely,
   PostgresDialect,
   sql,
+  SqliteAdapter,
   SqliteDialect,
   type Driver,
   type PostgresDialectConfig,
@@ -64,6 +65,9 @@ export interface Database {
 
 /** A connection or a transaction: repositories accept either. */
 export type Db = Kysely<Database>
+
+/** Whether `db`, a handle or a transaction, is SQLite's: for the few statements whose text differs. */
+export const isSqlite = (db: Db): boolean => db.getExecutor().adapter instanceof SqliteAdapter
 
 export type Dialect = 'sqlite' | 'postgres'
 

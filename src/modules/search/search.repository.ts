@@ -7,7 +7,7 @@ import {
   type SqlBool,
   type UpdateObject,
 } from 'kysely'
-import { inListRuns, insertRuns, type Database, type Db } from '../../db/database.ts'
+import { inListRuns, insertRuns, isSqlite, type Database, type Db } from '../../db/database.ts'
 import {
   countedRangeOf,
   dayFacet,
@@ -308,7 +308,14 @@ function filtered(db: Db, account: string, query: ListQuery): Search {
   // f_status and f_statusDescription may agree on no status: an empty IN list is an error on PostgreSQL.
   if (query.matchesNothing || query.statuses?.length === 0) q = q.where(sql<boolean>`1 = 0`)
   const { statuses, text, creationDate, authorizedDate, invoicedDate, shippingEstimate } = query
-  if (statuses?.length) q = q.where('status', 'in', statuses)
+  if (statuses?.length) {
+    // SQLite, which keeps no statistics here, walks the creation-date index and skips the other statuses'
+    // orders, as many as come between the page's (1.2 ms at a million orders against 0.13): unlikely() tells it
+    // that the status narrows, and it reads the status index.
+    q = isSqlite(db)
+      ? q.where(sql<SqlBool>`unlikely(status in (${sql.join(statuses)}))`)
+      : q.where('status', 'in', statuses)
+  }
   if (text) q = q.where((eb) => matchesText(eb, text, 'part of the name'))
   for (const term of query.terms) {
     q = q.where('order_id', 'in', (eb) =>
