@@ -66,7 +66,10 @@ export interface Database {
 /** A connection or a transaction: repositories accept either. */
 export type Db = Kysely<Database>
 
-/** Whether `db`, a handle or a transaction, is SQLite's: for the few statements whose text differs. */
+/**
+ * Whether `db`, a handle or a transaction, is SQLite's: for the few statements whose text differs, written where
+ * only the handle is at hand. Kysely marks getExecutor() internal; this is the one place that relies on it.
+ */
 export const isSqlite = (db: Db): boolean => db.getExecutor().adapter instanceof SqliteAdapter
 
 export type Dialect = 'sqlite' | 'postgres'

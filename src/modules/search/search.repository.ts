@@ -163,7 +163,7 @@ const UPSERTS = {
   order_search_facets: { columns: FACET_COLUMNS, conflict: ADD_TO_FACET },
 }
 
-/** Upsert texts per table and dialect (its adapter's class), by number of rows. */
+/** Upsert texts per table and dialect, by number of rows. */
 const upsertTexts = new Map<string, Map<number, string>>()
 
 /**
@@ -173,7 +173,7 @@ const upsertTexts = new Map<string, Map<number, string>>()
  */
 function upsertTextOf(db: Db, table: keyof typeof UPSERTS, rows: number): string {
   const { columns, conflict } = UPSERTS[table]
-  const dialect = db.getExecutor().adapter.constructor.name
+  const dialect = isSqlite(db) ? 'sqlite' : 'postgres'
   const texts = upsertTexts.get(`${table} ${dialect}`) ?? new Map<number, string>()
   upsertTexts.set(`${table} ${dialect}`, texts)
   let text = texts.get(rows)
@@ -308,14 +308,13 @@ function filtered(db: Db, account: string, query: ListQuery): Search {
   // f_status and f_statusDescription may agree on no status: an empty IN list is an error on PostgreSQL.
   if (query.matchesNothing || query.statuses?.length === 0) q = q.where(sql<boolean>`1 = 0`)
   const { statuses, text, creationDate, authorizedDate, invoicedDate, shippingEstimate } = query
-  if (statuses?.length) {
-    // SQLite, which keeps no statistics here, walks the creation-date index and skips the other statuses'
-    // orders, as many as come between the page's (1.2 ms at a million orders against 0.13): unlikely() tells it
-    // that the status narrows, and it reads the status index.
-    q = isSqlite(db)
-      ? q.where(sql<SqlBool>`unlikely(status in (${sql.join(statuses)}))`)
-      : q.where('status', 'in', statuses)
-  }
+  if (statuses?.length === 1 && creationDate && isSqlite(db)) {
+    // SQLite, which keeps no statistics here, reads one status's orders of a creation-date range through the
+    // creation-date index, past every other status's orders between the page's (1.2 ms for the invoiced orders of
+    // 90 days at a million orders, against 0.13): unlikely() tells it that the status narrows, and it reads the
+    // status index in the page's order. Not for several statuses: their ranges of that index would need a sort.
+    q = q.where(sql<SqlBool>`unlikely(status = ${statuses[0]})`)
+  } else if (statuses?.length) q = q.where('status', 'in', statuses)
   if (text) q = q.where((eb) => matchesText(eb, text, 'part of the name'))
   for (const term of query.terms) {
     q = q.where('order_id', 'in', (eb) =>
@@ -513,10 +512,15 @@ async function countedBuckets(
   if (buckets.length === 0) return []
   const counters = inScope(account, scope, true)
   // A value range open below (overdue estimates) holds most values of every day the account has.
+  const inValues = (from: string | undefined, to: string | undefined) => [
+    ...(from === undefined ? [] : [sql`value >= ${from}`]),
+    ...(to === undefined ? [] : [sql`${from === undefined ? UNINDEXED_VALUE : sql.ref('value')} < ${to}`]),
+  ]
   const counter = (facet: string, from?: string, to?: string) =>
-    sql`(select coalesce(sum(orders), 0) from order_search_facets where ${counters} and facet = ${facet}${
-      from === undefined ? sql`` : sql` and value >= ${from}`
-    }${to === undefined ? sql`` : from === undefined ? sql` and ${UNINDEXED_VALUE} < ${to}` : sql` and value < ${to}`})`
+    sql`(select coalesce(sum(orders), 0) from order_search_facets where ${sql.join(
+      [counters, sql`facet = ${facet}`, ...inValues(from, to)],
+      sql` and `,
+    )})`
   // The orders of the scope from the start of an instant's hour up to it. On creation dates the scope's days and
   // the hour are one range, so that the index reads the hour, not every order of the scope.
   const { statuses, days } = scope
@@ -751,10 +755,9 @@ export const exportPage = (
   let q = filtered(db, account, query)
   if (after) {
     q = q.where((eb) =>
-      eb.or([
-        eb('creation_date', '>', after.creationDate),
-        eb.and([eb('creation_date', '=', after.creationDate), eb('order_id', '>', after.orderId)]),
-      ]),
+      // As a row value, which both databases seek to in the (creation date, order id) index; written as an OR
+      // of the two columns, SQLite read each page from the account's first order.
+      eb(eb.refTuple('creation_date', 'order_id'), '>', eb.tuple(after.creationDate, after.orderId)),
     )
   }
   return q
