@@ -526,18 +526,18 @@ async function countedBuckets(
   const { statuses, days } = scope
   const creationFrom = days !== 'all' && days.from ? `${days.from}T00:00:00.000Z` : undefined
   const creationTo = days !== 'all' && days.to ? `${days.to}T00:00:00.000Z` : undefined
+  const inScopeDays = [
+    ...(creationFrom ? [sql`creation_date >= ${creationFrom}`] : []),
+    ...(creationTo ? [sql`creation_date < ${creationTo}`] : []),
+  ]
   const ofItsHour = (column: DateFacetColumn, part: DayPart) => {
-    const [from, to] =
-      column === 'creation_date'
-        ? [latest(part.hourStart, creationFrom), earliest(part.at, creationTo)]
-        : [part.hourStart, part.at]
+    const onCreation = column === 'creation_date'
     const conditions = [
       sql`account = ${account}`,
       ...(statuses ? [sql`status in (${sql.join([...statuses])})`] : []),
-      ...(column !== 'creation_date' && creationFrom ? [sql`creation_date >= ${creationFrom}`] : []),
-      ...(column !== 'creation_date' && creationTo ? [sql`creation_date < ${creationTo}`] : []),
-      sql`${sql.ref(column)} >= ${from}`,
-      sql`${sql.ref(column)} < ${to}`,
+      ...(onCreation ? [] : inScopeDays),
+      sql`${sql.ref(column)} >= ${onCreation ? latest(part.hourStart, creationFrom) : part.hourStart}`,
+      sql`${sql.ref(column)} < ${onCreation ? earliest(part.at, creationTo) : part.at}`,
     ]
     return sql`(select count(*) from order_search where ${sql.join(conditions, sql` and `)})`
   }
