@@ -6,14 +6,23 @@ import { Ajv, type ValidateFunction } from 'ajv'
 import fastJsonStringify from 'fast-json-stringify'
 import Fastify, {
   LogController,
+  type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify'
 import { sql } from 'kysely'
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerOptions as HttpServerOptions,
+  type ServerResponse,
+} from 'node:http'
 import type { Deps, RouteDeps } from './deps.ts'
-import { createGuard } from './modules/access/access.guard.ts'
+import { createAccessGuard } from './modules/access/access.guard.ts'
 import { accessRoutes } from './modules/access/access.routes.ts'
 import { sessionRoutes } from './modules/access/session.routes.ts'
 import { adminRoutes } from './modules/admin/admin.routes.ts'
@@ -31,7 +40,7 @@ import { intakeRoutes } from './modules/intake/intake.routes.ts'
 import { sellerProtocolRoutes } from './modules/intake/seller-protocol.routes.ts'
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts'
 import { invoiceRoutes } from './modules/invoices/invoice.routes.ts'
-import { orderRoutes } from './modules/orders/order.routes.ts'
+import { getOrderFromMemory, orderRoutes } from './modules/orders/order.routes.ts'
 import { searchRoutes } from './modules/search/search.routes.ts'
 import { userOrderRoutes } from './modules/search/user-orders.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
@@ -39,6 +48,7 @@ import { sellerRoutes } from './modules/sellers/seller.routes.ts'
 import { changeSellerRoutes } from './modules/marketplace/change-seller.routes.ts'
 import { affiliateRoutes } from './modules/affiliates/affiliate.routes.ts'
 import { refuseUnparsable, refuseUnroutable, registerErrorHandler } from './platform/http-errors.ts'
+import { JSON_TEXT_TYPE } from './platform/http-schemas.ts'
 import { nulRejected, parseJsonBody } from './platform/json-body.ts'
 import { PRINCIPAL } from './platform/principal.ts'
 import { REQUEST_ID_HEADER, requestIdOf } from './platform/request-id.ts'
@@ -47,6 +57,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024
 
 export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const logs = new OneLinePerRequest()
+  // Set once the routes are: until then nothing is answered before routing.
+  let fromMemory: (request: IncomingMessage) => Buffer | undefined = () => undefined
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
     logController: logs,
@@ -62,6 +74,19 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     // Above every id a path carries (seller ids reach 128 characters), so that a long one gets the schema's 400
     // naming the parameter, not the router's refusal.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 256 },
+    serverFactory: (handler, serverOptions) =>
+      httpServer(serverOptions, (request, response) => {
+        const started = performance.now()
+        let document: Buffer | undefined
+        try {
+          document = fromMemory(request)
+        } catch (error) {
+          // A throw here would end the process: the route answers instead.
+          app.log.error({ err: error }, 'answering from memory failed')
+        }
+        if (document) sendFromMemory(app.log, request, response, document, started)
+        else handler(request, response)
+      }),
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -100,8 +125,8 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
   })
 
   await app.register(adminRoutes)
-  registerRateLimits(app, deps)
-  const routeDeps: RouteDeps = { deps, guard: createGuard(deps) }
+  const countAtOnce = registerRateLimits(app, deps)
+  const routeDeps: RouteDeps = { deps, ...createAccessGuard(deps), countAtOnce }
   for (const routes of [
     accessRoutes,
     sessionRoutes,
@@ -128,12 +153,71 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
   ]) {
     await app.register(routes, routeDeps)
   }
+  fromMemory = getOrderFromMemory(routeDeps)
   return app
+}
+
+/** What Fastify hands a server factory: its options, defaults applied. */
+interface ServerSettings {
+  http?: HttpServerOptions
+  keepAliveTimeout?: number
+  requestTimeout?: number
+  connectionTimeout?: number
+  maxRequestsPerSocket?: number
+}
+
+/** The server Fastify would make (lib/server.js, HTTP/1), with `listener` in front of Fastify's own. */
+function httpServer(options: ServerSettings, listener: RequestListener): Server {
+  const server = createServer(options.http ?? {}, listener)
+  server.keepAliveTimeout = options.keepAliveTimeout ?? server.keepAliveTimeout
+  server.requestTimeout = options.requestTimeout ?? server.requestTimeout
+  server.setTimeout(options.connectionTimeout)
+  if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket
+  return server
+}
+
+/**
+ * What the route would send for stored JSON (sendJsonText after the request-id hook), and the one log line a
+ * request gets (OneLinePerRequest), written once the answer is handed to the socket.
+ */
+function sendFromMemory(
+  log: FastifyBaseLogger,
+  request: IncomingMessage,
+  response: ServerResponse,
+  document: Buffer,
+  started: number,
+): void {
+  const id = requestIdOf(request)
+  response.writeHead(200, {
+    [REQUEST_ID_HEADER]: id,
+    'content-type': JSON_TEXT_TYPE,
+    'content-length': document.length,
+  })
+  response.end(document)
+  if (WRITES_INFO.has(log.level)) {
+    const line = requestLine(request.method, request.url, 200, performance.now() - started)
+    log.info({ reqId: id, ...line }, 'request')
+  }
 }
 
 /** `%00` decodes to nothing but NUL, so the raw URL tells whether a decoded path or query value holds one. */
 // eslint-disable-next-line no-control-regex -- finding U+0000 is the point
 const URL_NUL = /%00|\u0000/
+
+/** The log levels at which the request line (info) is written. */
+const WRITES_INFO = new Set(['info', 'debug', 'trace'])
+
+const requestLine = (
+  method: string | undefined,
+  url: string | undefined,
+  statusCode: number,
+  ms: number,
+) => ({
+  method,
+  url,
+  statusCode,
+  ms: Math.round(ms),
+})
 
 /** One log line per request, when it completes, instead of Fastify's two: logging costs as much as a read. */
 class OneLinePerRequest extends LogController {
@@ -144,12 +228,7 @@ class OneLinePerRequest extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
-    const line = {
-      method: request.method,
-      url: request.url,
-      statusCode: reply.statusCode,
-      ms: Math.round(reply.elapsedTime),
-    }
+    const line = requestLine(request.method, request.url, reply.statusCode, reply.elapsedTime)
     if (error) reply.log.error({ ...line, err: error }, 'request errored')
     else reply.log.info(line, 'request')
   }

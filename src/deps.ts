@@ -5,7 +5,7 @@ import type { CredentialCache } from './platform/credential-cache.ts'
 import type { DocumentCache } from './platform/document-cache.ts'
 import type { JobScheduler } from './platform/jobs.ts'
 import type { Metrics } from './platform/metrics.ts'
-import type { Guard } from './platform/principal.ts'
+import type { AdmitAtOnce, Guard } from './platform/principal.ts'
 import type { OrderReadModel } from './platform/read-models.ts'
 import type { Signal } from './platform/signal.ts'
 
@@ -30,8 +30,20 @@ export interface Deps extends DbHandle {
   publicUrl: string | null
 }
 
-/** What route plugins receive: the use-case dependencies and the access guard built over them. */
+/**
+ * The rate limit's check on a request not yet routed (`route` as Fastify names it: `GET /api/oms/pvt/orders/:orderId`),
+ * when it can be told from memory: true counts the request, within the account's limit; false counts nothing and
+ * leaves the decision to the route's own check.
+ */
+export type CountAtOnce = (account: string, route: string) => boolean
+
+/**
+ * What route plugins receive: the use-case dependencies and the access guard built over them, and the guard's and
+ * the rate limit's decisions for a request answered before routing.
+ */
 export interface RouteDeps {
   deps: Deps
   guard: Guard
+  admitAtOnce: AdmitAtOnce
+  countAtOnce: CountAtOnce
 }

@@ -33,12 +33,22 @@ export class DocumentCache {
 
   /** The document kept under `key` (or an alias of it), when it is certainly current; counts a hit or a miss. */
   get(key: string): Buffer | undefined {
-    const document = this.#commits.caughtUp()
-      ? (this.#documents.get(key) ?? this.#documents.get(this.#aliases.get(key) ?? ''))
-      : undefined
+    const document = this.peek(key)
     if (document) this.#hits++
     else this.#misses++
     return document
+  }
+
+  /** As `get`, counting nothing: for a caller that may not use what it finds (see `countHit`). */
+  peek(key: string): Buffer | undefined {
+    return this.#commits.caughtUp()
+      ? (this.#documents.get(key) ?? this.#documents.get(this.#aliases.get(key) ?? ''))
+      : undefined
+  }
+
+  /** Counts a hit of `peek` that was used. */
+  countHit(): void {
+    this.#hits++
   }
 
   /** Pass to `keep` the generation read before the database was: it keeps nothing that may be stale. */

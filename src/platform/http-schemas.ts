@@ -75,12 +75,14 @@ export const errorResponses = (...statuses: number[]) =>
 export const orderSystemErrorResponses = (...statuses: number[]) =>
   Object.fromEntries([401, 403, ...statuses].map((status) => [status, OrderSystemErrorSchema]))
 
+export const JSON_TEXT_TYPE = 'application/json; charset=utf-8'
+
 /**
  * Sends JSON that is already serialised (stored documents): Fastify passes text or bytes with a JSON type
  * through untouched. Bytes go out fastest: a string is encoded to UTF-8 again on every send.
  */
 export const sendJsonText = (reply: FastifyReply, json: string | Buffer): FastifyReply =>
-  reply.type('application/json; charset=utf-8').send(json)
+  reply.type(JSON_TEXT_TYPE).send(json)
 
 /**
  * For a route that answers with sendJsonText: its response schema documents the body, but compiling a

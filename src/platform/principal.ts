@@ -1,6 +1,7 @@
 // Who is calling and what they may do: the vocabulary every route and use case shares. The access module
 // decides who a request's principal is; routes read it here.
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { IncomingMessage } from 'node:http'
 
 /** License Manager resources (reference §3a): what a credential may do. */
 export const RESOURCES = [
@@ -51,6 +52,12 @@ export interface GuardOptions {
 
 /** Builds a route's onRequest hook: 401 without valid credentials, 403 without the resource or for another account. */
 export type Guard = (options: GuardOptions) => onRequestHookHandler
+
+/**
+ * The guard's decision on a request not yet routed, taken from memory alone: the principal when the route's guard
+ * would admit it, undefined when it would refuse or must look something up (the route then decides).
+ */
+export type AdmitAtOnce = (request: IncomingMessage, options: GuardOptions) => Principal | undefined
 
 /**
  * Where a guarded request keeps its principal. app.ts declares it on every request (Fastify's

@@ -1,25 +1,30 @@
 // Fastify side of access control: reads credentials from headers or cookie, checks resources and account scope.
 import type { FastifyRequest } from 'fastify'
+import type { IncomingMessage } from 'node:http'
 import type { Deps } from '../../deps.ts'
 import { AppError } from '../../platform/errors.ts'
 import { andThen, type MaybePromise } from '../../platform/maybe-promise.ts'
 import {
   attachPrincipal,
   canAccess,
+  type AdmitAtOnce,
   type Guard,
   type GuardOptions,
   type Principal,
 } from '../../platform/principal.ts'
 import { accountExists } from '../accounts/account.service.ts'
-import { principalOfCredentials, type Credentials } from './access.service.ts'
+import { cachedPrincipal, principalOfCredentials, type Credentials } from './access.service.ts'
 import { EXTERNAL_SELLER_ROLE } from './roles.ts'
 
-const header = (request: FastifyRequest, name: string): string | undefined => {
-  const value = request.headers[name]
+/** What the guard reads of a request: Fastify's, or Node's before routing (see `admitAtOnce`). */
+type Headed = Pick<IncomingMessage, 'headers'>
+
+const header = ({ headers }: Headed, name: string): string | undefined => {
+  const value = headers[name]
   return Array.isArray(value) ? value[0] : value
 }
 
-function cookie(request: FastifyRequest, name: string): string | undefined {
+function cookie(request: Headed, name: string): string | undefined {
   const raw = header(request, 'cookie')
   if (!raw) return undefined
   for (const part of raw.split(';')) {
@@ -42,7 +47,7 @@ export const USER_TOKEN_COOKIE = 'VtexIdclientAutCookie'
 export const sessionTokenOf = (request: FastifyRequest): string | undefined =>
   cookie(request, USER_TOKEN_COOKIE)
 
-export function credentialsOf(request: FastifyRequest): Credentials & { fromCookie: boolean } {
+export function credentialsOf(request: Headed): Credentials & { fromCookie: boolean } {
   const appKey = header(request, 'x-vtex-api-appkey')
   const appToken = header(request, 'x-vtex-api-apptoken')
   const headerToken = header(request, 'vtexidclientautcookie')
@@ -81,22 +86,25 @@ function sameHost(origin: string | undefined, host: string): boolean {
 }
 
 /**
- * Builds onRequest hooks: 401 without valid credentials, 403 without the resource or for another account. A
- * callback hook that decides in the same tick when the credentials and the named account are cached, as they
- * are for every request of a busy integration but its first each second: as an async hook, every request paid
- * for promises and microtask turns on values already at hand.
+ * `guard` builds onRequest hooks: 401 without valid credentials, 403 without the resource or for another
+ * account. A callback hook that decides in the same tick when the credentials and the named account are cached,
+ * as they are for every request of a busy integration but its first each second: as an async hook, every
+ * request paid for promises and microtask turns on values already at hand.
+ *
+ * `admitAtOnce` is the same decision for a request not yet routed, when it admits from what is in memory.
  */
-export function createGuard(deps: Deps): Guard {
+export function createAccessGuard(deps: Deps): { guard: Guard; admitAtOnce: AdmitAtOnce } {
   const accountNames = new AccountNameCache(deps)
-  return (options) => (request, _reply, done) => {
+  const guard: Guard = (options) => (request, _reply, done) => {
     const credentials = credentialsOf(request)
     // Each path calls done once, outside a try: what runs after it (the next hooks, the handler) is Fastify's.
     const admit = (principal: Principal): void => {
       let named: MaybePromise<string | undefined>
       try {
         if (credentials.fromCookie) assertSameOrigin(request)
-        checkRoles(principal, options)
-        named = namedAccount(request, principal.account, accountNames)
+        const refused = refusal(principal, options)
+        if (refused) throw refused
+        named = namedAccount(request.query, request.hostname, principal.account, accountNames)
       } catch (error) {
         return done(error as Error)
       }
@@ -112,22 +120,40 @@ export function createGuard(deps: Deps): Guard {
     if (principal instanceof Promise) principal.then(admit, done)
     else admit(principal)
   }
+  // Header credentials only, and no query string: a cookie's origin check and `?an=` are the route's to read.
+  const admitAtOnce: AdmitAtOnce = (request, options) => {
+    const credentials = credentialsOf(request)
+    if (credentials.fromCookie) return undefined
+    const principal = cachedPrincipal(deps, credentials)
+    if (!principal || refusal(principal, options)) return undefined
+    const named = namedAccount(undefined, hostnameOf(request), principal.account, accountNames)
+    return named === undefined || named === principal.account ? principal : undefined
+  }
+  return { guard, admitAtOnce }
 }
 
-function checkRoles(principal: Principal, options: GuardOptions): void {
+/** Fastify's `request.hostname`, from the Host header as it reads it without a trusted proxy. */
+function hostnameOf({ headers }: IncomingMessage): string {
+  const host = headers.host ?? ''
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':', 1)[0] ?? '')
+}
+
+/** Why `principal` may not call a route with `options`; undefined when it may. */
+function refusal(principal: Principal, options: GuardOptions): AppError | undefined {
   const allowed = principal.shopperEmail
     ? options.shoppers === true
     : options.anyOf !== undefined && canAccess(principal, options.anyOf)
   if (!allowed) {
-    throw new AppError('FORBIDDEN', 'The credentials are not enabled to access the service.')
+    return new AppError('FORBIDDEN', 'The credentials are not enabled to access the service.')
   }
   // The role's resources (Cancel order) open routes a seller has no business on, such as modifications.
   if (principal.roles.includes(EXTERNAL_SELLER_ROLE) && options.externalSellers !== true) {
-    throw new AppError(
+    return new AppError(
       'FORBIDDEN',
       `This key has the role ${EXTERNAL_SELLER_ROLE}: it sends its seller's invoices, tracking and cancellations, and may call nothing else.`,
     )
   }
+  return undefined
 }
 
 /** The request's principal once the account it names is known: the refusal when that is another account. */
@@ -148,18 +174,18 @@ function admitted(
  * promise only when a host label must be looked up.
  */
 function namedAccount(
-  request: FastifyRequest,
+  requestQuery: unknown,
+  host: string,
   own: string,
   names: AccountNameCache,
 ): MaybePromise<string | undefined> {
-  const query = request.query as Record<string, unknown> | undefined
+  const query = requestQuery as Record<string, unknown> | undefined
   // The order system's PATCH …/changes names the account `accountName`.
   const an = query?.an ?? query?.accountName
   // `?an=x&an=y` arrives as an array: any value that is not the caller's own account counts.
   const named = (Array.isArray(an) ? an : [an]).filter((v): v is string => typeof v === 'string' && v !== '')
   const other = named.find((value) => value !== own)
   if (named.length > 0) return other ?? own
-  const host = request.hostname
   if (!host || /^[\d.]+$/.test(host) || host.startsWith('[')) return undefined
   const labels = host.split('.')
   const first = labels[0]

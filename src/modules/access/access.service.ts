@@ -234,6 +234,12 @@ export function principalOfCredentials(deps: Deps, credentials: Credentials): Ma
   return (cacheKey && deps.credentials.get(cacheKey, now)) || verify(deps, credentials, cacheKey, now)
 }
 
+/** The principal of `credentials` when this process verified them within the credential cache's bound. */
+export function cachedPrincipal(deps: Deps, credentials: Credentials): Principal | undefined {
+  const cacheKey = cacheKeyOf(credentials)
+  return cacheKey ? deps.credentials.get(cacheKey, deps.clock.now().getTime()) : undefined
+}
+
 /** Resolves a request's credentials, or rejects with UNAUTHORIZED. */
 export const authenticate = async (deps: Deps, credentials: Credentials): Promise<Principal> =>
   principalOfCredentials(deps, credentials)

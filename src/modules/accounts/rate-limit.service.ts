@@ -11,6 +11,8 @@ export interface Count {
 
 export interface RequestCounter {
   count(key: string, windowMs: number, done: (error: Error | null, count?: Count) => void): void
+  /** Counts the request and says true when that can be done at once and keeps it within `max`; else counts nothing. */
+  countWithin(key: string, windowMs: number, max: number): boolean
 }
 
 /**
@@ -30,15 +32,29 @@ class MemoryCounter implements RequestCounter {
   constructor(private readonly deps: Pick<Deps, 'clock'>) {}
 
   count(key: string, windowMs: number, done: (error: Error | null, count?: Count) => void): void {
+    const now = this.#windowAt(windowMs)
+    const current = (this.counts.get(key) ?? 0) + 1
+    this.counts.set(key, current)
+    done(null, { current, ttl: ttlOf(now, this.window, windowMs) })
+  }
+
+  countWithin(key: string, windowMs: number, max: number): boolean {
+    this.#windowAt(windowMs)
+    const current = (this.counts.get(key) ?? 0) + 1
+    if (current > max) return false
+    this.counts.set(key, current)
+    return true
+  }
+
+  /** Starts counting again when a new window has begun; the time now. */
+  #windowAt(windowMs: number): number {
     const now = this.deps.clock.now().getTime()
     const window = windowOf(now, windowMs)
     if (window !== this.window) {
       this.window = window
       this.counts.clear()
     }
-    const current = (this.counts.get(key) ?? 0) + 1
-    this.counts.set(key, current)
-    done(null, { current, ttl: ttlOf(now, window, windowMs) })
+    return now
   }
 }
 
@@ -59,6 +75,11 @@ class DatabaseCounter implements RequestCounter {
   private cleanedBefore = 0
 
   constructor(private readonly deps: Deps) {}
+
+  /** The count is in the database: never at once. */
+  countWithin(): boolean {
+    return false
+  }
 
   count(key: string, windowMs: number, done: (error: Error | null, count?: Count) => void): void {
     const now = this.deps.clock.now().getTime()

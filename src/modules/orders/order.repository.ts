@@ -52,6 +52,13 @@ export function findOrderDocument(
     .then(kept)
 }
 
+/** The stored Get order document when it is in `cache` (see DocumentCache.peek). */
+export const peekOrderDocument = (
+  cache: DocumentCache,
+  account: string,
+  orderId: string,
+): Buffer | undefined => cache.peek(documentKey(account, orderId))
+
 /** What the document cache keeps an order's document by, and what a change of the order makes it forget. */
 export const documentKey = (account: string, orderId: string): string => `${account}\t${orderId}`
 
