@@ -13,14 +13,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify'
 import { sql } from 'kysely'
-import {
-  createServer,
-  type IncomingMessage,
-  type RequestListener,
-  type Server,
-  type ServerOptions as HttpServerOptions,
-  type ServerResponse,
-} from 'node:http'
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type { Deps, RouteDeps } from './deps.ts'
 import { createAccessGuard } from './modules/access/access.guard.ts'
 import { accessRoutes } from './modules/access/access.routes.ts'
@@ -57,8 +50,6 @@ export const BODY_LIMIT_BYTES = 1024 * 1024
 
 export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const logs = new OneLinePerRequest()
-  // Set once the routes are: until then nothing is answered before routing.
-  let fromMemory: (request: IncomingMessage) => Buffer | undefined = () => undefined
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
     logController: logs,
@@ -74,19 +65,6 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
     // Above every id a path carries (seller ids reach 128 characters), so that a long one gets the schema's 400
     // naming the parameter, not the router's refusal.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 256 },
-    serverFactory: (handler, serverOptions) =>
-      httpServer(serverOptions, (request, response) => {
-        const started = performance.now()
-        let document: Buffer | undefined
-        try {
-          document = fromMemory(request)
-        } catch (error) {
-          // A throw here would end the process: the route answers instead.
-          app.log.error({ err: error }, 'answering from memory failed')
-        }
-        if (document) sendFromMemory(app.log, request, response, document, started)
-        else handler(request, response)
-      }),
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -153,32 +131,44 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}): 
   ]) {
     await app.register(routes, routeDeps)
   }
-  fromMemory = getOrderFromMemory(routeDeps)
+  answerFromMemory(app, getOrderFromMemory(routeDeps))
   return app
 }
 
-/** What Fastify hands a server factory: its options, defaults applied. */
-interface ServerSettings {
-  http?: HttpServerOptions
-  keepAliveTimeout?: number
-  requestTimeout?: number
-  connectionTimeout?: number
-  maxRequestsPerSocket?: number
-}
-
-/** The server Fastify would make (lib/server.js, HTTP/1), with `listener` in front of Fastify's own. */
-function httpServer(options: ServerSettings, listener: RequestListener): Server {
-  const server = createServer(options.http ?? {}, listener)
-  server.keepAliveTimeout = options.keepAliveTimeout ?? server.keepAliveTimeout
-  server.requestTimeout = options.requestTimeout ?? server.requestTimeout
-  server.setTimeout(options.connectionTimeout)
-  if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket
-  return server
+/**
+ * Puts `fromMemory` in front of the listener through which Fastify's server hands it requests: what it answers is
+ * never routed. Not once the app is closing, when Fastify answers 503 and closes kept-alive connections. Only the
+ * server Fastify made first: a second one (both addresses of `localhost`) routes everything.
+ */
+function answerFromMemory(
+  app: FastifyInstance,
+  fromMemory: (request: IncomingMessage) => Buffer | undefined,
+): void {
+  const [routed, ...others] = app.server.listeners('request') as RequestListener[]
+  if (!routed || others.length > 0) return
+  let closing = false
+  app.addHook('preClose', (done) => {
+    closing = true
+    done()
+  })
+  app.server.removeListener('request', routed)
+  app.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const started = performance.now()
+    let document: Buffer | undefined
+    try {
+      document = closing ? undefined : fromMemory(request)
+    } catch (error) {
+      // A throw here would end the process: the route answers instead.
+      app.log.error({ err: error }, 'answering from memory failed')
+    }
+    if (document) sendFromMemory(app.log, request, response, document, started)
+    else routed(request, response)
+  })
 }
 
 /**
  * What the route would send for stored JSON (sendJsonText after the request-id hook), and the one log line a
- * request gets (OneLinePerRequest), written once the answer is handed to the socket.
+ * request gets (OneLinePerRequest), written when the answer is sent, as Fastify writes it.
  */
 function sendFromMemory(
   log: FastifyBaseLogger,
@@ -193,11 +183,13 @@ function sendFromMemory(
     'content-type': JSON_TEXT_TYPE,
     'content-length': document.length,
   })
-  response.end(document)
   if (WRITES_INFO.has(log.level)) {
-    const line = requestLine(request.method, request.url, 200, performance.now() - started)
-    log.info({ reqId: id, ...line }, 'request')
+    response.once('finish', () => {
+      const line = requestLine(request.method, request.url, 200, performance.now() - started)
+      log.info({ reqId: id, ...line }, 'request')
+    })
   }
+  response.end(document)
 }
 
 /** `%00` decodes to nothing but NUL, so the raw URL tells whether a decoded path or query value holds one. */

@@ -104,7 +104,11 @@ export function createAccessGuard(deps: Deps): { guard: Guard; admitAtOnce: Admi
         if (credentials.fromCookie) assertSameOrigin(request)
         const refused = refusal(principal, options)
         if (refused) throw refused
-        named = namedAccount(request.query, request.hostname, principal.account, accountNames)
+        const inRequest = namedAccount(request.query, request.hostname, principal.account)
+        named =
+          inRequest instanceof HostLabel
+            ? andThen(accountNames.exists(inRequest.name), (exists) => (exists ? inRequest.name : undefined))
+            : inRequest
       } catch (error) {
         return done(error as Error)
       }
@@ -126,7 +130,9 @@ export function createAccessGuard(deps: Deps): { guard: Guard; admitAtOnce: Admi
     if (credentials.fromCookie) return undefined
     const principal = cachedPrincipal(deps, credentials)
     if (!principal || refusal(principal, options)) return undefined
-    const named = namedAccount(undefined, hostnameOf(request), principal.account, accountNames)
+    const named = namedAccount(undefined, hostnameOf(request), principal.account)
+    // A host label that is not an account, as far as memory knows, names none; anything else is the route's.
+    if (named instanceof HostLabel) return accountNames.peek(named.name) === false ? principal : undefined
     return named === undefined || named === principal.account ? principal : undefined
   }
   return { guard, admitAtOnce }
@@ -169,16 +175,13 @@ function admitted(
   return undefined
 }
 
-/**
- * The account a request names in `?an=` (`?accountName=`) or as the first label of its host name, if any; a
- * promise only when a host label must be looked up.
- */
-function namedAccount(
-  requestQuery: unknown,
-  host: string,
-  own: string,
-  names: AccountNameCache,
-): MaybePromise<string | undefined> {
+/** The first label of a request's host name: it names an account if there is an account of that name. */
+class HostLabel {
+  constructor(readonly name: string) {}
+}
+
+/** The account a request names in `?an=` (`?accountName=`) or as the first label of its host name, if any. */
+function namedAccount(requestQuery: unknown, host: string, own: string): string | HostLabel | undefined {
   const query = requestQuery as Record<string, unknown> | undefined
   // The order system's PATCH …/changes names the account `accountName`.
   const an = query?.an ?? query?.accountName
@@ -191,7 +194,7 @@ function namedAccount(
   const first = labels[0]
   // Only a label that is another account's name counts; `api.example.com` names no account.
   if (labels.length < 3 || !first || first === own) return undefined
-  return andThen(names.exists(first), (exists) => (exists ? first : undefined))
+  return new HostLabel(first)
 }
 
 class AccountNameCache {
@@ -201,8 +204,13 @@ class AccountNameCache {
 
   /** At once for a name looked up recently, else once looked up. */
   exists(name: string): MaybePromise<boolean> {
+    return this.peek(name) ?? this.lookUp(name)
+  }
+
+  /** Whether `name` is an account, if it was looked up recently. */
+  peek(name: string): boolean | undefined {
     const cached = this.known.get(name)
-    return cached && cached.until > Date.now() ? cached.exists : this.lookUp(name)
+    return cached && cached.until > Date.now() ? cached.exists : undefined
   }
 
   private async lookUp(name: string): Promise<boolean> {

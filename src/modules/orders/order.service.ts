@@ -68,9 +68,10 @@ export function getOrderDocumentFromMemory(
 ): Buffer | undefined {
   const started = performance.now()
   const document = orders.peekOrderDocument(deps.documents, account, orderId)
+  const seconds = (performance.now() - started) / 1000
   if (!document || !admit()) return undefined
   deps.documents.countHit()
-  deps.metrics.getOrderReadSeconds.observe((performance.now() - started) / 1000)
+  deps.metrics.getOrderReadSeconds.observe(seconds)
   return document
 }
 
