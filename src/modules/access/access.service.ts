@@ -228,11 +228,9 @@ const cacheKeyOf = ({ appKey, appToken, userToken }: Credentials): string | unde
  * else a promise of the lookup, rejected with UNAUTHORIZED when they are missing, unknown or revoked. A guard
  * that gets the principal at once answers in the same tick. Authorization (resources) is the caller's job.
  */
-export function principalOfCredentials(deps: Deps, credentials: Credentials): MaybePromise<Principal> {
-  const now = deps.clock.now().getTime()
-  const cacheKey = cacheKeyOf(credentials)
-  return (cacheKey && deps.credentials.get(cacheKey, now)) || verify(deps, credentials, cacheKey, now)
-}
+export const principalOfCredentials = (deps: Deps, credentials: Credentials): MaybePromise<Principal> =>
+  cachedPrincipal(deps, credentials) ??
+  verify(deps, credentials, cacheKeyOf(credentials), deps.clock.now().getTime())
 
 /** The principal of `credentials` when this process verified them within the credential cache's bound. */
 export function cachedPrincipal(deps: Deps, credentials: Credentials): Principal | undefined {

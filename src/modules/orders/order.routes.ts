@@ -29,8 +29,9 @@ export const getOrderFromMemory =
   (request: IncomingMessage): Buffer | undefined => {
     if (request.method !== 'GET') return undefined
     const orderId = GET_ORDER_URL.exec(request.url ?? '')?.[1]
-    const principal = orderId === undefined ? undefined : admitAtOnce(request, VIEW_ORDER)
-    if (!principal || orderId === undefined) return undefined
+    if (orderId === undefined) return undefined
+    const principal = admitAtOnce(request, VIEW_ORDER)
+    if (!principal) return undefined
     return orders.getOrderDocumentFromMemory(deps, principal.account, orderId, () =>
       countAtOnce(principal.account, GET_ORDER),
     )
