@@ -52,7 +52,25 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return parsed as T
 }
 
-export const get = <T>(path: string): Promise<T> => call<T>('GET', path)
+/** Answers asked for before anything waited on them (prefetch), each taken by the first `get` of its path. */
+const early = new Map<string, Promise<unknown>>()
+
+/**
+ * Asks for `path` now, for a `get` of it that is sure to come: that `get` takes this answer. A refusal leaves the
+ * map, so that a `get` after it (once signed in) asks again.
+ */
+export function prefetch(path: string): void {
+  const answer = call('GET', path)
+  answer.catch(() => early.delete(path))
+  early.set(path, answer)
+}
+
+export function get<T>(path: string): Promise<T> {
+  const answer = early.get(path)
+  if (!answer) return call<T>('GET', path)
+  early.delete(path)
+  return answer as Promise<T>
+}
 
 export interface Session {
   account: string
