@@ -68,7 +68,7 @@ function listPath(search: string): string {
 // A first visit to the list asks for it as the script starts, beside the session check, rather than after the
 // session has answered and the page has rendered: on a 2-core machine that wait was a sixth of the time to a
 // usable list (BENCHMARKS.md, the admin list's first visit).
-if (location.pathname === '/admin/orders') prefetch(listPath(location.search.slice(1)))
+if (location.pathname === '/admin/orders') prefetch(listPath(location.search))
 
 export function OrdersPage() {
   const search = useSearch()
