@@ -1,7 +1,7 @@
 // Get order answers from memory, and memory forgets an order when it changes: at once when this process changed
 // it (before the change is acknowledged), within the commit watch's bound when another process did.
 import assert from 'node:assert/strict'
-import { it } from 'node:test'
+import { it, type TestContext } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import { buildApp } from '../src/app.ts'
@@ -10,6 +10,7 @@ import { COMMIT_WATCH_NAME } from '../src/db/commit-watch.ts'
 import { createJobQueue } from '../src/worker/job-queue.ts'
 import { api } from './api.ts'
 import { exampleOrder, singleOrder } from './fixtures.ts'
+import type { Dialect } from '../src/db/database.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
 
 /** What the database holds for the order: what Get order must answer once a change was acknowledged. */
@@ -39,6 +40,32 @@ async function otherProcess(test: TestApp) {
       await app.close()
       await handle.db.destroy()
     },
+  }
+}
+
+/** Two orders ready for handling, each read once, so that memory holds them. */
+async function twoRemembered(t: TestContext, dialect: Dialect) {
+  const test = await startTestApp(t, dialect, { file: true })
+  await api(test).send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
+  const changed = (await api(test).approvedOrder(singleOrder('CHANGED'))).orderId
+  const kept = (await api(test).approvedOrder(singleOrder('KEPT'))).orderId
+  await untilListening(test)
+  for (const id of [changed, kept]) await api(test).getOk(id)
+  return { test, changed, kept }
+}
+
+/** Another process starts handling the order, and is gone once it answered. */
+async function startedElsewhere(test: TestApp, orderId: string): Promise<void> {
+  const other = await otherProcess(test)
+  try {
+    const started = await other.app.inject({
+      method: 'POST',
+      url: `/api/oms/pvt/orders/${orderId}/start-handling`,
+      headers: test.headers,
+    })
+    assert.equal(started.statusCode, 204, started.body)
+  } finally {
+    await other.close()
   }
 }
 
@@ -119,32 +146,43 @@ describeEachDialect('Get order from memory', (dialect) => {
     assert.equal(cacheHits(test), hits + 2)
   })
 
-  it("answers another process's change once the commit watch's bound has passed", async (t) => {
-    const test = await startTestApp(t, dialect, { file: true })
-    await api(test).send('PUT', '/api/ordo/pvt/settings', { cancellationGracePeriodMinutes: 0 })
-    const { orderId } = await api(test).approvedOrder(singleOrder('ELSEWHERE'))
-    await untilListening(test)
-    await api(test).getOk(orderId)
+  it("answers another process's change once the commit watch's bound has passed, and keeps the other orders", async (t) => {
+    const { test, changed, kept } = await twoRemembered(t, dialect)
     const hits = cacheHits(test)
-    assert.equal((await api(test).getOk(orderId)).status, 'ready-for-handling')
+    assert.equal((await api(test).getOk(changed)).status, 'ready-for-handling')
     assert.equal(cacheHits(test), hits + 1, 'remembered')
-    const other = await otherProcess(test)
-    try {
-      const started = await other.app.inject({
-        method: 'POST',
-        url: `/api/oms/pvt/orders/${orderId}/start-handling`,
-        headers: test.headers,
-      })
-      assert.equal(started.statusCode, 204, started.body)
-      // The bound is the contract: a read that starts this long after the acknowledgement sees the change,
-      // however busy the machine (a slow machine only makes the wait longer).
-      await sleep(test.deps.commits.boundMs)
-      assert.equal((await api(test).getOk(orderId)).status, 'handling')
-      assert.deepEqual(await api(test).getOk(orderId), await stored(test, orderId))
-    } finally {
-      await other.close()
-    }
+    await startedElsewhere(test, changed)
+    // The bound is the contract: a read that starts this long after the acknowledgement sees the change,
+    // however busy the machine (a slow machine only makes the wait longer).
+    await sleep(test.deps.commits.boundMs)
+    assert.equal((await api(test).getOk(changed)).status, 'handling')
+    assert.deepEqual(await api(test).getOk(changed), await stored(test, changed))
+    const before = cacheHits(test)
+    await api(test).getOk(kept)
+    assert.equal(cacheHits(test), before + 1, 'the order the other process did not change is still in memory')
   })
+
+  if (dialect === 'sqlite') {
+    it('forgets everything when changes it has not read were pruned from the commit log', async (t) => {
+      const { test, changed, kept } = await twoRemembered(t, dialect)
+      await startedElsewhere(test, changed)
+      // As the log's pruning leaves it for a server that has not looked for a long while: the row naming the
+      // change is gone, a newer one (about another order) is there.
+      const handle = test.openAgain()
+      try {
+        await sql`delete from commit_log`.execute(handle.db)
+        const payload = 'elsewhere\nacme\t0000000000000-01'
+        await sql`insert into commit_log (payload) values (${payload})`.execute(handle.db)
+      } finally {
+        await handle.db.destroy()
+      }
+      await sleep(test.deps.commits.boundMs)
+      assert.equal((await api(test).getOk(changed)).status, 'handling')
+      const hits = cacheHits(test)
+      await api(test).getOk(kept)
+      assert.equal(cacheHits(test), hits, 'read again: what else changed is unknown')
+    })
+  }
 
   if (dialect === 'postgres') {
     it('reads from the database while it cannot listen, and forgets everything once it listens again', async (t) => {

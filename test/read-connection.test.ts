@@ -57,9 +57,13 @@ it('Get order on a SQLite file sees a change another process commits', async (t)
   const other = new SQLite(test.deps.reader.name)
   t.after(() => other.close())
   const changed = { ...order, followUpEmail: 'ops@example.com' }
-  other
-    .prepare('update orders set document = ? where order_id = ?')
-    .run(JSON.stringify(changed), order.orderId)
+  // Announced in the commit log, in the same transaction, as Ordo's write path does (src/db/commit-watch.ts).
+  other.transaction(() => {
+    other
+      .prepare('update orders set document = ? where order_id = ?')
+      .run(JSON.stringify(changed), order.orderId)
+    other.prepare('insert into commit_log (payload) values (?)').run(`other\nacme\t${order.orderId}`)
+  })()
   // A read that starts the commit watch's bound after the commit sees it, however busy the machine.
   await sleep(test.deps.commits.boundMs)
   assert.deepEqual(await api(test).getOk(order.orderId), changed)

@@ -39,33 +39,88 @@ class Listeners {
 }
 
 /**
- * On SQLite `pragma data_version` moves on a connection when any other connection commits (the read-only one
- * never does), but not which rows: another process's commit is rare there (DESIGN.md §5: the CLI beside the
- * server), so it counts as a change of anything. Asking costs two file-lock system calls, a tenth of a Get order
- * if done for each, so it is asked at most once per bound, by the read that finds it due.
+ * On SQLite `pragma data_version` moves on a connection when any other connection commits, but says nothing of
+ * what changed; so each transaction that changes keys also writes them to `commit_log`, behind its writer's id as
+ * on PostgreSQL. Once data_version moves, the log's rows after the last one read name the keys the other writers
+ * (the CLI, a second server) changed, and only those are forgotten. Asking data_version costs two file-lock
+ * system calls, a tenth of a Get order if done for each, so it is asked at most once per bound, by the read that
+ * finds it due. The log is read on the read-only connection: it sees committed rows only, never those of a
+ * transaction still open on the writer, which could roll back and leave its number to another writer's row.
  */
 export const SQLITE_BOUND_MS = 10
+/** The log keeps its newest rows: a watch that has not looked for this many commits forgets everything. */
+const LOG_KEPT = 10_000
+const PRUNE_EVERY = 1_000
 
-export function sqliteCommitWatch(writer: SQLite.Database): CommitWatch {
-  const dataVersion = writer.prepare('pragma data_version').pluck()
+interface LogRow {
+  seq: number
+  payload: string
+}
+
+/** `reader`: the file's read-only connection; an in-memory database has none, and no other connection either. */
+export function sqliteCommitWatch(writer: SQLite.Database, reader: SQLite.Database | undefined): CommitWatch {
   const listeners = new Listeners()
+  if (!reader) {
+    return {
+      boundMs: SQLITE_BOUND_MS,
+      caughtUp: () => true,
+      announce: () => Promise.resolve(),
+      subscribe: (listener) => listeners.subscribe(listener),
+      close: () => Promise.resolve(),
+    }
+  }
+  const self = randomUUID()
+  const dataVersion = writer.prepare('pragma data_version').pluck()
   let seen = dataVersion.get()
   let askedAt = performance.now()
+  // Prepared at the first look, after the migrations that make the table have run.
+  let log: { last: SQLite.Statement<[], number>; after: SQLite.Statement<[number], LogRow> } | undefined
+  const openLog = () =>
+    (log ??= {
+      last: reader.prepare<[], number>('select coalesce(max(seq), 0) from commit_log').pluck(),
+      after: reader.prepare<[number], LogRow>(
+        'select seq, payload from commit_log where seq > ? order by seq',
+      ),
+    })
+  /** The last row read: taken at the first look, before anything is kept, so nothing before it concerns us. */
+  let readUpTo: number | undefined
+
+  const hear = (from: number) => {
+    const rows = openLog().after.all(from)
+    const last = rows.at(-1)
+    if (!last) return
+    readUpTo = last.seq
+    if (rows[0]?.seq !== from + 1) return listeners.notify(undefined)
+    const keys: string[] = []
+    for (const { payload } of rows) {
+      const [sender, ...changed] = payload.split('\n')
+      if (sender !== self) keys.push(...changed)
+    }
+    if (keys.length > 0) listeners.notify(keys)
+  }
+
   return {
     boundMs: SQLITE_BOUND_MS,
     caughtUp: () => {
+      readUpTo ??= openLog().last.get() ?? 0
       const now = performance.now()
       if (now - askedAt >= SQLITE_BOUND_MS) {
         askedAt = now
         const version = dataVersion.get()
         if (version !== seen) {
           seen = version
-          listeners.notify(undefined)
+          hear(readUpTo)
         }
       }
       return true
     },
-    announce: () => Promise.resolve(),
+    announce: async (trx, keys) => {
+      const { rows } = await sql<{ seq: number }>`insert into commit_log (payload)
+        values (${[self, ...keys].join('\n')}) returning seq`.execute(trx)
+      const seq = rows[0]?.seq ?? 0
+      if (seq % PRUNE_EVERY === 0)
+        await sql`delete from commit_log where seq <= ${seq - LOG_KEPT}`.execute(trx)
+    },
     subscribe: (listener) => listeners.subscribe(listener),
     close: () => Promise.resolve(),
   }

@@ -7,10 +7,12 @@ import {
   sql,
   SqliteAdapter,
   SqliteDialect,
+  type DatabaseConnection,
   type Driver,
   type PostgresDialectConfig,
   type SqliteDatabase,
 } from 'kysely'
+import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { postgresCommitWatch, sqliteCommitWatch, type CommitWatch } from './commit-watch.ts'
 import type { ApiKeyTable, UserTokenTable } from '../modules/access/access.table.ts'
@@ -159,7 +161,7 @@ export function openDatabase(target: { databaseUrl?: string | undefined; sqliteP
   const sqlite = new SQLite(path)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL') // a 2xx promises durability, also across power loss
-  sqlite.pragma('busy_timeout = 5000') // the CLI may write beside a running server
+  sqlite.pragma('busy_timeout = 0') // waits for another writer without blocking (ImmediateSqliteDialect)
   sqlite.pragma('foreign_keys = ON')
   // An in-memory database is private to its connection, so it cannot have a second one.
   const reader = path === ':memory:' ? undefined : readConnection(path)
@@ -169,23 +171,54 @@ export function openDatabase(target: { databaseUrl?: string | undefined; sqliteP
     }),
     dialect: 'sqlite',
     reader,
-    commits: sqliteCommitWatch(sqlite),
+    commits: sqliteCommitWatch(sqlite, reader),
   }
 }
 
 /**
- * Transactions begin IMMEDIATE, taking the write lock at once, waiting (busy_timeout) while another process (the
- * CLI, a second server) holds it. A deferred BEGIN reads first and fails outright with SQLITE_BUSY_SNAPSHOT when
- * that process commits before the first write: every use case would have to retry. In this process the one
- * connection runs one transaction at a time anyway, so nothing waits here that did not before.
+ * Transactions begin IMMEDIATE, taking the write lock at once, waiting while another connection (the writer
+ * thread, the CLI, a second server) holds it. A deferred BEGIN reads first and fails outright with
+ * SQLITE_BUSY_SNAPSHOT when that connection commits before the first write: every use case would have to retry.
+ * The wait does not block: SQLite's own (busy_timeout) sleeps in the thread that waits, and on the main thread
+ * every request would sleep with it, so the connection gives up at once and the statement is tried again
+ * after a pause, until LOCK_WAIT_MS have passed.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     const driver = super.createDriver()
+    const acquire = driver.acquireConnection.bind(driver)
+    let waiting: DatabaseConnection | undefined
+    // The driver has one connection, and releases it whatever the object handed back.
+    driver.acquireConnection = async () => {
+      const connection = await acquire()
+      return (waiting ??= {
+        executeQuery: (query) => whenUnlocked(() => connection.executeQuery(query)),
+        streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+      })
+    }
     driver.beginTransaction = async (connection) => {
       await connection.executeQuery(CompiledQuery.raw('begin immediate'))
     }
     return driver
+  }
+}
+
+/** As long as busy_timeout was before: a lock held longer than this is a fault, reported as the error it is. */
+const LOCK_WAIT_MS = 5000
+
+/**
+ * Runs `statement` again while it fails on a lock another connection holds (SQLITE_BUSY: it did nothing). Inside
+ * a transaction, which took the lock as it began, a statement never waits.
+ */
+async function whenUnlocked<T>(statement: () => Promise<T>): Promise<T> {
+  const deadline = performance.now() + LOCK_WAIT_MS
+  for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, 20)) {
+    try {
+      return await statement()
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || performance.now() > deadline) throw error
+    }
+    await sleep(pauseMs)
   }
 }
 

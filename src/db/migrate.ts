@@ -24,6 +24,7 @@ import * as modificationSettings from './migrations/0019-modification-settings.t
 import * as accountEventStream from './migrations/0020-account-event-stream.ts'
 import * as facetValueIndex from './migrations/0021-facet-value-index.ts'
 import * as orderSearchPageIndexes from './migrations/0022-order-search-page-indexes.ts'
+import * as commitLog from './migrations/0023-commit-log.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0020-account-event-stream': accountEventStream,
   '0021-facet-value-index': facetValueIndex,
   '0022-order-search-page-indexes': orderSearchPageIndexes,
+  '0023-commit-log': commitLog,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>

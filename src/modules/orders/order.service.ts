@@ -419,14 +419,17 @@ export async function applyOrderTimeout(
  * was restored onto another PostgreSQL server, and renders again the documents an older renderer wrote.
  */
 export async function prepareStoredOrders(
-  handle: Pick<Deps, 'db' | 'dialect'>,
+  handle: Pick<Deps, 'db' | 'dialect' | 'commits'>,
 ): Promise<{ refreshed: number }> {
   await events.alignEventStream(handle)
   return { refreshed: await refreshStaleDocuments(handle) }
 }
 
-/** Renders again every document an older renderer wrote (after an upgrade), so Get order serves the new shape. */
-async function refreshStaleDocuments({ db }: Pick<Deps, 'db'>): Promise<number> {
+/**
+ * Renders again every document an older renderer wrote (after an upgrade), so Get order serves the new shape; a
+ * server already running on the database hears which it rewrote.
+ */
+async function refreshStaleDocuments({ db, commits }: Pick<Deps, 'db' | 'commits'>): Promise<number> {
   let refreshed = 0
   let after: { account: string; orderId: string } | undefined
   for (;;) {
@@ -435,6 +438,10 @@ async function refreshStaleDocuments({ db }: Pick<Deps, 'db'>): Promise<number> 
     if (!last) return refreshed
     after = { account: last.account, orderId: last.orderId }
     await db.transaction().execute(async (trx) => {
+      await commits.announce(
+        trx,
+        stale.map((order) => orders.documentKey(order.account, order.orderId)),
+      )
       for (const order of stale) {
         await orders.rewriteDocument(trx, order, JSON.stringify(renderDocument(order)), RENDER_VERSION)
       }
