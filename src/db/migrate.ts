@@ -25,6 +25,7 @@ import * as accountEventStream from './migrations/0020-account-event-stream.ts'
 import * as facetValueIndex from './migrations/0021-facet-value-index.ts'
 import * as orderSearchPageIndexes from './migrations/0022-order-search-page-indexes.ts'
 import * as commitLog from './migrations/0023-commit-log.ts'
+import * as dropUnusedOrderIndexes from './migrations/0024-drop-unused-order-indexes.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0021-facet-value-index': facetValueIndex,
   '0022-order-search-page-indexes': orderSearchPageIndexes,
   '0023-commit-log': commitLog,
+  '0024-drop-unused-order-indexes': dropUnusedOrderIndexes,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>
