@@ -176,12 +176,11 @@ export function openDatabase(target: { databaseUrl?: string | undefined; sqliteP
 }
 
 /**
- * Transactions begin IMMEDIATE, taking the write lock at once, waiting while another connection (the writer
- * thread, the CLI, a second server) holds it. A deferred BEGIN reads first and fails outright with
- * SQLITE_BUSY_SNAPSHOT when that connection commits before the first write: every use case would have to retry.
- * The wait does not block: SQLite's own (busy_timeout) sleeps in the thread that waits, and on the main thread
- * every request would sleep with it, so the connection gives up at once and the statement is tried again
- * after a pause, until LOCK_WAIT_MS have passed.
+ * Transactions begin IMMEDIATE, taking the write lock at once, waiting while another process (the CLI, a second
+ * server) holds it. A deferred BEGIN reads first and fails outright with SQLITE_BUSY_SNAPSHOT when that process
+ * commits before the first write: every use case would have to retry. The wait does not block: SQLite's own
+ * (busy_timeout) sleeps in the thread that waits, and in a server every request would sleep with it, so the
+ * connection gives up at once and the statement is tried again after a pause, until LOCK_WAIT_MS have passed.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
