@@ -25,6 +25,15 @@ export interface CommitWatch {
   close(): Promise<void>
 }
 
+/** An announcement as both databases carry it: the announcing connection's id, then the keys, a line each. */
+const payloadOf = (sender: string, keys: readonly string[]): string => [sender, ...keys].join('\n')
+
+/** The keys of an announcement, none when `self` made it: a connection forgets its own changes as it makes them. */
+function keysOf(payload: string, self: string): string[] {
+  const [sender, ...keys] = payload.split('\n')
+  return sender === self ? [] : keys
+}
+
 class Listeners {
   readonly #listeners = new Set<(keys: readonly string[] | undefined) => void>()
 
@@ -91,11 +100,7 @@ export function sqliteCommitWatch(writer: SQLite.Database, reader: SQLite.Databa
     if (!last) return
     readUpTo = last.seq
     if (rows[0]?.seq !== from + 1) return listeners.notify(undefined)
-    const keys: string[] = []
-    for (const { payload } of rows) {
-      const [sender, ...changed] = payload.split('\n')
-      if (sender !== self) keys.push(...changed)
-    }
+    const keys = rows.flatMap(({ payload }) => keysOf(payload, self))
     if (keys.length > 0) listeners.notify(keys)
   }
 
@@ -116,7 +121,7 @@ export function sqliteCommitWatch(writer: SQLite.Database, reader: SQLite.Databa
     },
     announce: async (trx, keys) => {
       const { rows } = await sql<{ seq: number }>`insert into commit_log (payload)
-        values (${[self, ...keys].join('\n')}) returning seq`.execute(trx)
+        values (${payloadOf(self, keys)}) returning seq`.execute(trx)
       const seq = rows[0]?.seq ?? 0
       if (seq % PRUNE_EVERY === 0)
         await sql`delete from commit_log where seq <= ${seq - LOG_KEPT}`.execute(trx)
@@ -156,8 +161,8 @@ export function postgresCommitWatch(connectionString: string): CommitWatch {
 
   const onNotification = ({ channel, payload }: pg.Notification) => {
     if (channel !== CHANNEL || payload === undefined) return
-    const [sender, ...keys] = payload.split('\n')
-    if (sender !== self) listeners.notify(keys)
+    const keys = keysOf(payload, self)
+    if (keys.length > 0) listeners.notify(keys)
   }
 
   const drop = (lost: pg.Client) => {
@@ -236,12 +241,12 @@ function* payloads(sender: string, keys: readonly string[]): Generator<string> {
   for (const key of keys) {
     const size = Buffer.byteLength(key) + 1
     if (batch.length > 0 && bytes + size > PAYLOAD_BYTES) {
-      yield [sender, ...batch].join('\n')
+      yield payloadOf(sender, batch)
       batch = []
       bytes = 0
     }
     batch.push(key)
     bytes += size
   }
-  if (batch.length > 0) yield [sender, ...batch].join('\n')
+  if (batch.length > 0) yield payloadOf(sender, batch)
 }
