@@ -3,9 +3,9 @@
 // their own, its throughput while orders are placed at a steady rate as a ratio of its throughput alone.
 import autocannon from 'autocannon'
 import { writeFileSync } from 'node:fs'
-import http from 'node:http'
 import { join } from 'node:path'
 import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
+import { postJson } from '../src/platform/outbound-http.ts'
 import { exampleOrder, PARTNER, singleOrder } from '../test/fixtures.ts'
 import { freePort } from '../test/local-server.ts'
 import { paced } from './paced.ts'
@@ -86,47 +86,22 @@ async function prepare({ base, headers, partnerKey }: Ordo): Promise<void> {
 }
 
 /**
- * Placements share the bench process with autocannon, so their client must cost little: fetch spent about 3 ms of
- * this process's CPU on each, taken from the load it generates, and node:http with kept-alive sockets about half.
+ * The ids of the orders one placement made; any answer but 201 fails the bench. Placements share the bench
+ * process with autocannon, so their client must cost little: fetch spent about 3 ms of this process's CPU on
+ * each, taken from the load it generates, and Ordo's own outbound client (node:http, kept-alive sockets) about
+ * half.
  */
-const placementAgent = new http.Agent({ keepAlive: true, maxSockets: SETTINGS.placementsInFlight })
-
-/** The ids of the orders one placement made; any answer but 201 fails the bench. */
-function place({ base, headers }: Ordo, body: IntakeBody): Promise<string[]> {
-  const text = JSON.stringify(body)
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${base}/api/oms/pvt/orders`,
-      {
-        method: 'POST',
-        agent: placementAgent,
-        headers: {
-          ...headers,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(text),
-        },
-        timeout: 10_000,
-      },
-      (response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('error', reject)
-        response.on('end', () => {
-          const answer = Buffer.concat(chunks).toString()
-          if (response.statusCode !== 201) {
-            reject(new Error(`Placing an order answered ${response.statusCode}: ${answer}`))
-            return
-          }
-          resolve(
-            (JSON.parse(answer) as { orders: { orderId: string }[] }).orders.map((order) => order.orderId),
-          )
-        })
-      },
-    )
-    request.on('timeout', () => request.destroy(new Error('Placing an order got no answer within 10 s')))
-    request.on('error', reject)
-    request.end(text)
+async function place({ base, headers }: Ordo, body: IntakeBody): Promise<string[]> {
+  const answer = await postJson(new URL(`${base}/api/oms/pvt/orders`), headers, JSON.stringify(body), {
+    timeoutMs: 10_000,
+    readBody: true,
   })
+  if (answer.status !== 201) {
+    throw new Error(`Placing an order answered ${answer.status ?? answer.error}: ${answer.body ?? ''}`)
+  }
+  return (JSON.parse(answer.body ?? '') as { orders: { orderId: string }[] }).orders.map(
+    (order) => order.orderId,
+  )
 }
 
 async function placeOrders(ordo: Ordo): Promise<string[]> {
