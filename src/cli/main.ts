@@ -42,12 +42,10 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
  */
 const FAN_OUT_IDLE_MS = 100
 /**
- * The least time between fan-out steps that writes ask for: a write after a quiet spell is fanned out at once,
- * and under load one step reads the events of several writes, which costs a transaction and its bookkeeping
- * once instead of once per write (at 50 placements a second, about 0.3 ms of CPU a placement on the machine of
- * BENCHMARKS.md). Feeds and hooks see an event at most this much later than they would.
+ * How long a wake waits for more writes to join it: under load one step then reads the events of several
+ * writes, which costs a transaction and its bookkeeping once instead of once per write.
  */
-const FAN_OUT_GATHER_MS = 50
+const FAN_OUT_GATHER_MS = 5
 /** Orders whose messages go out at once: each waits for the other side, an external seller up to 30 s. */
 const MESSAGE_CONCURRENCY = 8
 

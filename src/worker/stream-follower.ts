@@ -7,9 +7,8 @@ export interface StreamFollowerOptions {
   /** How long to wait once the stream is drained, unless woken. */
   idleMs: number
   /**
-   * The least time from the start of one step to the start of a step a wake asks for. A wake after a quiet
-   * spell steps at once; under a stream of writes, those appended within it are read by one step rather than
-   * one step each. Steps for "more" do not wait.
+   * How long a wake waits before the step it asks for, so that what is appended close together (the writes of
+   * several clients) is read in one step rather than one step each. Steps for "more" do not wait.
    */
   gatherMs?: number
   onError: (error: unknown) => void
@@ -39,7 +38,6 @@ export function followStream({ step, idleMs, gatherMs = 0, onError }: StreamFoll
     while (!stopping) {
       let more = false
       let failed = false
-      const started = Date.now()
       try {
         more = await step()
       } catch (error) {
@@ -49,9 +47,7 @@ export function followStream({ step, idleMs, gatherMs = 0, onError }: StreamFoll
       // A failing step (the database is away) is tried again after the idle time or a wake, not at once.
       if (!stopping && (failed || !more)) {
         if (failed || !woken) await wait(idleMs, true)
-        // Clamped: a clock set back must not hold the next step longer than the gather time.
-        const gap = Math.min(started + gatherMs - Date.now(), gatherMs)
-        if (gap > 0 && !stopping) await wait(gap, false)
+        if (gatherMs > 0 && !stopping) await wait(gatherMs, false)
       }
       endWait = () => {}
       woken = false
