@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import fc from 'fast-check'
-import type { Kysely } from 'kysely'
+import { CompiledQuery, type Kysely } from 'kysely'
 import { api, errorCode } from './api.ts'
 import { exampleOrder, singleOrder } from './fixtures.ts'
 import { describeEachDialect, startTestApp, type TestApp } from './harness.ts'
@@ -13,8 +13,9 @@ import * as searchStatsMigration from '../src/db/migrations/0014-order-search-st
 import * as searchFacetsMigration from '../src/db/migrations/0015-order-search-facets.ts'
 import { createAccount } from '../src/modules/accounts/account.service.ts'
 import type { OrderDocument } from '../src/modules/orders/order.schemas.ts'
+import type { Principal } from '../src/platform/principal.ts'
 import type { ListOrdersDocument } from '../src/modules/search/search.schemas.ts'
-import { refreshSearchIndex } from '../src/modules/search/search.service.ts'
+import { listOrders, refreshSearchIndex } from '../src/modules/search/search.service.ts'
 import { seedOrders } from '../src/modules/seed/seed.service.ts'
 
 const ORDERS = 48
@@ -518,6 +519,50 @@ describeEachDialect('List orders', (dialect) => {
       await assertAnswered(test, docs, { ...ALL_WITH_FACETS, f_creationDate })
     }
     await assertAnswered(test, docs, ALL_WITH_FACETS)
+  })
+
+  it('reads a date range with facets through its dates, never through every order the account has', async (t) => {
+    // SQLite's planner, with no statistics, chose the status index for the status facet of a range (every order of
+    // the account), and the creation dates of the range for another date's hour (every order of its days).
+    if (dialect !== 'sqlite') return t.skip("SQLite's query plans")
+    const test = await startTestApp(t, dialect)
+    await api(test).placeOk(singleOrder('PLANNED'))
+    test.clock.advance(17 * 60_000)
+    const statements: CompiledQuery[] = []
+    const db = test.deps.db.withPlugin({
+      transformQuery: ({ node, queryId }) => {
+        statements.push(test.deps.db.getExecutor().compileQuery(node, queryId))
+        return node
+      },
+      transformResult: ({ result }) => Promise.resolve(result),
+    })
+    const principal: Principal = {
+      account: 'acme',
+      appKey: null,
+      roles: [],
+      resources: new Set(),
+      shopperEmail: null,
+    }
+    for (const offset of ['Z', '-03:00']) {
+      const f_creationDate = `creationDate:[2026-01-01T00:00:00.000${offset} TO 2026-03-01T23:59:59.999${offset}]`
+      await listOrders({ db, clock: test.clock }, principal, { facets: 'true', f_creationDate })
+    }
+    const plans: string[] = []
+    for (const { sql, parameters } of statements) {
+      const { rows } = await test.deps.db.executeQuery<{ detail: string }>(
+        CompiledQuery.raw(`explain query plan ${sql}`, [...parameters]),
+      )
+      plans.push(...rows.map((row) => row.detail))
+    }
+    const orders = plans.filter((detail) => / order_search /.test(detail))
+    assert.ok(orders.length > 0)
+    for (const detail of orders) assert.doesNotMatch(detail, /\(account=\?\)$|^SCAN/, detail)
+    for (const index of ['order_search_authorized_date_idx', 'order_search_shipping_estimated_date_idx']) {
+      assert.ok(
+        orders.some((detail) => detail.includes(index)),
+        `an hour of another date is read through its index: ${orders.join('\n')}`,
+      )
+    }
   })
 
   it("shows a write as soon as it is answered, and only the account's own orders", async (t) => {

@@ -381,13 +381,18 @@ export async function facetCounts(
   query: ListQuery,
   buckets: readonly Bucket[],
 ): Promise<FacetCounts> {
-  const by = async (column: 'sales_channel' | 'seller_name' | 'payment_names' | 'status') =>
-    (
+  const by = async (column: 'sales_channel' | 'seller_name' | 'payment_names' | 'status') => {
+    // Grouped by the column itself, SQLite reads the status facet through the status index, every order the account
+    // has (13 ms for three hours of a hundred thousand orders), not through the filter's range: an expression is
+    // no index's column.
+    const value = sql<string>`${sql.ref(column)} || ''`
+    return (
       await filtered(db, account, query)
-        .select((eb) => [sql.ref<string>(column).as('value'), eb.fn.countAll<number | string>().as('count')])
-        .groupBy(column)
+        .select((eb) => [value.as('value'), eb.fn.countAll<number | string>().as('count')])
+        .groupBy(value)
         .execute()
     ).map((row) => ({ value: row.value, count: Number(row.count) }))
+  }
   const [salesChannels, sellers, paymentNames, statuses, counted] = await Promise.all([
     by('sales_channel'),
     by('seller_name'),
@@ -526,9 +531,12 @@ async function countedBuckets(
   const { statuses, days } = scope
   const creationFrom = days !== 'all' && days.from ? `${days.from}T00:00:00.000Z` : undefined
   const creationTo = days !== 'all' && days.to ? `${days.to}T00:00:00.000Z` : undefined
+  // Unindexed on the other dates: SQLite would read the scope's days through the creation-date index (every
+  // order of 90 days, 4 ms each at a hundred thousand orders) rather than the date's own hour through its index.
+  const createdAt = sql`creation_date || ''`
   const inScopeDays = [
-    ...(creationFrom ? [sql`creation_date >= ${creationFrom}`] : []),
-    ...(creationTo ? [sql`creation_date < ${creationTo}`] : []),
+    ...(creationFrom ? [sql`${createdAt} >= ${creationFrom}`] : []),
+    ...(creationTo ? [sql`${createdAt} < ${creationTo}`] : []),
   ]
   const ofItsHour = (column: DateFacetColumn, part: DayPart) => {
     const onCreation = column === 'creation_date'
