@@ -26,12 +26,13 @@ import type {
   StatsKey,
   FacetCounterRow,
   FacetCounts,
+  GroupSums,
   ListQuery,
   OrderField,
+  Outside,
   SearchRow,
   SearchTerm,
   StatsRow,
-  Sums,
 } from './search.ts'
 
 /** The orders' ids, per account, in runs an `IN` list holds. */
@@ -296,6 +297,30 @@ export async function countedSums(db: Db, account: string, scope: CountedScope):
     .groupBy(['origin', 'currency_code'])
     .execute()
   return rows.map(groupSumsOf).filter((group) => group.value.count > 0)
+}
+
+/** The counters of one creation day, each status, origin and currency with orders: a trimmed day's buckets. */
+export async function dayBuckets(
+  db: Db,
+  account: string,
+  statuses: readonly string[] | undefined,
+  day: string,
+): Promise<StatsRow[]> {
+  let query = db
+    .selectFrom('order_search_stats')
+    .selectAll()
+    .where('account', '=', account)
+    .where('day', '=', day)
+    .where('orders', '>', 0)
+  if (statuses) query = query.where('status', 'in', statuses)
+  return query.execute()
+}
+
+/** What the counters count of each matching order (trimmedBuckets takes them away from their day's buckets). */
+export function countedOrders(db: Db, account: string, query: ListQuery): Promise<Outside[]> {
+  return filtered(db, account, query)
+    .select(['status', 'origin', 'currency_code', 'total_value', 'total_items'])
+    .execute()
 }
 
 /** `%` and `_` in what a user typed are matched as themselves. */
@@ -655,14 +680,6 @@ export async function sumsByGroup(db: Db, account: string, query: ListQuery): Pr
     .groupBy(['origin', 'currency_code'])
     .execute()
   return rows.map(groupSumsOf)
-}
-
-/** The sums of one origin and currency. */
-export interface GroupSums {
-  origin: string
-  currency: string
-  value: Sums
-  items: Sums
 }
 
 interface SumsRow {

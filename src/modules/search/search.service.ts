@@ -12,6 +12,7 @@ import { ORDER_STATUSES } from '../orders/order-status.ts'
 import {
   bucketsAt,
   combine,
+  countedDaysOf,
   countedOf,
   facetChanges,
   facetsOf,
@@ -24,8 +25,13 @@ import {
   searchTermsOf,
   SEARCH_VERSION,
   statsChanges,
+  negated,
   sumFacetCounts,
+  sumsOfParts,
+  trimmedBuckets,
   type Bucket,
+  type DateRange,
+  type GroupSums,
   type FacetCounts,
   type ListQuery,
   type RawListQuery,
@@ -102,26 +108,31 @@ export async function listOrders(
  * and creation date (what List orders is mostly asked), so their cost does not grow with the orders; else
  * from the matching orders.
  */
-async function sumsOf(db: Db, account: string, query: ListQuery): Promise<search.GroupSums[]> {
+async function sumsOf(db: Db, account: string, query: ListQuery): Promise<GroupSums[]> {
   const counted = countedOf(query)
   if (!counted) return search.sumsByGroup(db, account, query)
-  const { days, partial } = counted
-  const parts = await Promise.all([
-    days === 'none' ? [] : search.countedSums(db, account, { statuses: query.statuses, days }),
-    ...partial.map((creationDate) => search.sumsByGroup(db, account, { ...query, creationDate })),
+  const { days, partial, trimmed } = counted
+  const pieces = (ranges: readonly DateRange[]) =>
+    ranges.map((creationDate) => search.sumsByGroup(db, account, { ...query, creationDate }))
+  const [known, ...trims] = await Promise.all([
+    Promise.all([
+      days === 'none' ? [] : search.countedSums(db, account, { statuses: query.statuses, days }),
+      ...pieces(partial),
+    ]),
+    ...trimmed.map(async ({ day, outside }) => {
+      const [buckets, orders] = await Promise.all([
+        search.dayBuckets(db, account, query.statuses, day),
+        search.countedOrders(db, account, { ...query, creationDate: outside }),
+      ])
+      return trimmedBuckets(buckets, orders)
+    }),
   ])
-  const groups = new Map<string, search.GroupSums>()
-  for (const group of parts.flat()) {
-    const key = JSON.stringify([group.origin, group.currency])
-    const held = groups.get(key)
-    groups.set(
-      key,
-      held
-        ? { ...held, value: combine([held.value, group.value]), items: combine([held.items, group.items]) }
-        : group,
-    )
-  }
-  return [...groups.values()]
+  const sums = sumsOfParts([...known.flat(), ...trims.flat()])
+  if (sums.decided) return sums.groups
+  // A trimmed day's orders outside the range held an extreme that may be the answer's (rarely): its orders in
+  // the range are read instead.
+  const inside = await Promise.all(pieces(trimmed.map((trim) => trim.inside)))
+  return sumsOfParts([...known.flat(), ...inside.flat()]).groups
 }
 
 /**
@@ -136,13 +147,15 @@ async function facetCountsOf(
 ): Promise<FacetCounts> {
   const counted = countedOf(query)
   if (!counted) return search.facetCounts(db, account, query, buckets)
-  const { days, partial } = counted
+  const days = countedDaysOf(counted)
+  const of = (creationDate: DateRange) => search.facetCounts(db, account, { ...query, creationDate }, buckets)
   return sumFacetCounts(
     await Promise.all([
       ...(days === 'none'
         ? []
         : [search.countedFacets(db, account, { statuses: query.statuses, days }, buckets)]),
-      ...partial.map((creationDate) => search.facetCounts(db, account, { ...query, creationDate }, buckets)),
+      ...counted.partial.map(of),
+      ...counted.trimmed.map(async ({ outside }) => negated(await of(outside))),
     ]),
   )
 }

@@ -5,11 +5,14 @@ import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { validationFailed } from '../../platform/errors.ts'
 import {
+  countedDaysOf,
   countedOf,
   countedRangeOf,
   facetChanges,
   parseListQuery,
   statsChanges,
+  sumsOfParts,
+  trimmedBuckets,
   type Counted,
 } from './search.ts'
 
@@ -85,36 +88,54 @@ it("reads the reference's waiting-for-sellers-confirmation as the workflow's wai
 })
 
 it('answers from whole UTC days, the hours of partial days from the orders, and other filters not at all', () => {
-  assert.deepEqual(countedOf(query({})), { days: 'all', partial: [] })
-  assert.deepEqual(countedOf(query({ f_status: 'invoiced,canceled' })), { days: 'all', partial: [] })
+  const all = { days: 'all', partial: [], trimmed: [] }
+  assert.deepEqual(countedOf(query({})), all)
+  assert.deepEqual(countedOf(query({ f_status: 'invoiced,canceled' })), all)
   assert.deepEqual(
     countedOf(
       query({ f_creationDate: 'creationDate:[2026-01-01T00:00:00.000Z TO 2026-01-31T23:59:59.999Z]' }),
     ),
-    { days: { from: '2026-01-01', to: '2026-02-01' }, partial: [] },
+    { days: { from: '2026-01-01', to: '2026-02-01' }, partial: [], trimmed: [] },
   )
-  assert.deepEqual(
-    countedOf(
-      query({
-        f_creationDate: 'creationDate:[2026-01-01T00:00:00.000-03:00 TO 2026-01-31T23:59:59.999-03:00]',
-      }),
-    ),
+  // Brazil's days: 21 hours of the first UTC day, its whole counters less its first 3 hours; 3 of the last.
+  const brazil = countedOf(
+    query({
+      f_creationDate: 'creationDate:[2026-01-01T00:00:00.000-03:00 TO 2026-01-31T23:59:59.999-03:00]',
+    }),
+  )
+  assert.deepEqual(brazil, {
+    days: { from: '2026-01-02', to: '2026-02-01' },
+    partial: [{ from: '2026-02-01T00:00:00.000Z', to: '2026-02-01T03:00:00.000Z', toExclusive: true }],
+    trimmed: [
+      {
+        day: '2026-01-01',
+        inside: { from: '2026-01-01T03:00:00.000Z', to: '2026-01-02T00:00:00.000Z', toExclusive: true },
+        outside: { from: '2026-01-01T00:00:00.000Z', to: '2026-01-01T03:00:00.000Z', toExclusive: true },
+      },
+    ],
+  })
+  assert.deepEqual(brazil && countedDaysOf(brazil), { from: '2026-01-01', to: '2026-02-01' })
+  const lateEnd = countedOf(
+    query({ f_creationDate: 'creationDate:[2026-01-01T00:00:00.000Z TO 2026-01-31T20:00:00.000Z]' }),
+  )
+  assert.deepEqual(lateEnd?.trimmed, [
     {
-      days: { from: '2026-01-02', to: '2026-02-01' },
-      partial: [
-        { from: '2026-01-01T03:00:00.000Z', to: '2026-01-02T00:00:00.000Z', toExclusive: true },
-        { from: '2026-02-01T00:00:00.000Z', to: '2026-02-01T03:00:00.000Z', toExclusive: true },
-      ],
+      day: '2026-01-31',
+      inside: { from: '2026-01-31T00:00:00.000Z', to: '2026-01-31T20:00:00.001Z', toExclusive: true },
+      outside: { from: '2026-01-31T20:00:00.001Z', to: '2026-02-01T00:00:00.000Z', toExclusive: true },
     },
-  )
+  ])
+  assert.deepEqual(lateEnd && countedDaysOf(lateEnd), { from: '2026-01-01', to: '2026-02-01' })
   assert.deepEqual(countedOf(query({ f_creationDate: 'creationDate:[* TO 2026-01-31T23:59:59.999Z]' })), {
     days: { to: '2026-02-01' },
     partial: [],
+    trimmed: [],
   })
   const inOneDay = 'creationDate:[2026-01-05T10:00:00.000Z TO 2026-01-05T11:00:00.000Z]'
   assert.deepEqual(countedOf(query({ f_creationDate: inOneDay })), {
     days: 'none',
     partial: [{ from: '2026-01-05T10:00:00.000Z', to: '2026-01-05T11:00:00.000Z' }],
+    trimmed: [],
   })
   const others: Record<string, string>[] = [
     { q: 'ana' },
@@ -125,6 +146,74 @@ it('answers from whole UTC days, the hours of partial days from the orders, and 
   for (const raw of others) {
     assert.equal(countedOf(query(raw)), undefined, JSON.stringify(raw))
   }
+})
+
+it("takes a trimmed day's orders outside the range from its buckets, its extremes while any holder is left", () => {
+  const bucket = (status: string, orders: number, value: [number, number, number, number], sum: number) => ({
+    account: 'acme',
+    day: '2026-03-02',
+    status,
+    origin: 'Marketplace',
+    currency_code: 'BRL',
+    orders,
+    value_sum: sum,
+    value_squares: sum * 1000,
+    items_sum: orders,
+    items_squares: orders,
+    value_min: value[0],
+    value_min_n: value[1],
+    value_max: value[2],
+    value_max_n: value[3],
+    items_min: 1,
+    items_min_n: orders,
+    items_max: 1,
+    items_max_n: orders,
+  })
+  const order = (status: string, total_value: number) => ({
+    status,
+    origin: 'Marketplace',
+    currency_code: 'BRL',
+    total_value,
+    total_items: 1,
+  })
+  // Invoiced: 4 orders, 100 (once) to 900 (twice); the outside holds the only 100 and one 900.
+  const parts = trimmedBuckets(
+    [bucket('invoiced', 4, [100, 1, 900, 2], 2300), bucket('canceled', 1, [50, 1, 50, 1], 50)],
+    [order('invoiced', 100), order('invoiced', 900), order('canceled', 50)],
+  )
+  assert.equal(parts.length, 1, 'a bucket all of whose orders are outside is gone')
+  const [invoiced] = parts
+  assert.deepEqual(invoiced?.value, {
+    count: 2,
+    min: 100,
+    max: 900,
+    sum: 1300,
+    sumOfSquares: 2300 * 1000 - 820_000,
+  })
+  assert.deepEqual(invoiced?.bounded?.value, { min: true, max: false })
+  assert.deepEqual(invoiced?.bounded?.items, { min: false, max: false })
+  const certain = (min: number, max: number) => ({
+    origin: 'Marketplace',
+    currency: 'BRL',
+    value: { count: 3, min, max, sum: 3 * min, sumOfSquares: 0 },
+    items: { count: 3, min: 1, max: 1, sum: 3, sumOfSquares: 3 },
+  })
+  // Another day's 80 is below the bound of 100: the trimmed day's minimum, above 100, does not decide.
+  const decided = sumsOfParts([certain(80, 500), ...parts])
+  assert.equal(decided.decided, true)
+  assert.deepEqual(decided.groups[0]?.value, {
+    count: 5,
+    min: 80,
+    max: 900,
+    sum: 1540,
+    sumOfSquares: 2300 * 1000 - 820_000,
+  })
+  assert.equal(
+    sumsOfParts([certain(120, 500), ...parts]).decided,
+    false,
+    'the minimum may be between 100 and 120',
+  )
+  assert.equal(sumsOfParts(parts).decided, false)
 })
 
 it("counts an order in each value facet and its dates' days and hours, by status and creation day and for all", () => {

@@ -475,6 +475,124 @@ export function combine(groups: readonly Sums[]): Sums {
   )
 }
 
+/** The sums of one origin and currency of the matching orders, or of a part of them. */
+export interface GroupSums {
+  origin: string
+  currency: string
+  value: Sums
+  items: Sums
+}
+
+/** Which extremes of a part are known only as bounds: the one left is beyond it, by how much unknown. */
+interface Bounded {
+  value: { min: boolean; max: boolean }
+  items: { min: boolean; max: boolean }
+}
+
+export type SumsPart = GroupSums & { bounded?: Bounded }
+
+/** What a trimmed day takes from its counters of each of its orders outside the range. */
+export type Outside = Pick<Counted, 'status' | 'origin' | 'currency_code' | 'total_value' | 'total_items'>
+
+/**
+ * A trimmed day's sums, each of its buckets less its orders `outside` the range. Sums and counts subtract; an
+ * extreme stays unless those orders held all of the bucket's orders at it (its holder count), and is then only a
+ * bound for what is left.
+ */
+export function trimmedBuckets(buckets: readonly StatsRow[], outside: readonly Outside[]): SumsPart[] {
+  return buckets.flatMap((bucket) => {
+    const out = outside.filter(
+      (row) =>
+        row.status === bucket.status &&
+        row.origin === bucket.origin &&
+        row.currency_code === bucket.currency_code,
+    )
+    const count = bucket.orders - out.length
+    if (count <= 0) return []
+    const field = (column: 'total_value' | 'total_items', prefix: 'value' | 'items') => {
+      const values = out.map((row) => row[column])
+      const min = bucket[`${prefix}_min`] ?? 0
+      const max = bucket[`${prefix}_max`] ?? 0
+      const held = (at: number) => values.filter((value) => value === at).length
+      return {
+        sums: {
+          count,
+          min,
+          max,
+          sum: bucket[`${prefix}_sum`] - values.reduce((sum, value) => sum + value, 0),
+          sumOfSquares: bucket[`${prefix}_squares`] - values.reduce((sum, value) => sum + value * value, 0),
+        },
+        bounded: {
+          min: held(min) >= bucket[`${prefix}_min_n`],
+          max: held(max) >= bucket[`${prefix}_max_n`],
+        },
+      }
+    }
+    const value = field('total_value', 'value')
+    const items = field('total_items', 'items')
+    return [
+      {
+        origin: bucket.origin,
+        currency: bucket.currency_code,
+        value: value.sums,
+        items: items.sums,
+        bounded: { value: value.bounded, items: items.bounded },
+      },
+    ]
+  })
+}
+
+/**
+ * The parts' sums per origin and currency; `decided` is false where an extreme known only as a bound could be its
+ * group's (no part known for certain is at or beyond it), and the groups' extremes are then not to be trusted.
+ */
+export function sumsOfParts(parts: readonly SumsPart[]): { groups: GroupSums[]; decided: boolean } {
+  const byGroup = new Map<string, SumsPart[]>()
+  for (const part of parts) {
+    const key = JSON.stringify([part.origin, part.currency])
+    byGroup.set(key, [...(byGroup.get(key) ?? []), part])
+  }
+  let decided = true
+  const groups = [...byGroup.values()].flatMap((group) => {
+    const [first] = group
+    if (!first) return []
+    const field = (name: 'value' | 'items'): Sums => {
+      const counted = group.filter((part) => part[name].count > 0)
+      const all = combine(counted.map((part) => part[name]))
+      const end = (which: 'min' | 'max', pick: (values: number[]) => number): number => {
+        const certain = counted
+          .filter((part) => !part.bounded?.[name][which])
+          .map((part) => part[name][which])
+        const bounds = counted.filter((part) => part.bounded?.[name][which]).map((part) => part[name][which])
+        if (bounds.length > 0 && (certain.length === 0 || pick([...certain, ...bounds]) !== pick(certain))) {
+          decided = false
+        }
+        return certain.length > 0 ? pick(certain) : all[which]
+      }
+      return {
+        ...all,
+        min: end('min', (values) => Math.min(...values)),
+        max: end('max', (values) => Math.max(...values)),
+      }
+    }
+    return [{ origin: first.origin, currency: first.currency, value: field('value'), items: field('items') }]
+  })
+  return { groups, decided }
+}
+
+/** Counts to take away from others (sumFacetCounts adds them): a trimmed day's orders outside the range. */
+export function negated(counts: FacetCounts): FacetCounts {
+  const less = (values: FacetCounts['statuses']) =>
+    values.map(({ value, count }) => ({ value, count: -count }))
+  return {
+    salesChannels: less(counts.salesChannels),
+    sellers: less(counts.sellers),
+    paymentNames: less(counts.paymentNames),
+    statuses: less(counts.statuses),
+    buckets: counts.buckets.map((count) => -count),
+  }
+}
+
 /** What the statistics count of an order: the columns of its search row they read. */
 export type Counted = Pick<
   SearchRow,
@@ -771,13 +889,32 @@ function instantsOf(range: DateRange): { start?: number; end?: number } {
 }
 
 /**
- * How the counters answer a List orders query, or undefined when it filters on anything but status and creation
- * date: whole UTC days from the days' buckets (all days' when the range is open at both ends), and the hours of
- * a range that starts or ends inside a day from the orders themselves.
+ * An end of a creation-date range that takes most of a UTC day (a day in Brazil's offset takes 21 hours of one):
+ * counted as the whole day's counters less the orders of the rest of it (`outside`), which are fewer than those
+ * of the part taken (`inside`).
  */
-export function countedOf(
-  query: ListQuery,
-): { days: { from?: string; to?: string } | 'all' | 'none'; partial: DateRange[] } | undefined {
+export interface TrimmedDay {
+  day: string
+  inside: DateRange
+  outside: DateRange
+}
+
+/** How the counters answer a List orders query (countedOf). */
+export interface CountedQuery {
+  /** Whole UTC days, `to` excluded, answered by their counters. */
+  days: { from?: string; to?: string } | 'all' | 'none'
+  /** Parts of days read from the orders. */
+  partial: DateRange[]
+  trimmed: TrimmedDay[]
+}
+
+/**
+ * How the counters answer a List orders query, or undefined when it filters on anything but status and creation
+ * date: whole UTC days from the days' buckets (all days' when the range is open at both ends); the hours of a
+ * range that starts or ends inside a day from the orders themselves, or, where it takes most of the day, from
+ * the day's buckets less the orders of the other hours.
+ */
+export function countedOf(query: ListQuery): CountedQuery | undefined {
   // Named, so that a filter added to ListQuery later is one the counters refuse until they are taught it.
   const { statuses, creationDate, terms, matchesNothing, withFacets, orderBy, page, perPage, ...filters } =
     query
@@ -790,27 +927,50 @@ export function countedOf(
     return undefined
   }
   const range = creationDate
-  if (!range || (range.from === undefined && range.to === undefined)) return { days: 'all', partial: [] }
+  if (!range || (range.from === undefined && range.to === undefined)) {
+    return { days: 'all', partial: [], trimmed: [] }
+  }
   const { start, end } = instantsOf(range)
   const firstDay = start === undefined ? undefined : Math.ceil(start / DAY_MS) * DAY_MS
   const endDay = end === undefined ? undefined : Math.floor(end / DAY_MS) * DAY_MS
   if (firstDay !== undefined && endDay !== undefined && firstDay >= endDay) {
-    return { days: 'none', partial: [{ ...range }] }
+    return { days: 'none', partial: [{ ...range }], trimmed: [] }
   }
   const iso = (time: number) => new Date(time).toISOString()
   const partial: DateRange[] = []
-  if (start !== undefined && firstDay !== undefined && start < firstDay) {
-    partial.push({ from: iso(start), to: iso(firstDay), toExclusive: true })
+  const trimmed: TrimmedDay[] = []
+  // [from, to) of the day that begins at dayStart, of which it holds one end.
+  const piece = (from: number, to: number, dayStart: number) => {
+    const inside = { from: iso(from), to: iso(to), toExclusive: true }
+    if (to - from <= DAY_MS / 2) return partial.push(inside)
+    const outside =
+      from === dayStart
+        ? { from: iso(to), to: iso(dayStart + DAY_MS) }
+        : { from: iso(dayStart), to: iso(from) }
+    trimmed.push({ day: iso(dayStart).slice(0, 10), inside, outside: { ...outside, toExclusive: true } })
   }
-  if (end !== undefined && endDay !== undefined && endDay < end) {
-    partial.push({ from: iso(endDay), to: iso(end), toExclusive: true })
-  }
+  if (start !== undefined && firstDay !== undefined && start < firstDay)
+    piece(start, firstDay, firstDay - DAY_MS)
+  if (end !== undefined && endDay !== undefined && endDay < end) piece(endDay, end, endDay)
   return {
     days: {
       ...(firstDay === undefined ? {} : { from: iso(firstDay).slice(0, 10) }),
       ...(endDay === undefined ? {} : { to: iso(endDay).slice(0, 10) }),
     },
     partial,
+    trimmed,
+  }
+}
+
+/** The days whose facet counters a query reads: its whole days and its trimmed ones, which border them. */
+export function countedDaysOf({ days, trimmed }: CountedQuery): CountedQuery['days'] {
+  if (typeof days === 'string' || trimmed.length === 0) return days
+  const next = (day: string) => new Date(Date.parse(day) + DAY_MS).toISOString().slice(0, 10)
+  const firsts = trimmed.map(({ day }) => day)
+  const ends = trimmed.map(({ day }) => next(day))
+  return {
+    ...(days.from === undefined ? {} : { from: [days.from, ...firsts].sort()[0] }),
+    ...(days.to === undefined ? {} : { to: [days.to, ...ends].sort().at(-1) }),
   }
 }
 
