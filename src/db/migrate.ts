@@ -26,6 +26,7 @@ import * as facetValueIndex from './migrations/0021-facet-value-index.ts'
 import * as orderSearchPageIndexes from './migrations/0022-order-search-page-indexes.ts'
 import * as commitLog from './migrations/0023-commit-log.ts'
 import * as dropUnusedOrderIndexes from './migrations/0024-drop-unused-order-indexes.ts'
+import * as sqliteStreamIndex from './migrations/0025-sqlite-stream-index.ts'
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }
 
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0022-order-search-page-indexes': orderSearchPageIndexes,
   '0023-commit-log': commitLog,
   '0024-drop-unused-order-indexes': dropUnusedOrderIndexes,
+  '0025-sqlite-stream-index': sqliteStreamIndex,
 }
 
 export const migrateToLatest = (handle: DbHandle): Promise<string[]> =>
