@@ -550,7 +550,9 @@ export function sumsOfParts(parts: readonly SumsPart[]): { groups: GroupSums[]; 
   const byGroup = new Map<string, SumsPart[]>()
   for (const part of parts) {
     const key = JSON.stringify([part.origin, part.currency])
-    byGroup.set(key, [...(byGroup.get(key) ?? []), part])
+    const group = byGroup.get(key)
+    if (group) group.push(part)
+    else byGroup.set(key, [part])
   }
   let decided = true
   const groups = [...byGroup.values()].flatMap((group) => {
