@@ -116,3 +116,29 @@ it('a wake waits the gather time, which further wakes do not cut short, so write
   await follower.stop()
   assert.equal(steps(), 2, 'a stop during the gather time ends it without another step')
 })
+
+it('a wake soon after a step waits out the spacing from its start; a later one steps at once', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] })
+  const { follower, steps, nextStep } = countedFollower(() => Promise.resolve(false), {
+    idleMs: 3_600_000,
+    spacingMs: 50,
+    onError: (error) => assert.fail(String(error)),
+  })
+  await nextStep()
+  await fewTurns()
+  t.mock.timers.tick(10)
+  follower.wake()
+  await fewTurns()
+  t.mock.timers.tick(39)
+  await fewTurns()
+  assert.equal(steps(), 1, 'within 50 ms of the first step')
+  t.mock.timers.tick(1)
+  await nextStep()
+  assert.equal(steps(), 2, '50 ms after the first step began')
+  await fewTurns()
+  t.mock.timers.tick(200)
+  follower.wake()
+  await nextStep()
+  assert.equal(steps(), 3, 'woken long after the last step: at once')
+  await follower.stop()
+})

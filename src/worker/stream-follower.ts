@@ -11,6 +11,13 @@ export interface StreamFollowerOptions {
    * several clients) is read in one step rather than one step each. Steps for "more" do not wait.
    */
   gatherMs?: number
+  /**
+   * The least time from the start of one step to the start of the next that a wake asks for: under a steady
+   * stream of writes, each step then reads those of this long, whose transaction and bookkeeping would otherwise
+   * be paid once per write. A quiet stream keeps its latency, as its wakes come later than this anyway; steps
+   * for "more" do not wait.
+   */
+  spacingMs?: number
   onError: (error: unknown) => void
 }
 
@@ -20,7 +27,13 @@ export interface StreamFollower {
   stop(): Promise<void>
 }
 
-export function followStream({ step, idleMs, gatherMs = 0, onError }: StreamFollowerOptions): StreamFollower {
+export function followStream({
+  step,
+  idleMs,
+  gatherMs = 0,
+  spacingMs = 0,
+  onError,
+}: StreamFollowerOptions): StreamFollower {
   let stopping = false
   // Set by a wake that came while a step ran: that step may have read before what it announces.
   let woken = false
@@ -36,6 +49,7 @@ export function followStream({ step, idleMs, gatherMs = 0, onError }: StreamFoll
     })
   const loop = (async () => {
     while (!stopping) {
+      const startedAt = Date.now()
       let more = false
       let failed = false
       try {
@@ -47,7 +61,9 @@ export function followStream({ step, idleMs, gatherMs = 0, onError }: StreamFoll
       // A failing step (the database is away) is tried again after the idle time or a wake, not at once.
       if (!stopping && (failed || !more)) {
         if (failed || !woken) await wait(idleMs, true)
-        if (gatherMs > 0 && !stopping) await wait(gatherMs, false)
+        // Clamped: a clock set back must not make the pause longer than the spacing.
+        const pause = Math.max(gatherMs, Math.min(spacingMs, startedAt + spacingMs - Date.now()))
+        if (pause > 0 && !stopping) await wait(pause, false)
       }
       endWait = () => {}
       woken = false
