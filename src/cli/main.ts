@@ -47,9 +47,10 @@ const FAN_OUT_IDLE_MS = 100
  */
 const FAN_OUT_GATHER_MS = 5
 /**
- * The least time between the starts of two woken steps of the fan-out. At 50 placements a second a step per
- * write cost each placement about a millisecond of the server's thread, which Get order shares; one step every
- * 50 ms reads several writes at once, for at most 50 ms more to the feed and the hook, and only under load.
+ * The least time between the starts of two steps of the fan-out that writes woke. At 50 placements a second a
+ * step per write cost each placement about a millisecond of the server's thread, which Get order shares; one
+ * step every 50 ms reads several writes at once, for at most 50 ms more to the feed and the hook, and only when
+ * writes come closer together than that.
  */
 const FAN_OUT_SPACING_MS = 50
 /** Orders whose messages go out at once: each waits for the other side, an external seller up to 30 s. */

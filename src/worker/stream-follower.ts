@@ -7,22 +7,25 @@ export interface StreamFollowerOptions {
   /** How long to wait once the stream is drained, unless woken. */
   idleMs: number
   /**
-   * How long a wake waits before the step it asks for, so that what is appended close together (the writes of
-   * several clients) is read in one step rather than one step each. Steps for "more" do not wait.
+   * How long a wake waits at least before the step it asks for, so that what is appended close together (the
+   * writes of several clients) is read in one step rather than one step each. Steps for "more" do not wait.
    */
   gatherMs?: number
   /**
-   * The least time from the start of one step to the start of the next that a wake asks for: under a steady
-   * stream of writes, each step then reads those of this long, whose transaction and bookkeeping would otherwise
-   * be paid once per write. A quiet stream keeps its latency, as its wakes come later than this anyway; steps
-   * for "more" do not wait.
+   * The least time between the starts of two steps that wakes ask for: under a steady stream of writes, each
+   * step then reads those of this long, whose transaction and bookkeeping would otherwise be paid once per write.
+   * A quiet stream keeps its latency, as its wakes come later than this anyway; the looks of the idle time do not
+   * count, and steps for "more" do not wait.
    */
   spacingMs?: number
   onError: (error: unknown) => void
 }
 
 export interface StreamFollower {
-  /** Something was just appended: the loop looks within `gatherMs` (or after the step under way), not after `idleMs`. */
+  /**
+   * Something was just appended: the loop looks after `gatherMs`, or later within `spacingMs` of the last step
+   * a wake asked for (or after the step under way), not after `idleMs`.
+   */
   wake(): void
   stop(): Promise<void>
 }
@@ -39,17 +42,21 @@ export function followStream({
   let woken = false
   let endWait = () => {}
   const wait = (ms: number, untilWoken: boolean) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms)
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms)
       endWait = () => {
         if (!untilWoken && !stopping) return
         clearTimeout(timer)
-        resolve()
+        resolve(true)
       }
     })
   const loop = (async () => {
+    // When the last step a wake asked for began. The spacing counts from it, not from a look of the idle time,
+    // which would hold back a quiet stream's wake that happened to come just after it.
+    let wokenStepAt = -Infinity
+    let byWake = false
     while (!stopping) {
-      const startedAt = Date.now()
+      if (byWake) wokenStepAt = Date.now()
       let more = false
       let failed = false
       try {
@@ -59,10 +66,13 @@ export function followStream({
         failed = true
       }
       // A failing step (the database is away) is tried again after the idle time or a wake, not at once.
+      byWake = false
       if (!stopping && (failed || !more)) {
-        if (failed || !woken) await wait(idleMs, true)
+        byWake = woken
+        if (failed || !woken) byWake = await wait(idleMs, true)
         // Clamped: a clock set back must not make the pause longer than the spacing.
-        const pause = Math.max(gatherMs, Math.min(spacingMs, startedAt + spacingMs - Date.now()))
+        const spaced = byWake ? Math.min(spacingMs, wokenStepAt + spacingMs - Date.now()) : 0
+        const pause = Math.max(gatherMs, spaced)
         if (pause > 0 && !stopping) await wait(pause, false)
       }
       endWait = () => {}
