@@ -239,7 +239,7 @@ async function save(
   if (before) await orders.updateOrder(trx, write)
   else await orders.insertOrders(trx, [write])
   await orders.insertVersionDocuments(trx, [write])
-  for (const model of deps.readModels) await model.ordersSaved(trx, [order])
+  for (const model of deps.readModels) await model.ordersSaved(trx, [order], before === undefined)
   await events.insertEvents(trx, [eventsOf(version, actor, now)])
   const timeout = timeoutJob(before, order)
   const jobs = [...(timeout ? [timeout] : []), ...messageJobs(order, decision), ...modificationJobs(decision)]
@@ -336,7 +336,7 @@ export class OrderBatch {
       last.map((order) => ({ order, document: renderText(order), renderVersion: RENDER_VERSION })),
     )
     await orders.insertVersionDocuments(trx, this.#documents)
-    for (const model of deps.readModels) await model.ordersSaved(trx, last)
+    for (const model of deps.readModels) await model.ordersSaved(trx, last, true)
     await events.insertEvents(trx, this.#events)
     await deps.jobs.enqueue(
       trx,

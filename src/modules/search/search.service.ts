@@ -30,6 +30,7 @@ import {
   sumsOfParts,
   trimmedBuckets,
   type Bucket,
+  type Counted,
   type DateRange,
   type GroupSums,
   type FacetCounts,
@@ -48,15 +49,19 @@ import * as search from './search.repository.ts'
 
 /** The row of each saved order, written in the write's transaction: a write is in the list once answered. */
 export const searchIndex: OrderReadModel = {
-  ordersSaved: (db: Db, orders: readonly unknown[]) => index(db, orders as readonly Order[]),
+  ordersSaved: (db: Db, orders: readonly unknown[], created: boolean) =>
+    index(db, orders as readonly Order[], created),
 }
 
-async function index(db: Db, orders: readonly Order[]): Promise<void> {
+/** `created`: the orders have no rows yet, whose counted columns would have to be read first. */
+async function index(db: Db, orders: readonly Order[], created: boolean): Promise<void> {
   const rows = orders.map(searchRowOf)
-  const before = await search.countedRows(
-    db,
-    orders.map((order) => ({ account: order.account, orderId: order.orderId })),
-  )
+  const before = created
+    ? new Map<string, Counted>()
+    : await search.countedRows(
+        db,
+        orders.map((order) => ({ account: order.account, orderId: order.orderId })),
+      )
   await search.saveRows(db, rows)
   const saved = rows.map((after) => ({ before: before.get(`${after.account} ${after.order_id}`), after }))
   const { changes, departures } = statsChanges(saved)
@@ -269,7 +274,7 @@ export async function refreshSearchIndex({ db }: Pick<Deps, 'db'>): Promise<numb
       const orders: Order[] = []
       for (const { account, orderId } of stale)
         orders.push(await loadOrder(trx, systemActor(account), orderId))
-      await index(trx, orders)
+      await index(trx, orders, false)
     })
     refreshed += stale.length
   }
