@@ -1,7 +1,7 @@
 // All SQL of order intake: sequence numbers and order groups with their retry keys.
 import { inListRuns, insertRuns, type Db } from '../../db/database.ts'
 
-/** Hands out `count` new sequence numbers, ascending from 500001 with random gaps so outsiders cannot count orders. */
+/** Hands out a new sequence number per gap, ascending from 500001 with random gaps so outsiders cannot count orders. */
 export async function reserveSequences(db: Db, account: string, gaps: readonly number[]): Promise<number[]> {
   // Every placement but an account's first finds the counter there, so it takes one statement, not two.
   const moved = await advanceSequence(db, account, gaps)

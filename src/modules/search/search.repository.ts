@@ -78,7 +78,7 @@ export async function saveTerms(
   for (const run of insertRuns(rows)) await db.insertInto('order_search_terms').values(run).execute()
 }
 
-/** The counted columns of the orders' rows as they are before a save (new orders have none). */
+/** The counted columns of the orders' rows as they are before a save (orders not yet indexed have none). */
 export async function countedRows(
   db: Db,
   orders: readonly { account: string; orderId: string }[],

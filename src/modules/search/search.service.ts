@@ -53,7 +53,7 @@ export const searchIndex: OrderReadModel = {
     index(db, orders as readonly Order[], created),
 }
 
-/** `created`: the orders have no rows yet, whose counted columns would have to be read first. */
+/** `created`: the save inserted the orders, so they have no rows whose old values leave the counters. */
 async function index(db: Db, orders: readonly Order[], created: boolean): Promise<void> {
   const rows = orders.map(searchRowOf)
   const before = created
