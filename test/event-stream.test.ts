@@ -123,6 +123,35 @@ describeEachDialect('order event stream', (dialect) => {
     }
   })
 
+  it('keeps the document of the version a change replaced, and hands out the current one from the order', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const { db } = test.deps
+    const orderId = (await api(test).placeOk(singleOrder('KEPT'))).orders[0]?.orderId ?? ''
+    const stored = () =>
+      db
+        .selectFrom('orders')
+        .select(['account', 'version', 'document'])
+        .where('order_id', '=', orderId)
+        .executeTakeFirstOrThrow()
+    const kept = () =>
+      db.selectFrom('order_version_documents').select('version').where('order_id', '=', orderId).execute()
+    const placed = await stored()
+    assert.deepEqual(await kept(), [], 'a placement writes its document once, as the order')
+    const res = await api(test).send('POST', `/api/oms/pvt/orders/${orderId}/interactions`, {
+      source: 'ERP',
+      message: 'a new version',
+    })
+    assert.equal(res.statusCode, 200, res.body)
+    const current = await stored()
+    assert.equal(current.version, placed.version + 1)
+    assert.deepEqual(await kept(), [{ version: placed.version }])
+    const range = { account: current.account, orderId, upTo: current.version }
+    const taken = await db.transaction().execute((trx) => takeVersionDocuments(trx, [range], true))
+    assert.equal(taken.get(versionKey(current.account, orderId, placed.version)), placed.document)
+    assert.equal(taken.get(versionKey(current.account, orderId, current.version)), current.document)
+    assert.deepEqual(await kept(), [], 'the kept document is forgotten once taken')
+  })
+
   it('hands out and forgets the documents of the versions asked for, for many orders at once', async (t) => {
     const test = await startTestApp(t, dialect)
     const { db } = test.deps

@@ -65,4 +65,35 @@ describeEachDialect('seed', (dialect) => {
     }
     assert.deepEqual(runs[1], runs[0], 'the same seed makes the same orders')
   })
+
+  it('keeps the documents of replaced versions for an account with a document filter, until the fan-out reads them', async (t) => {
+    const test = await startTestApp(t, dialect)
+    const feed = await api(test).send('POST', '/api/orders/feed/config', {
+      filter: { type: 'FromOrders', expression: 'status = "invoiced"' },
+    })
+    assert.equal(feed.statusCode, 200, feed.body)
+    await seedOrders(test.deps, { account: 'acme', orders: 20, seed: 3, until: test.clock.now().getTime() })
+    const { db } = test.deps
+    const orders = await db.selectFrom('orders').select(['account', 'order_id', 'version']).execute()
+    const kept = await db
+      .selectFrom('order_version_documents')
+      .select(['account', 'order_id', 'version', 'document'])
+      .orderBy('version')
+      .execute()
+    const versionsOf = (account: string, orderId: string) =>
+      kept.filter((row) => row.account === account && row.order_id === orderId).map((row) => row.version)
+    for (const order of orders) {
+      // The partner, the seed's second seller, has no feed: its orders keep none.
+      const expected =
+        order.account === 'acme' ? Array.from({ length: order.version - 1 }, (_, index) => index + 1) : []
+      assert.deepEqual(versionsOf(order.account, order.order_id), expected, `${order.order_id}`)
+    }
+    for (const row of kept) {
+      const document = JSON.parse(row.document) as { orderId: string }
+      assert.equal(document.orderId, row.order_id)
+    }
+    assert.ok(kept.length > 0)
+    await test.fanOut()
+    assert.deepEqual(await db.selectFrom('order_version_documents').select('version').execute(), [])
+  })
 })

@@ -249,7 +249,10 @@ export async function rewriteDocument(db: Db, order: Order, document: string, re
     .execute()
 }
 
-/** The documents of versions, for the stream's readers that filter on documents (see findVersionDocuments). */
+/**
+ * The documents of versions a later one replaced, for the stream's readers that filter on documents (see
+ * findVersionDocuments); a current version's document is the order's own.
+ */
 export async function insertVersionDocuments(db: Db, versions: readonly OrderWrite[]): Promise<void> {
   const rows = versions.map(({ order, document }) => ({
     account: order.account,
@@ -260,6 +263,26 @@ export async function insertVersionDocuments(db: Db, versions: readonly OrderWri
   for (const run of insertRuns(rows)) await db.insertInto('order_version_documents').values(run).execute()
 }
 
+/**
+ * Keeps the stored document of the order's version before a change replaces it, copied inside the database. A
+ * row already there (written whole by an older Ordo, which kept every version's) is the same document.
+ */
+export async function keepReplacedDocument(db: Db, order: Order): Promise<void> {
+  await db
+    .insertInto('order_version_documents')
+    .columns(['account', 'order_id', 'version', 'document'])
+    .expression((eb) =>
+      eb
+        .selectFrom('orders')
+        .select(['account', 'order_id', 'version', 'document'])
+        .where('account', '=', order.account)
+        .where('order_id', '=', order.orderId)
+        .where('version', '=', order.version),
+    )
+    .onConflict((oc) => oc.columns(['account', 'order_id', 'version']).doNothing())
+    .execute()
+}
+
 /** Some orders' versions, each up to a version: `{ account, orderId, upTo }`. */
 export interface VersionRange {
   account: string
@@ -268,7 +291,7 @@ export interface VersionRange {
 }
 
 const inRanges = (
-  eb: ExpressionBuilder<Database, 'order_version_documents'>,
+  eb: ExpressionBuilder<Database, 'order_version_documents' | 'orders'>,
   ranges: readonly VersionRange[],
 ) =>
   eb.or(
@@ -281,17 +304,22 @@ const inRanges = (
     ),
   )
 
-/** The documents of the versions in `ranges`. */
+/**
+ * The documents of the versions in `ranges`: those replaced since, and each order's current one where it is
+ * in its range.
+ */
 export async function findVersionDocuments(db: Db, ranges: readonly VersionRange[]) {
   const rows = []
   for (const run of orListRuns(ranges)) {
-    rows.push(
-      ...(await db
-        .selectFrom('order_version_documents')
-        .select(['account', 'order_id', 'version', 'document'])
-        .where((eb) => inRanges(eb, run))
-        .execute()),
-    )
+    for (const table of ['order_version_documents', 'orders'] as const) {
+      rows.push(
+        ...(await db
+          .selectFrom(table)
+          .select(['account', 'order_id', 'version', 'document'])
+          .where((eb) => inRanges(eb, run))
+          .execute()),
+      )
+    }
   }
   return rows
 }

@@ -236,9 +236,10 @@ async function save(
   const version = versionOf(before, decision, now)
   const { order } = version
   const write = { order, document: version.document ?? renderText(order), renderVersion: RENDER_VERSION }
-  if (before) await orders.updateOrder(trx, write)
-  else await orders.insertOrders(trx, [write])
-  await orders.insertVersionDocuments(trx, [write])
+  if (before) {
+    await orders.keepReplacedDocument(trx, before)
+    await orders.updateOrder(trx, write)
+  } else await orders.insertOrders(trx, [write])
   for (const model of deps.readModels) await model.ordersSaved(trx, [order], before === undefined)
   await events.insertEvents(trx, [eventsOf(version, actor, now)])
   const timeout = timeoutJob(before, order)
@@ -296,7 +297,9 @@ export class OrderBatch {
   /** The order ids of each order group. */
   readonly #groups = new Map<string, string[]>()
   readonly #events: events.NewEvents[] = []
-  readonly #documents: orders.OrderWrite[] = []
+  /** The document of each order's version as it stands, and of every version replaced since. */
+  readonly #current = new Map<string, orders.OrderWrite>()
+  readonly #replaced: orders.OrderWrite[] = []
 
   constructor(actor: Actor, options: { versionDocuments: boolean }) {
     this.#actor = actor
@@ -333,9 +336,16 @@ export class OrderBatch {
     const last = [...this.#orders.values()]
     await orders.insertOrders(
       trx,
-      last.map((order) => ({ order, document: renderText(order), renderVersion: RENDER_VERSION })),
+      last.map(
+        (order) =>
+          this.#current.get(order.orderId) ?? {
+            order,
+            document: renderText(order),
+            renderVersion: RENDER_VERSION,
+          },
+      ),
     )
-    await orders.insertVersionDocuments(trx, this.#documents)
+    await orders.insertVersionDocuments(trx, this.#replaced)
     for (const model of deps.readModels) await model.ordersSaved(trx, last, true)
     await events.insertEvents(trx, this.#events)
     await deps.jobs.enqueue(
@@ -358,7 +368,9 @@ export class OrderBatch {
     this.#orders.set(order.orderId, order)
     this.#events.push(eventsOf(version, this.#actor, now))
     if (this.#versionDocuments) {
-      this.#documents.push({
+      const replaced = this.#current.get(order.orderId)
+      if (replaced) this.#replaced.push(replaced)
+      this.#current.set(order.orderId, {
         order,
         document: version.document ?? renderText(order),
         renderVersion: RENDER_VERSION,
@@ -478,9 +490,10 @@ export const accountStreamEnd = (
 
 /**
  * The Get order documents of the versions the stream's events belong to, for the fan-out's document filters,
- * then forgotten: `take` deletes the versions of the ranges, in the caller's transaction (the one that moves
- * its cursor past those events), and reads them first only when asked to (some filter looks at documents).
- * The documents come keyed by versionKey.
+ * then forgotten. A change keeps the document of the version it replaces (`save`); the current version's is
+ * the order's own, so a placement writes no second copy of its document. `take` deletes the kept versions of
+ * the ranges, in the caller's transaction (the one that moves its cursor past those events), and reads them
+ * first only when asked to (some filter looks at documents). The documents come keyed by versionKey.
  */
 export async function takeVersionDocuments(
   trx: Db,

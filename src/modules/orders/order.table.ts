@@ -49,7 +49,10 @@ export interface OrderEventTable {
   created_at: string
 }
 
-/** The Get order document of each version, kept until the fan-out has read that version's events. */
+/**
+ * The Get order document of each version a change replaced, kept until the fan-out has read that version's
+ * events (the current version's is the order's own).
+ */
 export interface OrderVersionDocumentTable {
   account: string
   order_id: string
