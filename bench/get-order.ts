@@ -6,9 +6,9 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { IntakeBody } from '../src/modules/intake/intake.schemas.ts'
 import { postJson } from '../src/platform/outbound-http.ts'
-import { exampleOrder, PARTNER } from '../test/fixtures.ts'
+import { exampleOrder, PARTNER, singleOrder } from '../test/fixtures.ts'
 import { freePort } from '../test/local-server.ts'
-import { startPlacer } from './placer.ts'
+import { paced } from './paced.ts'
 import { startServer, waitUntilAnswering, type Ordo, type Server } from './processes.ts'
 import type { Figures, Sample } from './report.ts'
 
@@ -86,8 +86,10 @@ async function prepare({ base, headers, partnerKey }: Ordo): Promise<void> {
 }
 
 /**
- * The ids of the orders one placement made; any answer but 201 fails the bench. Ordo's own outbound client
- * (node:http, kept-alive sockets): fetch spent twice its CPU on each.
+ * The ids of the orders one placement made; any answer but 201 fails the bench. Placements share the bench
+ * process with autocannon, so their client must cost little: fetch spent about 3 ms of this process's CPU on
+ * each, taken from the load it generates, and Ordo's own outbound client (node:http, kept-alive sockets) about
+ * half.
  */
 async function place({ base, headers }: Ordo, body: IntakeBody): Promise<string[]> {
   const answer = await postJson(new URL(`${base}/api/oms/pvt/orders`), headers, JSON.stringify(body), {
@@ -144,6 +146,14 @@ async function startBare(root: string, workDir: string, documents: Map<string, s
   return { server, base }
 }
 
+let mixedPlacements = 0
+
+/** One-seller orders placed at the mixed rounds' pace for `seconds`; each needs its own marketplaceOrderId. */
+const placeSteadily = (ordo: Ordo, seconds: number) =>
+  paced(SETTINGS.placementsPerSecond, seconds, SETTINGS.placementsInFlight, () =>
+    place(ordo, singleOrder(`BENCH-MIXED-${mixedPlacements++}`)),
+  )
+
 interface Target {
   figures: Figures
   server: Server
@@ -164,13 +174,13 @@ function target(name: string, server: Server, base: string, headers: Headers, id
   }
 }
 
-const nothing = () => Promise.resolve({ loadCpuSeconds: 0 })
+const nothing = () => Promise.resolve()
 
 /**
- * One measured load on one server, with `alongside` run over the same seconds: the server's CPU counts it in, and
- * the load generator's the CPU of the client it ran in another process; only 2xx answers count as a result.
+ * One measured load on one server, with `alongside` run over the same seconds and its CPU counted in the server's;
+ * only 2xx answers count as a result.
  */
-async function measure<T extends { loadCpuSeconds: number }>(
+async function measure<T>(
   { figures, server, options }: Target,
   alongside: (seconds: number) => Promise<T>,
   say: (text: string) => void,
@@ -198,7 +208,7 @@ async function measure<T extends { loadCpuSeconds: number }>(
     bytes: result.throughput.total,
     serverCpuSeconds:
       serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore,
-    loadCpuSeconds: (load.user + load.system) / 1e6 + beside.loadCpuSeconds,
+    loadCpuSeconds: (load.user + load.system) / 1e6,
     wallSeconds,
   }
   figures.samples.push(sample)
@@ -243,32 +253,20 @@ export async function measureGetOrder(
   // The reads keep to the ids placed above, so the placements change the work around a read, not the read.
   const alone = target('alone', ordo.server, ordo.base, ordo.headers, ids)
   const placing = target(`placing ${rate} orders/s`, ordo.server, ordo.base, ordo.headers, ids)
-  const placer = startPlacer()
-  const placeSteadily = (seconds: number) =>
-    placer.place({
-      base: ordo.base,
-      headers: ordo.headers,
-      perSecond: rate,
-      seconds,
-      maxInFlight: SETTINGS.placementsInFlight,
-    })
+  await Promise.all([
+    autocannon({ ...placing.options, duration: SETTINGS.warmupSeconds }),
+    placeSteadily(ordo, SETTINGS.warmupSeconds),
+  ])
   const placedPerSecond: number[] = []
   let skipped = 0
-  try {
-    await Promise.all([
-      autocannon({ ...placing.options, duration: SETTINGS.warmupSeconds }),
-      placeSteadily(SETTINGS.warmupSeconds),
-    ])
-    for (let round = 1; round <= SETTINGS.rounds; round++) {
-      say(`  round ${round} of ${SETTINGS.rounds}, ${SETTINGS.measureSeconds} s each`)
-      await measure(alone, nothing, say)
-      const { orders, seconds, skipped: passed } = await measure(placing, placeSteadily, say)
-      placedPerSecond.push(orders / seconds)
-      skipped += passed
-      say(`      ${orders} orders placed, ${(orders / seconds).toFixed(1)}/s, ${passed} skipped`)
-    }
-  } finally {
-    await placer.close()
+  for (let round = 1; round <= SETTINGS.rounds; round++) {
+    say(`  round ${round} of ${SETTINGS.rounds}, ${SETTINGS.measureSeconds} s each`)
+    await measure(alone, nothing, say)
+    const placed = await measure(placing, (seconds) => placeSteadily(ordo, seconds), say)
+    const orders = placed.results.reduce((total, made) => total + made.length, 0)
+    placedPerSecond.push(orders / placed.seconds)
+    skipped += placed.skipped
+    say(`      ${orders} orders placed, ${(orders / placed.seconds).toFixed(1)}/s, ${placed.skipped} skipped`)
   }
 
   const sizes = [...documents.values()].map((text) => Buffer.byteLength(text))

@@ -449,9 +449,7 @@ ${markdownTable(LIST_HEADINGS, listRows(run)).join('\n')}
   Every measured answer must be 2xx.
 - While orders are placed: after those rounds, with the bare server stopped, rounds of their own on the same
   Ordo, the same autocannon load on the same ids in each: ${g.settings.measureSeconds} s of Get order alone, then ${g.settings.measureSeconds} s of it while the
-  bench places orders, from a child process of its own (bench/placer.ts: an ERP is a client of its own, and on
-  autocannon's event loop each placement's client work delayed the reads; its CPU counts as load generation's), through \`POST /api/oms/pvt/orders\`
-  (node:http, kept-alive sockets) at a steady ${g.settings.placementsPerSecond} a second (open loop: each
+  bench process places orders through \`POST /api/oms/pvt/orders\` (node:http, kept-alive sockets) at a steady ${g.settings.placementsPerSecond} a second (open loop: each
   started on schedule whatever the ones before it take; at most ${g.settings.placementsInFlight} unanswered, one past that skipped), each
   the one-seller order of test/fixtures.ts (\`singleOrder\`, one order a placement, so ${g.settings.placementsPerSecond} orders a second) with a
   marketplaceOrderId of its own. Every placement must answer 201. A ${g.settings.warmupSeconds} s warm-up while placing (discarded),
