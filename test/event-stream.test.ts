@@ -137,13 +137,11 @@ describeEachDialect('order event stream', (dialect) => {
       db.selectFrom('order_version_documents').select('version').where('order_id', '=', orderId).execute()
     const placed = await stored()
     assert.deepEqual(await kept(), [], 'a placement writes its document once, as the order')
-    const res = await api(test).send('POST', `/api/oms/pvt/orders/${orderId}/interactions`, {
-      source: 'ERP',
-      message: 'a new version',
-    })
+    const res = await api(test).cancel(orderId, { reason: 'a new version, with a new document' })
     assert.equal(res.statusCode, 200, res.body)
     const current = await stored()
     assert.equal(current.version, placed.version + 1)
+    assert.notEqual(current.document, placed.document)
     assert.deepEqual(await kept(), [{ version: placed.version }])
     const range = { account: current.account, orderId, upTo: current.version }
     const taken = await db.transaction().execute((trx) => takeVersionDocuments(trx, [range], true))

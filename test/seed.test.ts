@@ -88,11 +88,22 @@ describeEachDialect('seed', (dialect) => {
         order.account === 'acme' ? Array.from({ length: order.version - 1 }, (_, index) => index + 1) : []
       assert.deepEqual(versionsOf(order.account, order.order_id), expected, `${order.order_id}`)
     }
+    // Each kept document is its version's: the status the version's last event left the order in.
+    const events = await db
+      .selectFrom('order_events')
+      .select(['account', 'order_id', 'order_version', 'state'])
+      .orderBy('id')
+      .execute()
+    const stateOf = new Map(events.map((e) => [`${e.account} ${e.order_id} ${e.order_version}`, e.state]))
     for (const row of kept) {
-      const document = JSON.parse(row.document) as { orderId: string }
+      const document = JSON.parse(row.document) as { orderId: string; status: string }
       assert.equal(document.orderId, row.order_id)
+      assert.equal(document.status, stateOf.get(`${row.account} ${row.order_id} ${row.version}`))
     }
-    assert.ok(kept.length > 0)
+    assert.ok(
+      new Set(kept.map((row) => (JSON.parse(row.document) as { status: string }).status)).size > 3,
+      'versions of many statuses',
+    )
     await test.fanOut()
     assert.deepEqual(await db.selectFrom('order_version_documents').select('version').execute(), [])
   })

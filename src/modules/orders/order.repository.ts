@@ -265,7 +265,8 @@ export async function insertVersionDocuments(db: Db, versions: readonly OrderWri
 
 /**
  * Keeps the stored document of the order's version before a change replaces it, copied inside the database. A
- * row already there (written whole by an older Ordo, which kept every version's) is the same document.
+ * row already there was written by an older Ordo, which kept every version's document as it saved it. (The
+ * WHERE lets SQLite read ON CONFLICT as the insert's, not as a join's.)
  */
 export async function keepReplacedDocument(db: Db, order: Order): Promise<void> {
   await db
@@ -305,13 +306,15 @@ const inRanges = (
   )
 
 /**
- * The documents of the versions in `ranges`: those replaced since, and each order's current one where it is
- * in its range.
+ * The documents of the versions in `ranges`: each order's current one where it is in its range, and those
+ * replaced since. The orders are read first: on PostgreSQL each statement sees what had committed when it
+ * started, and a change that commits between the two reads has its copy of the version it replaced seen by the
+ * second; read the other way round, that version would be in neither.
  */
 export async function findVersionDocuments(db: Db, ranges: readonly VersionRange[]) {
   const rows = []
   for (const run of orListRuns(ranges)) {
-    for (const table of ['order_version_documents', 'orders'] as const) {
+    for (const table of ['orders', 'order_version_documents'] as const) {
       rows.push(
         ...(await db
           .selectFrom(table)

@@ -291,7 +291,7 @@ const eventsOf = (
  */
 export class OrderBatch {
   readonly #actor: Actor
-  /** Whether every version's document is kept for the stream's document filters, as `save` keeps it. */
+  /** Whether the documents of replaced versions are kept for the stream's document filters, as `save` keeps them. */
   readonly #versionDocuments: boolean
   readonly #orders = new Map<string, Order>()
   /** The order ids of each order group. */
