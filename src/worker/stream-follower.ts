@@ -68,8 +68,7 @@ export function followStream({
       // A failing step (the database is away) is tried again after the idle time or a wake, not at once.
       byWake = false
       if (!stopping && (failed || !more)) {
-        byWake = woken
-        if (failed || !woken) byWake = await wait(idleMs, true)
+        byWake = failed || !woken ? await wait(idleMs, true) : true
         // Clamped: a clock set back must not make the pause longer than the spacing.
         const spaced = byWake ? Math.min(spacingMs, wokenStepAt + spacingMs - Date.now()) : 0
         const pause = Math.max(gatherMs, spaced)
